@@ -1,0 +1,19 @@
+# quota_ext: PGXS build.  `make && make install`, then `make installcheck`
+# against a running server (scripts/test.sh does all of it).
+EXTENSION = quota_ext
+MODULE_big = quota_ext
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(sort $(wildcard sql/quota_ext--*.sql))
+
+# Every sql/<name>.sql that is not an install or upgrade script is a test.
+REGRESS = $(sort $(filter-out quota_ext--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= pg_config
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+ifdef WERROR
+PG_CFLAGS += -Werror
+endif
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

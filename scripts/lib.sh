@@ -1,0 +1,96 @@
+# scripts/lib.sh: shared steps of the demo and test commands.  Sourced, not run.
+#
+#   qx_install_deps        apt-get what is missing (needs root or sudo)
+#   qx_build [make args]   build and install the extension
+#   qx_start_server NAME   throwaway PostgreSQL as user postgres, Unix socket only
+#   qx_stop_server         stop it and remove its data directory
+#   qx_psql [args]         psql connected to it
+#
+# QX_PGROOT (optional): a private copy of the PostgreSQL tree
+# (QX_PGROOT/usr/lib/postgresql/15, QX_PGROOT/usr/share/postgresql/15);
+# the extension is installed there with DESTDIR instead of system-wide, so
+# several work trees can be built and tested side by side.
+
+QX_PGVER=15
+QX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+QX_SYSBIN=/usr/lib/postgresql/$QX_PGVER/bin
+QX_BIN=${QX_PGROOT:+$QX_PGROOT}$QX_SYSBIN
+QX_PORT=${QX_PORT:-54329}
+QX_DATA=
+QX_SOCK=
+
+qx_log() { printf '== %s\n' "$*" >&2; }
+
+qx_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian packages the commands need; only the missing ones are installed.
+qx_install_deps() {
+	local want=(postgresql-$QX_PGVER postgresql-server-dev-$QX_PGVER postgresql-contrib
+		build-essential libipc-run-perl "$@")
+	local missing=() p
+	for p in "${want[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		qx_log "installing ${missing[*]}"
+		qx_sudo apt-get update -qq
+		qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${missing[@]}" >/dev/null
+	fi
+}
+
+qx_build() {
+	qx_log "building quota_ext"
+	make -C "$QX_ROOT" -s clean >/dev/null
+	make -C "$QX_ROOT" -s "$@" >/dev/null || return 1
+	if [ -n "${QX_PGROOT:-}" ]; then
+		make -C "$QX_ROOT" -s install DESTDIR="$QX_PGROOT" >/dev/null
+	else
+		qx_sudo make -C "$QX_ROOT" -s install >/dev/null
+	fi
+}
+
+# initdb and the server refuse root: both run as postgres in a /tmp directory.
+qx_as_postgres() {
+	if [ "$(id -un)" = postgres ]; then "$@"
+	elif [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"
+	else sudo -u postgres "$@"; fi
+}
+
+qx_start_server() {
+	local name=${1:-quota_ext}
+	QX_DATA=$(mktemp -d "/tmp/${name}_pg.XXXXXX")
+	chmod 755 "$QX_DATA"
+	QX_SOCK=$QX_DATA
+	qx_sudo chown postgres: "$QX_DATA"
+	qx_as_postgres "$QX_BIN/initdb" -D "$QX_DATA/data" -U postgres --no-sync -E UTF8 \
+		--locale=C >"$QX_DATA/initdb.log" 2>&1 || { cat "$QX_DATA/initdb.log"; return 1; }
+	cat >>"$QX_DATA/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$QX_SOCK'
+port = $QX_PORT
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 256MB
+work_mem = 64MB
+max_parallel_workers_per_gather = 2
+jit = off
+timezone = 'UTC'
+log_min_messages = warning
+CONF
+	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 60 start \
+		>/dev/null || { cat "$QX_DATA/server.log"; return 1; }
+	export PGHOST=$QX_SOCK PGPORT=$QX_PORT PGUSER=postgres
+	qx_log "PostgreSQL running on socket $QX_SOCK port $QX_PORT"
+}
+
+qx_stop_server() {
+	[ -n "$QX_DATA" ] || return 0
+	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -m fast -w stop >/dev/null 2>&1
+	rm -rf "$QX_DATA"
+	QX_DATA=
+}
+
+qx_psql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds with -Werror, starts a
+# throwaway PostgreSQL, runs every suite and ends with "N passed, N failed".
+# Exit status is non-zero when anything failed.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+logdir=$(mktemp -d /tmp/quota_ext_test_logs.XXXXXX)
+chmod 755 "$logdir"
+
+qx_install_deps || exit 1
+qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+trap qx_stop_server EXIT
+qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
+
+# 1. pg_regress: one file per concept in sql/, expected output in expected/.
+qx_log "pg_regress suites"
+make -C "$QX_ROOT" -s installcheck >"$logdir/regress.log" 2>&1
+cat "$logdir/regress.log"
+r_ok=$(grep -cE '\.\.\. ok' "$logdir/regress.log")
+r_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$logdir/regress.log")
+if [ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ]; then r_bad=1; fi   # pg_regress did not run
+[ -f "$QX_ROOT/regression.diffs" ] && [ "$r_bad" -gt 0 ] && head -200 "$QX_ROOT/regression.diffs"
+passed=$((passed + r_ok))
+failed=$((failed + r_bad))
+
+# 2. Script suites: every test/*.sh runs against the same server and ends
+#    with its own "N passed, N failed" line.
+for t in "$QX_ROOT"/test/*.sh; do
+	[ -e "$t" ] || continue
+	qx_log "suite $(basename "$t")"
+	bash "$t" >"$logdir/$(basename "$t").log" 2>&1
+	rc=$?
+	cat "$logdir/$(basename "$t").log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/$(basename "$t").log" | tail -1)
+	if [ -n "$line" ]; then
+		passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+		failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+		[ "$rc" -ne 0 ] && [ "$(echo "$line" | cut -d' ' -f3)" -eq 0 ] && failed=$((failed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+
+# 3. TAP suites (multi-node): prove, as an unprivileged user.
+if ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
+	qx_log "TAP suites"
+	bash "$QX_ROOT/test/run_tap.sh" >"$logdir/tap.log" 2>&1
+	cat "$logdir/tap.log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/tap.log" | tail -1)
+	if [ -n "$line" ]; then
+		passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+		failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+	else
+		failed=$((failed + 1))
+	fi
+fi
+
+rm -rf "$logdir"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,175 @@
+/* quota_ext--1.0.sql: sales quota, deal, lead and segmentation arithmetic */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION quota_ext" to load this file. \quit
+
+-- Every object is written in C, IMMUTABLE (no result depends on the clock, a
+-- GUC or a table), PARALLEL SAFE, and STRICT unless its comment says how it
+-- treats NULL.  No object refers to another by name, so the extension can
+-- live in any schema and be called schema-qualified from any search_path.
+
+------------------------------------------------------------------------------
+-- deals (src/deals.c): lift index, reanimation mode, close probability
+------------------------------------------------------------------------------
+
+CREATE FUNCTION lift_index(agreement float8, objections int)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'lift_index'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lift_index(float8, int) IS
+'lift index of a deal: agreement (share of terms agreed, 0..1) / open objections; Infinity with 0 objections and agreement > 0, 0 when agreement = 0';
+
+CREATE FUNCTION needs_reanimation(agreement float8, objections int, threshold float8 DEFAULT 0.4)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'needs_reanimation'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION needs_reanimation(float8, int, float8) IS
+'true when the deal''s lift index is below threshold (default 0.4): the deal goes into reanimation mode';
+
+CREATE FUNCTION close_probability(agreement float8, objections int)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'close_probability'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION close_probability(float8, int) IS
+'close probability of a deal from its lift index L: L / (1 + L), 1 when L is infinite';
+
+------------------------------------------------------------------------------
+-- trigger (src/trigger.c): flag_reanimation
+------------------------------------------------------------------------------
+
+CREATE FUNCTION flag_reanimation()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'flag_reanimation'
+LANGUAGE C PARALLEL SAFE;
+
+COMMENT ON FUNCTION flag_reanimation() IS
+'BEFORE INSERT OR UPDATE FOR EACH ROW trigger; arguments (agreement_column, objections_column, flag_column [, threshold [, since_column]]): sets the flag to needs_reanimation(), NULL when an input is NULL, and since to the transaction time the flag turned true';
+
+------------------------------------------------------------------------------
+-- leads (src/leads.c): priority groups and qualification
+------------------------------------------------------------------------------
+
+CREATE FUNCTION priority_group(amount float8, days_to_cash float8, big_amount float8, fast_days float8)
+RETURNS int
+AS 'MODULE_PATHNAME', 'priority_group'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION priority_group(float8, float8, float8, float8) IS
+'lead priority group: 1 fast & big, 2 fast & small, 3 slow & big, 4 slow & small; big is amount >= big_amount, fast is days_to_cash <= fast_days';
+
+CREATE FUNCTION priority_label(grp int)
+RETURNS text
+AS 'MODULE_PATHNAME', 'priority_label'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION priority_label(int) IS
+'name of a priority group 1..4: fast_big, fast_small, slow_big, slow_small';
+
+CREATE FUNCTION lead_class(need boolean, budget boolean, urgent boolean)
+RETURNS text
+AS 'MODULE_PATHNAME', 'lead_class'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_class(boolean, boolean, boolean) IS
+'lead class: A when need, budget and urgency are confirmed, B when need and budget are, C otherwise; NULL counts as not confirmed';
+
+------------------------------------------------------------------------------
+-- quotas (src/quotas.c): counted days, status, checkpoints, coverage, velocity
+------------------------------------------------------------------------------
+
+CREATE FUNCTION business_days(from_date date, to_date date, holidays date[] DEFAULT '{}')
+RETURNS int
+AS 'MODULE_PATHNAME', 'business_days'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION business_days(date, date, date[]) IS
+'Monday-Friday dates in [from_date, to_date] that are not in holidays (NULL elements ignored); 0 when to_date < from_date';
+
+CREATE TYPE quota_status AS (
+    total_days       int,
+    elapsed_days     int,
+    remaining_days   int,
+    expected_to_date numeric,
+    attainment       float8,
+    pace             float8,
+    forecast         numeric,
+    gap              numeric,
+    required_per_day numeric,
+    on_track         boolean
+);
+
+COMMENT ON TYPE quota_status IS 'result of quota_status(): plan/fact of a revenue or activity quota';
+
+CREATE FUNCTION quota_status(actual numeric, quota numeric, period_start date, period_end date,
+                             as_of date, holidays date[] DEFAULT '{}', business_days boolean DEFAULT true)
+RETURNS quota_status
+AS 'MODULE_PATHNAME', 'quota_status'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION quota_status(numeric, numeric, date, date, date, date[], boolean) IS
+'plan/fact of a quota over the inclusive period at as_of: counted days, expected to date, attainment, pace, run-rate forecast, gap, required per day, on track';
+
+CREATE FUNCTION quota_steps(quota numeric, period_start date, period_end date, steps int,
+                            holidays date[] DEFAULT '{}', business_days boolean DEFAULT true)
+RETURNS TABLE(step int, due date, target numeric)
+AS 'MODULE_PATHNAME', 'quota_steps'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 13;
+
+COMMENT ON FUNCTION quota_steps(numeric, date, date, int, date[], boolean) IS
+'the period as numbered checkpoints: step k is due on the earliest counted day by which ceil(total*k/steps) counted days have passed, with target round(quota*k/steps, 2), the last exactly quota';
+
+CREATE FUNCTION pipeline_coverage(open_pipeline numeric, quota numeric, closed numeric DEFAULT 0)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pipeline_coverage'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION pipeline_coverage(numeric, numeric, numeric) IS
+'open pipeline / (quota - closed); NULL when nothing remains to close';
+
+CREATE FUNCTION sales_velocity(opportunities float8, win_rate float8, avg_deal float8, cycle_days float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sales_velocity'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sales_velocity(float8, float8, float8, float8) IS
+'revenue per day: opportunities * win_rate * avg_deal / cycle_days';
+
+------------------------------------------------------------------------------
+-- heat (src/heat.c): the heat matrix cell
+------------------------------------------------------------------------------
+
+CREATE FUNCTION heat_zone(actual float8, expected float8, tolerance float8 DEFAULT 0.1)
+RETURNS text
+AS 'MODULE_PATHNAME', 'heat_zone'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION heat_zone(float8, float8, float8) IS
+'heat matrix cell: red (missed chance) below expected*(1-tolerance), green (spare potential) above expected*(1+tolerance), amber between';
+
+------------------------------------------------------------------------------
+-- abc (src/abc.c): ABC classes by share of revenue
+------------------------------------------------------------------------------
+
+-- (issue 3: abc_class)
+
+------------------------------------------------------------------------------
+-- xyz (src/xyz.c): demand variability and XYZ classes
+------------------------------------------------------------------------------
+
+-- (issue 3: demand_cv, demand_cv_partial, demand_cv_merge, xyz_class)
+
+------------------------------------------------------------------------------
+-- rfm (src/rfm.c): RFM scores and named segments
+------------------------------------------------------------------------------
+
+-- (issue 3: rfm_score, rfm_segment)
+
+------------------------------------------------------------------------------
+-- customer aggregates (src/rfm_summary.c, src/btyd.c, src/kinetic.c):
+-- rfm_summary, btyd_summary and rfm_kinetic with their _partial/_merge pairs
+------------------------------------------------------------------------------
+
+-- (issue 3: rfm_summary, btyd_summary, rfm_kinetic)

@@ -1,0 +1,461 @@
+/*
+ * quotas.c
+ *		Revenue and activity quotas (SPEC §5): counted days, plan/fact status
+ *		with pace and run-rate forecast, the period split into numbered
+ *		checkpoints, pipeline coverage and sales velocity.
+ *
+ * Counting is O(1) in the length of the period (whole weeks are counted by
+ * arithmetic) plus O(log h) for h holidays, so a period of any length is
+ * fast; quota_steps finds each due date by binary search over that count.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+
+#include "quota_ext.h"
+
+/* Which dates count: weekdays minus holidays, or every date. */
+typedef struct QxCalendar
+{
+	bool		business;		/* count Monday-Friday only */
+	int			nholidays;		/* sorted, distinct, weekday holidays */
+	DateADT    *holidays;
+} QxCalendar;
+
+/* Floor division and modulo for possibly negative day numbers. */
+static inline int64
+floor_div(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+/*
+ * Weekdays among the dates before x.  DateADT 2 (2000-01-03) is a Monday,
+ * so counting from there gives 5 per whole week plus min(rest, 5).
+ */
+static int64
+weekdays_before(int64 x)
+{
+	int64		k = x - 2;
+	int64		weeks = floor_div(k, 7);
+	int64		rest = k - weeks * 7;
+
+	return weeks * 5 + Min(rest, 5);
+}
+
+static bool
+is_weekday(DateADT d)
+{
+	int64		rest = ((int64) d - 2) - floor_div((int64) d - 2, 7) * 7;
+
+	return rest < 5;
+}
+
+static int
+date_cmp_qsort(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a;
+	DateADT		y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Build a calendar.  NULL elements and infinite dates in holidays are
+ * ignored; so are weekend holidays (they never counted).  With business
+ * false every date counts and holidays do not matter.
+ */
+static void
+calendar_init(QxCalendar *cal, ArrayType *holidays, bool business)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			kept = 0;
+
+	cal->business = business;
+	cal->nholidays = 0;
+	cal->holidays = NULL;
+	if (!business || holidays == NULL)
+		return;
+	if (ARR_ELEMTYPE(holidays) != DATEOID)
+		elog(ERROR, "calendar_init: holidays is not a date array");
+
+	deconstruct_array(holidays, DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	cal->holidays = palloc(sizeof(DateADT) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		DateADT		d;
+
+		if (nulls[i])
+			continue;
+		d = DatumGetDateADT(elems[i]);
+		if (DATE_NOT_FINITE(d) || !is_weekday(d))
+			continue;
+		cal->holidays[kept++] = d;
+	}
+	if (kept > 1)
+	{
+		int			u = 1;
+
+		qsort(cal->holidays, kept, sizeof(DateADT), date_cmp_qsort);
+		for (int i = 1; i < kept; i++)
+			if (cal->holidays[i] != cal->holidays[u - 1])
+				cal->holidays[u++] = cal->holidays[i];
+		kept = u;
+	}
+	cal->nholidays = kept;
+	pfree(elems);
+	pfree(nulls);
+}
+
+/* Holidays before x: a lower bound in the sorted list. */
+static int64
+holidays_before(const QxCalendar *cal, int64 x)
+{
+	int			lo = 0;
+	int			hi = cal->nholidays;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if ((int64) cal->holidays[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Counted days in [from, to]; 0 when to < from.  Both dates finite. */
+static int64
+counted_days(const QxCalendar *cal, DateADT from, DateADT to)
+{
+	int64		n;
+
+	if (to < from)
+		return 0;
+	if (!cal->business)
+		return (int64) to - from + 1;
+	n = weekdays_before((int64) to + 1) - weekdays_before(from);
+	n -= holidays_before(cal, (int64) to + 1) - holidays_before(cal, from);
+	return n;
+}
+
+/* Checks shared by quota_status and quota_steps; returns the total count. */
+static int64
+check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
+{
+	int64		total;
+
+	qx_require_finite_date(period_start, "period_start");
+	qx_require_finite_date(period_end, "period_end");
+	if (period_end < period_start)
+		qx_bad_arg("Periods are inclusive: [period_start, period_end].",
+				   "period_end %s is before period_start %s",
+				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))),
+				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))));
+	total = counted_days(cal, period_start, period_end);
+	if (total == 0)
+		qx_bad_arg("Pass business_days => false to count every date.",
+				   "the period from %s to %s has no counted day",
+				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))),
+				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))));
+	return total;
+}
+
+/* numeric_sign() returns a Numeric; this is its sign as an int. */
+static int
+numeric_sign_int(Numeric n)
+{
+	Datum		zero = DirectFunctionCall1(int4_numeric, Int32GetDatum(0));
+
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n), zero));
+}
+
+/* Finite numeric: no NaN, no +-Infinity. */
+static void
+require_finite_numeric(Numeric n, const char *argname)
+{
+	if (numeric_is_nan(n) || numeric_is_inf(n))
+		qx_bad_arg("Pass a finite number.", "%s must be a finite number, got %s",
+				   argname,
+				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n))));
+}
+
+static void
+require_nonnegative_numeric(Numeric n, const char *argname)
+{
+	require_finite_numeric(n, argname);
+	if (numeric_sign_int(n) < 0)
+		qx_bad_arg(NULL, "%s must not be negative, got %s", argname,
+				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n))));
+}
+
+#define num_mul(a, b)	DirectFunctionCall2(numeric_mul, (a), (b))
+#define num_div(a, b)	DirectFunctionCall2(numeric_div, (a), (b))
+#define num_sub(a, b)	DirectFunctionCall2(numeric_sub, (a), (b))
+#define num_int(i)		NumericGetDatum(int64_to_numeric(i))
+#define num_float8(n)	DatumGetFloat8(DirectFunctionCall1(numeric_float8, (n)))
+
+PG_FUNCTION_INFO_V1(business_days);
+/* business_days(from_date, to_date, holidays DEFAULT '{}') -> int */
+Datum
+business_days(PG_FUNCTION_ARGS)
+{
+	DateADT		from = PG_GETARG_DATEADT(0);
+	DateADT		to = PG_GETARG_DATEADT(1);
+	QxCalendar	cal;
+
+	qx_require_finite_date(from, "from_date");
+	qx_require_finite_date(to, "to_date");
+	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(2), true);
+	PG_RETURN_INT32((int32) counted_days(&cal, from, to));
+}
+
+PG_FUNCTION_INFO_V1(quota_status);
+/*
+ * quota_status(actual, quota, period_start, period_end, as_of, holidays,
+ *				business_days) -> quota_status
+ * Plan/fact of a quota at as_of: counted days, expected to date,
+ * attainment, pace, run-rate forecast, gap and what is needed per day.
+ */
+Datum
+quota_status(PG_FUNCTION_ARGS)
+{
+	Numeric		actual = PG_GETARG_NUMERIC(0);
+	Numeric		quota = PG_GETARG_NUMERIC(1);
+	DateADT		period_start = PG_GETARG_DATEADT(2);
+	DateADT		period_end = PG_GETARG_DATEADT(3);
+	DateADT		as_of = PG_GETARG_DATEADT(4);
+	QxCalendar	cal;
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+	int64		total,
+				elapsed,
+				remaining;
+	Datum		d_actual = NumericGetDatum(actual);
+	Datum		d_quota = NumericGetDatum(quota);
+	Datum		expected;
+	Datum		gap;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "quota_status: return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	require_finite_numeric(actual, "actual");
+	require_nonnegative_numeric(quota, "quota");
+	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), PG_GETARG_BOOL(6));
+	total = check_period(&cal, period_start, period_end);
+
+	/* as_of may be +-infinity: before the period nothing, after it all */
+	elapsed = counted_days(&cal, period_start, Min(as_of, period_end));
+	remaining = total - elapsed;
+
+	values[0] = Int32GetDatum((int32) total);
+	values[1] = Int32GetDatum((int32) elapsed);
+	values[2] = Int32GetDatum((int32) remaining);
+
+	expected = num_div(num_mul(d_quota, num_int(elapsed)), num_int(total));
+	values[3] = expected;
+
+	if (numeric_sign_int(quota) == 0)
+		nulls[4] = true;
+	else
+		values[4] = Float8GetDatum(num_float8(num_div(d_actual, d_quota)));
+
+	if (numeric_sign_int(DatumGetNumeric(expected)) == 0)
+		nulls[5] = true;
+	else
+		values[5] = Float8GetDatum(num_float8(num_div(d_actual, expected)));
+
+	if (elapsed == 0)
+	{
+		nulls[6] = true;
+		nulls[9] = true;
+	}
+	else
+	{
+		Datum		forecast = num_div(num_mul(d_actual, num_int(total)), num_int(elapsed));
+
+		values[6] = forecast;
+		values[9] = BoolGetDatum(DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+																	 forecast, d_quota)) >= 0);
+	}
+
+	gap = num_sub(d_quota, d_actual);
+	if (numeric_sign_int(DatumGetNumeric(gap)) < 0)
+		gap = num_int(0);
+	values[7] = gap;
+
+	if (remaining == 0)
+		nulls[8] = true;
+	else
+		values[8] = num_div(gap, num_int(remaining));
+
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* What quota_steps keeps between calls. */
+typedef struct StepsState
+{
+	QxCalendar	cal;
+	DateADT		period_start;
+	DateADT		period_end;
+	int64		total;
+	int32		steps;
+	Datum		quota;			/* numeric, copied into the SRF context */
+} StepsState;
+
+/* Earliest counted day d in the period with counted [start, d] >= need. */
+static DateADT
+due_date(const StepsState *st, int64 need)
+{
+	DateADT		lo = st->period_start;
+	DateADT		hi = st->period_end;
+
+	while (lo < hi)
+	{
+		DateADT		mid = lo + (hi - lo) / 2;
+
+		if (counted_days(&st->cal, st->period_start, mid) >= need)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+PG_FUNCTION_INFO_V1(quota_steps);
+/*
+ * quota_steps(quota, period_start, period_end, steps, holidays,
+ *			   business_days) -> TABLE(step, due, target)
+ * The period as numbered checkpoints; one row per call so a long series
+ * streams instead of being built in memory.
+ */
+Datum
+quota_steps(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	StepsState *st;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext oldcontext;
+		Numeric		quota = PG_GETARG_NUMERIC(0);
+		int32		steps = PG_GETARG_INT32(3);
+		TupleDesc	tupdesc;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "quota_steps: return type must be a row type");
+		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
+
+		st = palloc0(sizeof(StepsState));
+		require_nonnegative_numeric(quota, "quota");
+		st->quota = datumCopy(NumericGetDatum(quota), false, -1);
+		st->period_start = PG_GETARG_DATEADT(1);
+		st->period_end = PG_GETARG_DATEADT(2);
+		calendar_init(&st->cal, PG_GETARG_ARRAYTYPE_P(4), PG_GETARG_BOOL(5));
+		st->total = check_period(&st->cal, st->period_start, st->period_end);
+		if (steps < 1 || steps > st->total)
+			qx_bad_arg(psprintf("The period has " INT64_FORMAT " counted days; pass at most that many steps.",
+								st->total),
+					   "steps must be between 1 and " INT64_FORMAT ", got %d",
+					   st->total, steps);
+		st->steps = steps;
+		funcctx->max_calls = steps;
+		funcctx->user_fctx = st;
+		MemoryContextSwitchTo(oldcontext);
+	}
+
+	funcctx = SRF_PERCALL_SETUP();
+	st = (StepsState *) funcctx->user_fctx;
+
+	if (funcctx->call_cntr < funcctx->max_calls)
+	{
+		int64		k = (int64) funcctx->call_cntr + 1;
+		int64		need = (st->total * k + st->steps - 1) / st->steps;
+		Datum		values[3];
+		bool		nulls[3] = {0};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = Int32GetDatum((int32) k);
+		values[1] = DateADTGetDatum(due_date(st, need));
+		if (k == st->steps)
+			values[2] = st->quota;
+		else
+			values[2] = DirectFunctionCall2(numeric_round,
+											num_div(num_mul(st->quota, num_int(k)),
+													num_int(st->steps)),
+											Int32GetDatum(2));
+		SRF_RETURN_NEXT(funcctx,
+						HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
+	}
+	SRF_RETURN_DONE(funcctx);
+}
+
+PG_FUNCTION_INFO_V1(pipeline_coverage);
+/* pipeline_coverage(open_pipeline, quota, closed DEFAULT 0) -> float8 */
+Datum
+pipeline_coverage(PG_FUNCTION_ARGS)
+{
+	Numeric		open_pipeline = PG_GETARG_NUMERIC(0);
+	Numeric		quota = PG_GETARG_NUMERIC(1);
+	Numeric		closed = PG_GETARG_NUMERIC(2);
+	Datum		remaining;
+
+	require_nonnegative_numeric(open_pipeline, "open_pipeline");
+	require_nonnegative_numeric(quota, "quota");
+	require_finite_numeric(closed, "closed");
+
+	remaining = num_sub(NumericGetDatum(quota), NumericGetDatum(closed));
+	if (numeric_sign_int(DatumGetNumeric(remaining)) <= 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(num_float8(num_div(NumericGetDatum(open_pipeline), remaining)));
+}
+
+PG_FUNCTION_INFO_V1(sales_velocity);
+/* sales_velocity(opportunities, win_rate, avg_deal, cycle_days) -> revenue per day */
+Datum
+sales_velocity(PG_FUNCTION_ARGS)
+{
+	double		opportunities = PG_GETARG_FLOAT8(0);
+	double		win_rate = PG_GETARG_FLOAT8(1);
+	double		avg_deal = PG_GETARG_FLOAT8(2);
+	double		cycle_days = PG_GETARG_FLOAT8(3);
+	double		velocity;
+
+	qx_require_nonnegative(opportunities, "opportunities");
+	qx_require_share(win_rate, "win_rate");
+	qx_require_nonnegative(avg_deal, "avg_deal");
+	qx_require_finite(cycle_days, "cycle_days");
+	if (cycle_days <= 0)
+		qx_bad_arg("cycle_days is the average length of a sales cycle in days.",
+				   "cycle_days must be greater than 0, got %s", qx_float_str(cycle_days));
+
+	velocity = opportunities * win_rate * avg_deal / cycle_days;
+	if (isinf(velocity))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("sales_velocity is out of range for type double precision")));
+	PG_RETURN_FLOAT8(velocity);
+}
