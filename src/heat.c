@@ -24,7 +24,7 @@ heat_zone(PG_FUNCTION_ARGS)
 	qx_require_nonnegative(expected, "expected");
 	qx_require_finite(tolerance, "tolerance");
 	if (tolerance < 0 || tolerance >= 1)
-		qx_bad_arg("tolerance is a share in [0, 1); 0.1 means within 10 % of expected.",
+		qx_bad_arg("Tolerance is a share in [0, 1): 0.1 means within 10 % of expected.",
 				   "tolerance must be at least 0 and less than 1, got %s",
 				   qx_float_str(tolerance));
 

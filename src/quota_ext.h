@@ -54,7 +54,7 @@ qx_require_share(double v, const char *argname)
 {
 	qx_require_finite(v, argname);
 	if (v < 0 || v > 1)
-		qx_bad_arg(psprintf("%s is a share between 0 and 1; divide percentages by 100.",
+		qx_bad_arg(psprintf("Pass %s as a share between 0 and 1; divide percentages by 100.",
 							argname),
 				   "%s must be between 0 and 1, got %s", argname, qx_float_str(v));
 }

@@ -1,0 +1,143 @@
+-- quotas: business_days, quota_status, quota_steps, pipeline_coverage,
+-- sales_velocity (SPEC §5).  Hand values below were counted on a calendar
+-- (Q3 2026: 2026-07-01 is a Wednesday; 66 weekdays, 65 without Labor Day
+-- 2026-09-07; 54 counted days up to 2026-09-15).
+SET extra_float_digits = 0;
+SET datestyle = ISO;
+
+-- business_days
+SELECT business_days('2026-07-01', '2026-09-30') AS q3,                       -- 66
+       business_days('2026-07-01', '2026-09-30', '{2026-09-07}') AS q3_hol,   -- 65
+       business_days('2026-11-21', '2026-11-22') AS weekend,                  -- 0
+       business_days('2026-11-23', '2026-11-23') AS one_monday,               -- 1
+       business_days('2024-02-26', '2024-03-04') AS leap_week,                -- 6
+       business_days('2026-07-02', '2026-07-01') AS reversed;                 -- 0
+-- holidays on weekends, duplicates, NULLs and outside the range change nothing
+SELECT business_days('2026-07-01', '2026-09-30',
+                     '{2026-07-04, 2026-09-07, 2026-09-07, NULL, 2025-12-25, infinity}') AS q3_hol; -- 65
+-- one day periods: a holiday Monday counts 0
+SELECT business_days('2026-09-07', '2026-09-07', '{2026-09-07}') AS holiday_only;  -- 0
+-- across the year 2000 day-number origin and before 1970, against generate_series
+SELECT count(*) AS ranges,
+       count(*) FILTER (WHERE business_days(a, b, h) <> (
+           SELECT count(*) FROM generate_series(a, b, interval '1 day') d
+           WHERE extract(isodow FROM d) < 6 AND d::date <> ALL (h))) AS mismatch
+FROM (SELECT date '1999-12-01' + (i * 37) % 90 AS a,
+             date '1999-12-01' + (i * 37) % 90 + (i * 13) % 60 - 5 AS b,
+             ARRAY[date '2000-01-03', date '2000-01-17', date '1999-12-24', date '2000-01-01'] AS h
+      FROM generate_series(1, 300) i
+      UNION ALL
+      SELECT date '1960-03-01' + i, date '1960-03-01' + i + i % 23, '{}'::date[]
+      FROM generate_series(0, 60) i) t;
+-- huge spans are O(1): the whole date range
+SELECT business_days('4713-11-24 BC', '5874897-12-31') > 1500000000 AS whole_range;
+
+-- quota_status: 50000 of a 120000 quota on 2026-09-15, Labor Day off:
+-- expected 120000*54/65 = 99692.3077, attainment 0.41667, pace 0.50154,
+-- forecast 50000*65/54 = 60185.185, gap 70000, required 70000/11 = 6363.636
+SELECT (s).total_days, (s).elapsed_days, (s).remaining_days,
+       round((s).expected_to_date, 4) AS expected, round((s).attainment::numeric, 5) AS attainment,
+       round((s).pace::numeric, 5) AS pace, round((s).forecast, 3) AS forecast,
+       (s).gap, round((s).required_per_day, 3) AS required, (s).on_track
+FROM (SELECT quota_status(50000, 120000, '2026-07-01', '2026-09-30', '2026-09-15',
+                          '{2026-09-07}') AS s) q;
+-- field names and order of the composite
+SELECT * FROM quota_status(130000, 120000, '2026-07-01', '2026-09-30', '2026-09-30');
+-- before the period: nothing elapsed, no forecast, no pace
+SELECT * FROM quota_status(0, 120000, '2026-07-01', '2026-09-30', '2026-06-15');
+-- after the period, and as_of = +-infinity
+SELECT (quota_status(1, 2, '2026-07-01', '2026-07-31', '2027-01-01')).elapsed_days AS after,
+       (quota_status(1, 2, '2026-07-01', '2026-07-31', 'infinity')).elapsed_days AS inf,
+       (quota_status(1, 2, '2026-07-01', '2026-07-31', '-infinity')).elapsed_days AS neg_inf;
+-- activity quota (250 calls a week), every date counted, a one-day period
+SELECT * FROM quota_status(120, 250, '2026-09-14', '2026-09-20', '2026-09-16', business_days => false);
+SELECT * FROM quota_status(3, 5, '2026-09-14', '2026-09-14', '2026-09-14');
+-- quota 0: attainment and pace undefined, always on track
+SELECT (s).attainment, (s).pace, (s).gap, (s).on_track
+FROM (SELECT quota_status(10, 0, '2026-07-01', '2026-09-30', '2026-08-01') s) q;
+-- over-achieved: gap 0; negative actual (refunds) is allowed
+SELECT (quota_status(200, 100, '2026-07-01', '2026-09-30', '2026-08-01')).gap AS gap_over,
+       (quota_status(-50, 100, '2026-07-01', '2026-09-30', '2026-08-01')).gap AS gap_refunds;
+-- against the plain-SQL rule over many as_of dates
+WITH p AS (SELECT date '2026-07-01' AS ps, date '2026-09-30' AS pe,
+                  ARRAY[date '2026-09-07', date '2026-07-03'] AS h),
+c AS (SELECT a AS as_of, 12345.67::numeric AS actual, 99999.99::numeric AS quota,
+             (SELECT count(*) FROM generate_series(ps, pe, '1 day') d
+               WHERE extract(isodow FROM d) < 6 AND d::date <> ALL (h))::int AS total,
+             (SELECT count(*) FROM generate_series(ps, least(a, pe), '1 day') d
+               WHERE extract(isodow FROM d) < 6 AND d::date <> ALL (h))::int AS elapsed,
+             quota_status(12345.67, 99999.99, ps, pe, a, h) AS s
+      FROM p, generate_series(date '2026-06-20', date '2026-10-10', '1 day') a0, LATERAL (SELECT a0::date AS a) a1)
+SELECT count(*) AS as_of_dates,
+       count(*) FILTER (WHERE (s).total_days <> total OR (s).elapsed_days <> elapsed
+                        OR (s).remaining_days <> total - elapsed
+                        OR (s).expected_to_date <> quota * elapsed / total
+                        OR (s).attainment <> (actual / quota)::float8
+                        OR (s).pace IS DISTINCT FROM (actual / nullif(quota * elapsed / total, 0))::float8
+                        OR (s).forecast IS DISTINCT FROM actual * total / nullif(elapsed, 0)
+                        OR (s).gap <> greatest(quota - actual, 0)
+                        OR (s).required_per_day IS DISTINCT FROM greatest(quota - actual, 0) / nullif(total - elapsed, 0)
+                        OR (s).on_track IS DISTINCT FROM (actual * total / nullif(elapsed, 0) >= quota)) AS mismatch
+FROM c;
+
+-- quota_steps: six ledges of the quarter, Labor Day off (65 counted days):
+-- step k is due on counted day ceil(65k/6) = 11, 22, 33, 44, 55, 65
+SELECT * FROM quota_steps(120000, '2026-07-01', '2026-09-30', 6, '{2026-09-07}');
+-- uneven targets are rounded to cents, the last is exactly the quota
+SELECT * FROM quota_steps(100.005, '2026-07-01', '2026-07-31', 3);
+-- steps = total days: one ledge a counted day; calendar days
+SELECT count(*) AS steps, min(due), max(due), count(DISTINCT due) AS distinct_due
+FROM quota_steps(1000, '2026-07-01', '2026-09-30', 66);
+SELECT * FROM quota_steps(7, '2026-02-01', '2026-02-07', 7, business_days => false);
+-- a one-day period, one step
+SELECT * FROM quota_steps(5, '2026-09-14', '2026-09-14', 1);
+-- against the plain-SQL rule for every steps count of a quarter
+WITH days AS (
+    SELECT d::date AS d, row_number() OVER (ORDER BY d) AS n
+    FROM generate_series(date '2026-07-01', date '2026-09-30', '1 day') d
+    WHERE extract(isodow FROM d) < 6 AND d::date <> ALL ('{2026-09-07,2026-08-14}'::date[])),
+tot AS (SELECT count(*) AS t FROM days),
+ref AS (SELECT s, k, (SELECT min(d) FROM days WHERE n >= ceil(t * k / s::numeric)) AS due,
+               CASE WHEN k = s THEN 77777.77 ELSE round(77777.77 * k / s, 2) END AS target
+        FROM tot, generate_series(1, t::int) s, generate_series(1, s) k)
+SELECT count(*) AS ledges,
+       count(*) FILTER (WHERE q.due IS DISTINCT FROM ref.due OR q.target IS DISTINCT FROM ref.target) AS mismatch
+FROM ref LEFT JOIN LATERAL quota_steps(77777.77, '2026-07-01', '2026-09-30', ref.s,
+                                        '{2026-09-07,2026-08-14}') q ON q.step = ref.k;
+
+-- pipeline_coverage: open / (quota - closed)
+SELECT pipeline_coverage(300000, 100000) AS three,
+       pipeline_coverage(150000, 100000, 50000) AS three_again,
+       pipeline_coverage(1, 100, 100) AS nothing_left,     -- NULL
+       pipeline_coverage(1, 100, 150) AS over_closed,      -- NULL
+       pipeline_coverage(0, 100) AS empty_pipeline;        -- 0
+-- sales_velocity: 40 opportunities * 0.25 * 12000 / 60 days = 2000 a day
+SELECT sales_velocity(40, 0.25, 12000, 60) AS per_day,
+       sales_velocity(0, 0.5, 100, 1) AS none,
+       sales_velocity(10, 1, 100, 0.5) AS fast;
+
+-- bad arguments
+SELECT test_util.err(q) FROM (VALUES
+  ('SELECT business_days(''-infinity'', ''2026-01-01'')'),
+  ('SELECT business_days(''2026-01-01'', ''infinity'')'),
+  ('SELECT quota_status(1, 100, ''2026-09-30'', ''2026-07-01'', ''2026-08-01'')'),
+  ('SELECT quota_status(1, -100, ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')'),
+  ('SELECT quota_status(''NaN'', 100, ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')'),
+  ('SELECT quota_status(1, ''Infinity'', ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')'),
+  ('SELECT quota_status(1, 100, ''2026-11-21'', ''2026-11-22'', ''2026-11-21'')'),
+  ('SELECT quota_status(1, 100, ''2026-09-07'', ''2026-09-07'', ''2026-09-07'', ''{2026-09-07}'')'),
+  ('SELECT quota_status(1, 100, ''-infinity'', ''2026-09-07'', ''2026-09-07'')'),
+  ('SELECT quota_steps(100, ''2026-07-01'', ''2026-09-30'', 0)'),
+  ('SELECT quota_steps(100, ''2026-07-01'', ''2026-09-30'', 67)'),
+  ('SELECT quota_steps(-1, ''2026-07-01'', ''2026-09-30'', 3)'),
+  ('SELECT quota_steps(100, ''2026-07-02'', ''2026-07-01'', 1)'),
+  ('SELECT quota_steps(100, ''2026-07-01'', ''infinity'', 1)'),
+  ('SELECT pipeline_coverage(-1, 100)'),
+  ('SELECT pipeline_coverage(1, -100)'),
+  ('SELECT pipeline_coverage(1, 100, ''NaN'')'),
+  ('SELECT sales_velocity(10, 1.5, 100, 30)'),
+  ('SELECT sales_velocity(10, 0.5, 100, 0)'),
+  ('SELECT sales_velocity(-10, 0.5, 100, 30)'),
+  ('SELECT sales_velocity(10, 0.5, -100, 30)'),
+  ('SELECT sales_velocity(10, 0.5, 100, ''Infinity'')'),
+  ('SELECT sales_velocity(1e300, 1, 1e300, 1)')) t(q);
