@@ -26,7 +26,7 @@ qx_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # Debian packages the commands need; only the missing ones are installed.
 qx_install_deps() {
 	local want=(postgresql-$QX_PGVER postgresql-server-dev-$QX_PGVER postgresql-contrib
-		build-essential libipc-run-perl "$@")
+		build-essential libipc-run-perl python3 "$@")
 	local missing=() p
 	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
