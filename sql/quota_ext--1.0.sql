@@ -153,7 +153,17 @@ COMMENT ON FUNCTION heat_zone(float8, float8, float8) IS
 -- abc (src/abc.c): ABC classes by share of revenue
 ------------------------------------------------------------------------------
 
--- (issue 3: abc_class)
+-- Window function: the OVER clause's ORDER BY and frame do not matter; the
+-- whole partition is read once and sorted.  STRICT documents that NULL in any
+-- argument of a row gives NULL for that row (window functions check it
+-- themselves); NULL values are not counted in the partition's total.
+CREATE FUNCTION abc_class(value float8, a_share float8 DEFAULT 0.8, b_share float8 DEFAULT 0.95)
+RETURNS text
+AS 'MODULE_PATHNAME', 'abc_class'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE WINDOW;
+
+COMMENT ON FUNCTION abc_class(float8, float8, float8) IS
+'window function: ABC class of a value within its partition; with cum = sum of the positive values >= value (ties included) and total = sum of the positive values: A when cum <= a_share*total, B when cum <= b_share*total, else C; values <= 0 are C, NULL is NULL and not counted; 0 < a_share < b_share <= 1';
 
 ------------------------------------------------------------------------------
 -- xyz (src/xyz.c): demand variability and XYZ classes
@@ -165,7 +175,31 @@ COMMENT ON FUNCTION heat_zone(float8, float8, float8) IS
 -- rfm (src/rfm.c): RFM scores and named segments
 ------------------------------------------------------------------------------
 
--- (issue 3: rfm_score, rfm_segment)
+-- Window function, read once per partition like abc_class; STRICT documents
+-- that NULL in any argument of a row gives NULL for that row.
+CREATE FUNCTION rfm_score(value float8, bins int DEFAULT 5, higher_is_better boolean DEFAULT true)
+RETURNS int
+AS 'MODULE_PATHNAME', 'rfm_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE WINDOW;
+
+COMMENT ON FUNCTION rfm_score(float8, int, boolean) IS
+'window function: RFM score 1..bins of a value within its partition: ceil(bins * #{values <= value} / n) over the n non-NULL values, or #{values >= value} when higher_is_better is false (recency); ties share a score; NULL is NULL and not counted; bins 2..100';
+
+CREATE FUNCTION rfm_segment(r int, f int, m int)
+RETURNS text
+AS 'MODULE_PATHNAME', 'rfm_segment'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segment(int, int, int) IS
+'standard RFM segment of scores 1..5 (Champions, Potential Loyalist, Loyal Customers, Promising, New Customers, Can''t Lose Them, At Risk, Need Attention, About To Sleep, Lost); first matching row wins, Others when none';
+
+CREATE FUNCTION rfm_segment(r int, f int, m int, segments jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'rfm_segment_map'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segment(int, int, int, jsonb) IS
+'RFM segment from your own table: segments is a JSON array of {"name": text, "r": [lo, hi], "f": [lo, hi], "m": [lo, hi]} in priority order (inclusive whole-number ranges); the first entry that holds r, f and m wins, Others when none; scores may be any integer';
 
 ------------------------------------------------------------------------------
 -- customer aggregates (src/rfm_summary.c, src/btyd.c, src/kinetic.c):
