@@ -173,6 +173,9 @@ dcv_bounds(const DemandCvState *st, MemoryContext mcxt)
 static void
 dcv_bad_state(const char *fmt_detail, ...) pg_attribute_printf(1, 2);
 
+/* SQLSTATE of dcv_bad_state(): 22P02 while reading text, else 22P03 */
+static int	dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
+
 static void
 dcv_bad_state(const char *fmt_detail, ...)
 {
@@ -183,7 +186,7 @@ dcv_bad_state(const char *fmt_detail, ...)
 	vsnprintf(buf, sizeof(buf), fmt_detail, ap);
 	va_end(ap);
 	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			(errcode(dcv_bad_state_code),
 			 errmsg("invalid demand_cv_state: %s", buf)));
 }
 
@@ -392,7 +395,16 @@ demand_cv_state_in(PG_FUNCTION_ARGS)
 	}
 	if (*ps.p != '\0')
 		dcv_syntax(&ps, psprintf("the end after %d sums", periods));
-	dcv_validate(st);
+	dcv_bad_state_code = ERRCODE_INVALID_TEXT_REPRESENTATION;
+	PG_TRY();
+	{
+		dcv_validate(st);
+	}
+	PG_FINALLY();
+	{
+		dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
+	}
+	PG_END_TRY();
 	PG_RETURN_POINTER(st);
 }
 
