@@ -153,19 +153,202 @@ COMMENT ON FUNCTION heat_zone(float8, float8, float8) IS
 -- abc (src/abc.c): ABC classes by share of revenue
 ------------------------------------------------------------------------------
 
--- (issue 3: abc_class)
+-- Window function: the OVER clause's ORDER BY and frame do not matter; the
+-- whole partition is read once and sorted.  STRICT documents that NULL in any
+-- argument of a row gives NULL for that row (window functions check it
+-- themselves); NULL values are not counted in the partition's total.
+CREATE FUNCTION abc_class(value float8, a_share float8 DEFAULT 0.8, b_share float8 DEFAULT 0.95)
+RETURNS text
+AS 'MODULE_PATHNAME', 'abc_class'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE WINDOW;
+
+COMMENT ON FUNCTION abc_class(float8, float8, float8) IS
+'window function: ABC class of a value within its partition; with cum = sum of the positive values >= value (ties included) and total = sum of the positive values: A when cum <= a_share*total, B when cum <= b_share*total, else C; values <= 0 are C, NULL is NULL and not counted; 0 < a_share < b_share <= 1';
 
 ------------------------------------------------------------------------------
 -- xyz (src/xyz.c): demand variability and XYZ classes
 ------------------------------------------------------------------------------
 
--- (issue 3: demand_cv, demand_cv_partial, demand_cv_merge, xyz_class)
+-- demand_cv_state: a transferable demand_cv state (parameters, rows counted,
+-- bucket sums), returned by demand_cv_partial() and merged by
+-- demand_cv_merge() on a coordinator.  Text form:
+-- v1;start=YYYY-MM-DD;periods=N;period=MONTHS,DAYS,MICROSECONDS;rows=N;sums=S1,...
+CREATE TYPE demand_cv_state;
+
+CREATE FUNCTION demand_cv_state_in(cstring) RETURNS demand_cv_state
+AS 'MODULE_PATHNAME', 'demand_cv_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_state_out(demand_cv_state) RETURNS cstring
+AS 'MODULE_PATHNAME', 'demand_cv_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_state_recv(internal) RETURNS demand_cv_state
+AS 'MODULE_PATHNAME', 'demand_cv_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_state_send(demand_cv_state) RETURNS bytea
+AS 'MODULE_PATHNAME', 'demand_cv_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE demand_cv_state (
+    INPUT = demand_cv_state_in,
+    OUTPUT = demand_cv_state_out,
+    RECEIVE = demand_cv_state_recv,
+    SEND = demand_cv_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE demand_cv_state IS
+'transferable state of demand_cv(): bucket parameters, rows counted and bucket sums; made by demand_cv_partial(), merged by demand_cv_merge()';
+COMMENT ON FUNCTION demand_cv_state_in(cstring) IS 'input function of demand_cv_state';
+COMMENT ON FUNCTION demand_cv_state_out(demand_cv_state) IS 'output function of demand_cv_state';
+COMMENT ON FUNCTION demand_cv_state_recv(internal) IS 'binary input function of demand_cv_state';
+COMMENT ON FUNCTION demand_cv_state_send(demand_cv_state) IS 'binary output function of demand_cv_state';
+
+-- support functions; the 4-argument transition function takes period = 1 month
+-- (aggregates cannot have DEFAULT arguments, so demand_cv comes in two arities)
+CREATE FUNCTION demand_cv_trans(internal, date, float8, date, int)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'demand_cv_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_trans(internal, date, float8, date, int, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'demand_cv_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'demand_cv_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'demand_cv_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'demand_cv_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_final(internal)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'demand_cv_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_partial_final(internal)
+RETURNS demand_cv_state
+AS 'MODULE_PATHNAME', 'demand_cv_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION demand_cv_merge_trans(internal, demand_cv_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'demand_cv_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION demand_cv_trans(internal, date, float8, date, int) IS 'transition function of demand_cv and demand_cv_partial (period 1 month)';
+COMMENT ON FUNCTION demand_cv_trans(internal, date, float8, date, int, interval) IS 'transition function of demand_cv and demand_cv_partial';
+COMMENT ON FUNCTION demand_cv_combine(internal, internal) IS 'combine function of the demand_cv aggregates';
+COMMENT ON FUNCTION demand_cv_serialize(internal) IS 'serialize function of the demand_cv aggregates';
+COMMENT ON FUNCTION demand_cv_deserialize(bytea, internal) IS 'deserialize function of the demand_cv aggregates';
+COMMENT ON FUNCTION demand_cv_final(internal) IS 'final function of demand_cv and demand_cv_merge: coefficient of variation of the bucket sums';
+COMMENT ON FUNCTION demand_cv_partial_final(internal) IS 'final function of demand_cv_partial: the state as a demand_cv_state';
+COMMENT ON FUNCTION demand_cv_merge_trans(internal, demand_cv_state) IS 'transition function of demand_cv_merge';
+
+-- SSPACE: the state of the largest bucket count (1000 sums); the planner then
+-- never hashes more groups than work_mem holds.
+CREATE AGGREGATE demand_cv(ts date, amount float8, period_start date, periods int) (
+    SFUNC = demand_cv_trans, STYPE = internal, SSPACE = 8100,
+    FINALFUNC = demand_cv_final,
+    COMBINEFUNC = demand_cv_combine,
+    SERIALFUNC = demand_cv_serialize, DESERIALFUNC = demand_cv_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE demand_cv(ts date, amount float8, period_start date, periods int, period interval) (
+    SFUNC = demand_cv_trans, STYPE = internal, SSPACE = 8100,
+    FINALFUNC = demand_cv_final,
+    COMBINEFUNC = demand_cv_combine,
+    SERIALFUNC = demand_cv_serialize, DESERIALFUNC = demand_cv_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE demand_cv_partial(ts date, amount float8, period_start date, periods int) (
+    SFUNC = demand_cv_trans, STYPE = internal, SSPACE = 8100,
+    FINALFUNC = demand_cv_partial_final,
+    COMBINEFUNC = demand_cv_combine,
+    SERIALFUNC = demand_cv_serialize, DESERIALFUNC = demand_cv_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE demand_cv_partial(ts date, amount float8, period_start date, periods int, period interval) (
+    SFUNC = demand_cv_trans, STYPE = internal, SSPACE = 8100,
+    FINALFUNC = demand_cv_partial_final,
+    COMBINEFUNC = demand_cv_combine,
+    SERIALFUNC = demand_cv_serialize, DESERIALFUNC = demand_cv_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE demand_cv_merge(state demand_cv_state) (
+    SFUNC = demand_cv_merge_trans, STYPE = internal, SSPACE = 8100,
+    FINALFUNC = demand_cv_final,
+    COMBINEFUNC = demand_cv_combine,
+    SERIALFUNC = demand_cv_serialize, DESERIALFUNC = demand_cv_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE demand_cv(date, float8, date, int) IS
+'coefficient of variation of demand over periods monthly buckets from period_start: population stddev of the bucket sums / their mean, empty buckets 0; NULL when no row falls in a bucket or the mean is 0';
+COMMENT ON AGGREGATE demand_cv(date, float8, date, int, interval) IS
+'coefficient of variation of demand over periods buckets [period_start + i*period, period_start + (i+1)*period): population stddev of the bucket sums / their mean, empty buckets 0; NULL when no row falls in a bucket or the mean is 0';
+COMMENT ON AGGREGATE demand_cv_partial(date, float8, date, int) IS
+'demand_cv state (monthly buckets) as a demand_cv_state, to be merged with demand_cv_merge';
+COMMENT ON AGGREGATE demand_cv_partial(date, float8, date, int, interval) IS
+'demand_cv state as a demand_cv_state, to be merged with demand_cv_merge';
+COMMENT ON AGGREGATE demand_cv_merge(demand_cv_state) IS
+'demand_cv of the rows behind the merged demand_cv_partial states; states with different parameters are an error';
+
+CREATE FUNCTION xyz_class(cv float8, x_max float8 DEFAULT 0.10, y_max float8 DEFAULT 0.25)
+RETURNS text
+AS 'MODULE_PATHNAME', 'xyz_class'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION xyz_class(float8, float8, float8) IS
+'XYZ class of a demand coefficient of variation: X when cv <= x_max, Y when cv <= y_max, else Z; 0 <= x_max <= y_max, cv >= 0';
 
 ------------------------------------------------------------------------------
 -- rfm (src/rfm.c): RFM scores and named segments
 ------------------------------------------------------------------------------
 
--- (issue 3: rfm_score, rfm_segment)
+-- Window function, read once per partition like abc_class; STRICT documents
+-- that NULL in any argument of a row gives NULL for that row.
+CREATE FUNCTION rfm_score(value float8, bins int DEFAULT 5, higher_is_better boolean DEFAULT true)
+RETURNS int
+AS 'MODULE_PATHNAME', 'rfm_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE WINDOW;
+
+COMMENT ON FUNCTION rfm_score(float8, int, boolean) IS
+'window function: RFM score 1..bins of a value within its partition: ceil(bins * #{values <= value} / n) over the n non-NULL values, or #{values >= value} when higher_is_better is false (recency); ties share a score; NULL is NULL and not counted; bins 2..100';
+
+CREATE FUNCTION rfm_segment(r int, f int, m int)
+RETURNS text
+AS 'MODULE_PATHNAME', 'rfm_segment'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segment(int, int, int) IS
+'standard RFM segment of scores 1..5 (Champions, Potential Loyalist, Loyal Customers, Promising, New Customers, Can''t Lose Them, At Risk, Need Attention, About To Sleep, Lost); first matching row wins, Others when none';
+
+CREATE FUNCTION rfm_segment(r int, f int, m int, segments jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'rfm_segment_map'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segment(int, int, int, jsonb) IS
+'RFM segment from your own table: segments is a JSON array of {"name": text, "r": [lo, hi], "f": [lo, hi], "m": [lo, hi]} in priority order (inclusive whole-number ranges); the first entry that holds r, f and m wins, Others when none; scores may be any integer';
 
 ------------------------------------------------------------------------------
 -- customer aggregates (src/rfm_summary.c, src/btyd.c, src/kinetic.c):

@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/date.h"
 #include "utils/float.h"
+#include "windowapi.h"
 
 /* Raise invalid_parameter_value with a message and an optional hint. */
 #define qx_bad_arg(hint, ...) \
@@ -72,5 +73,10 @@ qx_require_finite_date(DateADT d, const char *argname)
 /* deals.c: the lift index, shared with the trigger in trigger.c */
 extern double qx_lift_index(double agreement, int64 objections);
 extern void qx_check_threshold(double threshold, const char *argname);
+
+/* abc.c: the sorted non-NULL values of a window partition, shared with rfm.c */
+extern double *qx_window_sorted_values(WindowObject winobj, int argno,
+									   const char *fname, const char *argname,
+									   MemoryContext mcxt, int64 *n);
 
 #endif							/* QUOTA_EXT_H */

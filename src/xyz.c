@@ -1,0 +1,752 @@
+/*
+ * xyz.c
+ *		Demand variability and XYZ classes (SPEC §3): the aggregate
+ *		demand_cv() with its shard pair demand_cv_partial()/demand_cv_merge(),
+ *		the state type demand_cv_state, and xyz_class().
+ *
+ * The transition state is internal (a DcvAgg): the bucket boundaries are
+ * computed once per group and the bucket sums are updated in place.  It is
+ * serialized for parallel workers as the bytes of a demand_cv_state, the
+ * same varlena that demand_cv_partial() returns, so one validation routine
+ * guards every way a state can come in: text input, binary receive and
+ * deserialization.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/shortest_dec.h"
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
+
+#include "quota_ext.h"
+
+#define DCV_VERSION 1
+#define DCV_MIN_PERIODS 2
+#define DCV_MAX_PERIODS 1000
+
+/*
+ * A demand_cv state: the parameters, the number of rows that fell in a
+ * bucket, and the bucket sums.  Also the serialized form of the internal
+ * state.  Binary (send/receive) form: the same fields in network order.
+ */
+typedef struct DemandCvState
+{
+	int32		vl_len_;		/* varlena header */
+	int32		version;		/* DCV_VERSION */
+	int32		periods;		/* number of buckets, 2..1000 */
+	DateADT		period_start;
+	int64		period_time;	/* period interval: microseconds ... */
+	int32		period_day;		/* ... days ... */
+	int32		period_month;	/* ... and months */
+	int64		rows;			/* rows that fell in a bucket */
+	double		sums[FLEXIBLE_ARRAY_MEMBER];	/* bucket sums */
+} DemandCvState;
+
+#define DCV_SIZE(periods) (offsetof(DemandCvState, sums) + sizeof(double) * (periods))
+/* bytes of the binary form */
+#define DCV_BINARY_SIZE(periods) (4 + 4 + 4 + 8 + 4 + 4 + 8 + 8 * (Size) (periods))
+
+#define DatumGetDemandCvStateP(X) ((DemandCvState *) PG_DETOAST_DATUM(X))
+#define PG_GETARG_DCV_P(n) DatumGetDemandCvStateP(PG_GETARG_DATUM(n))
+
+/* The internal transition state. */
+typedef struct DcvAgg
+{
+	Timestamp  *bounds;			/* periods + 1 boundaries; NULL until needed */
+	DemandCvState *st;
+} DcvAgg;
+
+/* ---------- parameters ---------- */
+
+static char *
+dcv_interval_str(int32 month, int32 day, int64 time)
+{
+	Interval	iv;
+
+	iv.month = month;
+	iv.day = day;
+	iv.time = time;
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(&iv)));
+}
+
+/* periods between 2 and 1000 */
+static void
+dcv_check_periods(int32 periods)
+{
+	if (periods < DCV_MIN_PERIODS || periods > DCV_MAX_PERIODS)
+		qx_bad_arg("periods is the number of buckets, such as 12 months; it must be between 2 and 1000.",
+				   "periods must be between 2 and 1000, got %d", periods);
+}
+
+/* a positive period: no negative part, not zero */
+static void
+dcv_check_period(int32 month, int32 day, int64 time)
+{
+	if (month < 0 || day < 0 || time < 0 || (month == 0 && day == 0 && time == 0))
+		qx_bad_arg("Pass a positive period such as '1 month' or '7 days', with no negative part.",
+				   "period must be positive, got %s", dcv_interval_str(month, day, time));
+}
+
+/* A fresh state in the current memory context. */
+static DemandCvState *
+dcv_new_state(DateADT period_start, int32 periods, const Interval *period)
+{
+	DemandCvState *st = palloc0(DCV_SIZE(periods));
+
+	SET_VARSIZE(st, DCV_SIZE(periods));
+	st->version = DCV_VERSION;
+	st->periods = periods;
+	st->period_start = period_start;
+	st->period_time = period->time;
+	st->period_day = period->day;
+	st->period_month = period->month;
+	return st;
+}
+
+static bool
+dcv_same_params(const DemandCvState *a, const DemandCvState *b)
+{
+	return a->periods == b->periods && a->period_start == b->period_start &&
+		a->period_month == b->period_month && a->period_day == b->period_day &&
+		a->period_time == b->period_time;
+}
+
+static char *
+dcv_params_str(const DemandCvState *st)
+{
+	return psprintf("period_start %s, periods %d, period %s",
+					DatumGetCString(DirectFunctionCall1(date_out,
+														DateADTGetDatum(st->period_start))),
+					st->periods,
+					dcv_interval_str(st->period_month, st->period_day, st->period_time));
+}
+
+static void
+dcv_require_same_params(const DemandCvState *a, const DemandCvState *b, const char *fname)
+{
+	if (!dcv_same_params(a, b))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: period_start, periods and period must be the same on every row and in every state combined",
+						fname),
+				 errdetail("Got %s and %s.", dcv_params_str(a), dcv_params_str(b)),
+				 errhint("Compute a separate demand_cv for each set of buckets.")));
+}
+
+/*
+ * Bucket boundaries period_start + i * period, i = 0..periods, with
+ * PostgreSQL's date + interval arithmetic (months first, then days, then
+ * time), the interval multiplied by i rather than added i times.
+ */
+static Timestamp *
+dcv_bounds(const DemandCvState *st, MemoryContext mcxt)
+{
+	Timestamp  *b = MemoryContextAlloc(mcxt, sizeof(Timestamp) * (st->periods + 1));
+	Interval	period;
+
+	period.month = st->period_month;
+	period.day = st->period_day;
+	period.time = st->period_time;
+	for (int i = 0; i <= st->periods; i++)
+	{
+		Datum		step;
+
+		step = DirectFunctionCall2(interval_mul, IntervalPGetDatum(&period),
+								   Float8GetDatum((double) i));
+		b[i] = DatumGetTimestamp(DirectFunctionCall2(date_pl_interval,
+													 DateADTGetDatum(st->period_start),
+													 step));
+		if (i > 0 && b[i] <= b[i - 1])
+			elog(ERROR, "demand_cv: bucket boundaries do not increase at bucket %d", i);
+	}
+	return b;
+}
+
+/* ---------- checks of a state from outside ---------- */
+
+static void
+dcv_bad_state(const char *fmt_detail, ...) pg_attribute_printf(1, 2);
+
+/* SQLSTATE of dcv_bad_state(): 22P02 while reading text, else 22P03 */
+static int	dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
+
+static void
+dcv_bad_state(const char *fmt_detail, ...)
+{
+	char		buf[256];
+	va_list		ap;
+
+	va_start(ap, fmt_detail);
+	vsnprintf(buf, sizeof(buf), fmt_detail, ap);
+	va_end(ap);
+	ereport(ERROR,
+			(errcode(dcv_bad_state_code),
+			 errmsg("invalid demand_cv_state: %s", buf)));
+}
+
+/* Every field of a state that came from outside (varsize already checked). */
+static void
+dcv_validate(const DemandCvState *st)
+{
+	if (st->version != DCV_VERSION)
+		dcv_bad_state("version %d is not supported, expected %d", st->version, DCV_VERSION);
+	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS)
+		dcv_bad_state("periods %d is not between 2 and 1000", st->periods);
+	if (DATE_NOT_FINITE(st->period_start) || !IS_VALID_DATE(st->period_start))
+		dcv_bad_state("period_start %d is not a finite date", (int) st->period_start);
+	if (st->period_month < 0 || st->period_day < 0 || st->period_time < 0 ||
+		(st->period_month == 0 && st->period_day == 0 && st->period_time == 0))
+		dcv_bad_state("period is not positive");
+	if (st->rows < 0)
+		dcv_bad_state("row count " INT64_FORMAT " is negative", st->rows);
+	for (int i = 0; i < st->periods; i++)
+	{
+		if (!isfinite(st->sums[i]))
+			dcv_bad_state("bucket %d sum is not finite", i + 1);
+		if (st->rows == 0 && st->sums[i] != 0)
+			dcv_bad_state("bucket %d has a sum but the state counts no row", i + 1);
+	}
+}
+
+/* ---------- the type ---------- */
+
+PG_FUNCTION_INFO_V1(demand_cv_state_out);
+/*
+ * Text form, independent of DateStyle, IntervalStyle and extra_float_digits:
+ * v1;start=YYYY-MM-DD;periods=N;period=MONTHS,DAYS,MICROSECONDS;rows=N;sums=S1,S2,...
+ * (astronomical year numbering; sums in shortest exact decimal form).
+ */
+Datum
+demand_cv_state_out(PG_FUNCTION_ARGS)
+{
+	DemandCvState *st = PG_GETARG_DCV_P(0);
+	StringInfoData buf;
+	int			y,
+				m,
+				d;
+	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	j2date(st->period_start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d;start=%04d-%02d-%02d;periods=%d;period=%d,%d," INT64_FORMAT
+					 ";rows=" INT64_FORMAT ";sums=",
+					 st->version, y, m, d, st->periods,
+					 st->period_month, st->period_day, st->period_time, st->rows);
+	for (int i = 0; i < st->periods; i++)
+	{
+		double_to_shortest_decimal_buf(st->sums[i], num);
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, num);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* text input parsing: a cursor over the string */
+typedef struct DcvParser
+{
+	const char *s;
+	const char *p;
+} DcvParser;
+
+static void
+dcv_syntax(DcvParser *ps, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type demand_cv_state: \"%s\"", ps->s),
+			 errdetail("Expected %s at character %d.", what, (int) (ps->p - ps->s) + 1),
+			 errhint("Pass a value that demand_cv_partial() produced, such as v1;start=2024-01-01;periods=2;period=1,0,0;rows=1;sums=5,0.")));
+}
+
+static void
+dcv_expect(DcvParser *ps, const char *lit)
+{
+	size_t		len = strlen(lit);
+
+	if (strncmp(ps->p, lit, len) != 0)
+		dcv_syntax(ps, psprintf("\"%s\"", lit));
+	ps->p += len;
+}
+
+/* a decimal integer in [lo, hi] */
+static int64
+dcv_int(DcvParser *ps, int64 lo, int64 hi, const char *what)
+{
+	const char *start = ps->p;
+	bool		neg = false;
+	uint64		v = 0;
+
+	if (*ps->p == '-')
+	{
+		neg = true;
+		ps->p++;
+	}
+	if (!isdigit((unsigned char) *ps->p))
+		dcv_syntax(ps, what);
+	while (isdigit((unsigned char) *ps->p))
+	{
+		if (v > (PG_UINT64_MAX - 9) / 10)
+		{
+			ps->p = start;
+			dcv_syntax(ps, psprintf("%s in range", what));
+		}
+		v = v * 10 + (*ps->p - '0');
+		ps->p++;
+	}
+	if (v > (uint64) PG_INT64_MAX ||
+		(neg ? -(int64) v : (int64) v) < lo || (neg ? -(int64) v : (int64) v) > hi)
+	{
+		ps->p = start;
+		dcv_syntax(ps, psprintf("%s in range", what));
+	}
+	return neg ? -(int64) v : (int64) v;
+}
+
+/* a finite float in plain decimal or exponent notation */
+static double
+dcv_float(DcvParser *ps)
+{
+	const char *start = ps->p;
+	char	   *end;
+	double		v;
+	char	   *tok;
+
+	while (*ps->p && strchr("0123456789+-.eE", *ps->p) != NULL)
+		ps->p++;
+	if (ps->p == start)
+		dcv_syntax(ps, "a bucket sum");
+	tok = pnstrdup(start, ps->p - start);
+	errno = 0;
+	v = strtod(tok, &end);
+	if (*end != '\0' || errno != 0 || !isfinite(v))
+	{
+		ps->p = start;
+		dcv_syntax(ps, "a finite bucket sum");
+	}
+	pfree(tok);
+	return v;
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_state_in);
+/* demand_cv_state_in(cstring): the text form of demand_cv_state_out() */
+Datum
+demand_cv_state_in(PG_FUNCTION_ARGS)
+{
+	DcvParser	ps;
+	int32		version;
+	int32		periods;
+	int			y,
+				m,
+				d;
+	DateADT		start;
+	Interval	period;
+	DemandCvState *st;
+
+	ps.s = ps.p = PG_GETARG_CSTRING(0);
+	dcv_expect(&ps, "v");
+	version = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "a version number");
+	if (version != DCV_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("demand_cv_state version %d is not supported, expected %d",
+						version, DCV_VERSION)));
+	dcv_expect(&ps, ";start=");
+	y = (int) dcv_int(&ps, -4713, 5874897, "a year");
+	dcv_expect(&ps, "-");
+	m = (int) dcv_int(&ps, 1, 12, "a month 01..12");
+	dcv_expect(&ps, "-");
+	d = (int) dcv_int(&ps, 1, 31, "a day 01..31");
+	{
+		int			y2,
+					m2,
+					d2;
+
+		if (!IS_VALID_JULIAN(y, m, d))
+			dcv_syntax(&ps, "a date in range");
+		start = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+		j2date(start + POSTGRES_EPOCH_JDATE, &y2, &m2, &d2);
+		if (y2 != y || m2 != m || d2 != d || !IS_VALID_DATE(start))
+			dcv_syntax(&ps, "a valid date");
+	}
+	dcv_expect(&ps, ";periods=");
+	periods = (int32) dcv_int(&ps, DCV_MIN_PERIODS, DCV_MAX_PERIODS, "periods 2..1000");
+	dcv_expect(&ps, ";period=");
+	period.month = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "months >= 0");
+	dcv_expect(&ps, ",");
+	period.day = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "days >= 0");
+	dcv_expect(&ps, ",");
+	period.time = dcv_int(&ps, 0, PG_INT64_MAX, "microseconds >= 0");
+	st = dcv_new_state(start, periods, &period);
+	dcv_expect(&ps, ";rows=");
+	st->rows = dcv_int(&ps, 0, PG_INT64_MAX, "a row count >= 0");
+	dcv_expect(&ps, ";sums=");
+	for (int i = 0; i < periods; i++)
+	{
+		if (i > 0)
+			dcv_expect(&ps, ",");
+		st->sums[i] = dcv_float(&ps);
+	}
+	if (*ps.p != '\0')
+		dcv_syntax(&ps, psprintf("the end after %d sums", periods));
+	dcv_bad_state_code = ERRCODE_INVALID_TEXT_REPRESENTATION;
+	PG_TRY();
+	{
+		dcv_validate(st);
+	}
+	PG_FINALLY();
+	{
+		dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
+	}
+	PG_END_TRY();
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_state_send);
+/* binary form: version, periods, start, period time/day/month, rows, sums */
+Datum
+demand_cv_state_send(PG_FUNCTION_ARGS)
+{
+	DemandCvState *st = PG_GETARG_DCV_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, st->version);
+	pq_sendint32(&buf, st->periods);
+	pq_sendint32(&buf, st->period_start);
+	pq_sendint64(&buf, st->period_time);
+	pq_sendint32(&buf, st->period_day);
+	pq_sendint32(&buf, st->period_month);
+	pq_sendint64(&buf, st->rows);
+	for (int i = 0; i < st->periods; i++)
+		pq_sendfloat8(&buf, st->sums[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_state_recv);
+/* binary input: the length is checked before anything past the header is read */
+Datum
+demand_cv_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int32		version;
+	int32		periods;
+	DateADT		start;
+	Interval	period;
+	DemandCvState *st;
+	int			avail = buf->len - buf->cursor;
+
+	if (avail < 8)
+		dcv_bad_state("binary value has %d bytes, too short for a header", avail);
+	version = pq_getmsgint(buf, 4);
+	if (version != DCV_VERSION)
+		dcv_bad_state("version %d is not supported, expected %d", version, DCV_VERSION);
+	periods = pq_getmsgint(buf, 4);
+	if (periods < DCV_MIN_PERIODS || periods > DCV_MAX_PERIODS)
+		dcv_bad_state("periods %d is not between 2 and 1000", periods);
+	if ((Size) avail != DCV_BINARY_SIZE(periods))
+		dcv_bad_state("binary value has %d bytes, expected %d for %d periods",
+					  avail, (int) DCV_BINARY_SIZE(periods), periods);
+	start = pq_getmsgint(buf, 4);
+	period.time = pq_getmsgint64(buf);
+	period.day = pq_getmsgint(buf, 4);
+	period.month = pq_getmsgint(buf, 4);
+	st = dcv_new_state(start, periods, &period);
+	st->rows = pq_getmsgint64(buf);
+	for (int i = 0; i < periods; i++)
+		st->sums[i] = pq_getmsgfloat8(buf);
+	pq_getmsgend(buf);
+	dcv_validate(st);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------- the aggregates ---------- */
+
+static MemoryContext
+dcv_aggcontext(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	return aggcontext;
+}
+
+/* add src's rows and sums into dst (same parameters) */
+static void
+dcv_add(DemandCvState *dst, const DemandCvState *src, const char *fname)
+{
+	dcv_require_same_params(dst, src, fname);
+	for (int i = 0; i < dst->periods; i++)
+	{
+		dst->sums[i] += src->sums[i];
+		if (!isfinite(dst->sums[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: the sum of bucket %d is out of range", fname, i + 1)));
+	}
+	dst->rows += src->rows;
+}
+
+/* a DcvAgg in aggcontext holding a copy of st */
+static DcvAgg *
+dcv_agg_from(const DemandCvState *st, MemoryContext aggcontext)
+{
+	DcvAgg	   *agg = MemoryContextAllocZero(aggcontext, sizeof(DcvAgg));
+
+	agg->st = MemoryContextAlloc(aggcontext, VARSIZE(st));
+	memcpy(agg->st, st, VARSIZE(st));
+	return agg;
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_trans);
+/*
+ * demand_cv_trans(state, ts, amount, period_start, periods [, period]):
+ * adds amount to the bucket holding ts.  Rows with NULL ts or amount are
+ * ignored; NULL parameters are an error, as are parameters that differ from
+ * the group's first row.  Without period (the 4-argument aggregate) the
+ * period is 1 month.
+ */
+Datum
+demand_cv_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_trans");
+	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
+	DemandCvState *st;
+	DateADT		period_start;
+	int32		periods;
+	Interval	one_month = {0, 0, 1};
+	Interval   *period = &one_month;
+	DateADT		ts;
+	double		amount;
+	Timestamp	t;
+	int			overflow = 0;
+	int			lo,
+				hi;
+
+	if (PG_ARGISNULL(3))
+		qx_bad_arg("Pass the first day of the first bucket.", "period_start must not be NULL");
+	if (PG_ARGISNULL(4))
+		qx_bad_arg("Pass the number of buckets, such as 12.", "periods must not be NULL");
+	if (PG_NARGS() > 5)
+	{
+		if (PG_ARGISNULL(5))
+			qx_bad_arg("Pass a bucket length such as '1 month'.", "period must not be NULL");
+		period = PG_GETARG_INTERVAL_P(5);
+	}
+	period_start = PG_GETARG_DATEADT(3);
+	periods = PG_GETARG_INT32(4);
+
+	if (agg == NULL)
+	{
+		MemoryContext old;
+
+		qx_require_finite_date(period_start, "period_start");
+		dcv_check_periods(periods);
+		dcv_check_period(period->month, period->day, period->time);
+		old = MemoryContextSwitchTo(aggcontext);
+		agg = palloc0(sizeof(DcvAgg));
+		agg->st = dcv_new_state(period_start, periods, period);
+		MemoryContextSwitchTo(old);
+	}
+	st = agg->st;
+	if (st->periods != periods || st->period_start != period_start ||
+		st->period_month != period->month || st->period_day != period->day ||
+		st->period_time != period->time)
+	{
+		DemandCvState *row = dcv_new_state(period_start, periods, period);
+
+		dcv_require_same_params(st, row, "demand_cv");
+	}
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(agg);
+	ts = PG_GETARG_DATEADT(1);
+	amount = PG_GETARG_FLOAT8(2);
+	if (!isfinite(amount))
+		qx_bad_arg("Leave such rows out, or map them to NULL, which is ignored.",
+				   "demand_cv: amount must be a finite number, got %s", qx_float_str(amount));
+
+	if (agg->bounds == NULL)
+		agg->bounds = dcv_bounds(st, aggcontext);
+	t = date2timestamp_opt_overflow(ts, &overflow);
+	if (overflow != 0 || t < agg->bounds[0] || t >= agg->bounds[st->periods])
+		PG_RETURN_POINTER(agg);
+	/* the bucket i with bounds[i] <= t < bounds[i + 1] */
+	lo = 0;
+	hi = st->periods - 1;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (agg->bounds[mid] <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	st->sums[lo] += amount;
+	if (!isfinite(st->sums[lo]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("demand_cv: the sum of bucket %d is out of range", lo + 1)));
+	st->rows++;
+	PG_RETURN_POINTER(agg);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_combine);
+/* combine two internal states; either may be NULL */
+Datum
+demand_cv_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_combine");
+	DcvAgg	   *a = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
+	DcvAgg	   *b = PG_ARGISNULL(1) ? NULL : (DcvAgg *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		PG_RETURN_POINTER(dcv_agg_from(b->st, aggcontext));
+	dcv_add(a->st, b->st, "demand_cv");
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_serialize);
+/* internal state -> bytea holding a demand_cv_state */
+Datum
+demand_cv_serialize(PG_FUNCTION_ARGS)
+{
+	DcvAgg	   *agg = (DcvAgg *) PG_GETARG_POINTER(0);
+	bytea	   *out;
+
+	dcv_aggcontext(fcinfo, "demand_cv_serialize");
+	out = palloc(VARSIZE(agg->st));
+	memcpy(out, agg->st, VARSIZE(agg->st));
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_deserialize);
+/* bytea -> internal state, checked like any state from outside */
+Datum
+demand_cv_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_deserialize");
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	DemandCvState *st;
+	Size		len = VARSIZE_ANY_EXHDR(in);
+
+	if (len < offsetof(DemandCvState, sums) - VARHDRSZ)
+		dcv_bad_state("serialized state has %d bytes, too short for a header", (int) len);
+	st = palloc(len + VARHDRSZ);
+	SET_VARSIZE(st, len + VARHDRSZ);
+	memcpy(VARDATA(st), VARDATA_ANY(in), len);
+	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS ||
+		VARSIZE(st) != DCV_SIZE(st->periods))
+		dcv_bad_state("serialized state has %d bytes, which does not fit its periods",
+					  (int) len);
+	dcv_validate(st);
+	PG_RETURN_POINTER(dcv_agg_from(st, aggcontext));
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_partial_final);
+/* demand_cv_partial: the state as a demand_cv_state value */
+Datum
+demand_cv_partial_final(PG_FUNCTION_ARGS)
+{
+	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
+	DemandCvState *st;
+
+	if (agg == NULL)
+		PG_RETURN_NULL();
+	st = palloc(VARSIZE(agg->st));
+	memcpy(st, agg->st, VARSIZE(agg->st));
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_merge_trans);
+/* demand_cv_merge: add one demand_cv_state; NULL states are skipped */
+Datum
+demand_cv_merge_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_merge_trans");
+	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
+	DemandCvState *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (agg == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(agg);
+	}
+	st = PG_GETARG_DCV_P(1);
+	if (agg == NULL)
+		PG_RETURN_POINTER(dcv_agg_from(st, aggcontext));
+	dcv_add(agg->st, st, "demand_cv_merge");
+	PG_RETURN_POINTER(agg);
+}
+
+PG_FUNCTION_INFO_V1(demand_cv_final);
+/*
+ * population standard deviation of the bucket sums / their mean; NULL when
+ * no row fell in a bucket or the mean is 0
+ */
+Datum
+demand_cv_final(PG_FUNCTION_ARGS)
+{
+	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
+	DemandCvState *st;
+	double		total = 0;
+	double		mean;
+	double		ss = 0;
+
+	if (agg == NULL || agg->st->rows == 0)
+		PG_RETURN_NULL();
+	st = agg->st;
+	for (int i = 0; i < st->periods; i++)
+		total += st->sums[i];
+	mean = total / st->periods;
+	if (mean == 0)
+		PG_RETURN_NULL();
+	for (int i = 0; i < st->periods; i++)
+		ss += (st->sums[i] - mean) * (st->sums[i] - mean);
+	PG_RETURN_FLOAT8(sqrt(ss / st->periods) / mean);
+}
+
+PG_FUNCTION_INFO_V1(xyz_class);
+/* xyz_class(cv, x_max DEFAULT 0.10, y_max DEFAULT 0.25) -> 'X' | 'Y' | 'Z' */
+Datum
+xyz_class(PG_FUNCTION_ARGS)
+{
+	double		cv = PG_GETARG_FLOAT8(0);
+	double		x_max = PG_GETARG_FLOAT8(1);
+	double		y_max = PG_GETARG_FLOAT8(2);
+	const char *cls;
+
+	qx_require_nonnegative(x_max, "x_max");
+	qx_require_nonnegative(y_max, "y_max");
+	if (x_max > y_max)
+		qx_bad_arg("Pass x_max <= y_max, such as 0.10 and 0.25.",
+				   "x_max must not be greater than y_max, got x_max %s and y_max %s",
+				   qx_float_str(x_max), qx_float_str(y_max));
+	qx_require_finite(cv, "cv");
+	if (cv < 0)
+		qx_bad_arg("A negative cv comes from a negative mean demand (returns exceed sales); classify such items separately.",
+				   "cv must not be negative, got %s", qx_float_str(cv));
+
+	if (cv <= x_max)
+		cls = "X";
+	else if (cv <= y_max)
+		cls = "Y";
+	else
+		cls = "Z";
+	PG_RETURN_TEXT_P(cstring_to_text(cls));
+}
