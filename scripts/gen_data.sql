@@ -28,8 +28,9 @@
 --   returning  (10 %) bought long ago, nothing in the 90 days before the last
 --              90, and again in the last 90
 -- Amounts are heavy-tailed: a lognormal ticket per customer (sigma 1.1) times
--- a lognormal per-order factor (Box-Muller).  About 0.5 % of orders are
--- entered twice (same customer, day and amount).
+-- a lognormal per-order factor (Box-Muller; sigma 0.08 for steady customers,
+-- 0.25 otherwise).  About 0.6 % of the orders older than 180 days are entered
+-- twice (same customer, day and amount), so the windows above stay clean.
 --
 -- Everything is set-based (generate_series); random() is called in a fixed
 -- order because every statement scans its inputs serially in a fixed order.
@@ -204,7 +205,7 @@ CREATE TEMP TABLE gen_orders AS
 SELECT p.customer_id, s.seg, i,
        :'as_of'::date - (s.dlo + floor(random() * (s.dhi - s.dlo + 1))::int) AS ts,
        round((p.ticket * s.mult * exp(p.sd * pg_temp.gen_z()))::numeric, 2) AS amount,
-       random() < 0.005 AS dup
+       s.seg = 1 AND random() < 0.006 AS dup   -- double-entered, older than 180 days
 FROM (SELECT * FROM gen_plan ORDER BY customer_id) p
 CROSS JOIN LATERAL (VALUES
         (1, p.n_hist,   180, 729, 1.0::float8),
@@ -245,8 +246,8 @@ WHERE o.ts BETWEEN '2026-01-01' AND :'as_of'
 GROUP BY 1, 2;
 INSERT INTO sales.revenue_quotas
 SELECT rep_id, q_start, (q_start + interval '3 months - 1 day')::date,
-       CASE WHEN q_start < '2026-10-01' THEN round(revenue * (0.85 + 0.4 * random())::numeric, -2)
-            ELSE round(revenue * (1.0 + 0.3 * random())::numeric, -2) END
+       CASE WHEN q_start < '2026-10-01' THEN round(revenue * (0.85 + 0.4 * random())::numeric, -2)::numeric(12,2)
+            ELSE round(revenue * (1.0 + 0.3 * random())::numeric, -2)::numeric(12,2) END
 FROM (SELECT r.rep_id, q.q_start, coalesce(g.revenue, 0) AS revenue
       FROM sales.reps r
       CROSS JOIN (VALUES (date '2026-01-01'), ('2026-04-01'), ('2026-07-01'), ('2026-10-01')) q(q_start)
