@@ -17,7 +17,7 @@ customers=${1:-${QX_CUSTOMERS:-1000}}
 seed=${QX_SEED:-0.42}
 as_of=${QX_AS_OF:-2026-09-15}
 case $customers in
-	'' | *[!0-9]*) echo "demo.sh: the number of customers must be a positive integer, not '$customers'" >&2; exit 2 ;;
+	'' | *[!0-9]* | 0*) echo "demo.sh: the number of customers must be a positive integer, not '$customers'" >&2; exit 2 ;;
 esac
 
 qx_install_deps

@@ -42,6 +42,7 @@ CROSS JOIN hol
 WHERE q.period_start = :'q_start';
 
 \echo '=== quota_ext dashboard, as of' :as_of '==='
+\echo
 \echo '(a) Q3 2026 revenue quota per rep: quota_status(actual, quota, 2026-07-01, 2026-09-30, as_of, holidays)'
 SELECT name AS rep, quota, actual,
        round((st).attainment::numeric * 100, 1) AS "attain %",
@@ -54,8 +55,12 @@ ORDER BY rep_id;
 SELECT (st).total_days, (st).elapsed_days, (st).remaining_days
 FROM q3 LIMIT 1 \gset
 \echo 'Q3 has' :total_days 'business days (holidays excluded):' :elapsed_days 'elapsed,' :remaining_days 'remaining.'
+\echo
 
-\echo '(b) the quarter of rep' :rep 'as numbered checkpoints: quota_steps(quota, 2026-07-01, 2026-09-30, 6, holidays)'
+SELECT format('(b) the quarter of rep %s (%s) as numbered checkpoints: quota_steps(quota, 2026-07-01, 2026-09-30, 6, holidays)',
+              rep_id, name) AS heading
+FROM sales.reps WHERE rep_id = :rep \gset
+\echo :heading
 WITH hol AS (SELECT array_agg(day ORDER BY day) AS days FROM sales.holidays),
      q AS (SELECT * FROM sales.revenue_quotas WHERE rep_id = :rep AND period_start = :'q_start'),
      rev AS (SELECT o.ts, o.amount

@@ -228,7 +228,7 @@ ANALYZE sales.customers, sales.orders;
 
 ------------------------------------------------------------------------------
 -- revenue quotas for the quarters of 2026.  Q1-Q3: the rep's revenue in the
--- quarter (up to as_of) times a factor in [0.85, 1.25], as if set from a
+-- quarter (up to as_of) times a factor in [0.8, 1.2], as if set from a
 -- forecast that was right on average: some reps make it, some do not.  Q4:
 -- the Q3 revenue raised by 0-30 %.  Rounded to hundreds.
 ------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ WHERE o.ts BETWEEN '2026-01-01' AND :'as_of'
 GROUP BY 1, 2;
 INSERT INTO sales.revenue_quotas
 SELECT rep_id, q_start, (q_start + interval '3 months - 1 day')::date,
-       CASE WHEN q_start < '2026-10-01' THEN round(revenue * (0.85 + 0.4 * random())::numeric, -2)::numeric(12,2)
+       CASE WHEN q_start < '2026-10-01' THEN round(revenue * (0.8 + 0.4 * random())::numeric, -2)::numeric(12,2)
             ELSE round(revenue * (1.0 + 0.3 * random())::numeric, -2)::numeric(12,2) END
 FROM (SELECT r.rep_id, q.q_start, coalesce(g.revenue, 0) AS revenue
       FROM sales.reps r
