@@ -195,7 +195,7 @@ ANALYZE gen_plan;
 -- orders
 ------------------------------------------------------------------------------
 CREATE TABLE sales.orders (
-    order_id    bigint PRIMARY KEY,
+    order_id    bigint NOT NULL,      -- primary key added after loading
     customer_id int NOT NULL,
     ts          date NOT NULL,
     amount      numeric(12,2) NOT NULL
@@ -221,7 +221,8 @@ SELECT row_number() OVER (ORDER BY ts, customer_id, seg, i, k), customer_id, ts,
 FROM (SELECT o.*, k FROM gen_orders o
       CROSS JOIN LATERAL generate_series(1, CASE WHEN o.dup THEN 2 ELSE 1 END) k) x;
 DROP TABLE gen_orders;
-ALTER TABLE sales.orders ADD FOREIGN KEY (customer_id) REFERENCES sales.customers;
+ALTER TABLE sales.orders ADD PRIMARY KEY (order_id),
+    ADD FOREIGN KEY (customer_id) REFERENCES sales.customers;
 CREATE INDEX ON sales.orders (customer_id, ts);
 CREATE INDEX ON sales.orders (ts);
 ANALYZE sales.customers, sales.orders;
@@ -274,14 +275,14 @@ FROM sales.reps r CROSS JOIN generate_series(date '2026-06-29', date '2026-09-28
 ORDER BY r.rep_id, w;
 
 CREATE TABLE sales.calls (
-    call_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    call_id bigint NOT NULL,          -- primary key added after loading
     rep_id  int  NOT NULL,
     ts      date NOT NULL
 );
 CREATE TEMP TABLE gen_rep AS
 SELECT rep_id, 0.65 + 0.6 * random() AS productivity FROM sales.reps ORDER BY rep_id;
-INSERT INTO sales.calls (rep_id, ts)
-SELECT x.rep_id, x.day
+INSERT INTO sales.calls (call_id, rep_id, ts)
+SELECT row_number() OVER (), x.rep_id, x.day
 FROM (SELECT d.day::date AS day, r.rep_id, r.productivity
       FROM generate_series(date '2026-06-29', :'as_of'::date, interval '1 day') d(day)
       CROSS JOIN gen_rep r
@@ -289,7 +290,8 @@ FROM (SELECT d.day::date AS day, r.rep_id, r.productivity
         AND d.day::date NOT IN (SELECT h.day FROM sales.holidays h)
       ORDER BY d.day, r.rep_id) x
 CROSS JOIN LATERAL generate_series(1, pg_temp.gen_round(50 * x.productivity * (0.8 + 0.4 * random()))) i;
-ALTER TABLE sales.calls ADD FOREIGN KEY (rep_id) REFERENCES sales.reps;
+ALTER TABLE sales.calls ADD PRIMARY KEY (call_id),
+    ADD FOREIGN KEY (rep_id) REFERENCES sales.reps;
 CREATE INDEX ON sales.calls (rep_id, ts);
 
 ------------------------------------------------------------------------------
