@@ -130,7 +130,7 @@ SELECT c AS customer_id,
        -- base orders per 90 days (mean ~1.5, lognormal spread)
        1.5 * exp(0.5 * pg_temp.gen_z() - 0.125) AS lam,
        -- base ticket: lognormal, median 600, heavy right tail
-       600 * exp(1.1 * pg_temp.gen_z()) AS ticket,
+       greatest(5, 600 * exp(1.1 * pg_temp.gen_z())) AS ticket,
        random() AS u1,
        random() AS u2
 FROM (SELECT c, random() AS u_beh FROM generate_series(1, :customers) c) s;
