@@ -341,6 +341,7 @@ bg_softplus(double v)
 }
 
 #define BG_SERIES_MAX_TERMS 1000000
+#define BG_A1_STEP 1e-3
 
 static void
 bg_series_failed(double horizon)
@@ -404,9 +405,10 @@ bg_scaled_2f1(double m, double B, double C, double z, double omz, double horizon
  *               Beta identity E_(a,b')[g] = b'/(a+b') E_(a,b'+1)[g] +
  *               E_(a,b')[p g] with E_(a,b')[p g] = 1 - (1-z)^m
  *               2F1(m, b'; a+b'; z) moves b' up by one;
- *             - within 5e-6 of a = 1 (a removable 0/0) N, which is smooth
- *               in a, is interpolated linearly between a = 1 -+ 1e-5
- *               (error about 1e-10 relative).
+ *             - within 5e-4 of a = 1 (a removable 0/0, where the
+ *               cancellation costs digits) N, which is analytic in a, is
+ *               the cubic through a = 1 -+ 1e-3, 1 -+ 2e-3 (error about
+ *               1e-11 relative).
  */
 static double
 bg_expect(double a, double bp, double m, double s, double horizon)
@@ -439,13 +441,26 @@ bg_expect(double a, double bp, double m, double s, double horizon)
 	if (a + bp - 1.0 <= 0.0)
 		return bp / (a + bp) * bg_expect(a, bp + 1.0, m, s, horizon) +
 			(1.0 - bg_scaled_2f1(m, bp, a + bp, z, omz, horizon));
-	if (fabs(a - 1.0) < 5e-6)
+	if (fabs(a - 1.0) < 0.5 * BG_A1_STEP)
 	{
-		const double h = 1e-5;	/* the ends are outside this branch */
-		double		lo = bg_expect(1.0 - h, bp, m, s, horizon);
-		double		hi = bg_expect(1.0 + h, bp, m, s, horizon);
+		/* cubic through a = 1 -2h, 1 -h, 1 +h, 1 +2h (all outside this branch) */
+		const double h = BG_A1_STEP;
+		static const double nodes[4] = {-2, -1, 1, 2};
+		double		u = (a - 1.0) / h,
+					sum = 0;
+		int			i,
+					j;
 
-		return lo + (hi - lo) * (a - (1.0 - h)) / (2.0 * h);
+		for (i = 0; i < 4; i++)
+		{
+			double		wgt = 1;
+
+			for (j = 0; j < 4; j++)
+				if (j != i)
+					wgt *= (u - nodes[j]) / (nodes[i] - nodes[j]);
+			sum += wgt * bg_expect(1.0 + nodes[i] * h, bp, m, s, horizon);
+		}
+		return sum;
 	}
 	return (a + bp - 1.0) / (a - 1.0) *
 		(1.0 - bg_scaled_2f1(m, bp, a + bp - 1.0, z, omz, horizon));
@@ -483,6 +498,7 @@ typedef struct BgData
 } BgData;
 
 #define BG_NPAR 4
+#define BG_SUMX 1000
 
 /*
  * Minus the log-likelihood per customer at theta = ln(r, alpha, a, b), and
@@ -524,28 +540,81 @@ bg_negll(BgData *d, const double *theta, double *g)
 		dgab = bg_digamma(a + b);
 	}
 
-	/* A1 and A2: per distinct x */
-	for (k = 0; k < d->nx; k++)
+	/*
+	 * A1 and A2: per distinct x (ascending).  For whole x, lnG(q+x) - lnG(q)
+	 * = sum_{k<x} ln(q+k) and psi(q+x) - psi(q) = sum 1/(q+k); the sums are
+	 * carried from one x to the next up to BG_SUMX, exact even where q is
+	 * huge and lgamma(q) has lost the digits of the difference.  Beyond
+	 * that the difference itself is large and lgamma differences do.
+	 */
 	{
-		double		x = d->xs[k],
-					wk = d->wx[k];
+		double		sl_r = 0,
+					sl_b = 0,
+					sl_ab = 0,
+					sd_r = 0,
+					sd_b = 0,
+					sd_ab = 0;
+		int32		done = 0;	/* the sums cover k < done */
 
-		ll += wk * r * lnalpha;
-		if (g)
+		for (k = 0; k < d->nx; k++)
 		{
-			gr += wk * lnalpha;
-			gal += wk * r / alpha;
-		}
-		if (x == 0)
-			continue;
-		ll += wk * (lgamma(r + x) - lga + lgab + lgamma(b + x) - lgb - lgamma(a + b + x));
-		if (g)
-		{
-			double		dgabx = bg_digamma(a + b + x);
+			int32		x = d->xs[k];
+			double		wk = d->wx[k],
+						lr,
+						lb,
+						lab,
+						dr = 0,
+						db = 0,
+						dab = 0;
 
-			gr += wk * (bg_digamma(r + x) - dgr);
-			ga += wk * (dgab - dgabx);
-			gb += wk * (dgab + bg_digamma(b + x) - dgb - dgabx);
+			ll += wk * r * lnalpha;
+			if (g)
+			{
+				gr += wk * lnalpha;
+				gal += wk * r / alpha;
+			}
+			if (x == 0)
+				continue;
+			if (x <= BG_SUMX)
+			{
+				for (; done < x; done++)
+				{
+					sl_r += log(r + done);
+					sl_b += log(b + done);
+					sl_ab += log(a + b + done);
+					if (g)
+					{
+						sd_r += 1.0 / (r + done);
+						sd_b += 1.0 / (b + done);
+						sd_ab += 1.0 / (a + b + done);
+					}
+				}
+				lr = sl_r;
+				lb = sl_b;
+				lab = sl_ab;
+				dr = sd_r;
+				db = sd_b;
+				dab = sd_ab;
+			}
+			else
+			{
+				lr = lgamma(r + x) - lga;
+				lb = lgamma(b + x) - lgb;
+				lab = lgamma(a + b + x) - lgab;
+				if (g)
+				{
+					dr = bg_digamma(r + x) - dgr;
+					db = bg_digamma(b + x) - dgb;
+					dab = bg_digamma(a + b + x) - dgab;
+				}
+			}
+			ll += wk * (lr + lb - lab);
+			if (g)
+			{
+				gr += wk * dr;
+				ga -= wk * dab;
+				gb += wk * (db - dab);
+			}
 		}
 	}
 
@@ -625,7 +694,7 @@ bg_negll(BgData *d, const double *theta, double *g)
 /* Log-parameters stay in [-BG_BOUND, BG_BOUND]. */
 #define BG_BOUND	30.0
 #define BG_EDGE		25.0		/* a fit ending beyond this is not converged */
-#define BG_GTOL		1e-8
+#define BG_GTOL		1e-8		/* times max(1, |f|), f per customer */
 #define BG_MAXIT	500
 
 static double
@@ -679,6 +748,7 @@ bg_bfgs(BgData *d, double *theta, double *fbest, bool *conv)
 				i,
 				j;
 	bool		fresh = true;
+	int			stalls = 0;
 
 	*conv = false;
 	f = bg_eval(d, theta, g);
@@ -700,7 +770,7 @@ bg_bfgs(BgData *d, double *theta, double *fbest, bool *conv)
 		int			ls;
 
 		CHECK_FOR_INTERRUPTS();
-		if (bg_norm_inf(g) <= BG_GTOL)
+		if (bg_norm_inf(g) <= BG_GTOL * Max(1.0, fabs(f)))
 		{
 			*conv = true;
 			break;
@@ -790,6 +860,18 @@ bg_bfgs(BgData *d, double *theta, double *fbest, bool *conv)
 		}
 		memcpy(theta, tn, sizeof(tn));
 		memcpy(g, gn, sizeof(gn));
+		/* at the floor of rounding: f no longer moves, g is noise */
+		if (f - fn <= 4 * DBL_EPSILON * fabs(f))
+		{
+			if (++stalls >= 3)
+			{
+				f = fn;
+				*conv = bg_norm_inf(g) <= 1e-5;
+				break;
+			}
+		}
+		else
+			stalls = 0;
 		f = fn;
 	}
 	*fbest = f;

@@ -9,22 +9,23 @@ Your Customers the Easy Way", Marketing Science 24(2):
   E[X(t)], eq. 7:           (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
   E[Y(t)|x,t_x,T], eq. 10:  (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
                                 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))] * P(alive)
-in 60-digit arithmetic (mpmath), with the plain power series of 2F1 summed
+in 90-digit arithmetic (mpmath), with the plain power series of 2F1 summed
 term by term (no transformation), i.e. by a different route from the C code
 (which uses a Pfaff-transformed series, a rescaled series and a Beta
 identity).  At a = 1 and a+b-1 = 0, where the formulas are 0/0, a is moved
-by 1e-40, far below the printed digits.  The likelihood is the product
+by 1e-45, far below the printed digits.  The likelihood is the product
 form of eq. 6, not the log-sum-exp form of the C code.
 
 Run: python3 test/bgnbd_reference.py   (needs mpmath; not part of CI)
 """
 import mpmath as mp
 
-mp.mp.dps = 60
+mp.mp.dps = 90
 
 
 def hyp2f1_series(a, b, c, z):
-    """Plain 2F1 series; z in [0, 1); stops when terms are below 1e-50 of the sum."""
+    """Plain 2F1 series; z in [0, 1); stops when the tail bound term*q/(1-q),
+    q the larger of the term ratio and z, is below 1e-75 of the sum."""
     a, b, c, z = map(mp.mpf, (a, b, c, z))
     term = mp.mpf(1)
     total = mp.mpf(1)
@@ -33,7 +34,8 @@ def hyp2f1_series(a, b, c, z):
         term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
         total += term
         n += 1
-        if n > 10 and abs(term) < mp.mpf(10) ** -50 * abs(total) and (a + n) * (b + n) / ((c + n) * (n + 1)) * z < 1:
+        q = max((a + n) * (b + n) / ((c + n) * (n + 1)) * z, z)
+        if n > 10 and q < 1 and abs(term) * q / (1 - q) < mp.mpf(10) ** -75 * abs(total):
             return total
         if n > 5_000_000:
             raise RuntimeError("series did not converge")
@@ -42,7 +44,7 @@ def hyp2f1_series(a, b, c, z):
 def nudge(a, b, x=0):
     a = mp.mpf(a)
     if abs(a - 1) < mp.mpf(10) ** -30 or abs(a + b + x - 1) < mp.mpf(10) ** -30:
-        a += mp.mpf(10) ** -40
+        a += mp.mpf(10) ** -45
     return a
 
 
