@@ -3,7 +3,7 @@ SET extra_float_digits = 0;
 
 -- 1. Closed forms at fixed parameters against independent values.
 -- The reference numbers below come from test/bgnbd_reference.py: the paper's
--- formulas (eq. 7, 10, 12) in 60-digit arithmetic (mpmath) with the plain
+-- formulas (eq. 7, 10, 12) in 90-digit arithmetic (mpmath) with the plain
 -- 2F1 power series, printed to 10 significant digits.  The C code takes a
 -- different route (Pfaff-transformed and rescaled series, a Beta identity
 -- where a+b+x-1 <= 0, interpolation at a = 1), so agreement to 1e-8
@@ -28,11 +28,11 @@ INSERT INTO ref_new VALUES
   ('OTHER', 39, 3.833411411),
   ('OTHER', 52, 4.171089822),
   ('OTHER', 1000, 6.277556543),
-  ('AONE', 0.5, 0.1179082763),
-  ('AONE', 10, 1.339908351),
-  ('AONE', 39, 2.790122413),
-  ('AONE', 52, 3.168687284),
-  ('AONE', 1000, 8.006517672),
+  ('AONE', 0.5, 0.1179082762),
+  ('AONE', 10, 1.33990835),
+  ('AONE', 39, 2.790122409),
+  ('AONE', 52, 3.168687279),
+  ('AONE', 1000, 8.006517572),
   ('SMALLAB', 0.5, 0.1103021583),
   ('SMALLAB', 10, 1.379385871),
   ('SMALLAB', 39, 3.600034284),
@@ -126,26 +126,26 @@ INSERT INTO ref_exp VALUES
   ('OTHER', 39, 100, 50, 52, 30.10431348),
   ('OTHER', 500, 100, 50, 52, 89.84892015),
   ('AONE', 1, 0, 0, 38.86, 0.01216278939),
-  ('AONE', 39, 0, 0, 38.86, 0.3940342015),
-  ('AONE', 500, 0, 0, 38.86, 2.227158101),
+  ('AONE', 39, 0, 0, 38.86, 0.3940342013),
+  ('AONE', 500, 0, 0, 38.86, 2.227158099),
   ('AONE', 1, 2, 30.43, 38.86, 0.03806039928),
   ('AONE', 39, 2, 30.43, 38.86, 1.151851209),
-  ('AONE', 500, 2, 30.43, 38.86, 5.264576835),
+  ('AONE', 500, 2, 30.43, 38.86, 5.264576832),
   ('AONE', 1, 1, 2, 10, 0.03386969487),
-  ('AONE', 39, 1, 2, 10, 0.7601256205),
-  ('AONE', 500, 1, 2, 10, 2.436084517),
+  ('AONE', 39, 1, 2, 10, 0.7601256202),
+  ('AONE', 500, 1, 2, 10, 2.436084513),
   ('AONE', 1, 5, 35, 35, 0.1260348159),
   ('AONE', 39, 5, 35, 35, 3.597631297),
-  ('AONE', 500, 5, 35, 35, 14.61493818),
+  ('AONE', 500, 5, 35, 35, 14.61493817),
   ('AONE', 1, 7, 5, 38.86, 0.00000260535333),
-  ('AONE', 39, 7, 5, 38.86, 0.00007526855016),
-  ('AONE', 500, 7, 5, 38.86, 0.0003105762629),
+  ('AONE', 39, 7, 5, 38.86, 0.00007526855015),
+  ('AONE', 500, 7, 5, 38.86, 0.0003105762627),
   ('AONE', 1, 30, 38, 39, 0.688228657),
   ('AONE', 39, 30, 38, 39, 19.3217038),
-  ('AONE', 500, 30, 38, 39, 75.91629503),
-  ('AONE', 1, 100, 50, 52, 1.281271068),
+  ('AONE', 500, 30, 38, 39, 75.91629498),
+  ('AONE', 1, 100, 50, 52, 1.281271067),
   ('AONE', 39, 100, 50, 52, 38.08140669),
-  ('AONE', 500, 100, 50, 52, 164.0241094),
+  ('AONE', 500, 100, 50, 52, 164.0241093),
   ('SMALLAB', 1, 0, 0, 38.86, 0.01657923014),
   ('SMALLAB', 39, 0, 0, 38.86, 0.513779668),
   ('SMALLAB', 500, 0, 0, 38.86, 3.395747274),
@@ -211,7 +211,7 @@ SELECT round(bgnbd_p_alive(model, 2, 30.43, 38.86)::numeric, 9) AS p_alive,
 FROM m WHERE name = 'PAPER';
 -- P(alive) by hand: 1/(1 + 0.793/2.426 * (43.274/34.844)^2.243)
 SELECT round((1 / (1 + 0.793 / 2.426 * ((4.414 + 38.86) / (4.414 + 30.43)) ^ 2.243))::numeric, 9) AS by_hand;
--- a = 1 exactly (a removable 0/0 in eq. 7 and 10): reference 2.790122413
+-- a = 1 exactly (a removable 0/0 in eq. 7 and 10): reference 2.790122409
 SELECT round(bgnbd_expected_new(model, 39)::numeric, 8) AS a_one FROM m WHERE name = 'AONE';
 -- z = t/(alpha+T+t) close to 1: horizon 100000 weeks, z = 0.99957
 -- (reference 48.61684407; the series needs a few hundred thousand terms)
@@ -429,11 +429,13 @@ DECLARE
   file bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
                 || '\x0001'::bytea || int4send(length(field)) || field || '\xffff'::bytea;
   lo oid := lo_from_bytea(0, file);
+  res text;
 BEGIN
   PERFORM lo_export(lo, f);
   PERFORM lo_unlink(lo);
   TRUNCATE st2;
-  RETURN regexp_replace(pg_temp.errd(format('COPY st2 FROM %L (FORMAT binary)', f)), '/.*/bgnbd_bad.bin', 'FILE');
+  res := pg_temp.errd(format('COPY st2 FROM %L (FORMAT binary)', f));
+  RETURN res || coalesce(', read ' || (SELECT s::text FROM st2), '');
 END $$;
 SELECT what, pg_temp.copy_bin(v) AS binary_input FROM (VALUES
   ('a good value: version 1, 1 entry (2, 1.5, 3, 4)', '\x000000010000000000000001000000023ff800000000000040080000000000000000000000000004'::bytea),
@@ -447,7 +449,6 @@ SELECT what, pg_temp.copy_bin(v) AS binary_input FROM (VALUES
   ('recency NaN', '\x000000010000000000000001000000027ff800000000000040080000000000000000000000000004'::bytea),
   ('customer count 0', '\x000000010000000000000001000000023ff800000000000040080000000000000000000000000000'::bytea),
   ('frequency -1', '\x000000010000000000000001ffffffff000000000000000040080000000000000000000000000001'::bytea)) t(what, v);
-SELECT s AS binary_value_read FROM st2;
 
 -- 7. parallel plans: forced, then the same answer as serial
 CREATE TABLE bgnbd_par AS SELECT b.* FROM base b, generate_series(1, 40);

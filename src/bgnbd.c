@@ -693,7 +693,7 @@ bg_negll(BgData *d, const double *theta, double *g)
 
 /* Log-parameters stay in [-BG_BOUND, BG_BOUND]. */
 #define BG_BOUND	30.0
-#define BG_EDGE		25.0		/* a fit ending beyond this is not converged */
+#define BG_EDGE		18.0		/* a fit ending beyond e^+-18 ran off to a boundary */
 #define BG_GTOL		1e-8		/* times max(1, |f|), f per customer */
 #define BG_MAXIT	500
 
