@@ -83,6 +83,8 @@ CONF
 	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 60 start \
 		>/dev/null || { cat "$QX_DATA/server.log"; return 1; }
 	export PGHOST=$QX_SOCK PGPORT=$QX_PORT PGUSER=postgres
+	# the hardening suites read it to spot backend crashes
+	export QX_SERVER_LOG=$QX_DATA/server.log
 	qx_log "PostgreSQL running on socket $QX_SOCK port $QX_PORT"
 }
 

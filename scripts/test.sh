@@ -10,8 +10,22 @@ failed=0
 logdir=$(mktemp -d /tmp/quota_ext_test_logs.XXXXXX)
 chmod 755 "$logdir"
 
-qx_install_deps || exit 1
+# python3-psycopg2: test/hostile.sh and test/fuzz_states.sh; sqlsmith:
+# test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh.
+qx_install_deps python3-psycopg2 sqlsmith cppcheck clang-tidy || exit 1
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.
+qx_log "static analysis"
+bash "$QX_ROOT/scripts/lint.sh" >"$logdir/lint.log" 2>&1
+cat "$logdir/lint.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/lint.log" | tail -1)
+if [ -n "$line" ]; then
+	passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+else
+	failed=$((failed + 1))
+fi
 trap qx_stop_server EXIT
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 

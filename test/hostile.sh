@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Hostile inputs: every function, aggregate and window function of quota_ext
+# (discovered from the catalog) called with edge values; fails on a crash, an
+# XX error or a statement past statement_timeout.  See test/hostile.py.
+# Runs against the server in PGHOST/PGPORT/PGUSER with the extension installed.
+set -uo pipefail
+exec /usr/bin/python3 "$(dirname "$0")/hostile.py" "$@"
