@@ -258,19 +258,17 @@ static bytea *
 bg_flatten(BgAcc *acc)
 {
 	Size		sz;
-	bytea	   *out;
-	BgStateHdr	hdr;
+	BgStateHdr *hdr;
 
 	bg_compact(acc);
 	sz = sizeof(BgStateHdr) + sizeof(BgEntry) * acc->n;
-	out = palloc(sz);
-	SET_VARSIZE(&hdr, sz);
-	hdr.version = BG_STATE_VERSION;
-	hdr.n = acc->n;
-	memcpy(out, &hdr, sizeof(hdr));
+	hdr = palloc(sz);
+	SET_VARSIZE(hdr, sz);
+	hdr->version = BG_STATE_VERSION;
+	hdr->n = acc->n;
 	if (acc->n > 0)
-		memcpy((char *) out + sizeof(hdr), acc->e, sizeof(BgEntry) * acc->n);
-	return out;
+		memcpy((char *) hdr + sizeof(BgStateHdr), acc->e, sizeof(BgEntry) * acc->n);
+	return (bytea *) hdr;
 }
 
 /*
