@@ -172,4 +172,160 @@ COMMENT ON FUNCTION heat_zone(float8, float8, float8) IS
 -- rfm_summary, btyd_summary and rfm_kinetic with their _partial/_merge pairs
 ------------------------------------------------------------------------------
 
--- (issue 3: rfm_summary, btyd_summary, rfm_kinetic)
+-- Each aggregate X keeps an internal state (a few dozen bytes for
+-- rfm_summary and rfm_kinetic) with serialize/deserialize functions for
+-- parallel plans, and ships X_partial(...) returning the transferable state
+-- type X_state and X_merge(X_state) returning X's result, for sharded
+-- setups.  The transition functions are not STRICT: rows whose ts or amount
+-- is NULL are skipped, a NULL parameter (as_of, window_len, threshold,
+-- time_unit) is an error, and so is a parameter that changes within a group.
+-- Aggregates cannot have DEFAULT arguments, so the optional parameters are
+-- overloads with fewer arguments.
+
+-- rfm_summary ---------------------------------------------------------------
+
+CREATE TYPE rfm_summary AS (
+    recency_days int,
+    frequency    bigint,
+    monetary     numeric,
+    first_order  date,
+    last_order   date
+);
+
+COMMENT ON TYPE rfm_summary IS 'result of rfm_summary(): days since the last order at as_of, orders, exact revenue sum, first and last order';
+
+CREATE TYPE rfm_summary_state;
+
+CREATE FUNCTION rfm_summary_state_in(cstring)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_in(cstring) IS 'text input of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_out(rfm_summary_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'rfm_summary_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_out(rfm_summary_state) IS 'text output of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_recv(internal)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_recv(internal) IS 'binary input of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_send(rfm_summary_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_summary_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_send(rfm_summary_state) IS 'binary output of rfm_summary_state';
+
+CREATE TYPE rfm_summary_state (
+    INPUT = rfm_summary_state_in,
+    OUTPUT = rfm_summary_state_out,
+    RECEIVE = rfm_summary_state_recv,
+    SEND = rfm_summary_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_summary_state IS 'transferable partial state of rfm_summary: rfm_summary_partial() returns it, rfm_summary_merge() combines it; text form "v1 as_of=... orders=... first=... last=... monetary=..."';
+
+CREATE FUNCTION rfm_summary_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_trans(internal, date, numeric, date) IS 'transition function of rfm_summary and rfm_summary_partial';
+
+CREATE FUNCTION rfm_summary_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_combine(internal, internal) IS 'combine function of the rfm_summary aggregates; states with different as_of are an error';
+
+CREATE FUNCTION rfm_summary_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_summary_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_serialize(internal) IS 'serialize function of the rfm_summary aggregates';
+
+CREATE FUNCTION rfm_summary_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_deserialize(bytea, internal) IS 'deserialize function of the rfm_summary aggregates';
+
+CREATE FUNCTION rfm_summary_final(internal)
+RETURNS rfm_summary
+AS 'MODULE_PATHNAME', 'rfm_summary_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_final(internal) IS 'final function of rfm_summary and rfm_summary_merge; NULL when no row counted';
+
+CREATE FUNCTION rfm_summary_partial_final(internal)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_partial_final(internal) IS 'final function of rfm_summary_partial: the state as an rfm_summary_state value';
+
+CREATE FUNCTION rfm_summary_merge_trans(internal, rfm_summary_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_merge_trans(internal, rfm_summary_state) IS 'transition function of rfm_summary_merge; NULL states are skipped';
+
+CREATE AGGREGATE rfm_summary(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_summary_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary(date, numeric, date) IS
+'customer summary at as_of: recency_days, frequency (orders), monetary (exact sum), first_order, last_order; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_summary_partial(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_summary_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_partial_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary_partial(date, numeric, date) IS
+'partial state of rfm_summary over these rows, as a transferable rfm_summary_state; combine states with rfm_summary_merge()';
+
+CREATE AGGREGATE rfm_summary_merge(state rfm_summary_state) (
+    SFUNC = rfm_summary_merge_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary_merge(rfm_summary_state) IS
+'rfm_summary of the rows behind the rfm_summary_partial() states merged (NULL states skipped); states with different as_of are an error';
+
+-- @@KINETIC@@
+
+-- @@BTYD@@
