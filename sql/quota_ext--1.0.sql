@@ -326,6 +326,228 @@ CREATE AGGREGATE rfm_summary_merge(state rfm_summary_state) (
 COMMENT ON AGGREGATE rfm_summary_merge(rfm_summary_state) IS
 'rfm_summary of the rows behind the rfm_summary_partial() states merged (NULL states skipped); states with different as_of are an error';
 
--- @@KINETIC@@
+-- rfm_kinetic ---------------------------------------------------------------
+
+CREATE TYPE rfm_kinetic AS (
+    recency_days    int,
+    frequency       bigint,
+    monetary        numeric,
+    first_order     date,
+    last_order      date,
+    orders_recent   int,
+    orders_prior    int,
+    revenue_recent  numeric,
+    revenue_prior   numeric,
+    ticket_recent   numeric,
+    ticket_prior    numeric,
+    frequency_trend float8,
+    ticket_trend    float8,
+    revenue_trend   float8,
+    segment         text
+);
+
+COMMENT ON TYPE rfm_kinetic IS 'result of rfm_kinetic(): the rfm_summary fields, orders, revenue and average ticket in the recent and prior windows, their trends, and the kinetic segment';
+
+CREATE TYPE rfm_kinetic_state;
+
+CREATE FUNCTION rfm_kinetic_state_in(cstring)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_in(cstring) IS 'text input of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_out(rfm_kinetic_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_out(rfm_kinetic_state) IS 'text output of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_recv(internal)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_recv(internal) IS 'binary input of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_send(rfm_kinetic_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_send(rfm_kinetic_state) IS 'binary output of rfm_kinetic_state';
+
+CREATE TYPE rfm_kinetic_state (
+    INPUT = rfm_kinetic_state_in,
+    OUTPUT = rfm_kinetic_state_out,
+    RECEIVE = rfm_kinetic_state_recv,
+    SEND = rfm_kinetic_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_kinetic_state IS 'transferable partial state of rfm_kinetic: rfm_kinetic_partial() returns it, rfm_kinetic_merge() combines it; text form "v1 as_of=... window_months=... window_days=... window_usecs=... threshold=... orders=... first=... last=... monetary=... orders_recent=... revenue_recent=... orders_prior=... revenue_prior=..."';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval, float8) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_combine(internal, internal) IS 'combine function of the rfm_kinetic aggregates; states with different parameters are an error';
+
+CREATE FUNCTION rfm_kinetic_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_kinetic_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_serialize(internal) IS 'serialize function of the rfm_kinetic aggregates';
+
+CREATE FUNCTION rfm_kinetic_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_deserialize(bytea, internal) IS 'deserialize function of the rfm_kinetic aggregates';
+
+CREATE FUNCTION rfm_kinetic_final(internal)
+RETURNS rfm_kinetic
+AS 'MODULE_PATHNAME', 'rfm_kinetic_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_final(internal) IS 'final function of rfm_kinetic and rfm_kinetic_merge; NULL when no row counted';
+
+CREATE FUNCTION rfm_kinetic_partial_final(internal)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_partial_final(internal) IS 'final function of rfm_kinetic_partial: the state as a rfm_kinetic_state value';
+
+CREATE FUNCTION rfm_kinetic_merge_trans(internal, rfm_kinetic_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_merge_trans(internal, rfm_kinetic_state) IS 'transition function of rfm_kinetic_merge; NULL states are skipped';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date, window_len interval) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date, window_len interval, threshold float8) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval, float8) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date, window_len interval) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date, interval) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date, window_len interval, threshold float8) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date, interval, float8) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_merge(state rfm_kinetic_state) (
+    SFUNC = rfm_kinetic_merge_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_merge(rfm_kinetic_state) IS
+'rfm_kinetic of the rows behind the rfm_kinetic_partial() states merged (NULL states skipped); states with different as_of, window_len or threshold are an error';
 
 -- @@BTYD@@
