@@ -550,4 +550,180 @@ CREATE AGGREGATE rfm_kinetic_merge(state rfm_kinetic_state) (
 COMMENT ON AGGREGATE rfm_kinetic_merge(rfm_kinetic_state) IS
 'rfm_kinetic of the rows behind the rfm_kinetic_partial() states merged (NULL states skipped); states with different as_of, window_len or threshold are an error';
 
--- @@BTYD@@
+-- btyd_summary --------------------------------------------------------------
+
+CREATE TYPE btyd_summary AS (
+    frequency       int,
+    recency         float8,
+    t               float8,
+    monetary        numeric
+);
+
+COMMENT ON TYPE btyd_summary IS 'result of btyd_summary(): frequency (repeat purchase days), recency and t in time units, monetary (mean repeat-day amount), as lifetimes summary_data_from_transaction_data';
+
+CREATE TYPE btyd_summary_state;
+
+CREATE FUNCTION btyd_summary_state_in(cstring)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_in(cstring) IS 'text input of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_out(btyd_summary_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'btyd_summary_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_out(btyd_summary_state) IS 'text output of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_recv(internal)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_recv(internal) IS 'binary input of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_send(btyd_summary_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_send(btyd_summary_state) IS 'binary output of btyd_summary_state';
+
+CREATE TYPE btyd_summary_state (
+    INPUT = btyd_summary_state_in,
+    OUTPUT = btyd_summary_state_out,
+    RECEIVE = btyd_summary_state_recv,
+    SEND = btyd_summary_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE btyd_summary_state IS 'transferable partial state of btyd_summary: btyd_summary_partial() returns it, btyd_summary_merge() combines it; text form "v1 as_of=... time_unit_days=... first_day_sum=... repeat_sum=... days=YYYY-MM-DD,..." (days strictly increasing, or none)';
+
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date) IS 'transition function of btyd_summary and btyd_summary_partial (time_unit defaults to 1 day)';
+
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date, interval) IS 'transition function of btyd_summary and btyd_summary_partial (time_unit defaults to 1 day)';
+
+CREATE FUNCTION btyd_summary_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS 'combine function of the btyd_summary aggregates; states with different parameters are an error';
+
+CREATE FUNCTION btyd_summary_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_serialize(internal) IS 'serialize function of the btyd_summary aggregates';
+
+CREATE FUNCTION btyd_summary_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS 'deserialize function of the btyd_summary aggregates';
+
+CREATE FUNCTION btyd_summary_final(internal)
+RETURNS btyd_summary
+AS 'MODULE_PATHNAME', 'btyd_summary_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_final(internal) IS 'final function of btyd_summary and btyd_summary_merge; NULL when no row counted';
+
+CREATE FUNCTION btyd_summary_partial_final(internal)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_partial_final(internal) IS 'final function of btyd_summary_partial: the state as a btyd_summary_state value';
+
+CREATE FUNCTION btyd_summary_merge_trans(internal, btyd_summary_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_merge_trans(internal, btyd_summary_state) IS 'transition function of btyd_summary_merge; NULL states are skipped';
+
+CREATE AGGREGATE btyd_summary(ts date, amount numeric, as_of date) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none); time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE btyd_summary(ts date, amount numeric, as_of date, time_unit interval) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date, interval) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none); time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE btyd_summary_partial(ts date, amount numeric, as_of date) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_partial_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_partial(date, numeric, date) IS
+'partial state of btyd_summary over these rows, as a transferable btyd_summary_state; combine states with btyd_summary_merge()';
+
+CREATE AGGREGATE btyd_summary_partial(ts date, amount numeric, as_of date, time_unit interval) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_partial_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_partial(date, numeric, date, interval) IS
+'partial state of btyd_summary over these rows, as a transferable btyd_summary_state; combine states with btyd_summary_merge()';
+
+CREATE AGGREGATE btyd_summary_merge(state btyd_summary_state) (
+    SFUNC = btyd_summary_merge_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_merge(btyd_summary_state) IS
+'btyd_summary of the rows behind the btyd_summary_partial() states merged (NULL states skipped); states with different as_of or time_unit are an error';

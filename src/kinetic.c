@@ -437,16 +437,6 @@ kn_int4_count(int64 n, const char *field)
 	return (int32) n;
 }
 
-/* ((a - b) / b)::float8 with numeric arithmetic */
-static double
-numeric_trend(Numeric a, Numeric b)
-{
-	Datum		diff = DirectFunctionCall2(numeric_sub, NumericGetDatum(a), NumericGetDatum(b));
-	Datum		q = DirectFunctionCall2(numeric_div, diff, NumericGetDatum(b));
-
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, q));
-}
-
 PG_FUNCTION_INFO_V1(rfm_kinetic_final);
 /* The rfm_kinetic composite; NULL when no row was counted. */
 Datum
@@ -508,14 +498,13 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	else
 		nulls[11] = true;
 	if (ticket_recent != NULL && ticket_prior != NULL &&
-		DatumGetInt32(DirectFunctionCall1(numeric_sign, NumericGetDatum(ticket_prior))) != 0)
-		values[12] = Float8GetDatum(numeric_trend(ticket_recent, ticket_prior));
+		qx_numeric_sign(ticket_prior) != 0)
+		values[12] = Float8GetDatum(qx_numeric_trend(ticket_recent, ticket_prior));
 	else
 		nulls[12] = true;
-	if (!qx_money_is_zero(&st->revenue_prior) &&
-		DatumGetInt32(DirectFunctionCall1(numeric_sign, NumericGetDatum(rev_prior))) > 0)
+	if (qx_money_sign(&st->revenue_prior) > 0)
 	{
-		rt = numeric_trend(rev_recent, rev_prior);
+		rt = qx_trend(&st->revenue_recent, &st->revenue_prior);
 		have_rt = true;
 		values[13] = Float8GetDatum(rt);
 	}

@@ -332,13 +332,78 @@ qx_money_get(const QxMoney *m)
 	return small_to_numeric(m->v.i, m->scale);
 }
 
+/*
+ * (x - base)::float8 / base::float8, the difference exact.  When both fit
+ * 2^53 at a scale of at most 22 every step is one correctly rounded double
+ * operation, which is what numeric_float8's strtod gives; else numeric.
+ */
+double
+qx_trend(const QxMoney *x, const QxMoney *base)
+{
+	if (!x->big && !base->big)
+	{
+		int			scale = Max(x->scale, base->scale);
+		int128		a,
+					b,
+					d;
+		const int128 lim = ((int128) 1) << 53;
+
+		if (scale <= 22 &&
+			mul_pow10(x->v.i, scale - x->scale, &a) &&
+			mul_pow10(base->v.i, scale - base->scale, &b) &&
+			!__builtin_sub_overflow(a, b, &d) &&
+			d < lim && d > -lim && b < lim && b > -lim)
+		{
+			double		p = (double) pow10_128(scale);
+
+			return ((double) d / p) / ((double) b / p);
+		}
+	}
+	return qx_numeric_trend(qx_money_get(x), qx_money_get(base));
+}
+
+double
+qx_numeric_trend(Numeric x, Numeric base)
+{
+	Datum		d = DirectFunctionCall2(numeric_sub, NumericGetDatum(x), NumericGetDatum(base));
+
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) /
+		DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(base)));
+}
+
+int
+qx_numeric_sign(Numeric num)
+{
+	const struct varlena *v = (const struct varlena *) num;
+	const char *data = VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+	uint16		h = num_header(data);
+
+	if ((h & NUM_SIGN_MASK) == NUM_SPECIAL)
+		elog(ERROR, "qx_numeric_sign: special numeric value");
+	if (h & NUM_SHORT)
+	{
+		if (len <= (int) sizeof(uint16))
+			return 0;
+		return (h & NUM_SHORT_SIGN) ? -1 : 1;
+	}
+	if (len <= (int) (sizeof(uint16) + sizeof(int16)))
+		return 0;
+	return (h & NUM_SIGN_MASK) == NUM_NEG ? -1 : 1;
+}
+
+int
+qx_money_sign(const QxMoney *m)
+{
+	if (m->big)
+		return qx_numeric_sign(m->v.n);
+	return (m->v.i > 0) - (m->v.i < 0);
+}
+
 bool
 qx_money_is_zero(const QxMoney *m)
 {
-	if (m->big)
-		return DatumGetInt32(DirectFunctionCall1(numeric_sign,
-												 NumericGetDatum(m->v.n))) == 0;
-	return m->v.i == 0;
+	return qx_money_sign(m) == 0;
 }
 
 /* ---------------------------------------------------------------------

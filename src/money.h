@@ -60,6 +60,12 @@ extern void qx_money_add(QxMoney *m, const QxMoney *other, MemoryContext ctx);
 /* The sum as a numeric, allocated in the current memory context. */
 extern Numeric qx_money_get(const QxMoney *m);
 extern bool qx_money_is_zero(const QxMoney *m);
+extern int	qx_money_sign(const QxMoney *m);
+/* (x - base)::float8 / base::float8 with the difference exact */
+extern double qx_trend(const QxMoney *x, const QxMoney *base);
+extern double qx_numeric_trend(Numeric x, Numeric base);
+/* -1, 0 or 1 for a finite numeric (any varlena header) */
+extern int	qx_numeric_sign(Numeric num);
 
 /* Binary reader over a buffer: every get checks the remaining length. */
 typedef struct QxReader
