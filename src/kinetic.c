@@ -91,7 +91,7 @@ kn_compute_bounds(DateADT as_of, const Interval *w, DateADT *b1, DateADT *b2)
 	*b1 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t1));
 	*b2 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t2));
 	if (!(*b1 < as_of && *b2 < *b1) || DATE_NOT_FINITE(*b2))
-		qx_bad_arg("window_len must be positive: as_of - window_len must fall on an earlier day than as_of, and as_of - 2 * window_len earlier still; e.g. '90 days' or '3 months'.",
+		qx_bad_arg("Pass a window such as '90 days' or '3 months': as_of - window_len must fall on an earlier day than as_of, and as_of - 2 * window_len earlier still.",
 				   "window_len must be a positive interval, got %s", interval_str(w));
 }
 
