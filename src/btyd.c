@@ -67,6 +67,12 @@ bt_new(MemoryContext ctx, DateADT as_of, int32 unit_days, int32 cap)
 	return st;
 }
 
+static char *
+unit_str(int32 days)
+{
+	return days == 1 ? pstrdup("1 day") : psprintf("%d days", days);
+}
+
 static int
 day_cmp(const void *a, const void *b)
 {
@@ -216,8 +222,8 @@ bt_combine_into(BtState *st, BtState *o)
 						  qx_date_str(o->as_of));
 	if (st->unit_days != o->unit_days)
 		qx_param_mismatch("btyd_summary", "time_unit",
-						  psprintf("%d days", st->unit_days),
-						  psprintf("%d days", o->unit_days));
+						  unit_str(st->unit_days),
+						  unit_str(o->unit_days));
 	if (o->ndays == 0)
 		return;
 	if (st->ndays == 0)
@@ -308,8 +314,8 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 		if (st->as_of != as_of)
 			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
 		if (st->unit_days != unit)
-			qx_param_changed("time_unit", psprintf("%d days", st->unit_days),
-							 psprintf("%d days", unit));
+			qx_param_changed("time_unit", unit_str(st->unit_days),
+							 unit_str(unit));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
