@@ -74,9 +74,12 @@ interval_same(const Interval *a, const Interval *b)
 	return a->month == b->month && a->day == b->day && a->time == b->time;
 }
 
-/* b1 and b2 with PostgreSQL's date - interval; window_len must be positive */
-static void
-kn_compute_bounds(DateADT as_of, const Interval *w, DateADT *b1, DateADT *b2)
+/*
+ * b1 and b2 with PostgreSQL's date - interval; window_len must be positive.
+ * With raise false a non-positive window returns false instead of an error.
+ */
+static bool
+kn_bounds(DateADT as_of, const Interval *w, DateADT *b1, DateADT *b2, bool raise)
 {
 	Interval   *w2;
 	Datum		t1,
@@ -91,8 +94,13 @@ kn_compute_bounds(DateADT as_of, const Interval *w, DateADT *b1, DateADT *b2)
 	*b1 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t1));
 	*b2 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t2));
 	if (!(*b1 < as_of && *b2 < *b1) || DATE_NOT_FINITE(*b2))
+	{
+		if (!raise)
+			return false;
 		qx_bad_arg("Pass a window such as '90 days' or '3 months': as_of - window_len must fall on an earlier day than as_of, and as_of - 2 * window_len earlier still.",
 				   "window_len must be a positive interval, got %s", interval_str(w));
+	}
+	return true;
 }
 
 static void
@@ -213,7 +221,8 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 	thr.i = qx_get_int64(&r);
 	if (!isfinite(thr.f) || thr.f <= 0 || thr.f >= 1)
 		qx_bad_binary(&r, "threshold is not between 0 and 1");
-	kn_compute_bounds(as_of, &w, &b1, &b2);
+	if (!kn_bounds(as_of, &w, &b1, &b2, false))
+		qx_bad_binary(&r, "window is not positive");
 	st = kn_new(ctx, as_of, &w, thr.f, b1, b2);
 	st->orders = qx_get_int64(&r);
 	st->first = qx_get_int32(&r);
@@ -342,7 +351,7 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 		if (!c->valid || c->as_of != as_of || !interval_same(&c->window, w))
 		{
 			c->valid = false;
-			kn_compute_bounds(as_of, w, &c->b1, &c->b2);
+			kn_bounds(as_of, w, &c->b1, &c->b2, true);
 			c->as_of = as_of;
 			c->window = *w;
 			c->valid = true;
@@ -590,7 +599,8 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 	thr = qx_text_float8(&tp, "threshold");
 	if (thr <= 0 || thr >= 1)
 		qx_bad_text(&tp, "threshold must be between 0 and 1.");
-	kn_compute_bounds(as_of, &w, &b1, &b2);
+	if (!kn_bounds(as_of, &w, &b1, &b2, false))
+		qx_bad_text(&tp, "The window is not positive.");
 	st = kn_new(CurrentMemoryContext, as_of, &w, thr, b1, b2);
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
 	s = qx_text_field(&tp, "first");
