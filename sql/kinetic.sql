@@ -132,9 +132,12 @@ e AS (
                 THEN (revenue_recent - revenue_prior)::float8 / revenue_prior::float8 END AS revenue_trend
     FROM r),
 f AS (
+    -- (ticket_recent - ticket_prior) / ticket_prior from the exact sums:
+    -- (rr/or - rp/op) / (rp/op) = (rr*op - rp*or) / (rp*or)
     SELECT e.*,
-           CASE WHEN ticket_prior <> 0
-                THEN (ticket_recent - ticket_prior)::float8 / ticket_prior::float8 END AS ticket_trend
+           CASE WHEN ticket_recent IS NOT NULL AND ticket_prior <> 0
+                THEN (revenue_recent * orders_prior - revenue_prior * orders_recent)::float8
+                     / (revenue_prior * orders_recent)::float8 END AS ticket_trend
     FROM e)
 SELECT customer,
        ROW(recency_days, frequency, monetary, first_order, last_order, orders_recent, orders_prior,
@@ -161,6 +164,12 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE k::text IS DISTINCT FROM r::text) AS mismatches_mixed
 FROM (SELECT customer, rfm_kinetic(ts, amount, DATE '2024-02-29', '1 month 10 days 12:00', 0.05) AS k FROM kin_tx GROUP BY customer) a
 FULL JOIN (SELECT customer, k AS r FROM pg_temp.kin_ref('2024-02-29', '1 month 10 days 12:00', 0.05::float8)) b USING (customer);
+-- ticket_trend (from the exact sums) agrees with the rounded tickets'
+-- (ticket_recent - ticket_prior) / ticket_prior to 1e-12
+SELECT count((k).ticket_trend) AS with_ticket_trend,
+       count(*) FILTER (WHERE abs((k).ticket_trend - (((k).ticket_recent - (k).ticket_prior) / (k).ticket_prior)::float8)
+                              > 1e-12 * abs((k).ticket_trend) + 1e-15) AS far_from_ticket_formula
+FROM (SELECT rfm_kinetic(ts, amount, DATE '2024-03-31') AS k FROM kin_tx GROUP BY customer) q;
 -- every segment is reached in the generated data (from the plain-SQL rule)
 SELECT (r).segment, count(*) FROM pg_temp.kin_ref('2024-03-31', '90 days', 0.2::float8) t(c, r)
 GROUP BY 1 ORDER BY 1;

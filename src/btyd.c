@@ -292,7 +292,7 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	DateADT		as_of;
 	int32		unit = 1;
 	DateADT		ts;
-	Datum		amount;
+	QxAmount	amount;
 
 	if (PG_ARGISNULL(3))
 		qx_null_param("as_of");
@@ -323,26 +323,25 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	if (ts > as_of)
 		PG_RETURN_POINTER(st);
 	qx_require_finite_date(ts, "ts");
-	amount = PG_GETARG_DATUM(2);
-	qx_require_finite_amount(amount);
+	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
 
 	if (st->ndays == 0)
 	{
 		st->first = ts;
-		qx_money_add_numeric(&st->first_sum, amount, ctx);
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
 	}
 	else if (ts == st->first)
-		qx_money_add_numeric(&st->first_sum, amount, ctx);
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
 	else if (ts < st->first)
 	{
 		/* the old first day becomes a repeat day */
 		qx_money_add(&st->repeat_sum, &st->first_sum, ctx);
 		money_reset(&st->first_sum);
-		qx_money_add_numeric(&st->first_sum, amount, ctx);
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
 		st->first = ts;
 	}
 	else
-		qx_money_add_numeric(&st->repeat_sum, amount, ctx);
+		qx_money_add_amount(&st->repeat_sum, &amount, ctx);
 	bt_add_day(st, ts);
 	PG_RETURN_POINTER(st);
 }

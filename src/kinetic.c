@@ -319,7 +319,7 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	Interval   *w = &wdefault;
 	double		threshold = KN_DEFAULT_THRESHOLD;
 	DateADT		ts;
-	Datum		amount;
+	QxAmount	amount;
 
 	if (PG_ARGISNULL(3))
 		qx_null_param("as_of");
@@ -375,10 +375,8 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	if (ts > as_of)
 		PG_RETURN_POINTER(st);
 	qx_require_finite_date(ts, "ts");
-	amount = PG_GETARG_DATUM(2);
-	qx_require_finite_amount(amount);
-
-	qx_money_add_numeric(&st->monetary, amount, ctx);
+	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
+	qx_money_add_amount(&st->monetary, &amount, ctx);
 	if (st->orders++ == 0)
 		st->first = st->last = ts;
 	else if (ts < st->first)
@@ -388,12 +386,12 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	if (ts > st->b1)
 	{
 		st->orders_recent++;
-		qx_money_add_numeric(&st->revenue_recent, amount, ctx);
+		qx_money_add_amount(&st->revenue_recent, &amount, ctx);
 	}
 	else if (ts > st->b2)
 	{
 		st->orders_prior++;
-		qx_money_add_numeric(&st->revenue_prior, amount, ctx);
+		qx_money_add_amount(&st->revenue_prior, &amount, ctx);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -508,7 +506,8 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 		nulls[11] = true;
 	if (ticket_recent != NULL && ticket_prior != NULL &&
 		qx_numeric_sign(ticket_prior) != 0)
-		values[12] = Float8GetDatum(qx_numeric_trend(ticket_recent, ticket_prior));
+		values[12] = Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,
+												  &st->revenue_prior, st->orders_prior));
 	else
 		nulls[12] = true;
 	if (qx_money_sign(&st->revenue_prior) > 0)

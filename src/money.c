@@ -185,19 +185,32 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 	return mul_pow10(*value, *dscale - e, value);
 }
 
-void
-qx_require_finite_amount(Datum amount)
+/* The amount's header; NaN or +-Infinity is an error naming amount. */
+static inline const struct varlena *
+amount_varlena(Datum amount)
 {
 	struct varlena *v = (struct varlena *) DatumGetPointer(amount);
-	uint16		h;
 
 	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
 		v = pg_detoast_datum_packed(v);
-	h = num_header(VARDATA_ANY(v));
-	if ((h & NUM_SIGN_MASK) == NUM_SPECIAL)
+	if ((num_header(VARDATA_ANY(v)) & NUM_SIGN_MASK) == NUM_SPECIAL)
 		qx_bad_arg("Amounts are sums of money; leave out or fix NaN and infinite amounts.",
 				   "amount must be a finite number, got %s",
 				   numeric_out_sci(DatumGetNumeric(amount), 0));
+	return v;
+}
+
+void
+qx_require_finite_amount(Datum amount)
+{
+	(void) amount_varlena(amount);
+}
+
+void
+qx_amount_decode(Datum amount, QxAmount *a)
+{
+	a->num = amount_varlena(amount);
+	a->fits = numeric_decode(a->num, &a->value, &a->dscale);
 }
 
 /* The small sum as a numeric in the current memory context. */
@@ -264,19 +277,14 @@ big_add(QxMoney *m, Numeric x, MemoryContext ctx)
 }
 
 void
-qx_money_add_numeric(QxMoney *m, Datum amount, MemoryContext ctx)
+qx_money_add_amount(QxMoney *m, const QxAmount *a, MemoryContext ctx)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(amount);
-	int128		x;
-	int			ds;
-	bool		fits;
+	int			ds = a->dscale;
 
-	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
-		v = pg_detoast_datum_packed(v);
-	fits = numeric_decode(v, &x, &ds);
-	if (!m->big && fits)
+	if (!m->big && a->fits)
 	{
 		int128		sum = m->v.i;
+		int128		x = a->value;
 		int128		res;
 
 		if (ds > m->scale)
@@ -297,8 +305,17 @@ qx_money_add_numeric(QxMoney *m, Datum amount, MemoryContext ctx)
 	}
 slow:
 	money_to_big(m, ctx);
-	big_add(m, DatumGetNumeric(PointerGetDatum(pg_detoast_datum(v))), ctx);
+	big_add(m, DatumGetNumeric(PointerGetDatum(pg_detoast_datum((struct varlena *) a->num))), ctx);
 	m->scale = Max(m->scale, ds);
+}
+
+void
+qx_money_add_numeric(QxMoney *m, Datum amount, MemoryContext ctx)
+{
+	QxAmount	a;
+
+	qx_amount_decode(amount, &a);
+	qx_money_add_amount(m, &a, ctx);
 }
 
 void
@@ -360,6 +377,45 @@ qx_trend(const QxMoney *x, const QxMoney *base)
 		}
 	}
 	return qx_numeric_trend(qx_money_get(x), qx_money_get(base));
+}
+
+/*
+ * The relative change of the mean x/kx against the mean base/kb, from the
+ * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8, with the same
+ * fast path as qx_trend.  kx, kb > 0.
+ */
+double
+qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb)
+{
+	if (!x->big && !base->big)
+	{
+		int			scale = Max(x->scale, base->scale);
+		int128		a,
+					b,
+					d;
+		const int128 lim = ((int128) 1) << 53;
+
+		if (scale <= 22 &&
+			mul_pow10(x->v.i, scale - x->scale, &a) &&
+			mul_pow10(base->v.i, scale - base->scale, &b) &&
+			!__builtin_mul_overflow(a, (int128) kb, &a) &&
+			!__builtin_mul_overflow(b, (int128) kx, &b) &&
+			!__builtin_sub_overflow(a, b, &d) &&
+			d < lim && d > -lim && b < lim && b > -lim)
+		{
+			double		p = (double) pow10_128(scale);
+
+			return ((double) d / p) / ((double) b / p);
+		}
+	}
+	{
+		Datum		a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
+											NumericGetDatum(int64_to_numeric(kb)));
+		Datum		b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
+											NumericGetDatum(int64_to_numeric(kx)));
+
+		return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
+	}
 }
 
 double

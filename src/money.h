@@ -51,9 +51,21 @@ qx_money_init(QxMoney *m)
 	m->big = false;
 }
 
+/* A numeric amount decoded once, to be added to several accumulators. */
+typedef struct QxAmount
+{
+	int128		value;			/* amount * 10^dscale, when fits */
+	int			dscale;
+	bool		fits;
+	const struct varlena *num;	/* the amount (possibly short header) */
+} QxAmount;
+
 /* NaN or +-Infinity amount: error 22023 naming amount. */
 extern void qx_require_finite_amount(Datum amount);
-/* Add a finite numeric amount (any varlena header) to m; ctx holds big sums. */
+/* Decode a numeric amount; NaN or +-Infinity is an error naming amount. */
+extern void qx_amount_decode(Datum amount, QxAmount *a);
+extern void qx_money_add_amount(QxMoney *m, const QxAmount *a, MemoryContext ctx);
+/* Add a numeric amount (any varlena header; NaN is an error) to m; ctx holds big sums. */
 extern void qx_money_add_numeric(QxMoney *m, Datum amount, MemoryContext ctx);
 /* m += other; ctx holds big sums. */
 extern void qx_money_add(QxMoney *m, const QxMoney *other, MemoryContext ctx);
@@ -64,6 +76,8 @@ extern int	qx_money_sign(const QxMoney *m);
 /* (x - base)::float8 / base::float8 with the difference exact */
 extern double qx_trend(const QxMoney *x, const QxMoney *base);
 extern double qx_numeric_trend(Numeric x, Numeric base);
+/* (x*kb - base*kx)::float8 / (base*kx)::float8: change of mean x/kx against base/kb */
+extern double qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb);
 /* -1, 0 or 1 for a finite numeric (any varlena header) */
 extern int	qx_numeric_sign(Numeric num);
 

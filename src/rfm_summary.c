@@ -192,8 +192,6 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	if (ts > as_of)
 		PG_RETURN_POINTER(st);
 	qx_require_finite_date(ts, "ts");
-	qx_require_finite_amount(PG_GETARG_DATUM(2));
-
 	qx_money_add_numeric(&st->monetary, PG_GETARG_DATUM(2), ctx);
 	if (st->orders++ == 0)
 		st->first = st->last = ts;
