@@ -193,3 +193,15 @@ SELECT test_util.err($$SELECT rfm_kinetic(ts, amount, '2024-03-31', CASE WHEN cu
 SELECT test_util.err($$SELECT rfm_kinetic(ts, amount, '2024-03-31', '90 days', CASE WHEN customer = 5 THEN 0.3 ELSE 0.2 END) FROM kin_hand$$) AS threshold_changes;
 SELECT test_util.err($$SELECT rfm_kinetic(ts, amount, CASE WHEN customer = 5 THEN DATE '2024-03-30' ELSE '2024-03-31' END) FROM kin_hand$$) AS as_of_changes;
 SELECT test_util.err($$SELECT rfm_kinetic(ts, 'NaN'::numeric, '2024-03-31') FROM kin_hand$$) AS nan_amount;
+
+-- as_of varying per group, and a correlated subquery rescanned with a new
+-- as_of for each outer row, give the same answers as one call each
+SELECT count(*) FILTER (WHERE a::text IS DISTINCT FROM b::text) AS per_group_as_of_mismatches
+FROM (SELECT customer, rfm_kinetic(ts, amount, DATE '2024-01-01' + customer) a FROM kin_tx GROUP BY customer) x
+JOIN LATERAL (SELECT rfm_kinetic(ts, amount, DATE '2024-01-01' + x.customer) b
+              FROM kin_tx WHERE kin_tx.customer = x.customer) y ON true;
+SELECT count(*) AS as_of_values, count(DISTINCT k::text) AS distinct_results,
+       count(*) FILTER (WHERE k::text IS DISTINCT FROM k2::text) AS rescan_mismatches
+FROM (SELECT d, (SELECT rfm_kinetic(ts, amount, d::date, '30 days') FROM kin_tx WHERE customer = 4) AS k,
+             (SELECT rfm_kinetic(ts, amount, d::date, '30 days') FROM kin_tx WHERE customer = 4 AND ts <= d) AS k2
+      FROM generate_series(DATE '2023-06-01', DATE '2024-04-01', interval '10 days') d) q;

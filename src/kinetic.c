@@ -35,32 +35,43 @@
 #define KN_DEFAULT_DAYS 90
 #define KN_DEFAULT_THRESHOLD 0.2
 
+/*
+ * The parameters of a group.  States built by the transition function share
+ * one KnParams per distinct (as_of, window_len, threshold), kept in the
+ * function's memory context (which outlives the aggregate context), so a
+ * state is 120 bytes and fits a 128-byte allocation chunk.
+ */
+typedef struct KnParams
+{
+	DateADT		as_of;
+	double		threshold;
+	Interval	window;
+} KnParams;
+
 typedef struct KnState
 {
 	int64		orders;
 	int64		orders_recent;
 	int64		orders_prior;
-	DateADT		as_of;
 	DateADT		b1;				/* derived from as_of and window */
 	DateADT		b2;
 	DateADT		first;			/* valid when orders > 0 */
 	DateADT		last;
-	double		threshold;
-	Interval	window;
+	const KnParams *p;
 	QxMoney		monetary;
 	QxMoney		revenue_recent;
 	QxMoney		revenue_prior;
 } KnState;
 
-/* fn_extra cache of the window bounds of one (as_of, window) */
-typedef struct KnBoundsCache
+StaticAssertDecl(sizeof(KnState) <= 128, "KnState must fit a 128-byte chunk");
+
+/* fn_extra cache of the transition function: the last parameters seen */
+typedef struct KnCache
 {
-	bool		valid;
-	DateADT		as_of;
-	Interval	window;
+	KnParams   *p;				/* in fn_mcxt; NULL before the first group */
 	DateADT		b1;
 	DateADT		b2;
-} KnBoundsCache;
+} KnCache;
 
 static char *
 interval_str(const Interval *w)
@@ -113,15 +124,23 @@ kn_check_threshold(double threshold)
 				   qx_float_str(threshold));
 }
 
+static KnParams *
+kn_params(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold)
+{
+	KnParams   *p = MemoryContextAlloc(ctx, sizeof(KnParams));
+
+	p->as_of = as_of;
+	p->window = *w;
+	p->threshold = threshold;
+	return p;
+}
+
 static KnState *
-kn_new(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold,
-	   DateADT b1, DateADT b2)
+kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
 {
 	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState));
 
-	st->as_of = as_of;
-	st->window = *w;
-	st->threshold = threshold;
+	st->p = p;
 	st->b1 = b1;
 	st->b2 = b2;
 	qx_money_init(&st->monetary);
@@ -149,7 +168,7 @@ kn_problem(const KnState *st)
 	}
 	if (st->first > st->last)
 		return "first order is after last order";
-	if (st->last > st->as_of)
+	if (st->last > st->p->as_of)
 		return "last order is after as_of";
 	if (st->orders_recent > 0 && st->last <= st->b1)
 		return "recent orders but last order before the recent window";
@@ -174,13 +193,13 @@ kn_encode(const KnState *st)
 		int64		i;
 	}			thr;
 
-	thr.f = st->threshold;
+	thr.f = st->p->threshold;
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, KN_VERSION);
-	pq_sendint32(&buf, st->as_of);
-	pq_sendint32(&buf, st->window.month);
-	pq_sendint32(&buf, st->window.day);
-	pq_sendint64(&buf, st->window.time);
+	pq_sendint32(&buf, st->p->as_of);
+	pq_sendint32(&buf, st->p->window.month);
+	pq_sendint32(&buf, st->p->window.day);
+	pq_sendint64(&buf, st->p->window.time);
 	pq_sendint64(&buf, thr.i);
 	pq_sendint64(&buf, st->orders);
 	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
@@ -223,7 +242,7 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 		qx_bad_binary(&r, "threshold is not between 0 and 1");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_binary(&r, "window is not positive");
-	st = kn_new(ctx, as_of, &w, thr.f, b1, b2);
+	st = kn_new(ctx, kn_params(ctx, as_of, &w, thr.f), b1, b2);
 	st->orders = qx_get_int64(&r);
 	st->first = qx_get_int32(&r);
 	st->last = qx_get_int32(&r);
@@ -254,15 +273,15 @@ kn_add_count(int64 *a, int64 b)
 static void
 kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
 {
-	if (st->as_of != o->as_of)
-		qx_param_mismatch("rfm_kinetic", "as_of", qx_date_str(st->as_of),
-						  qx_date_str(o->as_of));
-	if (!interval_same(&st->window, &o->window))
-		qx_param_mismatch("rfm_kinetic", "window_len", interval_str(&st->window),
-						  interval_str(&o->window));
-	if (st->threshold != o->threshold)
-		qx_param_mismatch("rfm_kinetic", "threshold", qx_float_str(st->threshold),
-						  qx_float_str(o->threshold));
+	if (st->p->as_of != o->p->as_of)
+		qx_param_mismatch("rfm_kinetic", "as_of", qx_date_str(st->p->as_of),
+						  qx_date_str(o->p->as_of));
+	if (!interval_same(&st->p->window, &o->p->window))
+		qx_param_mismatch("rfm_kinetic", "window_len", interval_str(&st->p->window),
+						  interval_str(&o->p->window));
+	if (st->p->threshold != o->p->threshold)
+		qx_param_mismatch("rfm_kinetic", "threshold", qx_float_str(st->p->threshold),
+						  qx_float_str(o->p->threshold));
 	if (o->orders == 0)
 		return;
 	if (st->orders == 0)
@@ -286,7 +305,8 @@ kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
 static KnState *
 kn_copy(const KnState *src, MemoryContext ctx)
 {
-	KnState    *st = kn_new(ctx, src->as_of, &src->window, src->threshold,
+	KnState    *st = kn_new(ctx, kn_params(ctx, src->p->as_of, &src->p->window,
+											 src->p->threshold),
 							src->b1, src->b2);
 
 	kn_combine_into(st, src, ctx);
@@ -339,34 +359,37 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 	{
-		KnBoundsCache *c = (KnBoundsCache *) fcinfo->flinfo->fn_extra;
+		KnCache    *c = (KnCache *) fcinfo->flinfo->fn_extra;
 
-		qx_require_finite_date(as_of, "as_of");
-		kn_check_threshold(threshold);
 		if (c == NULL)
 		{
-			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KnBoundsCache));
+			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KnCache));
 			fcinfo->flinfo->fn_extra = c;
 		}
-		if (!c->valid || c->as_of != as_of || !interval_same(&c->window, w))
+		if (c->p == NULL || c->p->as_of != as_of || !interval_same(&c->p->window, w) ||
+			c->p->threshold != threshold)
 		{
-			c->valid = false;
-			kn_bounds(as_of, w, &c->b1, &c->b2, true);
-			c->as_of = as_of;
-			c->window = *w;
-			c->valid = true;
+			DateADT		b1,
+						b2;
+
+			qx_require_finite_date(as_of, "as_of");
+			kn_check_threshold(threshold);
+			kn_bounds(as_of, w, &b1, &b2, true);
+			c->p = kn_params(fcinfo->flinfo->fn_mcxt, as_of, w, threshold);
+			c->b1 = b1;
+			c->b2 = b2;
 		}
-		st = kn_new(ctx, as_of, w, threshold, c->b1, c->b2);
+		st = kn_new(ctx, c->p, c->b1, c->b2);
 	}
 	else
 	{
 		st = (KnState *) PG_GETARG_POINTER(0);
-		if (st->as_of != as_of)
-			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
-		if (!interval_same(&st->window, w))
-			qx_param_changed("window_len", interval_str(&st->window), interval_str(w));
-		if (st->threshold != threshold)
-			qx_param_changed("threshold", qx_float_str(st->threshold),
+		if (st->p->as_of != as_of)
+			qx_param_changed("as_of", qx_date_str(st->p->as_of), qx_date_str(as_of));
+		if (!interval_same(&st->p->window, w))
+			qx_param_changed("window_len", interval_str(&st->p->window), interval_str(w));
+		if (st->p->threshold != threshold)
+			qx_param_changed("threshold", qx_float_str(st->p->threshold),
 							 qx_float_str(threshold));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -471,7 +494,7 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 
 	rev_recent = qx_money_get(&st->revenue_recent);
 	rev_prior = qx_money_get(&st->revenue_prior);
-	values[0] = Int32GetDatum(st->as_of - st->last);
+	values[0] = Int32GetDatum(st->p->as_of - st->last);
 	values[1] = Int64GetDatum(st->orders);
 	values[2] = NumericGetDatum(qx_money_get(&st->monetary));
 	values[3] = DateADTGetDatum(st->first);
@@ -525,9 +548,9 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 		segment = "new";
 	else if (st->orders_prior == 0)
 		segment = "returning";
-	else if (st->orders_recent == 0 || (have_rt && rt <= -st->threshold))
+	else if (st->orders_recent == 0 || (have_rt && rt <= -st->p->threshold))
 		segment = "fading";
-	else if (have_rt && rt >= st->threshold)
+	else if (have_rt && rt >= st->p->threshold)
 		segment = "growing";
 	else
 		segment = "steady";
@@ -600,7 +623,7 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 		qx_bad_text(&tp, "threshold must be between 0 and 1.");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_text(&tp, "The window is not positive.");
-	st = kn_new(CurrentMemoryContext, as_of, &w, thr, b1, b2);
+	st = kn_new(CurrentMemoryContext, kn_params(CurrentMemoryContext, as_of, &w, thr), b1, b2);
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
 	s = qx_text_field(&tp, "first");
 	if (st->orders == 0 && strcmp(s, "none") != 0)
@@ -633,10 +656,10 @@ rfm_kinetic_state_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->as_of);
+	qx_append_date(&buf, st->p->as_of);
 	appendStringInfo(&buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
-					 " threshold=", st->window.month, st->window.day, st->window.time);
-	qx_append_float8(&buf, st->threshold);
+					 " threshold=", st->p->window.month, st->p->window.day, st->p->window.time);
+	qx_append_float8(&buf, st->p->threshold);
 	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
 	if (st->orders > 0)
 		qx_append_date(&buf, st->first);

@@ -41,6 +41,8 @@ typedef struct RsState
 	QxMoney		monetary;
 } RsState;
 
+StaticAssertDecl(sizeof(RsState) <= 64, "RsState must fit a 64-byte chunk");
+
 static RsState *
 rs_new(MemoryContext ctx, DateADT as_of)
 {
