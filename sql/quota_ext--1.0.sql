@@ -355,4 +355,558 @@ COMMENT ON FUNCTION rfm_segment(int, int, int, jsonb) IS
 -- rfm_summary, btyd_summary and rfm_kinetic with their _partial/_merge pairs
 ------------------------------------------------------------------------------
 
--- (issue 3: rfm_summary, btyd_summary, rfm_kinetic)
+-- Each aggregate X keeps an internal state (a few dozen bytes for
+-- rfm_summary and rfm_kinetic) with serialize/deserialize functions for
+-- parallel plans, and ships X_partial(...) returning the transferable state
+-- type X_state and X_merge(X_state) returning X's result, for sharded
+-- setups.  The transition functions are not STRICT: rows whose ts or amount
+-- is NULL are skipped, a NULL parameter (as_of, window_len, threshold,
+-- time_unit) is an error, and so is a parameter that changes within a group.
+-- Aggregates cannot have DEFAULT arguments, so the optional parameters are
+-- overloads with fewer arguments.
+
+-- rfm_summary ---------------------------------------------------------------
+
+CREATE TYPE rfm_summary AS (
+    recency_days int,
+    frequency    bigint,
+    monetary     numeric,
+    first_order  date,
+    last_order   date
+);
+
+COMMENT ON TYPE rfm_summary IS 'result of rfm_summary(): days since the last order at as_of, orders, exact revenue sum, first and last order';
+
+CREATE TYPE rfm_summary_state;
+
+CREATE FUNCTION rfm_summary_state_in(cstring)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_in(cstring) IS 'text input of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_out(rfm_summary_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'rfm_summary_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_out(rfm_summary_state) IS 'text output of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_recv(internal)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_recv(internal) IS 'binary input of rfm_summary_state';
+
+CREATE FUNCTION rfm_summary_state_send(rfm_summary_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_summary_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_state_send(rfm_summary_state) IS 'binary output of rfm_summary_state';
+
+CREATE TYPE rfm_summary_state (
+    INPUT = rfm_summary_state_in,
+    OUTPUT = rfm_summary_state_out,
+    RECEIVE = rfm_summary_state_recv,
+    SEND = rfm_summary_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_summary_state IS 'transferable partial state of rfm_summary: rfm_summary_partial() returns it, rfm_summary_merge() combines it; text form "v1 as_of=... orders=... first=... last=... monetary=..."';
+
+CREATE FUNCTION rfm_summary_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_trans(internal, date, numeric, date) IS 'transition function of rfm_summary and rfm_summary_partial';
+
+CREATE FUNCTION rfm_summary_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_combine(internal, internal) IS 'combine function of the rfm_summary aggregates; states with different as_of are an error';
+
+CREATE FUNCTION rfm_summary_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_summary_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_serialize(internal) IS 'serialize function of the rfm_summary aggregates';
+
+CREATE FUNCTION rfm_summary_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_deserialize(bytea, internal) IS 'deserialize function of the rfm_summary aggregates';
+
+CREATE FUNCTION rfm_summary_final(internal)
+RETURNS rfm_summary
+AS 'MODULE_PATHNAME', 'rfm_summary_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_final(internal) IS 'final function of rfm_summary and rfm_summary_merge; NULL when no row counted';
+
+CREATE FUNCTION rfm_summary_partial_final(internal)
+RETURNS rfm_summary_state
+AS 'MODULE_PATHNAME', 'rfm_summary_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_partial_final(internal) IS 'final function of rfm_summary_partial: the state as an rfm_summary_state value';
+
+CREATE FUNCTION rfm_summary_merge_trans(internal, rfm_summary_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_summary_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_summary_merge_trans(internal, rfm_summary_state) IS 'transition function of rfm_summary_merge; NULL states are skipped';
+
+CREATE AGGREGATE rfm_summary(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_summary_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary(date, numeric, date) IS
+'customer summary at as_of: recency_days, frequency (orders), monetary (exact sum), first_order, last_order; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_summary_partial(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_summary_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_partial_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary_partial(date, numeric, date) IS
+'partial state of rfm_summary over these rows, as a transferable rfm_summary_state; combine states with rfm_summary_merge()';
+
+CREATE AGGREGATE rfm_summary_merge(state rfm_summary_state) (
+    SFUNC = rfm_summary_merge_trans,
+    STYPE = internal,
+    SSPACE = 64,
+    FINALFUNC = rfm_summary_final,
+    COMBINEFUNC = rfm_summary_combine,
+    SERIALFUNC = rfm_summary_serialize,
+    DESERIALFUNC = rfm_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_summary_merge(rfm_summary_state) IS
+'rfm_summary of the rows behind the rfm_summary_partial() states merged (NULL states skipped); states with different as_of are an error';
+
+-- rfm_kinetic ---------------------------------------------------------------
+
+CREATE TYPE rfm_kinetic AS (
+    recency_days    int,
+    frequency       bigint,
+    monetary        numeric,
+    first_order     date,
+    last_order      date,
+    orders_recent   int,
+    orders_prior    int,
+    revenue_recent  numeric,
+    revenue_prior   numeric,
+    ticket_recent   numeric,
+    ticket_prior    numeric,
+    frequency_trend float8,
+    ticket_trend    float8,
+    revenue_trend   float8,
+    segment         text
+);
+
+COMMENT ON TYPE rfm_kinetic IS 'result of rfm_kinetic(): the rfm_summary fields, orders, revenue and average ticket in the recent and prior windows, their trends, and the kinetic segment';
+
+CREATE TYPE rfm_kinetic_state;
+
+CREATE FUNCTION rfm_kinetic_state_in(cstring)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_in(cstring) IS 'text input of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_out(rfm_kinetic_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_out(rfm_kinetic_state) IS 'text output of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_recv(internal)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_recv(internal) IS 'binary input of rfm_kinetic_state';
+
+CREATE FUNCTION rfm_kinetic_state_send(rfm_kinetic_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_state_send(rfm_kinetic_state) IS 'binary output of rfm_kinetic_state';
+
+CREATE TYPE rfm_kinetic_state (
+    INPUT = rfm_kinetic_state_in,
+    OUTPUT = rfm_kinetic_state_out,
+    RECEIVE = rfm_kinetic_state_recv,
+    SEND = rfm_kinetic_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_kinetic_state IS 'transferable partial state of rfm_kinetic: rfm_kinetic_partial() returns it, rfm_kinetic_merge() combines it; text form "v1 as_of=... window_months=... window_days=... window_usecs=... threshold=... orders=... first=... last=... monetary=... orders_recent=... revenue_recent=... orders_prior=... revenue_prior=..."';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_trans(internal, date, numeric, date, interval, float8) IS 'transition function of rfm_kinetic and rfm_kinetic_partial (window_len and threshold default to 90 days and 0.2)';
+
+CREATE FUNCTION rfm_kinetic_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_combine(internal, internal) IS 'combine function of the rfm_kinetic aggregates; states with different parameters are an error';
+
+CREATE FUNCTION rfm_kinetic_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_kinetic_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_serialize(internal) IS 'serialize function of the rfm_kinetic aggregates';
+
+CREATE FUNCTION rfm_kinetic_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_deserialize(bytea, internal) IS 'deserialize function of the rfm_kinetic aggregates';
+
+CREATE FUNCTION rfm_kinetic_final(internal)
+RETURNS rfm_kinetic
+AS 'MODULE_PATHNAME', 'rfm_kinetic_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_final(internal) IS 'final function of rfm_kinetic and rfm_kinetic_merge; NULL when no row counted';
+
+CREATE FUNCTION rfm_kinetic_partial_final(internal)
+RETURNS rfm_kinetic_state
+AS 'MODULE_PATHNAME', 'rfm_kinetic_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_partial_final(internal) IS 'final function of rfm_kinetic_partial: the state as a rfm_kinetic_state value';
+
+CREATE FUNCTION rfm_kinetic_merge_trans(internal, rfm_kinetic_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_kinetic_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_kinetic_merge_trans(internal, rfm_kinetic_state) IS 'transition function of rfm_kinetic_merge; NULL states are skipped';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date, window_len interval) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic(ts date, amount numeric, as_of date, window_len interval, threshold float8) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval, float8) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket in the recent window (as_of - window_len, as_of] and the prior one before it, their trends, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date, window_len interval) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date, interval) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_partial(ts date, amount numeric, as_of date, window_len interval, threshold float8) (
+    SFUNC = rfm_kinetic_trans,
+    FINALFUNC = rfm_kinetic_partial_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_partial(date, numeric, date, interval, float8) IS
+'partial state of rfm_kinetic over these rows, as a transferable rfm_kinetic_state; combine states with rfm_kinetic_merge()';
+
+CREATE AGGREGATE rfm_kinetic_merge(state rfm_kinetic_state) (
+    SFUNC = rfm_kinetic_merge_trans,
+    FINALFUNC = rfm_kinetic_final,
+    STYPE = internal,
+    SSPACE = 160,
+    COMBINEFUNC = rfm_kinetic_combine,
+    SERIALFUNC = rfm_kinetic_serialize,
+    DESERIALFUNC = rfm_kinetic_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_kinetic_merge(rfm_kinetic_state) IS
+'rfm_kinetic of the rows behind the rfm_kinetic_partial() states merged (NULL states skipped); states with different as_of, window_len or threshold are an error';
+
+-- btyd_summary --------------------------------------------------------------
+
+CREATE TYPE btyd_summary AS (
+    frequency       int,
+    recency         float8,
+    t               float8,
+    monetary        numeric
+);
+
+COMMENT ON TYPE btyd_summary IS 'result of btyd_summary(): frequency (repeat purchase days), recency and t in time units, monetary (mean repeat-day amount), as lifetimes summary_data_from_transaction_data';
+
+CREATE TYPE btyd_summary_state;
+
+CREATE FUNCTION btyd_summary_state_in(cstring)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_in(cstring) IS 'text input of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_out(btyd_summary_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'btyd_summary_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_out(btyd_summary_state) IS 'text output of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_recv(internal)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_recv(internal) IS 'binary input of btyd_summary_state';
+
+CREATE FUNCTION btyd_summary_state_send(btyd_summary_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_state_send(btyd_summary_state) IS 'binary output of btyd_summary_state';
+
+CREATE TYPE btyd_summary_state (
+    INPUT = btyd_summary_state_in,
+    OUTPUT = btyd_summary_state_out,
+    RECEIVE = btyd_summary_state_recv,
+    SEND = btyd_summary_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE btyd_summary_state IS 'transferable partial state of btyd_summary: btyd_summary_partial() returns it, btyd_summary_merge() combines it; text form "v1 as_of=... time_unit_days=... first_day_sum=... repeat_sum=... days=YYYY-MM-DD,..." (days strictly increasing, or none)';
+
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date) IS 'transition function of btyd_summary and btyd_summary_partial (time_unit defaults to 1 day)';
+
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date, interval) IS 'transition function of btyd_summary and btyd_summary_partial (time_unit defaults to 1 day)';
+
+CREATE FUNCTION btyd_summary_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS 'combine function of the btyd_summary aggregates; states with different parameters are an error';
+
+CREATE FUNCTION btyd_summary_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_serialize(internal) IS 'serialize function of the btyd_summary aggregates';
+
+CREATE FUNCTION btyd_summary_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS 'deserialize function of the btyd_summary aggregates';
+
+CREATE FUNCTION btyd_summary_final(internal)
+RETURNS btyd_summary
+AS 'MODULE_PATHNAME', 'btyd_summary_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_final(internal) IS 'final function of btyd_summary and btyd_summary_merge; NULL when no row counted';
+
+CREATE FUNCTION btyd_summary_partial_final(internal)
+RETURNS btyd_summary_state
+AS 'MODULE_PATHNAME', 'btyd_summary_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_partial_final(internal) IS 'final function of btyd_summary_partial: the state as a btyd_summary_state value';
+
+CREATE FUNCTION btyd_summary_merge_trans(internal, btyd_summary_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_merge_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_merge_trans(internal, btyd_summary_state) IS 'transition function of btyd_summary_merge; NULL states are skipped';
+
+CREATE AGGREGATE btyd_summary(ts date, amount numeric, as_of date) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none); time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE btyd_summary(ts date, amount numeric, as_of date, time_unit interval) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date, interval) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none); time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+CREATE AGGREGATE btyd_summary_partial(ts date, amount numeric, as_of date) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_partial_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_partial(date, numeric, date) IS
+'partial state of btyd_summary over these rows, as a transferable btyd_summary_state; combine states with btyd_summary_merge()';
+
+CREATE AGGREGATE btyd_summary_partial(ts date, amount numeric, as_of date, time_unit interval) (
+    SFUNC = btyd_summary_trans,
+    FINALFUNC = btyd_summary_partial_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_partial(date, numeric, date, interval) IS
+'partial state of btyd_summary over these rows, as a transferable btyd_summary_state; combine states with btyd_summary_merge()';
+
+CREATE AGGREGATE btyd_summary_merge(state btyd_summary_state) (
+    SFUNC = btyd_summary_merge_trans,
+    FINALFUNC = btyd_summary_final,
+    STYPE = internal,
+    SSPACE = 128,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary_merge(btyd_summary_state) IS
+'btyd_summary of the rows behind the btyd_summary_partial() states merged (NULL states skipped); states with different as_of or time_unit are an error';

@@ -1,0 +1,560 @@
+/*
+ * btyd.c
+ *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
+ *		buy-till-you-die models take, as the Python library lifetimes
+ *		defines summary_data_from_transaction_data with freq='D'; with
+ *		btyd_summary_partial / btyd_summary_merge and the transferable state
+ *		type btyd_summary_state.
+ *
+ * lifetimes sums the amounts of each purchase day, marks the customer's
+ * first day (whatever the number of purchases on it) as the first
+ * purchase, and takes monetary_value as the mean of the other days' sums
+ * (0 when there is none).  So the state keeps the set of purchase days, the
+ * first day's amount sum and the sum of all later days' amounts: when an
+ * earlier day turns up, the old first day's sum moves into the repeat sum.
+ *
+ * The day set is an int32 array: a sorted, deduplicated prefix and an
+ * unsorted tail; it is sorted and deduplicated when full, before growing,
+ * and before it is read.  Merging two states is the union of their days.
+ *
+ * Binary layout (serialize and the state type):
+ *		byte version (1), int32 as_of, int32 time unit in days,
+ *		int32 number of days, money first_day_sum, money repeat_sum,
+ *		then the days, strictly increasing
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+
+#include "quota_ext.h"
+#include "money.h"
+
+#define BT_VERSION 1
+#define BT_TYPE "btyd_summary_state"
+#define BT_MAX_DAYS ((int32) (MaxAllocSize / sizeof(DateADT)))
+
+typedef struct BtState
+{
+	DateADT		as_of;
+	int32		unit_days;		/* time_unit in days, >= 1 */
+	DateADT		first;			/* first purchase day, when ndays > 0 */
+	int32		ndays;			/* entries used in days */
+	int32		nsorted;		/* days[0 .. nsorted-1] sorted and distinct */
+	int32		cap;
+	DateADT    *days;
+	QxMoney		first_sum;		/* amounts on the first day */
+	QxMoney		repeat_sum;		/* amounts on later days */
+	MemoryContext ctx;			/* where days lives */
+} BtState;
+
+static BtState *
+bt_new(MemoryContext ctx, DateADT as_of, int32 unit_days, int32 cap)
+{
+	BtState    *st = MemoryContextAllocZero(ctx, sizeof(BtState));
+
+	st->as_of = as_of;
+	st->unit_days = unit_days;
+	st->cap = Max(cap, 8);
+	st->days = MemoryContextAlloc(ctx, sizeof(DateADT) * st->cap);
+	st->ctx = ctx;
+	qx_money_init(&st->first_sum);
+	qx_money_init(&st->repeat_sum);
+	return st;
+}
+
+static char *
+unit_str(int32 days)
+{
+	return days == 1 ? pstrdup("1 day") : psprintf("%d days", days);
+}
+
+static int
+day_cmp(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a;
+	DateADT		y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort and deduplicate all of days. */
+static void
+bt_compact(BtState *st)
+{
+	int32		u;
+
+	if (st->nsorted == st->ndays)
+		return;
+	qsort(st->days, st->ndays, sizeof(DateADT), day_cmp);
+	u = st->ndays > 0 ? 1 : 0;
+	for (int32 i = 1; i < st->ndays; i++)
+		if (st->days[i] != st->days[u - 1])
+			st->days[u++] = st->days[i];
+	st->ndays = st->nsorted = u;
+}
+
+static void
+bt_reserve(BtState *st, int32 extra)
+{
+	int64		need = (int64) st->ndays + extra;
+	int64		cap;
+
+	if (need <= st->cap)
+		return;
+	cap = st->cap;
+	while (cap < need)
+		cap *= 2;
+	if (cap > BT_MAX_DAYS)
+	{
+		if (need > BT_MAX_DAYS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("btyd_summary: too many purchase days")));
+		cap = BT_MAX_DAYS;
+	}
+	st->days = repalloc(st->days, sizeof(DateADT) * cap);
+	st->cap = (int32) cap;
+}
+
+static void
+bt_add_day(BtState *st, DateADT d)
+{
+	if (st->ndays > 0 && st->days[st->ndays - 1] == d)
+		return;
+	if (st->ndays == st->cap)
+	{
+		bt_compact(st);
+		if (st->ndays > st->cap / 2)
+			bt_reserve(st, st->cap);
+	}
+	st->days[st->ndays++] = d;
+}
+
+static void
+money_reset(QxMoney *m)
+{
+	if (m->big)
+		pfree(m->v.n);
+	qx_money_init(m);
+}
+
+static const char *
+bt_problem(BtState *st)
+{
+	if (st->ndays == 0 &&
+		(!qx_money_is_zero(&st->first_sum) || !qx_money_is_zero(&st->repeat_sum)))
+		return "an empty state has money";
+	if (st->ndays == 1 && !qx_money_is_zero(&st->repeat_sum))
+		return "repeat_sum without repeat days";
+	for (int32 i = 1; i < st->ndays; i++)
+		if (st->days[i] <= st->days[i - 1])
+			return "days are not strictly increasing";
+	if (st->ndays > 0 && st->days[st->ndays - 1] > st->as_of)
+		return "a day is after as_of";
+	return NULL;
+}
+
+static bytea *
+bt_encode(BtState *st)
+{
+	StringInfoData buf;
+
+	bt_compact(st);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BT_VERSION);
+	pq_sendint32(&buf, st->as_of);
+	pq_sendint32(&buf, st->unit_days);
+	pq_sendint32(&buf, st->ndays);
+	qx_money_send(&buf, &st->first_sum);
+	qx_money_send(&buf, &st->repeat_sum);
+	for (int32 i = 0; i < st->ndays; i++)
+		pq_sendint32(&buf, st->days[i]);
+	return pq_endtypsend(&buf);
+}
+
+static BtState *
+bt_decode(const char *data, int len, MemoryContext ctx)
+{
+	QxReader	r;
+	BtState    *st;
+	const char *problem;
+	uint8		version;
+	DateADT		as_of;
+	int32		unit,
+				n;
+
+	qx_reader_init(&r, data, len, BT_TYPE);
+	version = qx_get_byte(&r);
+	if (version != BT_VERSION)
+		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	as_of = qx_get_date(&r, "as_of");
+	unit = qx_get_int32(&r);
+	if (unit < 1)
+		qx_bad_binary(&r, "time unit is not a positive number of days");
+	n = qx_get_int32(&r);
+	if (n < 0 || n > (len - r.pos) / (int) sizeof(int32))
+		qx_bad_binary(&r, "bad number of days");
+	st = bt_new(ctx, as_of, unit, n);
+	qx_money_recv(&r, &st->first_sum, ctx, "first_day_sum");
+	qx_money_recv(&r, &st->repeat_sum, ctx, "repeat_sum");
+	for (int32 i = 0; i < n; i++)
+		st->days[i] = qx_get_date(&r, "day");
+	qx_get_end(&r);
+	st->ndays = st->nsorted = n;
+	if ((problem = bt_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
+	if (n > 0)
+		st->first = st->days[0];
+	return st;
+}
+
+/* st += o: the union of the days; the earlier first day wins */
+static void
+bt_combine_into(BtState *st, BtState *o)
+{
+	if (st->as_of != o->as_of)
+		qx_param_mismatch("btyd_summary", "as_of", qx_date_str(st->as_of),
+						  qx_date_str(o->as_of));
+	if (st->unit_days != o->unit_days)
+		qx_param_mismatch("btyd_summary", "time_unit",
+						  unit_str(st->unit_days),
+						  unit_str(o->unit_days));
+	if (o->ndays == 0)
+		return;
+	if (st->ndays == 0)
+	{
+		st->first = o->first;
+		qx_money_add(&st->first_sum, &o->first_sum, st->ctx);
+		qx_money_add(&st->repeat_sum, &o->repeat_sum, st->ctx);
+	}
+	else if (st->first == o->first)
+	{
+		qx_money_add(&st->first_sum, &o->first_sum, st->ctx);
+		qx_money_add(&st->repeat_sum, &o->repeat_sum, st->ctx);
+	}
+	else if (st->first < o->first)
+	{
+		qx_money_add(&st->repeat_sum, &o->repeat_sum, st->ctx);
+		qx_money_add(&st->repeat_sum, &o->first_sum, st->ctx);
+	}
+	else
+	{
+		qx_money_add(&st->repeat_sum, &st->first_sum, st->ctx);
+		qx_money_add(&st->repeat_sum, &o->repeat_sum, st->ctx);
+		money_reset(&st->first_sum);
+		qx_money_add(&st->first_sum, &o->first_sum, st->ctx);
+		st->first = o->first;
+	}
+	bt_compact(o);
+	bt_reserve(st, o->ndays);
+	memcpy(st->days + st->ndays, o->days, sizeof(DateADT) * o->ndays);
+	st->ndays += o->ndays;
+	bt_compact(st);
+}
+
+static MemoryContext
+bt_aggcontext(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+	return ctx;
+}
+
+/* time_unit: a positive whole number of days, no months, no time part */
+static int32
+bt_unit_days(const Interval *u)
+{
+	if (u->month != 0 || u->time != 0 || u->day <= 0)
+		qx_bad_arg("time_unit is a whole number of days, e.g. '1 day' or '7 days'; months and hours are not allowed.",
+				   "time_unit must be a positive whole number of days, got %s",
+				   DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(u))));
+	return u->day;
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_trans);
+/*
+ * btyd_summary_trans(state, ts, amount, as_of [, time_unit]): not strict.
+ * NULL parameters are errors; rows with NULL ts or amount, or ts after
+ * as_of, are skipped.
+ */
+Datum
+btyd_summary_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_trans");
+	BtState    *st;
+	DateADT		as_of;
+	int32		unit = 1;
+	DateADT		ts;
+	QxAmount	amount;
+
+	if (PG_ARGISNULL(3))
+		qx_null_param("as_of");
+	as_of = PG_GETARG_DATEADT(3);
+	if (PG_NARGS() > 4)
+	{
+		if (PG_ARGISNULL(4))
+			qx_null_param("time_unit");
+		unit = bt_unit_days(PG_GETARG_INTERVAL_P(4));
+	}
+	if (PG_ARGISNULL(0))
+	{
+		qx_require_finite_date(as_of, "as_of");
+		st = bt_new(ctx, as_of, unit, 8);
+	}
+	else
+	{
+		st = (BtState *) PG_GETARG_POINTER(0);
+		if (st->as_of != as_of)
+			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
+		if (st->unit_days != unit)
+			qx_param_changed("time_unit", unit_str(st->unit_days),
+							 unit_str(unit));
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	ts = PG_GETARG_DATEADT(1);
+	if (ts > as_of)
+		PG_RETURN_POINTER(st);
+	qx_require_finite_date(ts, "ts");
+	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
+
+	if (st->ndays == 0)
+	{
+		st->first = ts;
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
+	}
+	else if (ts == st->first)
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
+	else if (ts < st->first)
+	{
+		/* the old first day becomes a repeat day */
+		qx_money_add(&st->repeat_sum, &st->first_sum, ctx);
+		money_reset(&st->first_sum);
+		qx_money_add_amount(&st->first_sum, &amount, ctx);
+		st->first = ts;
+	}
+	else
+		qx_money_add_amount(&st->repeat_sum, &amount, ctx);
+	bt_add_day(st, ts);
+	PG_RETURN_POINTER(st);
+}
+
+static BtState *
+bt_copy(BtState *src, MemoryContext ctx)
+{
+	BtState    *st = bt_new(ctx, src->as_of, src->unit_days, src->ndays);
+
+	bt_combine_into(st, src);
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_combine);
+Datum
+btyd_summary_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_combine");
+	BtState    *a = PG_ARGISNULL(0) ? NULL : (BtState *) PG_GETARG_POINTER(0);
+	BtState    *b = PG_ARGISNULL(1) ? NULL : (BtState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		PG_RETURN_POINTER(bt_copy(b, ctx));
+	bt_combine_into(a, b);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_serialize);
+Datum
+btyd_summary_serialize(PG_FUNCTION_ARGS)
+{
+	bt_aggcontext(fcinfo, "btyd_summary_serialize");
+	PG_RETURN_BYTEA_P(bt_encode((BtState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
+Datum
+btyd_summary_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_deserialize");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(bt_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_final);
+/* The btyd_summary composite; NULL when no row was counted. */
+Datum
+btyd_summary_final(PG_FUNCTION_ARGS)
+{
+	BtState    *st;
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int32		frequency;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (BtState *) PG_GETARG_POINTER(0);
+	if (st->ndays == 0)
+		PG_RETURN_NULL();
+	bt_compact(st);
+	desc = qx_result_desc(fcinfo);
+	frequency = st->ndays - 1;
+	values[0] = Int32GetDatum(frequency);
+	values[1] = Float8GetDatum((double) (st->days[st->ndays - 1] - st->first) /
+							   (double) st->unit_days);
+	values[2] = Float8GetDatum((double) (st->as_of - st->first) / (double) st->unit_days);
+	if (frequency == 0)
+		values[3] = NumericGetDatum(int64_to_numeric(0));
+	else
+		values[3] = DirectFunctionCall2(numeric_div,
+										NumericGetDatum(qx_money_get(&st->repeat_sum)),
+										NumericGetDatum(int64_to_numeric(frequency)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_partial_final);
+Datum
+btyd_summary_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(bt_encode((BtState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_merge_trans);
+Datum
+btyd_summary_merge_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_merge_trans");
+	BtState    *st = PG_ARGISNULL(0) ? NULL : (BtState *) PG_GETARG_POINTER(0);
+	bytea	   *v;
+	BtState    *in;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	v = PG_GETARG_BYTEA_PP(1);
+	in = bt_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+				   st == NULL ? ctx : CurrentMemoryContext);
+	if (st == NULL)
+		PG_RETURN_POINTER(in);
+	bt_combine_into(st, in);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------------------------------------------------------------------
+ * btyd_summary_state I/O.  Text form:
+ *	v1 as_of=D time_unit_days=N first_day_sum=X repeat_sum=X days=D,D,...|none
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(btyd_summary_state_in);
+Datum
+btyd_summary_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	QxTextParser tp;
+	BtState    *st;
+	const char *problem;
+	DateADT		as_of;
+	int32		unit;
+	char	   *s;
+
+	qx_text_init(&tp, str, BT_TYPE, "v1");
+	as_of = qx_text_date(&tp, "as_of");
+	unit = (int32) qx_text_int64(&tp, "time_unit_days", 1, PG_INT32_MAX);
+	st = bt_new(CurrentMemoryContext, as_of, unit, 8);
+	qx_text_money(&tp, "first_day_sum", &st->first_sum, CurrentMemoryContext);
+	qx_text_money(&tp, "repeat_sum", &st->repeat_sum, CurrentMemoryContext);
+	s = qx_text_field(&tp, "days");
+	qx_text_end(&tp);
+	if (strcmp(s, "none") != 0)
+	{
+		char	   *p = s;
+
+		for (;;)
+		{
+			char	   *comma = strchr(p, ',');
+
+			if (comma)
+				*comma = '\0';
+			bt_reserve(st, 1);
+			st->days[st->ndays++] = qx_parse_date(&tp, p, "day");
+			if (!comma)
+				break;
+			p = comma + 1;
+		}
+	}
+	st->nsorted = st->ndays;
+	if ((problem = bt_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	if (st->ndays > 0)
+		st->first = st->days[0];
+	PG_RETURN_POINTER(bt_encode(st));
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_state_out);
+Datum
+btyd_summary_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	BtState    *st = bt_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "v1 as_of=");
+	qx_append_date(&buf, st->as_of);
+	appendStringInfo(&buf, " time_unit_days=%d first_day_sum=", st->unit_days);
+	qx_append_money(&buf, &st->first_sum);
+	appendStringInfoString(&buf, " repeat_sum=");
+	qx_append_money(&buf, &st->repeat_sum);
+	appendStringInfoString(&buf, " days=");
+	if (st->ndays == 0)
+		appendStringInfoString(&buf, "none");
+	for (int32 i = 0; i < st->ndays; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		qx_append_date(&buf, st->days[i]);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_state_recv);
+Datum
+btyd_summary_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	const char *data = msg->data + msg->cursor;
+	int			len = msg->len - msg->cursor;
+	bytea	   *res;
+
+	bt_decode(data, len, CurrentMemoryContext);
+	msg->cursor = msg->len;
+	res = palloc(VARHDRSZ + len);
+	SET_VARSIZE(res, VARHDRSZ + len);
+	memcpy(VARDATA(res), data, len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_state_send);
+Datum
+btyd_summary_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}

@@ -1,0 +1,704 @@
+/*
+ * kinetic.c
+ *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
+ *		in the recent window (b1, as_of] and the prior window (b2, b1],
+ *		their trends and the kinetic segment; with rfm_kinetic_partial /
+ *		rfm_kinetic_merge and the transferable state type rfm_kinetic_state.
+ *
+ * b1 = (as_of - window_len)::date and b2 = (as_of - 2 * window_len)::date,
+ * computed with PostgreSQL's own date - interval and interval * float8, so
+ * month windows behave as in SQL.  The bounds of the last (as_of, window)
+ * seen are cached in fn_extra, so a new group costs two comparisons.
+ *
+ * Binary layout of the state (serialize and the state type):
+ *		byte version (1), int32 as_of, int32 window months, int32 window
+ *		days, int64 window microseconds, int64 threshold (float8 bits),
+ *		int64 orders, int32 first, int32 last, money monetary,
+ *		int64 orders_recent, money revenue_recent,
+ *		int64 orders_prior, money revenue_prior
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/timestamp.h"
+
+#include "quota_ext.h"
+#include "money.h"
+
+#define KN_VERSION 1
+#define KN_TYPE "rfm_kinetic_state"
+#define KN_DEFAULT_DAYS 90
+#define KN_DEFAULT_THRESHOLD 0.2
+
+/*
+ * The parameters of a group.  States built by the transition function share
+ * one KnParams per distinct (as_of, window_len, threshold), kept in the
+ * function's memory context (which outlives the aggregate context), so a
+ * state is 120 bytes and fits a 128-byte allocation chunk.
+ */
+typedef struct KnParams
+{
+	DateADT		as_of;
+	double		threshold;
+	Interval	window;
+} KnParams;
+
+typedef struct KnState
+{
+	int64		orders;
+	int64		orders_recent;
+	int64		orders_prior;
+	DateADT		b1;				/* derived from as_of and window */
+	DateADT		b2;
+	DateADT		first;			/* valid when orders > 0 */
+	DateADT		last;
+	const KnParams *p;
+	QxMoney		monetary;
+	QxMoney		revenue_recent;
+	QxMoney		revenue_prior;
+} KnState;
+
+StaticAssertDecl(sizeof(KnState) <= 128, "KnState must fit a 128-byte chunk");
+
+/* fn_extra cache of the transition function: the last parameters seen */
+typedef struct KnCache
+{
+	KnParams   *p;				/* in fn_mcxt; NULL before the first group */
+	DateADT		b1;
+	DateADT		b2;
+} KnCache;
+
+static char *
+interval_str(const Interval *w)
+{
+	return DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(w)));
+}
+
+static bool
+interval_same(const Interval *a, const Interval *b)
+{
+	return a->month == b->month && a->day == b->day && a->time == b->time;
+}
+
+/*
+ * b1 and b2 with PostgreSQL's date - interval; window_len must be positive.
+ * With raise false a non-positive window returns false instead of an error.
+ */
+static bool
+kn_bounds(DateADT as_of, const Interval *w, DateADT *b1, DateADT *b2, bool raise)
+{
+	Interval   *w2;
+	Datum		t1,
+				t2;
+
+	t1 = DirectFunctionCall2(date_mi_interval, DateADTGetDatum(as_of),
+							 IntervalPGetDatum(w));
+	w2 = DatumGetIntervalP(DirectFunctionCall2(interval_mul, IntervalPGetDatum(w),
+											   Float8GetDatum(2.0)));
+	t2 = DirectFunctionCall2(date_mi_interval, DateADTGetDatum(as_of),
+							 IntervalPGetDatum(w2));
+	*b1 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t1));
+	*b2 = DatumGetDateADT(DirectFunctionCall1(timestamp_date, t2));
+	if (!(*b1 < as_of && *b2 < *b1) || DATE_NOT_FINITE(*b2))
+	{
+		if (!raise)
+			return false;
+		qx_bad_arg("Pass a window such as '90 days' or '3 months': as_of - window_len must fall on an earlier day than as_of, and as_of - 2 * window_len earlier still.",
+				   "window_len must be a positive interval, got %s", interval_str(w));
+	}
+	return true;
+}
+
+static void
+kn_check_threshold(double threshold)
+{
+	qx_require_finite(threshold, "threshold");
+	if (threshold <= 0 || threshold >= 1)
+		qx_bad_arg("threshold is a share strictly between 0 and 1; 0.2 means a 20 % change in revenue.",
+				   "threshold must be greater than 0 and less than 1, got %s",
+				   qx_float_str(threshold));
+}
+
+static KnParams *
+kn_params(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold)
+{
+	KnParams   *p = MemoryContextAlloc(ctx, sizeof(KnParams));
+
+	p->as_of = as_of;
+	p->window = *w;
+	p->threshold = threshold;
+	return p;
+}
+
+static KnState *
+kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
+{
+	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState));
+
+	st->p = p;
+	st->b1 = b1;
+	st->b2 = b2;
+	qx_money_init(&st->monetary);
+	qx_money_init(&st->revenue_recent);
+	qx_money_init(&st->revenue_prior);
+	return st;
+}
+
+static const char *
+kn_problem(const KnState *st)
+{
+	if (st->orders < 0 || st->orders_recent < 0 || st->orders_prior < 0)
+		return "an order count is negative";
+	if (st->orders_recent > st->orders - st->orders_prior)
+		return "window orders exceed orders";
+	if (st->orders_recent == 0 && !qx_money_is_zero(&st->revenue_recent))
+		return "revenue_recent without recent orders";
+	if (st->orders_prior == 0 && !qx_money_is_zero(&st->revenue_prior))
+		return "revenue_prior without prior orders";
+	if (st->orders == 0)
+	{
+		if (st->first != 0 || st->last != 0 || !qx_money_is_zero(&st->monetary))
+			return "an empty state has orders or money";
+		return NULL;
+	}
+	if (st->first > st->last)
+		return "first order is after last order";
+	if (st->last > st->p->as_of)
+		return "last order is after as_of";
+	if (st->orders_recent > 0 && st->last <= st->b1)
+		return "recent orders but last order before the recent window";
+	if (st->orders_recent == 0 && st->last > st->b1)
+		return "last order in the recent window but no recent orders";
+	if (st->orders_prior > 0 && (st->first > st->b1 || st->last <= st->b2))
+		return "prior orders outside the dates of the state";
+	if (st->orders_recent + st->orders_prior < st->orders && st->first > st->b2)
+		return "orders before the prior window but first order inside it";
+	if (st->orders_recent + st->orders_prior == st->orders && st->first <= st->b2)
+		return "first order before the prior window but no order there";
+	return NULL;
+}
+
+static bytea *
+kn_encode(const KnState *st)
+{
+	StringInfoData buf;
+	union
+	{
+		double		f;
+		int64		i;
+	}			thr;
+
+	thr.f = st->p->threshold;
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, KN_VERSION);
+	pq_sendint32(&buf, st->p->as_of);
+	pq_sendint32(&buf, st->p->window.month);
+	pq_sendint32(&buf, st->p->window.day);
+	pq_sendint64(&buf, st->p->window.time);
+	pq_sendint64(&buf, thr.i);
+	pq_sendint64(&buf, st->orders);
+	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
+	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
+	qx_money_send(&buf, &st->monetary);
+	pq_sendint64(&buf, st->orders_recent);
+	qx_money_send(&buf, &st->revenue_recent);
+	pq_sendint64(&buf, st->orders_prior);
+	qx_money_send(&buf, &st->revenue_prior);
+	return pq_endtypsend(&buf);
+}
+
+static KnState *
+kn_decode(const char *data, int len, MemoryContext ctx)
+{
+	QxReader	r;
+	KnState    *st;
+	const char *problem;
+	uint8		version;
+	DateADT		as_of,
+				b1,
+				b2;
+	Interval	w;
+	union
+	{
+		double		f;
+		int64		i;
+	}			thr;
+
+	qx_reader_init(&r, data, len, KN_TYPE);
+	version = qx_get_byte(&r);
+	if (version != KN_VERSION)
+		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	as_of = qx_get_date(&r, "as_of");
+	w.month = qx_get_int32(&r);
+	w.day = qx_get_int32(&r);
+	w.time = qx_get_int64(&r);
+	thr.i = qx_get_int64(&r);
+	if (!isfinite(thr.f) || thr.f <= 0 || thr.f >= 1)
+		qx_bad_binary(&r, "threshold is not between 0 and 1");
+	if (!kn_bounds(as_of, &w, &b1, &b2, false))
+		qx_bad_binary(&r, "window is not positive");
+	st = kn_new(ctx, kn_params(ctx, as_of, &w, thr.f), b1, b2);
+	st->orders = qx_get_int64(&r);
+	st->first = qx_get_int32(&r);
+	st->last = qx_get_int32(&r);
+	if (st->orders > 0 &&
+		(DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
+		 DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last)))
+		qx_bad_binary(&r, "first or last order is not a finite date");
+	qx_money_recv(&r, &st->monetary, ctx, "monetary");
+	st->orders_recent = qx_get_int64(&r);
+	qx_money_recv(&r, &st->revenue_recent, ctx, "revenue_recent");
+	st->orders_prior = qx_get_int64(&r);
+	qx_money_recv(&r, &st->revenue_prior, ctx, "revenue_prior");
+	qx_get_end(&r);
+	if ((problem = kn_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
+	return st;
+}
+
+static void
+kn_add_count(int64 *a, int64 b)
+{
+	if (pg_add_s64_overflow(*a, b, a))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("rfm_kinetic: order count out of range")));
+}
+
+static void
+kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
+{
+	if (st->p->as_of != o->p->as_of)
+		qx_param_mismatch("rfm_kinetic", "as_of", qx_date_str(st->p->as_of),
+						  qx_date_str(o->p->as_of));
+	if (!interval_same(&st->p->window, &o->p->window))
+		qx_param_mismatch("rfm_kinetic", "window_len", interval_str(&st->p->window),
+						  interval_str(&o->p->window));
+	if (st->p->threshold != o->p->threshold)
+		qx_param_mismatch("rfm_kinetic", "threshold", qx_float_str(st->p->threshold),
+						  qx_float_str(o->p->threshold));
+	if (o->orders == 0)
+		return;
+	if (st->orders == 0)
+	{
+		st->first = o->first;
+		st->last = o->last;
+	}
+	else
+	{
+		st->first = Min(st->first, o->first);
+		st->last = Max(st->last, o->last);
+	}
+	kn_add_count(&st->orders, o->orders);
+	kn_add_count(&st->orders_recent, o->orders_recent);
+	kn_add_count(&st->orders_prior, o->orders_prior);
+	qx_money_add(&st->monetary, &o->monetary, ctx);
+	qx_money_add(&st->revenue_recent, &o->revenue_recent, ctx);
+	qx_money_add(&st->revenue_prior, &o->revenue_prior, ctx);
+}
+
+static KnState *
+kn_copy(const KnState *src, MemoryContext ctx)
+{
+	KnState    *st = kn_new(ctx, kn_params(ctx, src->p->as_of, &src->p->window,
+											 src->p->threshold),
+							src->b1, src->b2);
+
+	kn_combine_into(st, src, ctx);
+	return st;
+}
+
+static MemoryContext
+kn_aggcontext(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+	return ctx;
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_trans);
+/*
+ * rfm_kinetic_trans(state, ts, amount, as_of [, window_len [, threshold]]):
+ * not strict.  NULL parameters are errors; rows with NULL ts or amount, or
+ * ts after as_of, are skipped.
+ */
+Datum
+rfm_kinetic_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_trans");
+	KnState    *st;
+	DateADT		as_of;
+	Interval	wdefault = {0, KN_DEFAULT_DAYS, 0};
+	Interval   *w = &wdefault;
+	double		threshold = KN_DEFAULT_THRESHOLD;
+	DateADT		ts;
+	QxAmount	amount;
+
+	if (PG_ARGISNULL(3))
+		qx_null_param("as_of");
+	as_of = PG_GETARG_DATEADT(3);
+	if (PG_NARGS() > 4)
+	{
+		if (PG_ARGISNULL(4))
+			qx_null_param("window_len");
+		w = PG_GETARG_INTERVAL_P(4);
+	}
+	if (PG_NARGS() > 5)
+	{
+		if (PG_ARGISNULL(5))
+			qx_null_param("threshold");
+		threshold = PG_GETARG_FLOAT8(5);
+	}
+
+	if (PG_ARGISNULL(0))
+	{
+		KnCache    *c = (KnCache *) fcinfo->flinfo->fn_extra;
+
+		if (c == NULL)
+		{
+			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KnCache));
+			fcinfo->flinfo->fn_extra = c;
+		}
+		if (c->p == NULL || c->p->as_of != as_of || !interval_same(&c->p->window, w) ||
+			c->p->threshold != threshold)
+		{
+			DateADT		b1,
+						b2;
+
+			qx_require_finite_date(as_of, "as_of");
+			kn_check_threshold(threshold);
+			kn_bounds(as_of, w, &b1, &b2, true);
+			c->p = kn_params(fcinfo->flinfo->fn_mcxt, as_of, w, threshold);
+			c->b1 = b1;
+			c->b2 = b2;
+		}
+		st = kn_new(ctx, c->p, c->b1, c->b2);
+	}
+	else
+	{
+		st = (KnState *) PG_GETARG_POINTER(0);
+		if (st->p->as_of != as_of)
+			qx_param_changed("as_of", qx_date_str(st->p->as_of), qx_date_str(as_of));
+		if (!interval_same(&st->p->window, w))
+			qx_param_changed("window_len", interval_str(&st->p->window), interval_str(w));
+		if (st->p->threshold != threshold)
+			qx_param_changed("threshold", qx_float_str(st->p->threshold),
+							 qx_float_str(threshold));
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	ts = PG_GETARG_DATEADT(1);
+	if (ts > as_of)
+		PG_RETURN_POINTER(st);
+	qx_require_finite_date(ts, "ts");
+	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
+	qx_money_add_amount(&st->monetary, &amount, ctx);
+	if (st->orders++ == 0)
+		st->first = st->last = ts;
+	else if (ts < st->first)
+		st->first = ts;
+	else if (ts > st->last)
+		st->last = ts;
+	if (ts > st->b1)
+	{
+		st->orders_recent++;
+		qx_money_add_amount(&st->revenue_recent, &amount, ctx);
+	}
+	else if (ts > st->b2)
+	{
+		st->orders_prior++;
+		qx_money_add_amount(&st->revenue_prior, &amount, ctx);
+	}
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_combine);
+Datum
+rfm_kinetic_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_combine");
+	KnState    *a = PG_ARGISNULL(0) ? NULL : (KnState *) PG_GETARG_POINTER(0);
+	KnState    *b = PG_ARGISNULL(1) ? NULL : (KnState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		PG_RETURN_POINTER(kn_copy(b, ctx));
+	kn_combine_into(a, b, ctx);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_serialize);
+Datum
+rfm_kinetic_serialize(PG_FUNCTION_ARGS)
+{
+	kn_aggcontext(fcinfo, "rfm_kinetic_serialize");
+	PG_RETURN_BYTEA_P(kn_encode((KnState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_deserialize);
+Datum
+rfm_kinetic_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_deserialize");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(kn_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
+}
+
+static int32
+kn_int4_count(int64 n, const char *field)
+{
+	if (n > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("rfm_kinetic: %s out of range for type integer", field)));
+	return (int32) n;
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_final);
+/* The rfm_kinetic composite; NULL when no row was counted. */
+Datum
+rfm_kinetic_final(PG_FUNCTION_ARGS)
+{
+	KnState    *st;
+	TupleDesc	desc;
+	Datum		values[15];
+	bool		nulls[15];
+	Numeric		rev_recent,
+				rev_prior,
+				ticket_recent = NULL,
+				ticket_prior = NULL;
+	bool		have_rt = false;
+	double		rt = 0;
+	const char *segment;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (KnState *) PG_GETARG_POINTER(0);
+	if (st->orders == 0)
+		PG_RETURN_NULL();
+	desc = qx_result_desc(fcinfo);
+	memset(nulls, 0, sizeof(nulls));
+
+	rev_recent = qx_money_get(&st->revenue_recent);
+	rev_prior = qx_money_get(&st->revenue_prior);
+	values[0] = Int32GetDatum(st->p->as_of - st->last);
+	values[1] = Int64GetDatum(st->orders);
+	values[2] = NumericGetDatum(qx_money_get(&st->monetary));
+	values[3] = DateADTGetDatum(st->first);
+	values[4] = DateADTGetDatum(st->last);
+	values[5] = Int32GetDatum(kn_int4_count(st->orders_recent, "orders_recent"));
+	values[6] = Int32GetDatum(kn_int4_count(st->orders_prior, "orders_prior"));
+	values[7] = NumericGetDatum(rev_recent);
+	values[8] = NumericGetDatum(rev_prior);
+	if (st->orders_recent > 0)
+	{
+		ticket_recent = DatumGetNumeric(DirectFunctionCall2(numeric_div,
+															NumericGetDatum(rev_recent),
+															NumericGetDatum(int64_to_numeric(st->orders_recent))));
+		values[9] = NumericGetDatum(ticket_recent);
+	}
+	else
+		nulls[9] = true;
+	if (st->orders_prior > 0)
+	{
+		ticket_prior = DatumGetNumeric(DirectFunctionCall2(numeric_div,
+														   NumericGetDatum(rev_prior),
+														   NumericGetDatum(int64_to_numeric(st->orders_prior))));
+		values[10] = NumericGetDatum(ticket_prior);
+	}
+	else
+		nulls[10] = true;
+	/* frequency_trend: exact integers, one float division */
+	if (st->orders_prior > 0)
+		values[11] = Float8GetDatum(((double) st->orders_recent - (double) st->orders_prior) /
+									(double) st->orders_prior);
+	else
+		nulls[11] = true;
+	if (ticket_recent != NULL && ticket_prior != NULL &&
+		qx_numeric_sign(ticket_prior) != 0)
+		values[12] = Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,
+												  &st->revenue_prior, st->orders_prior));
+	else
+		nulls[12] = true;
+	if (qx_money_sign(&st->revenue_prior) > 0)
+	{
+		rt = qx_trend(&st->revenue_recent, &st->revenue_prior);
+		have_rt = true;
+		values[13] = Float8GetDatum(rt);
+	}
+	else
+		nulls[13] = true;
+
+	if (st->orders_recent == 0 && st->orders_prior == 0)
+		segment = "lost";
+	else if (st->first > st->b1)
+		segment = "new";
+	else if (st->orders_prior == 0)
+		segment = "returning";
+	else if (st->orders_recent == 0 || (have_rt && rt <= -st->p->threshold))
+		segment = "fading";
+	else if (have_rt && rt >= st->p->threshold)
+		segment = "growing";
+	else
+		segment = "steady";
+	values[14] = PointerGetDatum(cstring_to_text(segment));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_partial_final);
+Datum
+rfm_kinetic_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(kn_encode((KnState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_merge_trans);
+Datum
+rfm_kinetic_merge_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_merge_trans");
+	KnState    *st = PG_ARGISNULL(0) ? NULL : (KnState *) PG_GETARG_POINTER(0);
+	bytea	   *v;
+	KnState    *in;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	v = PG_GETARG_BYTEA_PP(1);
+	in = kn_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+				   st == NULL ? ctx : CurrentMemoryContext);
+	if (st == NULL)
+		PG_RETURN_POINTER(in);
+	kn_combine_into(st, in, ctx);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------------------------------------------------------------------
+ * rfm_kinetic_state I/O.  Text form:
+ *	v1 as_of=D window_months=M window_days=D window_usecs=U threshold=T
+ *	orders=N first=D|none last=D|none monetary=X orders_recent=N
+ *	revenue_recent=X orders_prior=N revenue_prior=X
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_in);
+Datum
+rfm_kinetic_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	QxTextParser tp;
+	KnState    *st;
+	const char *problem;
+	DateADT		as_of,
+				b1,
+				b2;
+	Interval	w;
+	double		thr;
+	char	   *s;
+
+	qx_text_init(&tp, str, KN_TYPE, "v1");
+	as_of = qx_text_date(&tp, "as_of");
+	w.month = (int32) qx_text_int64(&tp, "window_months", PG_INT32_MIN, PG_INT32_MAX);
+	w.day = (int32) qx_text_int64(&tp, "window_days", PG_INT32_MIN, PG_INT32_MAX);
+	w.time = qx_text_int64(&tp, "window_usecs", PG_INT64_MIN, PG_INT64_MAX);
+	thr = qx_text_float8(&tp, "threshold");
+	if (thr <= 0 || thr >= 1)
+		qx_bad_text(&tp, "threshold must be between 0 and 1.");
+	if (!kn_bounds(as_of, &w, &b1, &b2, false))
+		qx_bad_text(&tp, "The window is not positive.");
+	st = kn_new(CurrentMemoryContext, kn_params(CurrentMemoryContext, as_of, &w, thr), b1, b2);
+	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
+	s = qx_text_field(&tp, "first");
+	if (st->orders == 0 && strcmp(s, "none") != 0)
+		qx_bad_text(&tp, "first must be none when orders is 0.");
+	if (st->orders > 0)
+		st->first = qx_parse_date(&tp, s, "first");
+	s = qx_text_field(&tp, "last");
+	if (st->orders == 0 && strcmp(s, "none") != 0)
+		qx_bad_text(&tp, "last must be none when orders is 0.");
+	if (st->orders > 0)
+		st->last = qx_parse_date(&tp, s, "last");
+	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
+	st->orders_recent = qx_text_int64(&tp, "orders_recent", 0, PG_INT64_MAX);
+	qx_text_money(&tp, "revenue_recent", &st->revenue_recent, CurrentMemoryContext);
+	st->orders_prior = qx_text_int64(&tp, "orders_prior", 0, PG_INT64_MAX);
+	qx_text_money(&tp, "revenue_prior", &st->revenue_prior, CurrentMemoryContext);
+	qx_text_end(&tp);
+	if ((problem = kn_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	PG_RETURN_POINTER(kn_encode(st));
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_out);
+Datum
+rfm_kinetic_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	KnState    *st = kn_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "v1 as_of=");
+	qx_append_date(&buf, st->p->as_of);
+	appendStringInfo(&buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
+					 " threshold=", st->p->window.month, st->p->window.day, st->p->window.time);
+	qx_append_float8(&buf, st->p->threshold);
+	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
+	if (st->orders > 0)
+		qx_append_date(&buf, st->first);
+	else
+		appendStringInfoString(&buf, "none");
+	appendStringInfoString(&buf, " last=");
+	if (st->orders > 0)
+		qx_append_date(&buf, st->last);
+	else
+		appendStringInfoString(&buf, "none");
+	appendStringInfoString(&buf, " monetary=");
+	qx_append_money(&buf, &st->monetary);
+	appendStringInfo(&buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
+	qx_append_money(&buf, &st->revenue_recent);
+	appendStringInfo(&buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);
+	qx_append_money(&buf, &st->revenue_prior);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_recv);
+Datum
+rfm_kinetic_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	const char *data = msg->data + msg->cursor;
+	int			len = msg->len - msg->cursor;
+	bytea	   *res;
+
+	kn_decode(data, len, CurrentMemoryContext);
+	msg->cursor = msg->len;
+	res = palloc(VARHDRSZ + len);
+	SET_VARSIZE(res, VARHDRSZ + len);
+	memcpy(VARDATA(res), data, len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_send);
+Datum
+rfm_kinetic_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}

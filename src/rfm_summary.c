@@ -1,0 +1,391 @@
+/*
+ * rfm_summary.c
+ *		The rfm_summary aggregate (SPEC §4): recency, frequency, exact
+ *		monetary sum, first and last order of a customer at as_of; with
+ *		rfm_summary_partial / rfm_summary_merge and the transferable state
+ *		type rfm_summary_state (SPEC §7).
+ *
+ * The aggregate state is an RsState in the aggregate memory context
+ * (internal), a few dozen bytes; serialize/deserialize and the state type
+ * share one binary layout:
+ *
+ *		byte version (1), int32 as_of, int64 orders, int32 first_order,
+ *		int32 last_order, money monetary (see money.c)
+ *
+ * first_order and last_order are 0 when orders is 0.  The text form is
+ *		v1 as_of=YYYY-MM-DD orders=N first=YYYY-MM-DD last=YYYY-MM-DD monetary=123.45
+ * with first=none last=none when orders is 0.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+
+#include "quota_ext.h"
+#include "money.h"
+
+#define RS_VERSION 1
+#define RS_TYPE "rfm_summary_state"
+
+typedef struct RsState
+{
+	int64		orders;			/* rows counted */
+	DateADT		as_of;
+	DateADT		first;			/* valid when orders > 0 */
+	DateADT		last;
+	QxMoney		monetary;
+} RsState;
+
+StaticAssertDecl(sizeof(RsState) <= 64, "RsState must fit a 64-byte chunk");
+
+static RsState *
+rs_new(MemoryContext ctx, DateADT as_of)
+{
+	RsState    *st = MemoryContextAllocZero(ctx, sizeof(RsState));
+
+	st->as_of = as_of;
+	qx_money_init(&st->monetary);
+	return st;
+}
+
+/* Validate a decoded state; the problem in words, or NULL. */
+static const char *
+rs_problem(const RsState *st)
+{
+	if (st->orders < 0)
+		return "orders is negative";
+	if (st->orders == 0)
+	{
+		if (st->first != 0 || st->last != 0 || !qx_money_is_zero(&st->monetary))
+			return "an empty state has orders or money";
+		return NULL;
+	}
+	if (st->first > st->last)
+		return "first order is after last order";
+	if (st->last > st->as_of)
+		return "last order is after as_of";
+	return NULL;
+}
+
+static bytea *
+rs_encode(const RsState *st)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, RS_VERSION);
+	pq_sendint32(&buf, st->as_of);
+	pq_sendint64(&buf, st->orders);
+	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
+	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
+	qx_money_send(&buf, &st->monetary);
+	return pq_endtypsend(&buf);
+}
+
+static RsState *
+rs_decode(const char *data, int len, MemoryContext ctx)
+{
+	QxReader	r;
+	RsState    *st;
+	const char *problem;
+	uint8		version;
+
+	qx_reader_init(&r, data, len, RS_TYPE);
+	version = qx_get_byte(&r);
+	if (version != RS_VERSION)
+		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	st = rs_new(ctx, qx_get_date(&r, "as_of"));
+	st->orders = qx_get_int64(&r);
+	st->first = qx_get_int32(&r);
+	st->last = qx_get_int32(&r);
+	if (st->orders > 0)
+	{
+		if (DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
+			DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last))
+			qx_bad_binary(&r, "first or last order is not a finite date");
+	}
+	qx_money_recv(&r, &st->monetary, ctx, "monetary");
+	qx_get_end(&r);
+	if ((problem = rs_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
+	return st;
+}
+
+/* st += other, both with the same as_of */
+static void
+rs_combine_into(RsState *st, const RsState *other, MemoryContext ctx)
+{
+	if (st->as_of != other->as_of)
+		qx_param_mismatch("rfm_summary", "as_of", qx_date_str(st->as_of),
+						  qx_date_str(other->as_of));
+	if (other->orders == 0)
+		return;
+	if (st->orders == 0)
+	{
+		st->first = other->first;
+		st->last = other->last;
+	}
+	else
+	{
+		st->first = Min(st->first, other->first);
+		st->last = Max(st->last, other->last);
+	}
+	if (pg_add_s64_overflow(st->orders, other->orders, &st->orders))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("rfm_summary: order count out of range")));
+	qx_money_add(&st->monetary, &other->monetary, ctx);
+}
+
+static RsState *
+rs_copy(const RsState *src, MemoryContext ctx)
+{
+	RsState    *st = rs_new(ctx, src->as_of);
+
+	rs_combine_into(st, src, ctx);
+	return st;
+}
+
+static MemoryContext
+rs_aggcontext(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext ctx;
+
+	if (!AggCheckCallContext(fcinfo, &ctx))
+		elog(ERROR, "%s called in non-aggregate context", fn);
+	return ctx;
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_trans);
+/*
+ * rfm_summary_trans(state, ts, amount, as_of): not strict.  A NULL as_of is
+ * an error; rows with NULL ts or amount, or ts after as_of, are skipped.
+ */
+Datum
+rfm_summary_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_trans");
+	RsState    *st;
+	DateADT		as_of;
+	DateADT		ts;
+
+	if (PG_ARGISNULL(3))
+		qx_null_param("as_of");
+	as_of = PG_GETARG_DATEADT(3);
+	if (PG_ARGISNULL(0))
+	{
+		qx_require_finite_date(as_of, "as_of");
+		st = rs_new(ctx, as_of);
+	}
+	else
+	{
+		st = (RsState *) PG_GETARG_POINTER(0);
+		if (st->as_of != as_of)
+			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
+	}
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+	ts = PG_GETARG_DATEADT(1);
+	if (ts > as_of)
+		PG_RETURN_POINTER(st);
+	qx_require_finite_date(ts, "ts");
+	qx_money_add_numeric(&st->monetary, PG_GETARG_DATUM(2), ctx);
+	if (st->orders++ == 0)
+		st->first = st->last = ts;
+	else if (ts < st->first)
+		st->first = ts;
+	else if (ts > st->last)
+		st->last = ts;
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_combine);
+/* Combine two states; either may be NULL.  Different as_of: error. */
+Datum
+rfm_summary_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_combine");
+	RsState    *a = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
+	RsState    *b = PG_ARGISNULL(1) ? NULL : (RsState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		PG_RETURN_POINTER(rs_copy(b, ctx));
+	rs_combine_into(a, b, ctx);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_serialize);
+Datum
+rfm_summary_serialize(PG_FUNCTION_ARGS)
+{
+	rs_aggcontext(fcinfo, "rfm_summary_serialize");
+	PG_RETURN_BYTEA_P(rs_encode((RsState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_deserialize);
+Datum
+rfm_summary_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_deserialize");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(rs_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_final);
+/* The rfm_summary composite; NULL when no row was counted. */
+Datum
+rfm_summary_final(PG_FUNCTION_ARGS)
+{
+	RsState    *st;
+	TupleDesc	desc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (RsState *) PG_GETARG_POINTER(0);
+	if (st->orders == 0)
+		PG_RETURN_NULL();
+	desc = qx_result_desc(fcinfo);
+	values[0] = Int32GetDatum(st->as_of - st->last);
+	values[1] = Int64GetDatum(st->orders);
+	values[2] = NumericGetDatum(qx_money_get(&st->monetary));
+	values[3] = DateADTGetDatum(st->first);
+	values[4] = DateADTGetDatum(st->last);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_partial_final);
+/* The state as a transferable rfm_summary_state value. */
+Datum
+rfm_summary_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(rs_encode((RsState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_merge_trans);
+/* rfm_summary_merge's transition: fold one state value in; NULL skipped. */
+Datum
+rfm_summary_merge_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_merge_trans");
+	RsState    *st = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
+	bytea	   *v;
+	RsState    *in;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	v = PG_GETARG_BYTEA_PP(1);
+	in = rs_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+				   st == NULL ? ctx : CurrentMemoryContext);
+	if (st == NULL)
+		PG_RETURN_POINTER(in);
+	rs_combine_into(st, in, ctx);
+	PG_RETURN_POINTER(st);
+}
+
+/* ---------------------------------------------------------------------
+ * rfm_summary_state I/O
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(rfm_summary_state_in);
+Datum
+rfm_summary_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	QxTextParser tp;
+	RsState    *st;
+	const char *problem;
+	char	   *s;
+
+	qx_text_init(&tp, str, RS_TYPE, "v1");
+	st = rs_new(CurrentMemoryContext, qx_text_date(&tp, "as_of"));
+	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
+	s = qx_text_field(&tp, "first");
+	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
+		qx_bad_text(&tp, "first must be none when orders is 0.");
+	if (st->orders > 0)
+		st->first = qx_parse_date(&tp, s, "first");
+	s = qx_text_field(&tp, "last");
+	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
+		qx_bad_text(&tp, "last must be none when orders is 0.");
+	if (st->orders > 0)
+		st->last = qx_parse_date(&tp, s, "last");
+	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
+	qx_text_end(&tp);
+	if ((problem = rs_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	PG_RETURN_POINTER(rs_encode(st));
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_state_out);
+Datum
+rfm_summary_state_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_PP(0);
+	RsState    *st = rs_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "v1 as_of=");
+	qx_append_date(&buf, st->as_of);
+	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
+	if (st->orders > 0)
+		qx_append_date(&buf, st->first);
+	else
+		appendStringInfoString(&buf, "none");
+	appendStringInfoString(&buf, " last=");
+	if (st->orders > 0)
+		qx_append_date(&buf, st->last);
+	else
+		appendStringInfoString(&buf, "none");
+	appendStringInfoString(&buf, " monetary=");
+	qx_append_money(&buf, &st->monetary);
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_state_recv);
+Datum
+rfm_summary_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	const char *data = msg->data + msg->cursor;
+	int			len = msg->len - msg->cursor;
+
+	rs_decode(data, len, CurrentMemoryContext);
+	msg->cursor = msg->len;
+	{
+		bytea	   *res = palloc(VARHDRSZ + len);
+
+		SET_VARSIZE(res, VARHDRSZ + len);
+		memcpy(VARDATA(res), data, len);
+		PG_RETURN_BYTEA_P(res);
+	}
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_state_send);
+Datum
+rfm_summary_state_send(PG_FUNCTION_ARGS)
+{
+	bytea	   *v = PG_GETARG_BYTEA_P_COPY(0);
+
+	PG_RETURN_BYTEA_P(v);
+}
