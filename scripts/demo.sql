@@ -6,7 +6,8 @@
 --   psql -X -v ON_ERROR_STOP=1 -v as_of=2026-08-31 -v rep=3 -f scripts/demo.sql
 --
 -- Variables (optional): as_of (default 2026-09-15), rep (the rep whose quarter
--- is shown as checkpoints, default 1).  Extension functions are called
+-- is shown as checkpoints, default 1), seg_as_of (the date of the customer
+-- segmentation, default 2026-09-30).  Extension functions are called
 -- unqualified: the extension's schema must be on the search_path.
 
 \set ON_ERROR_STOP 1
@@ -130,13 +131,78 @@ LEFT JOIN (SELECT rep_id, sum(amount) AS open_pipeline FROM sales.deals GROUP BY
 ORDER BY q3.rep_id;
 
 -- ---------------------------------------------------------------------------
--- SEGMENTATION (to be added once the aggregates exist):
---   (g) ABC/XYZ classes of customers: abc_class() over revenue, demand_cv() +
---       xyz_class() over monthly buckets
---   (h) RFM: rfm_summary(), rfm_score(), rfm_segment() counts per segment
---   (i) kinetic segment: rfm_kinetic(ts, amount, '2026-09-30') per customer,
---       checked against sales.customers.behaviour (the generator's ground truth)
---   (j) heat matrix: heat_zone() per segment x rep
+-- Segmentation at the end of the quarter (seg_as_of, default 2026-09-30): the
+-- materialized view a dashboard refreshes nightly, one row per customer.
 -- ---------------------------------------------------------------------------
+\if :{?seg_as_of}
+\else
+\set seg_as_of '2026-09-30'
+\endif
+DROP MATERIALIZED VIEW IF EXISTS sales.customer_segments;
+CREATE MATERIALIZED VIEW sales.customer_segments AS
+WITH per_customer AS (
+    SELECT customer_id,
+           rfm_kinetic(ts, amount, :'seg_as_of') AS k,
+           -- demand variability over the four quarters up to seg_as_of: a
+           -- customer orders a few times a quarter, so months are too fine
+           demand_cv(ts, amount::float8, (date :'seg_as_of' + 1 - interval '12 months')::date, 4,
+                     '3 months') AS cv
+    FROM sales.orders
+    GROUP BY customer_id)
+SELECT customer_id,
+       (k).segment AS kinetic,
+       (k).monetary, (k).revenue_recent, (k).revenue_prior,
+       abc_class((k).monetary::float8) OVER () AS abc,
+       -- customers' demand varies more than a product's: X up to 0.25, Y up to 0.5
+       xyz_class(cv, 0.25, 0.5) AS xyz,
+       rfm_score((k).recency_days, 5, false) OVER () AS r,
+       rfm_score((k).frequency) OVER () AS f,
+       rfm_score((k).monetary::float8) OVER () AS m
+FROM per_customer;
+
+\echo
+\echo '(g) ABC x XYZ: customers (share of revenue) - abc_class() over revenue, xyz_class(demand_cv(), 0.25, 0.5) over 4 quarters'
+SELECT abc,
+       count(*) FILTER (WHERE xyz = 'X') || ' (' || round(100 * coalesce(sum(monetary) FILTER (WHERE xyz = 'X'), 0) / t.total, 1) || '%)' AS "X stable",
+       count(*) FILTER (WHERE xyz = 'Y') || ' (' || round(100 * coalesce(sum(monetary) FILTER (WHERE xyz = 'Y'), 0) / t.total, 1) || '%)' AS "Y variable",
+       count(*) FILTER (WHERE xyz = 'Z') || ' (' || round(100 * coalesce(sum(monetary) FILTER (WHERE xyz = 'Z'), 0) / t.total, 1) || '%)' AS "Z erratic",
+       count(*) AS customers
+FROM sales.customer_segments, (SELECT sum(monetary) AS total FROM sales.customer_segments) t
+WHERE abc IS NOT NULL
+GROUP BY abc, t.total
+ORDER BY abc;
+
+\echo '(h) RFM segments - rfm_score() per dimension, rfm_segment(r, f, m)'
+SELECT rfm_segment(r, f, m) AS segment, count(*) AS customers, round(avg(monetary)) AS avg_revenue
+FROM sales.customer_segments
+WHERE r IS NOT NULL
+GROUP BY 1
+ORDER BY customers DESC, segment;
+
+\echo '(i) kinetic segment - rfm_kinetic(ts, amount, as_of) - against how the generator made each customer behave'
+SELECT s.kinetic,
+       count(*) FILTER (WHERE c.behaviour = 'steady') AS steady,
+       count(*) FILTER (WHERE c.behaviour = 'growing') AS growing,
+       count(*) FILTER (WHERE c.behaviour = 'fading') AS fading,
+       count(*) FILTER (WHERE c.behaviour = 'new') AS new,
+       count(*) FILTER (WHERE c.behaviour = 'lost') AS lost,
+       count(*) FILTER (WHERE c.behaviour = 'returning') AS returning
+FROM sales.customer_segments s JOIN sales.customers c USING (customer_id)
+GROUP BY s.kinetic
+ORDER BY array_position(ARRAY['growing', 'steady', 'fading', 'returning', 'new', 'lost'], s.kinetic);
+
+\echo '(j) heat matrix: kinetic segment x ABC class; last 90 days against the 90 before - heat_zone(recent, prior)'
+SELECT kinetic,
+       max(cell) FILTER (WHERE abc = 'A') AS "A",
+       max(cell) FILTER (WHERE abc = 'B') AS "B",
+       max(cell) FILTER (WHERE abc = 'C') AS "C"
+FROM (SELECT kinetic, abc,
+             heat_zone(sum(revenue_recent)::float8, sum(revenue_prior)::float8)
+               || ' ' || round(sum(revenue_recent) / 1000) || 'k/' || round(sum(revenue_prior) / 1000) || 'k' AS cell
+      FROM sales.customer_segments
+      WHERE kinetic IS NOT NULL
+      GROUP BY kinetic, abc) cells
+GROUP BY kinetic
+ORDER BY array_position(ARRAY['growing', 'steady', 'fading', 'returning', 'new', 'lost'], kinetic);
 
 DROP VIEW q3;

@@ -163,8 +163,18 @@ check "leads fall into all four priority groups and all three classes" \
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo.sql" 2>&1)
 if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo.sql runs without error"
 else bad "demo.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
-n=$(grep -cE '^\((a|b|c|d|e|f)\) ' <<<"$out")
-[ "$n" -eq 6 ] && ok "demo.sql prints sections (a) to (f)" || bad "demo.sql prints sections (a) to (f)" "$n found"
+n=$(grep -cE '^\((a|b|c|d|e|f|g|h|i|j)\) ' <<<"$out")
+[ "$n" -eq 10 ] && ok "demo.sql prints sections (a) to (j)" || bad "demo.sql prints sections (a) to (j)" "$n found"
+# the segmentation view demo.sql leaves behind, against the plain-SQL rules
+check "kinetic segment of the view = the plain-SQL rule of SPEC section 4, every customer" \
+	"SELECT count(*) = $customers AND bool_and(s.kinetic IS NOT DISTINCT FROM k.segment)
+	 FROM sales.customer_segments s JOIN kin_seg k USING (customer_id)"
+check "ABC class of the view = the SQL window rule of SPEC section 3, every customer" \
+	"SELECT bool_and(abc IS NOT DISTINCT FROM rule) FROM (
+	   SELECT abc, CASE WHEN monetary IS NULL THEN NULL WHEN monetary <= 0 THEN 'C'
+	               WHEN sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC) <= 0.8 * sum(greatest(monetary, 0)) OVER () THEN 'A'
+	               WHEN sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC) <= 0.95 * sum(greatest(monetary, 0)) OVER () THEN 'B'
+	               ELSE 'C' END AS rule FROM sales.customer_segments) s"
 
 cleanup
 echo "$passed passed, $failed failed"
