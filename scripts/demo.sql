@@ -25,6 +25,7 @@
 \pset footer off
 \pset null '-'
 SET extra_float_digits = 0;
+SET client_min_messages = warning;
 
 -- Q3 plan/fact per rep, used by sections (a) and (f).
 CREATE TEMP VIEW q3 AS
