@@ -87,3 +87,8 @@ SELECT i AS id, i % 10 AS p, ((i * 7919) % 100003)::float8 / 4 - 100 AS v
 FROM generate_series(1, 1000000::bigint) i;
 
 VACUUM ANALYZE bench.scalars, bench.cust, bench.abc_synth;
+
+-- the parallel cases group by customer_id % 20: tell the planner it has 20
+-- values (it would guess ~350k groups and not aggregate in the workers)
+CREATE STATISTICS bench.orders_segment ON (customer_id % 20) FROM sales.orders;
+ANALYZE sales.orders;
