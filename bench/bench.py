@@ -172,7 +172,7 @@ def run_pandas(args, results):
                          check=True, capture_output=True, text=True).stdout
     print(out, end="", flush=True)
     for line in out.splitlines():
-        if line.startswith("RESULT "):
+        if line.startswith("RESULT\t"):
             _, name, baseline, base, subj = line.split("\t")
             r = dict(name=name, baseline=baseline, kind="speedup", target=10.0,
                      base=float(base), subj=float(subj), runs=min(args.runs, 3))
