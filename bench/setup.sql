@@ -61,9 +61,34 @@ END $$;
 CREATE AGGREGATE bench.kinetic_plpgsql(date, numeric, date) (
     SFUNC = bench.kin_step, STYPE = bench.kin_state, FINALFUNC = bench.kin_final);
 
--- 10 million rows for the scalar functions
+-- 10 million rows for the scalar functions, one column per argument so the
+-- calls cost no extra expression (the floor reads actual and expected)
 CREATE TABLE bench.scalars AS
 SELECT (i % 101) / 100.0::float8 AS agreement, (i % 7)::int AS objections,
-       (i % 997)::float8 AS actual, (1 + i % 991)::float8 AS expected
+       (i % 997)::float8 AS actual, (1 + i % 991)::float8 AS expected,
+       1 + (i % 4)::int AS grp, 1 + (i % 5)::int AS r, 1 + (i / 5 % 5)::int AS f,
+       1 + (i / 25 % 5)::int AS m,
+       i % 3 > 0 AS need, i % 5 > 1 AS budget, i % 2 = 0 AS urgent,
+       date '2026-01-01' + (i % 365)::int AS d1, date '2026-01-01' + (i % 365)::int + (i % 120)::int AS d2
 FROM generate_series(1, 10000000) i;
-VACUUM ANALYZE bench.scalars;
+
+-- per-customer inputs of the window functions (materialised, so the window
+-- function is what is timed): revenue for abc_class, R/F/M for rfm_score
+CREATE TABLE bench.cust AS
+SELECT o.customer_id, c.rep_id, sum(o.amount)::float8 AS revenue,
+       (date '2026-09-30' - max(o.ts))::float8 AS recency, count(*)::float8 AS frequency
+FROM sales.orders o JOIN sales.customers c USING (customer_id)
+WHERE o.ts <= date '2026-09-30'
+GROUP BY o.customer_id, c.rep_id;
+
+-- abc_class on 1M rows of many distinct values (10 partitions of 100k, or one)
+CREATE TABLE bench.abc_synth AS
+SELECT i AS id, i % 10 AS p, ((i * 7919) % 100003)::float8 / 4 - 100 AS v
+FROM generate_series(1, 1000000::bigint) i;
+
+VACUUM ANALYZE bench.scalars, bench.cust, bench.abc_synth;
+
+-- the parallel cases group by customer_id % 20: tell the planner it has 20
+-- values (it would guess ~350k groups and not aggregate in the workers)
+CREATE STATISTICS bench.orders_segment ON (customer_id % 20) FROM sales.orders;
+ANALYZE sales.orders;

@@ -12,6 +12,10 @@
 --   seed       setseed() argument in [-1, 1] (default 0.42); the same seed and
 --              size give the same rows, except deals.reanimation_since, which the
 --              trigger stamps with the transaction time
+--   extras     1 (default) or 0: with 0 the tables calls, deals and leads are
+--              created but left empty (about half the time at 500k customers;
+--              bench/run.sh uses it).  Orders and customers are the same rows
+--              either way: the skipped statements come after them.
 --
 -- The data is "as of" 2026-09-30 (end of Q3 2026): two years of orders before it
 -- and a handful after it (future-dated, to exercise as_of filtering).
@@ -45,6 +49,10 @@
 \if :{?seed}
 \else
 \set seed 0.42
+\endif
+\if :{?extras}
+\else
+\set extras 1
 \endif
 \set as_of '2026-09-30'
 
@@ -281,6 +289,7 @@ CREATE TABLE sales.calls (
 );
 CREATE TEMP TABLE gen_rep AS
 SELECT rep_id, 0.65 + 0.6 * random() AS productivity FROM sales.reps ORDER BY rep_id;
+\if :extras
 INSERT INTO sales.calls (call_id, rep_id, ts)
 SELECT row_number() OVER (), x.rep_id, x.day
 FROM (SELECT d.day::date AS day, r.rep_id, r.productivity
@@ -290,6 +299,7 @@ FROM (SELECT d.day::date AS day, r.rep_id, r.productivity
         AND d.day::date NOT IN (SELECT h.day FROM sales.holidays h)
       ORDER BY d.day, r.rep_id) x
 CROSS JOIN LATERAL generate_series(1, pg_temp.gen_round(50 * x.productivity * (0.8 + 0.4 * random()))) i;
+\endif
 ALTER TABLE sales.calls ADD PRIMARY KEY (call_id),
     ADD FOREIGN KEY (rep_id) REFERENCES sales.reps;
 CREATE INDEX ON sales.calls (rep_id, ts);
@@ -314,6 +324,7 @@ CREATE TRIGGER deals_flag_reanimation
     FOR EACH ROW
     EXECUTE FUNCTION flag_reanimation('agreement', 'objections', 'needs_reanimation', '0.4', 'reanimation_since');
 
+\if :extras
 CREATE TEMP TABLE gen_deals AS
 SELECT g AS deal_id,
        1 + floor(random() * :customers)::int AS customer_id,
@@ -337,6 +348,10 @@ UPDATE sales.deals
 SET objections = greatest(objections - 1, 0), agreement = least(1.0, agreement + 0.1)
 WHERE deal_id % 7 = 0;
 
+\else
+CREATE TEMP TABLE gen_deals ();
+\endif
+
 ------------------------------------------------------------------------------
 -- leads: NULL in need/budget/urgent means not confirmed yet
 ------------------------------------------------------------------------------
@@ -349,6 +364,7 @@ CREATE TABLE sales.leads (
     budget       boolean,
     urgent       boolean
 );
+\if :extras
 INSERT INTO sales.leads
 SELECT g,
        (ARRAY['Alder','Beacon','Cobalt','Delta','Ember','Falcon','Garnet','Helix','Indigo','Juniper',
@@ -361,6 +377,8 @@ SELECT g,
        CASE WHEN random() < 0.20 THEN NULL ELSE random() < 0.60 END,
        CASE WHEN random() < 0.25 THEN NULL ELSE random() < 0.40 END
 FROM generate_series(1, :leads) g;
+
+\endif
 
 DROP TABLE gen_cust, gen_plan, gen_rep, gen_deals;
 ANALYZE sales.reps, sales.customers, sales.orders, sales.revenue_quotas,

@@ -6,6 +6,8 @@
 #   qx_stop_server         stop it and remove its data directory
 #   qx_psql [args]         psql connected to it
 #
+# QX_EXTRA_CONF (optional): more postgresql.conf lines for qx_start_server,
+# appended after its defaults, so they win (bench/run.sh sizes memory with it).
 # QX_PGROOT (optional): a private copy of the PostgreSQL tree
 # (QX_PGROOT/usr/lib/postgresql/15, QX_PGROOT/usr/share/postgresql/15);
 # the extension is installed there with DESTDIR instead of system-wide, so
@@ -79,6 +81,7 @@ max_parallel_workers_per_gather = 2
 jit = off
 timezone = 'UTC'
 log_min_messages = warning
+${QX_EXTRA_CONF:-}
 CONF
 	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 60 start \
 		>/dev/null || { cat "$QX_DATA/server.log"; return 1; }

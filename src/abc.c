@@ -6,9 +6,11 @@
  * A window function here is evaluated once per row, but the answer depends
  * on the whole partition.  So the first call in a partition reads every
  * value of the partition once, sorts them and keeps what the rule needs in
- * the partition's local memory; every row is then answered by a binary
- * search.  A partition of n rows costs O(n log n) whatever the OVER clause's
- * ORDER BY and frame are.
+ * the partition's local memory: abc_class() keeps each row's cum by its
+ * position in the partition and answers a row with one array read;
+ * rfm_score() keeps the sorted values and answers by a binary search.  A
+ * partition of n rows costs O(n log n) whatever the OVER clause's ORDER BY
+ * and frame are.
  */
 #include "postgres.h"
 
@@ -70,15 +72,36 @@ qx_window_sorted_values(WindowObject winobj, int argno, const char *fname,
 	return vals;
 }
 
-/* What abc_class() keeps per partition. */
+/*
+ * What abc_class() keeps per partition: for each row, by its position in the
+ * partition, the cum of its value (> 0), or ABC_NONPOS when the value is
+ * <= 0, or ABC_NULL when it is NULL; and the total.  A row is then answered
+ * by one array read instead of a search.
+ */
+#define ABC_NONPOS	(-1.0)
+#define ABC_NULL	(-2.0)
+
 typedef struct AbcPartition
 {
 	bool		ready;
-	int64		ndistinct;		/* distinct positive values */
-	double	   *dv;				/* ... ascending */
-	double	   *cum;			/* cum[k] = sum of the positive values >= dv[k] */
+	int64		nrows;
+	double	   *cum;			/* by partition position */
 	double		total;			/* sum of the positive values */
 } AbcPartition;
+
+/* A positive value and the position of its row, sorted largest first. */
+typedef struct AbcItem
+{
+	double		v;
+	int64		pos;
+} AbcItem;
+
+#define ST_SORT abc_sort_items
+#define ST_ELEMENT_TYPE AbcItem
+#define ST_COMPARE(a, b) (((a)->v < (b)->v) - ((a)->v > (b)->v))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Neumaier's compensated sum: the running sum is accurate to about one
@@ -105,63 +128,76 @@ qx_sum_add(QxSum *acc, double x)
 	acc->s = t;
 }
 
+/*
+ * Read the partition once in position order, sort its positive values
+ * largest first with their positions, and give every row the running sum of
+ * its tie group.
+ */
 static void
 abc_prepare(WindowObject winobj, AbcPartition *part)
 {
 	MemoryContext mcxt = GetMemoryChunkContext(part);
-	int64		n;
-	double	   *vals;
-	int64		first_pos;
-	int64		k;
+	int64		rows = WinGetPartitionRowCount(winobj);
+	AbcItem    *items;
+	int64		n = 0;
 	QxSum		acc = {0, 0};
 
-	vals = qx_window_sorted_values(winobj, 0, "abc_class", "value", mcxt, &n);
-
-	/* the positive values are vals[first_pos .. n-1] */
-	first_pos = n;
-	while (first_pos > 0 && vals[first_pos - 1] > 0)
-		first_pos--;
-
-	/* distinct positive values, largest first, with their running sums */
-	part->dv = MemoryContextAllocExtended(mcxt, sizeof(double) * Max(n - first_pos, 1),
-										  MCXT_ALLOC_HUGE);
-	part->cum = MemoryContextAllocExtended(mcxt, sizeof(double) * Max(n - first_pos, 1),
+	part->nrows = rows;
+	part->cum = MemoryContextAllocExtended(mcxt, sizeof(double) * Max(rows, 1),
 										   MCXT_ALLOC_HUGE);
-	k = 0;
-	for (int64 i = n - 1; i >= first_pos;)
+	items = MemoryContextAllocExtended(mcxt, sizeof(AbcItem) * Max(rows, 1),
+									   MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < rows; i++)
 	{
-		double		v = vals[i];
+		bool		isnull;
+		bool		isout;
+		Datum		d;
+		double		v;
 
-		/* ties: all equal values enter cum together */
-		while (i >= first_pos && vals[i] == v)
+		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD,
+									 false, &isnull, &isout);
+		if (isout)
+			elog(ERROR, "abc_class: row " INT64_FORMAT " of " INT64_FORMAT " is outside the partition",
+				 i, rows);
+		if (isnull)
 		{
-			qx_sum_add(&acc, v);
-			i--;
+			part->cum[i] = ABC_NULL;
+			continue;
 		}
-		part->dv[k] = v;
-		part->cum[k] = acc.s + acc.c;
-		k++;
+		v = DatumGetFloat8(d);
+		if (!isfinite(v))
+			qx_bad_arg("Leave such rows out, or map them to NULL, which is not counted.",
+					   "abc_class: value must be a finite number, got %s", qx_float_str(v));
+		if (v <= 0)
+		{
+			part->cum[i] = ABC_NONPOS;
+			continue;
+		}
+		items[n].v = v;
+		items[n].pos = i;
+		n++;
 	}
-	part->ndistinct = k;
+	abc_sort_items(items, n);
+
+	/* ties: all equal values enter cum together */
+	for (int64 i = 0; i < n;)
+	{
+		double		v = items[i].v;
+		int64		j;
+		double		cum;
+
+		for (j = i; j < n && items[j].v == v; j++)
+			qx_sum_add(&acc, v);
+		cum = acc.s + acc.c;
+		for (; i < j; i++)
+			part->cum[items[i].pos] = cum;
+	}
 	part->total = acc.s + acc.c;
 	if (!isfinite(part->total))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("abc_class: the sum of the positive values of the partition is out of range")));
-
-	/* reverse into ascending order for the binary search */
-	for (int64 lo = 0, hi = k - 1; lo < hi; lo++, hi--)
-	{
-		double		t;
-
-		t = part->dv[lo];
-		part->dv[lo] = part->dv[hi];
-		part->dv[hi] = t;
-		t = part->cum[lo];
-		part->cum[lo] = part->cum[hi];
-		part->cum[hi] = t;
-	}
-	pfree(vals);
+	pfree(items);
 	part->ready = true;
 }
 
@@ -185,6 +221,8 @@ abc_check_shares(double a_share, double b_share)
 				   qx_float_str(a_share), qx_float_str(b_share));
 }
 
+static const char *const abc_labels[] = {"A", "B", "C"};
+
 PG_FUNCTION_INFO_V1(abc_class);
 /*
  * abc_class(value, a_share DEFAULT 0.8, b_share DEFAULT 0.95) OVER (...) -> text
@@ -200,13 +238,11 @@ abc_class(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	AbcPartition *part;
 	bool		isnull;
-	double		v;
 	double		a_share;
 	double		b_share;
 	double		cum;
-	int64		lo;
-	int64		hi;
-	const char *cls;
+	int64		pos;
+	int			cls;
 
 	part = (AbcPartition *) WinGetPartitionLocalMemory(winobj, sizeof(AbcPartition));
 	if (!part->ready)
@@ -220,35 +256,21 @@ abc_class(PG_FUNCTION_ARGS)
 	if (isnull)
 		PG_RETURN_NULL();
 	abc_check_shares(a_share, b_share);
-	v = DatumGetFloat8(WinGetFuncArgCurrent(winobj, 0, &isnull));
-	if (isnull)
+
+	pos = WinGetCurrentPosition(winobj);
+	if (pos < 0 || pos >= part->nrows)
+		elog(ERROR, "abc_class: current row " INT64_FORMAT " is outside its partition of " INT64_FORMAT " rows",
+			 pos, part->nrows);
+	cum = part->cum[pos];
+	if (cum == ABC_NULL)
 		PG_RETURN_NULL();
-
-	if (v <= 0)
-		PG_RETURN_TEXT_P(cstring_to_text("C"));
-
-	/* v is one of the distinct positive values: find it */
-	lo = 0;
-	hi = part->ndistinct - 1;
-	while (lo < hi)
-	{
-		int64		mid = lo + (hi - lo) / 2;
-
-		if (part->dv[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (part->ndistinct == 0 || part->dv[lo] != v)
-		elog(ERROR, "abc_class: value %s of the current row is not in its partition",
-			 qx_float_str(v));
-	cum = part->cum[lo];
-
-	if (cum <= a_share * part->total)
-		cls = "A";
+	if (cum == ABC_NONPOS)
+		cls = 2;
+	else if (cum <= a_share * part->total)
+		cls = 0;
 	else if (cum <= b_share * part->total)
-		cls = "B";
+		cls = 1;
 	else
-		cls = "C";
-	PG_RETURN_TEXT_P(cstring_to_text(cls));
+		cls = 2;
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, abc_labels, lengthof(abc_labels), cls));
 }

@@ -10,6 +10,8 @@
 
 #include "quota_ext.h"
 
+static const char *const heat_labels[] = {"red", "amber", "green"};
+
 PG_FUNCTION_INFO_V1(heat_zone);
 /* heat_zone(actual, expected, tolerance DEFAULT 0.1) -> 'red' | 'amber' | 'green' */
 Datum
@@ -18,7 +20,7 @@ heat_zone(PG_FUNCTION_ARGS)
 	double		actual = PG_GETARG_FLOAT8(0);
 	double		expected = PG_GETARG_FLOAT8(1);
 	double		tolerance = PG_GETARG_FLOAT8(2);
-	const char *zone;
+	int			zone;
 
 	qx_require_finite(actual, "actual");
 	qx_require_nonnegative(expected, "expected");
@@ -29,10 +31,10 @@ heat_zone(PG_FUNCTION_ARGS)
 				   qx_float_str(tolerance));
 
 	if (actual < expected * (1.0 - tolerance))
-		zone = "red";
+		zone = 0;
 	else if (actual > expected * (1.0 + tolerance))
-		zone = "green";
+		zone = 2;
 	else
-		zone = "amber";
-	PG_RETURN_TEXT_P(cstring_to_text(zone));
+		zone = 1;
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, heat_labels, lengthof(heat_labels), zone));
 }

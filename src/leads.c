@@ -49,8 +49,10 @@ priority_label(PG_FUNCTION_ARGS)
 	if (grp < 1 || grp > 4)
 		qx_bad_arg("Priority groups are 1 to 4, as priority_group() returns.",
 				   "grp must be between 1 and 4, got %d", grp);
-	PG_RETURN_TEXT_P(cstring_to_text(priority_labels[grp - 1]));
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, priority_labels, lengthof(priority_labels), grp - 1));
 }
+
+static const char *const lead_labels[] = {"A", "B", "C"};
 
 PG_FUNCTION_INFO_V1(lead_class);
 /*
@@ -63,11 +65,11 @@ lead_class(PG_FUNCTION_ARGS)
 	bool		need = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
 	bool		budget = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
 	bool		urgent = !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
-	const char *cls;
+	int			cls;
 
 	if (need && budget)
-		cls = urgent ? "A" : "B";
+		cls = urgent ? 0 : 1;
 	else
-		cls = "C";
-	PG_RETURN_TEXT_P(cstring_to_text(cls));
+		cls = 2;
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, lead_labels, lengthof(lead_labels), cls));
 }

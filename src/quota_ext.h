@@ -14,8 +14,10 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/float.h"
+#include "utils/memutils.h"
 #include "windowapi.h"
 
 /* Raise invalid_parameter_value with a message and an optional hint. */
@@ -68,6 +70,40 @@ qx_require_finite_date(DateADT d, const char *argname)
 		qx_bad_arg("Pass a finite date.",
 				   "%s must be a finite date, got %s", argname,
 				   DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+}
+
+/*
+ * The result of a function that returns one of a fixed set of strings
+ * (labels[i], i < nlabels; labels is a static array): a text value built once
+ * per call site in fn_mcxt and cached in fn_extra, so a query over millions
+ * of rows does not palloc and copy the same few bytes per row.  Results are
+ * read-only for their callers, and PostgreSQL copies a by-reference result
+ * wherever it keeps one (aggregate states, sorts, tuplestores, constant
+ * folding), as it does for a function that returns one of its arguments.
+ * The function must not use fn_extra for anything else.  Without flinfo
+ * (a direct call) it falls back to a fresh copy.
+ */
+static inline Datum
+qx_label_datum(FunctionCallInfo fcinfo, const char *const *labels, int nlabels, int i)
+{
+	text	  **cache;
+
+	if (fcinfo->flinfo == NULL)
+		return PointerGetDatum(cstring_to_text(labels[i]));
+	cache = (text **) fcinfo->flinfo->fn_extra;
+	if (unlikely(cache == NULL))
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(text *) * nlabels);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (unlikely(cache[i] == NULL))
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		cache[i] = cstring_to_text(labels[i]);
+		MemoryContextSwitchTo(old);
+	}
+	return PointerGetDatum(cache[i]);
 }
 
 /* deals.c: the lift index, shared with the trigger in trigger.c */

@@ -213,6 +213,17 @@ require_nonnegative_numeric(Numeric n, const char *argname)
 #define num_int(i)		NumericGetDatum(int64_to_numeric(i))
 #define num_float8(n)	DatumGetFloat8(DirectFunctionCall1(numeric_float8, (n)))
 
+/*
+ * business_days() keeps the calendar of the last holidays array it saw in
+ * fn_extra, with a copy of the array's bytes, so a query over millions of
+ * rows with a constant (or rarely changing) holidays list builds it once.
+ */
+typedef struct QxCalendarCache
+{
+	ArrayType  *source;			/* copy of the holidays array */
+	QxCalendar	cal;			/* holidays in fn_mcxt */
+} QxCalendarCache;
+
 PG_FUNCTION_INFO_V1(business_days);
 /* business_days(from_date, to_date, holidays DEFAULT '{}') -> int */
 Datum
@@ -220,12 +231,41 @@ business_days(PG_FUNCTION_ARGS)
 {
 	DateADT		from = PG_GETARG_DATEADT(0);
 	DateADT		to = PG_GETARG_DATEADT(1);
-	QxCalendar	cal;
+	ArrayType  *holidays = PG_GETARG_ARRAYTYPE_P(2);
+	QxCalendarCache *cache = (QxCalendarCache *) fcinfo->flinfo->fn_extra;
 
 	qx_require_finite_date(from, "from_date");
 	qx_require_finite_date(to, "to_date");
-	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(2), true);
-	PG_RETURN_INT32((int32) counted_days(&cal, from, to));
+	/* no holidays (the default '{}'): weekdays only, nothing to cache */
+	if (ARR_NDIM(holidays) == 0)
+	{
+		static const QxCalendar weekdays = {true, 0, NULL};
+
+		PG_RETURN_INT32((int32) counted_days(&weekdays, from, to));
+	}
+	if (cache == NULL || VARSIZE(cache->source) != VARSIZE(holidays) ||
+		memcmp(cache->source, holidays, VARSIZE(holidays)) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		QxCalendar	cal;
+
+		/* build first: an error must not leave a half-built cache behind */
+		calendar_init(&cal, holidays, true);
+		if (cache == NULL)
+			cache = palloc0(sizeof(QxCalendarCache));
+		else
+		{
+			pfree(cache->source);
+			if (cache->cal.holidays)
+				pfree(cache->cal.holidays);
+		}
+		cache->cal = cal;
+		cache->source = palloc(VARSIZE(holidays));
+		memcpy(cache->source, holidays, VARSIZE(holidays));
+		fcinfo->flinfo->fn_extra = cache;
+		MemoryContextSwitchTo(old);
+	}
+	PG_RETURN_INT32((int32) counted_days(&cache->cal, from, to));
 }
 
 PG_FUNCTION_INFO_V1(quota_status);

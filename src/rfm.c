@@ -121,7 +121,17 @@ static const RfmSegment rfm_standard[] = {
 	{"Lost", 1, 1, 1, 5, 1, 5},
 };
 
-static const char *
+/* Names of the standard table, then "Others": the labels of rfm_segment(). */
+static const char *const rfm_standard_labels[] = {
+	"Champions", "Potential Loyalist", "Loyal Customers", "Promising", "New Customers",
+	"Can't Lose Them", "At Risk", "Need Attention", "About To Sleep", "Lost", "Others",
+};
+
+StaticAssertDecl(lengthof(rfm_standard_labels) == lengthof(rfm_standard) + 1,
+				 "one label per standard segment, then Others");
+
+/* index of the first segment whose ranges hold r, f and m; nsegments for Others */
+static int
 rfm_lookup(const RfmSegment *table, int nsegments, int32 r, int32 f, int32 m)
 {
 	for (int i = 0; i < nsegments; i++)
@@ -131,9 +141,9 @@ rfm_lookup(const RfmSegment *table, int nsegments, int32 r, int32 f, int32 m)
 		if (r >= s->r_lo && r <= s->r_hi &&
 			f >= s->f_lo && f <= s->f_hi &&
 			m >= s->m_lo && m <= s->m_hi)
-			return s->name;
+			return i;
 	}
-	return "Others";
+	return nsegments;
 }
 
 static void
@@ -143,6 +153,14 @@ rfm_check_score(int32 score, const char *argname)
 		qx_bad_arg("The standard segments take scores 1 to 5, as rfm_score() gives with bins => 5; pass your own segments map for other scales.",
 				   "%s must be a score between 1 and 5, got %d", argname, score);
 }
+
+/*
+ * The standard table looked up once for each of the 125 (r, f, m), on first
+ * use in the backend: rfm_standard_index[(r - 1) * 25 + (f - 1) * 5 + m - 1]
+ * is the label index, so a row costs one array read.
+ */
+static int8 rfm_standard_index[125];
+static bool rfm_standard_ready = false;
 
 PG_FUNCTION_INFO_V1(rfm_segment);
 /* rfm_segment(r, f, m) -> standard segment name, 'Others' when none matches */
@@ -156,8 +174,15 @@ rfm_segment(PG_FUNCTION_ARGS)
 	rfm_check_score(r, "r");
 	rfm_check_score(f, "f");
 	rfm_check_score(m, "m");
-	PG_RETURN_TEXT_P(cstring_to_text(rfm_lookup(rfm_standard, lengthof(rfm_standard),
-												r, f, m)));
+	if (unlikely(!rfm_standard_ready))
+	{
+		for (int i = 0; i < 125; i++)
+			rfm_standard_index[i] = (int8) rfm_lookup(rfm_standard, lengthof(rfm_standard),
+													  i / 25 + 1, i / 5 % 5 + 1, i % 5 + 1);
+		rfm_standard_ready = true;
+	}
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, rfm_standard_labels, lengthof(rfm_standard_labels),
+								   rfm_standard_index[(r - 1) * 25 + (f - 1) * 5 + m - 1]));
 }
 
 /*
@@ -170,6 +195,7 @@ typedef struct RfmMapCache
 	Jsonb	   *source;			/* copy of the map's jsonb */
 	int			nsegments;
 	RfmSegment *segments;
+	text	  **names;			/* the segments' names as text, then "Others" */
 } RfmMapCache;
 
 #define RFM_MAP_HINT "segments is a JSON array of {\"name\": text, \"r\": [lo, hi], \"f\": [lo, hi], \"m\": [lo, hi]} in priority order."
@@ -307,6 +333,9 @@ rfm_segment_map(PG_FUNCTION_ARGS)
 		else
 		{
 			pfree(cache->source);
+			for (int i = 0; i <= cache->nsegments; i++)
+				pfree(cache->names[i]);
+			pfree(cache->names);
 			if (cache->segments)
 			{
 				for (int i = 0; i < cache->nsegments; i++)
@@ -315,10 +344,19 @@ rfm_segment_map(PG_FUNCTION_ARGS)
 			}
 		}
 		*cache = fresh;
+		cache->names = MemoryContextAlloc(mcxt, sizeof(text *) * (fresh.nsegments + 1));
+		{
+			MemoryContext old = MemoryContextSwitchTo(mcxt);
+
+			for (int i = 0; i < fresh.nsegments; i++)
+				cache->names[i] = cstring_to_text(fresh.segments[i].name);
+			cache->names[fresh.nsegments] = cstring_to_text("Others");
+			MemoryContextSwitchTo(old);
+		}
 		cache->source = MemoryContextAlloc(mcxt, VARSIZE(jb));
 		memcpy(cache->source, jb, VARSIZE(jb));
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	PG_RETURN_TEXT_P(cstring_to_text(rfm_lookup(cache->segments, cache->nsegments,
-												r, f, m)));
+	/* a cached text, read-only for the caller (see qx_label_datum) */
+	PG_RETURN_POINTER(cache->names[rfm_lookup(cache->segments, cache->nsegments, r, f, m)]);
 }

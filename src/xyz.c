@@ -721,6 +721,8 @@ demand_cv_final(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(sqrt(ss / st->periods) / mean);
 }
 
+static const char *const xyz_labels[] = {"X", "Y", "Z"};
+
 PG_FUNCTION_INFO_V1(xyz_class);
 /* xyz_class(cv, x_max DEFAULT 0.10, y_max DEFAULT 0.25) -> 'X' | 'Y' | 'Z' */
 Datum
@@ -729,7 +731,7 @@ xyz_class(PG_FUNCTION_ARGS)
 	double		cv = PG_GETARG_FLOAT8(0);
 	double		x_max = PG_GETARG_FLOAT8(1);
 	double		y_max = PG_GETARG_FLOAT8(2);
-	const char *cls;
+	int			cls;
 
 	qx_require_nonnegative(x_max, "x_max");
 	qx_require_nonnegative(y_max, "y_max");
@@ -743,10 +745,10 @@ xyz_class(PG_FUNCTION_ARGS)
 				   "cv must not be negative, got %s", qx_float_str(cv));
 
 	if (cv <= x_max)
-		cls = "X";
+		cls = 0;
 	else if (cv <= y_max)
-		cls = "Y";
+		cls = 1;
 	else
-		cls = "Z";
-	PG_RETURN_TEXT_P(cstring_to_text(cls));
+		cls = 2;
+	PG_RETURN_DATUM(qx_label_datum(fcinfo, xyz_labels, lengthof(xyz_labels), cls));
 }
