@@ -264,11 +264,10 @@ abc_class(PG_FUNCTION_ARGS)
 	cum = part->cum[pos];
 	if (cum == ABC_NULL)
 		PG_RETURN_NULL();
-	if (cum == ABC_NONPOS)
-		cls = 2;
-	else if (cum <= a_share * part->total)
+	/* values <= 0 are C whatever the shares */
+	if (cum != ABC_NONPOS && cum <= a_share * part->total)
 		cls = 0;
-	else if (cum <= b_share * part->total)
+	else if (cum != ABC_NONPOS && cum <= b_share * part->total)
 		cls = 1;
 	else
 		cls = 2;
