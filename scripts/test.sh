@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds with -Werror, starts a
-# throwaway PostgreSQL, runs every suite and ends with "N passed, N failed".
+# The test command: installs what is missing, builds with -Wall -Wextra
+# -Werror, starts a throwaway PostgreSQL, runs every suite (static analysis,
+# pg_regress, test/*.sh, TAP, then UBSan on a second server) and ends with
+# "N passed, N failed".
 # Exit status is non-zero when anything failed.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -71,6 +73,27 @@ if ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
 	else
 		failed=$((failed + 1))
 	fi
+fi
+
+# 4. Undefined behaviour: the pg_regress suites, test/hostile.sh and
+#    test/fuzz_states.sh again, against a build of the extension with
+#    -fsanitize=undefined on a second throwaway server (its own copy of the
+#    PostgreSQL tree, port QX_MEMCHECK_PORT, default 54340; about 50 s).
+#    Its "N passed, N failed" line counts like a suite's.  Valgrind takes
+#    about 5 minutes and is a separate command: bash scripts/memcheck.sh valgrind
+qx_log "UBSan (scripts/memcheck.sh ubsan)"
+env -u QX_PGROOT QX_PORT="${QX_MEMCHECK_PORT:-54340}" \
+	QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
+	bash "$QX_ROOT/scripts/memcheck.sh" ubsan >"$logdir/ubsan.log" 2>&1
+rc=$?
+cat "$logdir/ubsan.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/ubsan.log" | tail -1)
+if [ -n "$line" ]; then
+	passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+	failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+	[ "$rc" -ne 0 ] && [ "$(echo "$line" | cut -d' ' -f3)" -eq 0 ] && failed=$((failed + 1))
+else
+	failed=$((failed + 1))
 fi
 
 rm -rf "$logdir"

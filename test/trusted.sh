@@ -7,6 +7,17 @@
 #   trusted = false: the same user gets insufficient_privilege (42501) from
 #                    CREATE EXTENSION, and can still use the extension once a
 #                    superuser installed it and granted USAGE on its schema.
+# With trusted = true the install scripts run as the bootstrap superuser in a
+# schema the installing user chose (and may have prepared), so the suite also
+# plays that user's tricks: a function pre-created under a name the script
+# creates (plain CREATE must fail, nothing installed), temporary tables named
+# like the built-in and extension types the script refers to (pg_temp comes
+# last in the script's search_path: no signature may pick them up), and the
+# 1.0 install plus ALTER EXTENSION UPDATE by the same non-superuser.  For both
+# settings it checks in the catalog what makes the scripts search_path-safe:
+# only C functions, no SECURITY DEFINER, no SET clause, DEFAULTs that are
+# constants (with implicit casts only to pg_catalog functions), and no member
+# other than functions, aggregates and types.
 set -uo pipefail
 db=qx_trusted
 role=qx_trusted_user
@@ -73,6 +84,112 @@ else
 	[ "$(echo $out)" = "0.25|red" ]
 	check "not trusted: installed by a superuser, the extension is usable by the non-superuser" $? "got: $out"
 fi
+
+if [ "$trusted" = t ]; then
+	# a function under a name the script creates, in the schema the user picked
+	out=$(as_user 2>&1 <<'SQL'
+CREATE SCHEMA trap;
+CREATE FUNCTION trap.lift_index(agreement float8, objections int) RETURNS float8
+    LANGUAGE sql IMMUTABLE AS 'SELECT 42::float8';
+\set VERBOSITY verbose
+CREATE EXTENSION quota_ext SCHEMA trap;
+SQL
+	)
+	rc=$?
+	echo "$out" | grep ERROR | sed 's/^/     /'
+	cnt=$(su_ -d $db -c "SELECT count(*) FROM pg_extension WHERE extname = 'quota_ext'")
+	[ "$rc" -ne 0 ] && echo "$out" | grep -q 'ERROR:  42723: function "lift_index" already exists' && [ "$cnt" = 0 ]
+	check "trusted: a function pre-created under a name of the script makes CREATE EXTENSION fail (42723), nothing installed" $?
+
+	# temporary types named like the types the script names; the extension
+	# must come out the same as without them
+	out=$(as_user 2>&1 <<'SQL'
+CREATE SCHEMA shadow;
+CREATE TEMP TABLE float8 (x int);
+CREATE TEMP TABLE date (x int);
+CREATE TEMP TABLE text (x int);
+CREATE TEMP TABLE jsonb (x int);
+CREATE TEMP TABLE bytea (x int);
+CREATE TEMP TABLE quota_status (x int);
+CREATE TEMP TABLE rfm_kinetic (x int);
+CREATE TEMP TABLE bgnbd_model (x int);
+CREATE EXTENSION quota_ext SCHEMA shadow;
+SELECT count(*) FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'quota_ext') AND d.deptype = 'e'
+  AND EXISTS (SELECT 1 FROM unnest(p.proargtypes::oid[] || p.prorettype) t JOIN pg_type y ON y.oid = t
+              WHERE y.typnamespace = pg_my_temp_schema());
+SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.typrelid = a.attrelid
+WHERE t.typnamespace = 'shadow'::regnamespace AND a.atttypid IN (SELECT oid FROM pg_type WHERE typnamespace = pg_my_temp_schema());
+SET search_path = pg_catalog;
+SELECT shadow.lift_index(0.5, 2), (shadow.quota_status(50, 100, '2024-01-01', '2024-03-31', '2024-02-15')).on_track,
+       pg_typeof(shadow.quota_status(50, 100, '2024-01-01', '2024-03-31', '2024-02-15'));
+DROP EXTENSION quota_ext;
+SQL
+	)
+	rc=$?
+	echo "$out" | sed 's/^/     /'
+	[ "$rc" -eq 0 ] && [ "$(echo $out)" = "0 0 0.25|f|shadow.quota_status" ]
+	check "trusted: temporary types named float8, date, text, jsonb, bytea, quota_status ... are not picked up by the script" $?
+
+	# install 1.0 and update it, as the same non-superuser
+	out=$(as_user 2>&1 <<'SQL'
+CREATE SCHEMA old;
+CREATE EXTENSION quota_ext SCHEMA old VERSION '1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'quota_ext';
+SELECT to_regproc('old.bgnbd_expected_new') IS NULL;
+ALTER EXTENSION quota_ext UPDATE TO '1.1';
+SELECT extversion, extowner::regrole FROM pg_extension WHERE extname = 'quota_ext';
+SET search_path = pg_catalog;
+SELECT round(old.bgnbd_expected_new(ROW(1, 1, 1, 1, 0, 1, true)::old.bgnbd_model, 1)::numeric, 6);
+DROP EXTENSION quota_ext;
+SQL
+	)
+	rc=$?
+	echo "$out" | sed 's/^/     /'
+	# E[X(t)] for r = alpha = a = b = 1 (by hand): E[X(t) | lambda, p] =
+	# (1 - exp(-lambda p t)) / p; over lambda ~ Exp(1) that is t / (1 + p t),
+	# over p ~ U(0, 1) ln(1 + t): ln 2 = 0.693147 at t = 1
+	[ "$rc" -eq 0 ] && [ "$(echo $out)" = "1.0 t 1.1|$role 0.693147" ]
+	check "trusted: the non-superuser installs 1.0 and updates it to 1.1" $? "got: $(echo $out)"
+fi
+
+# search_path safety of what the scripts created (a superuser install, so it
+# runs for both settings)
+su_ -d $db -c "SET client_min_messages = warning" -c "CREATE SCHEMA IF NOT EXISTS audit" \
+	-c "CREATE EXTENSION IF NOT EXISTS quota_ext SCHEMA audit" >/dev/null
+out=$(su_ -d $db <<'SQL'
+WITH m AS (
+    SELECT d.classid, d.objid FROM pg_depend d
+    WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'quota_ext')
+      AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+), f AS (SELECT p.* FROM m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid)
+SELECT (SELECT count(*) FROM f) || ' functions; not C: ' ||
+       (SELECT count(*) FROM f WHERE prokind <> 'a' AND prolang <> (SELECT oid FROM pg_language WHERE lanname = 'c')) ||
+       ', SECURITY DEFINER: ' || (SELECT count(*) FROM f WHERE prosecdef) ||
+       ', with SET: ' || (SELECT count(*) FROM f WHERE proconfig IS NOT NULL) ||
+       ', defaults other than constants and implicit casts: ' ||
+       (SELECT count(*) FROM f, regexp_matches(proargdefaults, '\{([A-Z]+)', 'g') n
+        WHERE n[1] NOT IN ('CONST', 'FUNCEXPR')) ||
+       ', defaults with a call that is not an implicit cast in pg_catalog: ' ||
+       (SELECT count(*) FROM f, regexp_matches(proargdefaults, ':funcid ([0-9]+) [^{]*:funcformat ([0-9]+)', 'g') c
+        WHERE c[2] <> '2' OR (SELECT pronamespace FROM pg_proc WHERE oid = c[1]::oid) <> 'pg_catalog'::regnamespace) ||
+       ', members other than functions and types: ' ||
+       (SELECT count(*) FROM m WHERE classid NOT IN ('pg_proc'::regclass, 'pg_type'::regclass));
+SQL
+)
+echo "     $out"
+echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions and types: 0$'
+check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions and types" $?
+
+# and in the scripts themselves: no CREATE OR REPLACE, IF NOT EXISTS, SQL
+# bodies, SET or statements other than CREATE and COMMENT
+root=$(cd "$(dirname "$0")/.." && pwd)
+bad=$(grep -HniE 'or replace|if not exists|security definer|^ *(set|select|do|grant|alter|insert|update|delete)\b|language (sql|plpgsql)' \
+	"$root"/sql/quota_ext--*.sql)
+stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
+echo "     statements in sql/quota_ext--*.sql:$stmts"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|COMMENT ON|AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE and COMMENT ON, no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# Upgrades: a fresh 1.1 install (sql/quota_ext--1.1.sql) and a 1.0 install
+# upgraded with ALTER EXTENSION UPDATE (sql/quota_ext--1.0.sql, then
+# sql/quota_ext--1.0--1.1.sql) are two independent paths; this suite proves
+# they end in the same extension.
+#
+#   qx_upgrade_old  CREATE EXTENSION quota_ext VERSION '1.0' (checked to have
+#                   no BG/NBD object), data and materialized views computed by
+#                   1.0, then ALTER EXTENSION quota_ext UPDATE TO '1.1'
+#   qx_upgrade_new  CREATE EXTENSION quota_ext (the default version, 1.1)
+#
+# Checks: the member objects (pg_describe_object over pg_depend deptype 'e')
+# and their definitions (pg_get_functiondef; pg_aggregate with its combine,
+# serial, deserial functions, sspace, initcond and parallel; pg_type with the
+# I/O functions of base types and the attributes of composite types in
+# order; comments; owners and ACLs) are equal as sorted text -- the diff must
+# be empty; the upgrade added exactly the bgnbd objects; values stored by 1.0
+# (materialized views of every customer aggregate, partial states in a
+# table, a quota_status column, a trigger-maintained table) read the same
+# after the upgrade, refresh to the same, merge with the 1.1 *_merge
+# aggregates and equal what a fresh 1.1 computes; and the pg_regress suites
+# (all but schema, which re-creates the extension) pass against the upgraded
+# extension.  Ends with "N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+old=qx_upgrade_old
+new=qx_upgrade_new
+reg=qx_upgrade_regress
+work=$(mktemp -d /tmp/qx_upgrade.XXXXXX)
+chmod 777 "$work"
+passed=0
+failed=0
+check() {	# check NAME CONDITION-RESULT(0/1) [detail]
+	if [ "$2" -eq 0 ]; then echo "ok   $1"; passed=$((passed + 1))
+	else echo "FAIL $1 ${3:-}"; failed=$((failed + 1)); fi
+}
+q() { psql -X -At -q -v ON_ERROR_STOP=1 "$@"; }
+t0=$(date +%s)
+
+for d in $old $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" 2>/dev/null; done
+
+# ---------------------------------------------------------------------------
+# The versions the server offers
+# ---------------------------------------------------------------------------
+versions=$(q -d postgres -c "SELECT string_agg(version, ' ' ORDER BY version) FROM pg_available_extension_versions WHERE name = 'quota_ext'")
+default=$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'quota_ext'")
+paths=$(q -d postgres -c "SELECT string_agg(source || '>' || target || '=' || coalesce(path, '-'), ' ' ORDER BY source, target) FROM pg_extension_update_paths('quota_ext')")
+echo "versions: $versions; default: $default; update paths: $paths"
+[ "$versions" = "1.0 1.1" ] && [ "$default" = 1.1 ] && [ "$paths" = "1.0>1.1=1.0--1.1 1.1>1.0=-" ]
+check "versions 1.0 and 1.1 installed, default 1.1, update path 1.0--1.1 and no downgrade" $?
+sharedir=$("$QX_BIN/pg_config" --sharedir 2>/dev/null)
+if [ -n "$sharedir" ]; then
+	ls "$sharedir"/extension/quota_ext--*.sql >/dev/null 2>&1 &&
+		echo "scripts: $(cd "$sharedir/extension" && echo quota_ext--*.sql)"
+	[ -f "$sharedir/extension/quota_ext--1.1.sql" ] && [ -f "$sharedir/extension/quota_ext--1.0.sql" ] &&
+		[ -f "$sharedir/extension/quota_ext--1.0--1.1.sql" ]
+	check "full install scripts for 1.0 and 1.1 and the 1.0--1.1 delta are installed (a fresh 1.1 runs quota_ext--1.1.sql alone)" $?
+fi
+
+# ---------------------------------------------------------------------------
+# Data and values computed by the extension, the same in both databases.
+# Everything lives in schema sales; the extension in schema qx.
+# ---------------------------------------------------------------------------
+DATA_SQL=$(cat <<'SQL'
+SET search_path = sales;
+CREATE TABLE orders (id int PRIMARY KEY, customer int NOT NULL, ts date NOT NULL, amount numeric(12,2));
+INSERT INTO orders
+SELECT i, i % 23, date '2024-01-02' + (i * 7 + (i % 5) * 31) % 366, (i * 37) % 500 + 0.25
+FROM generate_series(1, 600) i;
+-- customers that stopped buying early or started late, for every kinetic segment
+INSERT INTO orders SELECT 1000 + i, 30 + i % 3, date '2024-01-05' + i, 100 + i FROM generate_series(1, 12) i;
+INSERT INTO orders SELECT 2000 + i, 40 + i % 2, date '2024-12-01' + i, 50 + i FROM generate_series(1, 8) i;
+
+-- one materialized view per customer aggregate and window function
+CREATE MATERIALIZED VIEW mv_kinetic AS
+SELECT customer, qx.rfm_kinetic(ts, amount, '2024-12-31') AS k FROM orders GROUP BY customer;
+CREATE MATERIALIZED VIEW mv_kinetic_w AS
+SELECT customer, qx.rfm_kinetic(ts, amount, '2024-12-31', '60 days', 0.3) AS k FROM orders GROUP BY customer;
+CREATE MATERIALIZED VIEW mv_summary AS
+SELECT customer, qx.rfm_summary(ts, amount, '2024-12-31') AS s FROM orders GROUP BY customer;
+CREATE MATERIALIZED VIEW mv_btyd AS
+SELECT customer, qx.btyd_summary(ts, amount, '2024-12-31', '7 days') AS b FROM orders GROUP BY customer;
+CREATE MATERIALIZED VIEW mv_cv AS
+SELECT customer, qx.demand_cv(ts, amount::float8, '2024-01-01', 12) AS cv,
+       qx.xyz_class(qx.demand_cv(ts, amount::float8, '2024-01-01', 4, '3 months')) AS xyz
+FROM orders GROUP BY customer;
+CREATE MATERIALIZED VIEW mv_segments AS
+SELECT customer, qx.abc_class(sum(amount)::float8) OVER () AS abc,
+       qx.rfm_segment(qx.rfm_score(max(ts) - date '2024-01-01') OVER (),
+                      qx.rfm_score(count(*)::float8) OVER (),
+                      qx.rfm_score(sum(amount)::float8) OVER ()) AS segment
+FROM orders GROUP BY customer;
+
+-- partial states of two halves of each customer's orders, stored in a table
+CREATE TABLE states AS
+SELECT customer, id % 2 AS half,
+       qx.rfm_kinetic_partial(ts, amount, '2024-12-31') AS ks,
+       qx.rfm_summary_partial(ts, amount, '2024-12-31') AS ss,
+       qx.btyd_summary_partial(ts, amount, '2024-12-31', '7 days') AS bs,
+       qx.demand_cv_partial(ts, amount::float8, '2024-01-01', 12) AS cs
+FROM orders GROUP BY customer, id % 2;
+
+-- a composite result stored in a column, and a table kept by the trigger
+CREATE TABLE quota_board AS
+SELECT rep, qx.quota_status(7300.15 * rep, 10000 * (rep + 1), '2024-01-01', '2024-03-31', '2024-02-15') AS st,
+       s.step, s.due, s.target
+FROM generate_series(0, 3) rep, LATERAL qx.quota_steps(10000 * (rep + 1), '2024-01-01', '2024-03-31', 3) s;
+CREATE TABLE deals (id int PRIMARY KEY, agreement float8, objections int, flagged boolean, since timestamptz);
+CREATE TRIGGER deals_flag BEFORE INSERT OR UPDATE ON deals FOR EACH ROW
+    EXECUTE FUNCTION qx.flag_reanimation('agreement', 'objections', 'flagged', '0.4');
+INSERT INTO deals (id, agreement, objections) SELECT i, (i % 11) / 10.0, i % 4 FROM generate_series(1, 30) i;
+SQL
+)
+
+# md5 of the ordered rows of every table and materialized view in sales
+fingerprint() {
+	local rel
+	for rel in $(q -d "$1" -c "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n
+			ON n.oid = c.relnamespace WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname"); do
+		echo "$rel $(q -d "$1" -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM $rel t")"
+	done
+}
+
+# ---------------------------------------------------------------------------
+# The extension as sorted text: members and their definitions
+# ---------------------------------------------------------------------------
+CATALOG_SQL=$(cat <<'SQL'
+SET search_path = pg_catalog;
+WITH m AS (
+    SELECT d.classid, d.objid, d.objsubid
+    FROM pg_depend d JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
+    WHERE e.extname = 'quota_ext' AND d.deptype = 'e'
+), lines(line) AS (
+    SELECT format('extension quota_ext version=%s schema=%s relocatable=%s config=%s condition=%s owner=%s',
+                  extversion, extnamespace::regnamespace, extrelocatable, extconfig, extcondition, extowner::regrole)
+    FROM pg_extension WHERE extname = 'quota_ext'
+  UNION ALL
+    SELECT 'member ' || pg_describe_object(classid, objid, objsubid) FROM m
+  UNION ALL
+    SELECT format(E'function %s owner=%s acl=%s\n%s', p.oid::regprocedure, p.proowner::regrole, p.proacl,
+                  pg_get_functiondef(p.oid))
+    FROM m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
+    WHERE p.prokind <> 'a'
+  UNION ALL
+    SELECT format('aggregate %s(%s) returns %s owner=%s acl=%s kind=%s direct_args=%s sfunc=%s stype=%s sspace=%s '
+                  'finalfunc=%s finalextra=%s finalmodify=%s combinefunc=%s serialfunc=%s deserialfunc=%s '
+                  'initcond=%s msfunc=%s minvfunc=%s mstype=%s msspace=%s mfinalfunc=%s mfinalextra=%s '
+                  'mfinalmodify=%s minitcond=%s sortop=%s parallel=%s volatile=%s strict=%s cost=%s',
+                  p.oid::regproc, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+                  p.proowner::regrole, p.proacl, a.aggkind, a.aggnumdirectargs,
+                  a.aggtransfn::regprocedure, a.aggtranstype::regtype, a.aggtransspace,
+                  a.aggfinalfn::regprocedure, a.aggfinalextra, a.aggfinalmodify,
+                  a.aggcombinefn::regprocedure, a.aggserialfn::regprocedure, a.aggdeserialfn::regprocedure,
+                  coalesce(a.agginitval, '<null>'), a.aggmtransfn::regprocedure, a.aggminvtransfn::regprocedure,
+                  a.aggmtranstype::regtype, a.aggmtransspace, a.aggmfinalfn::regprocedure, a.aggmfinalextra,
+                  a.aggmfinalmodify, coalesce(a.aggminitval, '<null>'), a.aggsortop::regoperator,
+                  p.proparallel, p.provolatile, p.proisstrict, p.procost)
+    FROM m JOIN pg_proc p ON m.classid = 'pg_proc'::regclass AND p.oid = m.objid
+           JOIN pg_aggregate a ON a.aggfnoid = p.oid
+  UNION ALL
+    SELECT format('type %s owner=%s acl=%s typtype=%s len=%s byval=%s align=%s storage=%s category=%s '
+                  'preferred=%s delim=%s input=%s output=%s receive=%s send=%s typmodin=%s typmodout=%s '
+                  'analyze=%s subscript=%s elem=%s array=%s default=%s notnull=%s basetype=%s collation=%s',
+                  t.oid::regtype, t.typowner::regrole, t.typacl, t.typtype, t.typlen, t.typbyval, t.typalign,
+                  t.typstorage, t.typcategory, t.typispreferred, t.typdelim, t.typinput::regprocedure,
+                  t.typoutput::regprocedure, t.typreceive::regprocedure, t.typsend::regprocedure,
+                  t.typmodin::regprocedure, t.typmodout::regprocedure, t.typanalyze::regprocedure,
+                  t.typsubscript::regprocedure, t.typelem::regtype, t.typarray::regtype,
+                  coalesce(t.typdefault, '<null>'), t.typnotnull, t.typbasetype::regtype, t.typcollation)
+    FROM m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+  UNION ALL
+    -- the array types the member types come with
+    SELECT format('array type %s of %s typtype=%s align=%s storage=%s input=%s output=%s',
+                  r.oid::regtype, r.typelem::regtype, r.typtype, r.typalign, r.typstorage,
+                  r.typinput::regprocedure, r.typoutput::regprocedure)
+    FROM m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+           JOIN pg_type r ON r.oid = t.typarray
+  UNION ALL
+    -- composite types: attributes in order
+    SELECT format('attribute %s %s %s %s notnull=%s collation=%s', t.oid::regtype, to_char(a.attnum, 'FM000'),
+                  a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attcollation)
+    FROM m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+           JOIN pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+    SELECT format('comment on %s: %s', pg_describe_object(c.classoid, c.objoid, c.objsubid), c.description)
+    FROM pg_description c JOIN m ON c.classoid = m.classid AND c.objoid = m.objid
+  UNION ALL
+    -- comments on composite types' columns live on their pg_class row
+    SELECT format('comment on %s: %s', pg_describe_object(c.classoid, c.objoid, c.objsubid), c.description)
+    FROM m JOIN pg_type t ON m.classid = 'pg_type'::regclass AND t.oid = m.objid
+           JOIN pg_description c ON c.classoid = 'pg_class'::regclass AND c.objoid = t.typrelid
+)
+SELECT line FROM lines ORDER BY line COLLATE "C";
+SQL
+)
+
+# ---------------------------------------------------------------------------
+# 1.0, then the upgrade
+# ---------------------------------------------------------------------------
+q -d postgres -c "CREATE DATABASE $old TEMPLATE template0"
+q -d $old -c "CREATE SCHEMA qx" -c "CREATE SCHEMA sales" -c "CREATE EXTENSION quota_ext SCHEMA qx VERSION '1.0'"
+check "CREATE EXTENSION quota_ext VERSION '1.0'" $?
+v=$(q -d $old -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
+bg=$(q -d $old -c "SELECT count(*) FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid AND d.refclassid = 'pg_extension'::regclass
+  WHERE e.extname = 'quota_ext' AND d.deptype = 'e' AND pg_describe_object(d.classid, d.objid, d.objsubid) ~ 'bgnbd'")
+fn=$(q -d $old -c "SELECT (SELECT count(*) FROM pg_proc WHERE proname ~ '^bgnbd') + (SELECT count(*) FROM pg_type WHERE typname ~ 'bgnbd')")
+[ "$v" = 1.0 ] && [ "$bg" = 0 ] && [ "$fn" = 0 ]
+check "1.0 has no BG/NBD object (version $v, bgnbd members $bg, bgnbd functions and types $fn)" $?
+q -d $old -c "$CATALOG_SQL" >"$work/1.0.txt"
+
+echo "$DATA_SQL" | q -d $old
+check "1.0: orders, materialized views of every customer aggregate, stored partial states, quota_status column, trigger table" $?
+before=$(fingerprint $old)
+nrel=$(echo "$before" | grep -c .)
+
+q -d $old -c "ALTER EXTENSION quota_ext UPDATE TO '1.1'"
+rc=$?
+v=$(q -d $old -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
+[ "$rc" -eq 0 ] && [ "$v" = 1.1 ]
+check "ALTER EXTENSION quota_ext UPDATE TO '1.1' (now $v)" $?
+q -d $old -c "$CATALOG_SQL" >"$work/upgraded.txt"
+
+# ---------------------------------------------------------------------------
+# A fresh 1.1
+# ---------------------------------------------------------------------------
+q -d postgres -c "CREATE DATABASE $new TEMPLATE template0"
+q -d $new -c "CREATE SCHEMA qx" -c "CREATE SCHEMA sales" -c "CREATE EXTENSION quota_ext SCHEMA qx"
+v=$(q -d $new -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
+[ "$v" = 1.1 ]
+check "fresh CREATE EXTENSION quota_ext installs the default version ($v)" $?
+q -d $new -c "$CATALOG_SQL" >"$work/fresh.txt"
+
+# ---------------------------------------------------------------------------
+# Same extension by both paths
+# ---------------------------------------------------------------------------
+members=$(grep -c '^member ' "$work/fresh.txt")
+lines=$(wc -l <"$work/fresh.txt")
+echo "fresh 1.1: $members member objects, $lines lines of definitions; upgraded: $(grep -c '^member ' "$work/upgraded.txt") members"
+diff -u "$work/upgraded.txt" "$work/fresh.txt" >"$work/diff.txt"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$members" -gt 100 ] || head -60 "$work/diff.txt"
+check "upgraded 1.0 and fresh 1.1: same members and definitions (functions, aggregates, types, attributes, comments), empty diff" \
+	"$([ "$rc" -eq 0 ] && [ "$members" -gt 100 ]; echo $?)"
+for k in function aggregate type attribute comment; do
+	printf '  %-10s %s\n' "$k" "$(grep -c "^$k " "$work/fresh.txt")"
+done
+added=$(comm -13 <(grep '^member ' "$work/1.0.txt") <(grep '^member ' "$work/upgraded.txt"))
+removed=$(comm -23 <(grep '^member ' "$work/1.0.txt") <(grep '^member ' "$work/upgraded.txt"))
+nadded=$(echo "$added" | grep -c .)
+echo "the upgrade added $nadded members: $(echo "$added" | sed 's/^member //' | paste -sd, | cut -c1-300)..."
+[ -z "$removed" ] && [ "$nadded" -gt 0 ] && ! echo "$added" | grep -qv bgnbd
+check "the upgrade removed nothing and added only bgnbd objects" $? "removed: $removed"
+
+# ---------------------------------------------------------------------------
+# Values computed by 1.0 after the upgrade
+# ---------------------------------------------------------------------------
+after=$(fingerprint $old)
+if [ "$before" = "$after" ] && [ "$nrel" -ge 8 ]; then
+	check "values stored by 1.0 read the same after the upgrade (md5 of ordered rows of $nrel tables and matviews)" 0
+else
+	check "values stored by 1.0 read the same after the upgrade" 1 "$(diff <(echo "$before") <(echo "$after"))"
+fi
+q -d $old -c "SELECT 'REFRESH MATERIALIZED VIEW ' || c.oid::regclass || ';' FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sales' AND c.relkind = 'm'" | q -d $old
+rc=$?
+refreshed=$(fingerprint $old)
+[ "$rc" -eq 0 ] && [ "$refreshed" = "$before" ]
+check "materialized views refresh with 1.1 to the values 1.0 computed" $? "$(diff <(echo "$before") <(echo "$refreshed"))"
+res=$(q -d $old <<'SQL'
+SET search_path = sales;
+-- partial states written by 1.0, merged by 1.1, equal the 1.0 results
+SELECT count(*) FILTER (WHERE m.k IS DISTINCT FROM v.k) FROM
+  (SELECT customer, qx.rfm_kinetic_merge(ks) AS k FROM states GROUP BY customer) m JOIN mv_kinetic v USING (customer);
+SELECT count(*) FILTER (WHERE m.s IS DISTINCT FROM v.s) FROM
+  (SELECT customer, qx.rfm_summary_merge(ss) AS s FROM states GROUP BY customer) m JOIN mv_summary v USING (customer);
+SELECT count(*) FILTER (WHERE m.b IS DISTINCT FROM v.b) FROM
+  (SELECT customer, qx.btyd_summary_merge(bs) AS b FROM states GROUP BY customer) m JOIN mv_btyd v USING (customer);
+SELECT count(*) FILTER (WHERE m.cv IS DISTINCT FROM v.cv) FROM
+  (SELECT customer, qx.demand_cv_merge(cs) AS cv FROM states GROUP BY customer) m JOIN mv_cv v USING (customer);
+SELECT count(*) FROM mv_kinetic;
+SQL
+)
+[ "$(echo $res)" = "0 0 0 0 $(q -d $old -c 'SELECT count(DISTINCT customer) FROM sales.orders')" ]
+check "partial states stored by 1.0 merge with 1.1 to the 1.0 results (mismatches per aggregate, customers)" $? "got: $(echo $res)"
+res=$(q -d $old <<'SQL'
+SET search_path = pg_catalog;
+INSERT INTO sales.deals (id, agreement, objections) VALUES (100, 0.1, 3);
+UPDATE sales.deals SET agreement = 0.9, objections = 1 WHERE id = 1;
+SELECT flagged FROM sales.deals WHERE id IN (1, 100) ORDER BY id;
+SQL
+)
+[ "$(echo $res)" = "f t" ]
+check "the trigger created under 1.0 fires after the upgrade" $? "got: $(echo $res)"
+segs=$(q -d $old -c "SELECT string_agg(DISTINCT (k).segment, ' ' ORDER BY (k).segment) FROM sales.mv_kinetic")
+echo "kinetic segments in the data: $segs"
+
+# ---------------------------------------------------------------------------
+# The fresh 1.1 computes the same values from the same data
+# ---------------------------------------------------------------------------
+echo "$DATA_SQL" | q -d $new
+fresh=$(fingerprint $new)
+[ "$fresh" = "$before" ]
+check "fresh 1.1 computes the values 1.0 stored ($nrel tables and matviews)" $? "$(diff <(echo "$before") <(echo "$fresh"))"
+BGNBD_SQL="SET search_path = pg_catalog;
+SELECT qx.bgnbd_fit((b).frequency, (b).recency, (b).t)::text FROM sales.mv_btyd;
+SELECT qx.bgnbd_fit_merge(s)::text FROM (SELECT qx.bgnbd_fit_partial((b).frequency, (b).recency, (b).t) AS s
+  FROM sales.mv_btyd GROUP BY customer % 3) p;"
+fit_old=$(q -d $old -c "$BGNBD_SQL" 2>&1)
+fit_new=$(q -d $new -c "$BGNBD_SQL" 2>&1)
+echo "bgnbd_fit over the stored btyd_summary view: $(echo "$fit_old" | head -1)"
+[ -n "$fit_old" ] && [ "$fit_old" = "$fit_new" ] && ! echo "$fit_old" | grep -q ERROR
+check "BG/NBD works in the upgraded database (bgnbd_fit, _partial/_merge over a 1.0 view) as in the fresh one" $? \
+	"upgraded: $fit_old fresh: $fit_new"
+
+# ---------------------------------------------------------------------------
+# The pg_regress suites against an upgraded extension.  They normally run on a
+# fresh install of the default version (pg_regress --load-extension); here a
+# database gets 1.0 + ALTER EXTENSION UPDATE and the database settings
+# pg_regress gives its own, and every suite but schema (which drops and
+# re-creates the extension) runs in it with --use-existing.
+# ---------------------------------------------------------------------------
+q -d postgres -c "CREATE DATABASE $reg TEMPLATE template0"
+q -d $reg <<SQL
+CREATE EXTENSION quota_ext VERSION '1.0';
+ALTER EXTENSION quota_ext UPDATE TO '1.1';
+ALTER DATABASE $reg SET lc_messages TO 'C';
+ALTER DATABASE $reg SET lc_monetary TO 'C';
+ALTER DATABASE $reg SET lc_numeric TO 'C';
+ALTER DATABASE $reg SET lc_time TO 'C';
+ALTER DATABASE $reg SET bytea_output TO 'hex';
+ALTER DATABASE $reg SET timezone_abbreviations TO 'Default';
+SQL
+suites=$(cd "$QX_ROOT/sql" && ls *.sql | sed -n 's/\.sql$//p' | grep -v '^quota_ext--' | grep -vx schema | sort | tr '\n' ' ')
+make -C "$QX_ROOT" -s installcheck REGRESS="$suites" CONTRIB_TESTDB=$reg \
+	EXTRA_REGRESS_OPTS="--use-existing --outputdir=$work/regress" >"$work/regress.log" 2>&1
+r_ok=$(grep -cE '\.\.\. ok' "$work/regress.log")
+r_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$work/regress.log")
+grep -E '\.\.\. (ok|FAILED|failed)' "$work/regress.log" | sed 's/^/     /'
+[ "$r_bad" -gt 0 ] && [ -f "$work/regress/regression.diffs" ] && head -80 "$work/regress/regression.diffs"
+nsuites=$(echo $suites | wc -w)
+[ "$r_ok" -eq "$nsuites" ] && [ "$r_bad" -eq 0 ]
+check "pg_regress against 1.0 upgraded to 1.1: $r_ok of $nsuites suites pass" $? "$(tail -5 "$work/regress.log")"
+
+for d in $old $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
+rm -rf "$work"
+echo "upgrade suite: $(( $(date +%s) - t0 )) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
