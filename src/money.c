@@ -849,6 +849,15 @@ qx_param_changed(const char *argname, const char *was, const char *now)
 void
 qx_param_mismatch(const char *type, const char *argname, const char *a, const char *b)
 {
+	/* the mismatch is symmetric: name the values in one order, whatever
+	 * order the states arrived in (parallel workers race) */
+	if (strcmp(a, b) > 0)
+	{
+		const char *t = a;
+
+		a = b;
+		b = t;
+	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("cannot merge %s states with different %s: %s and %s",
