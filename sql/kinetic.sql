@@ -205,3 +205,16 @@ SELECT count(*) AS as_of_values, count(DISTINCT k::text) AS distinct_results,
 FROM (SELECT d, (SELECT rfm_kinetic(ts, amount, d::date, '30 days') FROM kin_tx WHERE customer = 4) AS k,
              (SELECT rfm_kinetic(ts, amount, d::date, '30 days') FROM kin_tx WHERE customer = 4 AND ts <= d) AS k2
       FROM generate_series(DATE '2023-06-01', DATE '2024-04-01', interval '10 days') d) q;
+
+-- A trend exactly at +-threshold in decimal revenues is decided exactly:
+-- 1000.20 -> 800.16 is a 20 % drop (fading) and 1000.20 -> 1200.24 a 20 %
+-- rise (growing), although the float division gives -+0.19999999999999998.
+-- as_of 2024-03-31: prior window (2023-10-03, 2024-01-01], recent after it.
+SELECT c, (k).revenue_prior, (k).revenue_recent, (k).revenue_trend, (k).segment
+FROM (SELECT c, rfm_kinetic(ts, amount, '2024-03-31') AS k
+      FROM (VALUES (1, DATE '2023-12-01', 1000.20), (1, '2024-02-01', 800.16),
+                   (2, '2023-12-01', 1000.20), (2, '2024-02-01', 1200.24),
+                   (3, '2023-12-01', 1000.20), (3, '2024-02-01', 800.17),
+                   (4, '2023-12-01', 1000.20), (4, '2024-02-01', 1200.23)) v(c, ts, amount)
+      GROUP BY c) q
+ORDER BY c;

@@ -467,6 +467,31 @@ kn_int4_count(int64 n, const char *field)
 	return (int32) n;
 }
 
+/*
+ * Compare revenue_trend with bound (+-threshold), exactly where it matters.
+ * The float trend can land one rounding on the wrong side of a bound the
+ * decimal revenues meet exactly: 1000.20 -> 800.16 is a 20 % drop, but
+ * -200.04 / 1000.20 gives -0.19999999999999998.  Near the bound the sign of
+ * (recent - prior) - bound * prior is taken in numeric arithmetic, with the
+ * bound read as the decimal PostgreSQL prints for it (0.2), as the SQL rule
+ * (recent - prior) / prior <= -0.2 would.  prior > 0 here.
+ */
+static int
+kn_trend_cmp(double rt, Numeric rev_recent, Numeric rev_prior, double bound)
+{
+	Datum		diff;
+	Datum		limit;
+
+	if (fabs(rt - bound) > 1e-9 * Max(1.0, fabs(bound)))
+		return rt < bound ? -1 : 1;
+	diff = DirectFunctionCall2(numeric_sub, NumericGetDatum(rev_recent),
+							   NumericGetDatum(rev_prior));
+	limit = DirectFunctionCall2(numeric_mul,
+								DirectFunctionCall1(float8_numeric, Float8GetDatum(bound)),
+								NumericGetDatum(rev_prior));
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, diff, limit));
+}
+
 PG_FUNCTION_INFO_V1(rfm_kinetic_final);
 /* The rfm_kinetic composite; NULL when no row was counted. */
 Datum
@@ -548,9 +573,10 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 		segment = "new";
 	else if (st->orders_prior == 0)
 		segment = "returning";
-	else if (st->orders_recent == 0 || (have_rt && rt <= -st->p->threshold))
+	else if (st->orders_recent == 0 ||
+			 (have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, -st->p->threshold) <= 0))
 		segment = "fading";
-	else if (have_rt && rt >= st->p->threshold)
+	else if (have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, st->p->threshold) >= 0)
 		segment = "growing";
 	else
 		segment = "steady";
