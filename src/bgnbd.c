@@ -1161,16 +1161,6 @@ bg_fit_result(FunctionCallInfo fcinfo, BgAcc *acc)
  * ---------------------------------------------------------------------
  */
 
-static MemoryContext
-bg_aggcontext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
 PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
 /*
  * bgnbd_fit_transfn(state internal, frequency int, recency float8, t float8)
@@ -1179,7 +1169,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
 Datum
 bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bg_aggcontext(fcinfo, "bgnbd_fit_transfn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_transfn");
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 	int32		x;
 	double		tx,
@@ -1210,7 +1200,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_combinefn);
 Datum
 bgnbd_fit_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bg_aggcontext(fcinfo, "bgnbd_fit_combinefn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_combinefn");
 	BgAcc	   *a = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 	BgAcc	   *b = PG_ARGISNULL(1) ? NULL : (BgAcc *) PG_GETARG_POINTER(1);
 	MemoryContext old;
@@ -1244,7 +1234,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_deserialfn);
 Datum
 bgnbd_fit_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bg_aggcontext(fcinfo, "bgnbd_fit_deserialfn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_deserialfn");
 	bytea	   *v = PG_GETARG_BYTEA_P(0);
 	MemoryContext old = MemoryContextSwitchTo(ctx);
 	BgAcc	   *acc = bg_unflatten(v);
@@ -1260,7 +1250,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 {
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 
-	bg_aggcontext(fcinfo, "bgnbd_fit_finalfn");
+	qx_agg_context(fcinfo, "bgnbd_fit_finalfn");
 	return bg_fit_result(fcinfo, acc);
 }
 
@@ -1271,7 +1261,7 @@ bgnbd_fit_partial_finalfn(PG_FUNCTION_ARGS)
 {
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 
-	bg_aggcontext(fcinfo, "bgnbd_fit_partial_finalfn");
+	qx_agg_context(fcinfo, "bgnbd_fit_partial_finalfn");
 	if (acc == NULL || acc->n == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(bg_flatten(acc));
@@ -1282,7 +1272,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_merge_transfn);
 Datum
 bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bg_aggcontext(fcinfo, "bgnbd_fit_merge_transfn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_merge_transfn");
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 	MemoryContext old;
 	BgAcc	   *other;

@@ -257,16 +257,6 @@ bt_combine_into(BtState *st, BtState *o)
 	bt_compact(st);
 }
 
-static MemoryContext
-bt_aggcontext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
 /* time_unit: a positive whole number of days, no months, no time part */
 static int32
 bt_unit_days(const Interval *u)
@@ -287,7 +277,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_trans);
 Datum
 btyd_summary_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_trans");
+	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_trans");
 	BtState    *st;
 	DateADT		as_of;
 	int32		unit = 1;
@@ -359,7 +349,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_combine);
 Datum
 btyd_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_combine");
+	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_combine");
 	BtState    *a = PG_ARGISNULL(0) ? NULL : (BtState *) PG_GETARG_POINTER(0);
 	BtState    *b = PG_ARGISNULL(1) ? NULL : (BtState *) PG_GETARG_POINTER(1);
 
@@ -379,7 +369,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_serialize);
 Datum
 btyd_summary_serialize(PG_FUNCTION_ARGS)
 {
-	bt_aggcontext(fcinfo, "btyd_summary_serialize");
+	qx_agg_context(fcinfo, "btyd_summary_serialize");
 	PG_RETURN_BYTEA_P(bt_encode((BtState *) PG_GETARG_POINTER(0)));
 }
 
@@ -387,7 +377,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
 Datum
 btyd_summary_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_deserialize");
+	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_deserialize");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 
 	PG_RETURN_POINTER(bt_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
@@ -434,28 +424,24 @@ btyd_summary_partial_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(bt_encode((BtState *) PG_GETARG_POINTER(0)));
 }
 
+/* qx_merge_trans adapters: the state's decode and combine, untyped */
+static void *
+bt_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return bt_decode(data, len, ctx);
+}
+
+static void
+bt_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	bt_combine_into((BtState *) st, (BtState *) in);
+}
+
 PG_FUNCTION_INFO_V1(btyd_summary_merge_trans);
 Datum
 btyd_summary_merge_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = bt_aggcontext(fcinfo, "btyd_summary_merge_trans");
-	BtState    *st = PG_ARGISNULL(0) ? NULL : (BtState *) PG_GETARG_POINTER(0);
-	bytea	   *v;
-	BtState    *in;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	v = PG_GETARG_BYTEA_PP(1);
-	in = bt_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
-				   st == NULL ? ctx : CurrentMemoryContext);
-	if (st == NULL)
-		PG_RETURN_POINTER(in);
-	bt_combine_into(st, in);
-	PG_RETURN_POINTER(st);
+	return qx_merge_trans(fcinfo, "btyd_summary_merge_trans", bt_decode_any, bt_combine_any);
 }
 
 /* ---------------------------------------------------------------------

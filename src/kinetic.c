@@ -313,16 +313,6 @@ kn_copy(const KnState *src, MemoryContext ctx)
 	return st;
 }
 
-static MemoryContext
-kn_aggcontext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
 PG_FUNCTION_INFO_V1(rfm_kinetic_trans);
 /*
  * rfm_kinetic_trans(state, ts, amount, as_of [, window_len [, threshold]]):
@@ -332,7 +322,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_trans);
 Datum
 rfm_kinetic_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_trans");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_kinetic_trans");
 	KnState    *st;
 	DateADT		as_of;
 	Interval	wdefault = {0, KN_DEFAULT_DAYS, 0};
@@ -423,7 +413,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_combine);
 Datum
 rfm_kinetic_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_combine");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_kinetic_combine");
 	KnState    *a = PG_ARGISNULL(0) ? NULL : (KnState *) PG_GETARG_POINTER(0);
 	KnState    *b = PG_ARGISNULL(1) ? NULL : (KnState *) PG_GETARG_POINTER(1);
 
@@ -443,7 +433,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_serialize);
 Datum
 rfm_kinetic_serialize(PG_FUNCTION_ARGS)
 {
-	kn_aggcontext(fcinfo, "rfm_kinetic_serialize");
+	qx_agg_context(fcinfo, "rfm_kinetic_serialize");
 	PG_RETURN_BYTEA_P(kn_encode((KnState *) PG_GETARG_POINTER(0)));
 }
 
@@ -451,7 +441,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_deserialize);
 Datum
 rfm_kinetic_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_deserialize");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_kinetic_deserialize");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 
 	PG_RETURN_POINTER(kn_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
@@ -593,28 +583,24 @@ rfm_kinetic_partial_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(kn_encode((KnState *) PG_GETARG_POINTER(0)));
 }
 
+/* qx_merge_trans adapters: the state's decode and combine, untyped */
+static void *
+kn_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return kn_decode(data, len, ctx);
+}
+
+static void
+kn_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	kn_combine_into((KnState *) st, (KnState *) in, ctx);
+}
+
 PG_FUNCTION_INFO_V1(rfm_kinetic_merge_trans);
 Datum
 rfm_kinetic_merge_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = kn_aggcontext(fcinfo, "rfm_kinetic_merge_trans");
-	KnState    *st = PG_ARGISNULL(0) ? NULL : (KnState *) PG_GETARG_POINTER(0);
-	bytea	   *v;
-	KnState    *in;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	v = PG_GETARG_BYTEA_PP(1);
-	in = kn_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
-				   st == NULL ? ctx : CurrentMemoryContext);
-	if (st == NULL)
-		PG_RETURN_POINTER(in);
-	kn_combine_into(st, in, ctx);
-	PG_RETURN_POINTER(st);
+	return qx_merge_trans(fcinfo, "rfm_kinetic_merge_trans", kn_decode_any, kn_combine_any);
 }
 
 /* ---------------------------------------------------------------------

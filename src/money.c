@@ -864,3 +864,28 @@ qx_param_mismatch(const char *type, const char *argname, const char *a, const ch
 					type, argname, a, b),
 			 errhint("Only states computed with the same parameters can be merged.")));
 }
+
+Datum
+qx_merge_trans(FunctionCallInfo fcinfo, const char *fn,
+			   QxStateDecode decode, QxStateCombine combine)
+{
+	MemoryContext ctx = qx_agg_context(fcinfo, fn);
+	void	   *st = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	bytea	   *v;
+	void	   *in;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	v = PG_GETARG_BYTEA_PP(1);
+	/* the first state becomes the working state; later ones are temporary */
+	in = decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
+				st == NULL ? ctx : CurrentMemoryContext);
+	if (st == NULL)
+		PG_RETURN_POINTER(in);
+	combine(st, in, ctx);
+	PG_RETURN_POINTER(st);
+}

@@ -138,4 +138,14 @@ extern void qx_param_mismatch(const char *type, const char *argname,
 /* Plain ISO text of a date for error messages, independent of DateStyle. */
 extern char *qx_date_str(DateADT d);
 
+/*
+ * The transition of an X_merge aggregate: fold one X_state value (arg 1,
+ * its binary form) into the working state (arg 0); NULL values are skipped.
+ * decode reads the binary form into ctx; combine adds in to st.
+ */
+typedef void *(*QxStateDecode) (const char *data, int len, MemoryContext ctx);
+typedef void (*QxStateCombine) (void *st, void *in, MemoryContext ctx);
+extern Datum qx_merge_trans(FunctionCallInfo fcinfo, const char *fn,
+							QxStateDecode decode, QxStateCombine combine);
+
 #endif							/* QX_MONEY_H */

@@ -151,16 +151,6 @@ rs_copy(const RsState *src, MemoryContext ctx)
 	return st;
 }
 
-static MemoryContext
-rs_aggcontext(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
 PG_FUNCTION_INFO_V1(rfm_summary_trans);
 /*
  * rfm_summary_trans(state, ts, amount, as_of): not strict.  A NULL as_of is
@@ -169,7 +159,7 @@ PG_FUNCTION_INFO_V1(rfm_summary_trans);
 Datum
 rfm_summary_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_trans");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_trans");
 	RsState    *st;
 	DateADT		as_of;
 	DateADT		ts;
@@ -209,7 +199,7 @@ PG_FUNCTION_INFO_V1(rfm_summary_combine);
 Datum
 rfm_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_combine");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_combine");
 	RsState    *a = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
 	RsState    *b = PG_ARGISNULL(1) ? NULL : (RsState *) PG_GETARG_POINTER(1);
 
@@ -229,7 +219,7 @@ PG_FUNCTION_INFO_V1(rfm_summary_serialize);
 Datum
 rfm_summary_serialize(PG_FUNCTION_ARGS)
 {
-	rs_aggcontext(fcinfo, "rfm_summary_serialize");
+	qx_agg_context(fcinfo, "rfm_summary_serialize");
 	PG_RETURN_BYTEA_P(rs_encode((RsState *) PG_GETARG_POINTER(0)));
 }
 
@@ -237,7 +227,7 @@ PG_FUNCTION_INFO_V1(rfm_summary_deserialize);
 Datum
 rfm_summary_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_deserialize");
+	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_deserialize");
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 
 	PG_RETURN_POINTER(rs_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
@@ -277,29 +267,25 @@ rfm_summary_partial_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(rs_encode((RsState *) PG_GETARG_POINTER(0)));
 }
 
+/* qx_merge_trans adapters: the state's decode and combine, untyped */
+static void *
+rs_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return rs_decode(data, len, ctx);
+}
+
+static void
+rs_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	rs_combine_into((RsState *) st, (RsState *) in, ctx);
+}
+
 PG_FUNCTION_INFO_V1(rfm_summary_merge_trans);
 /* rfm_summary_merge's transition: fold one state value in; NULL skipped. */
 Datum
 rfm_summary_merge_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = rs_aggcontext(fcinfo, "rfm_summary_merge_trans");
-	RsState    *st = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
-	bytea	   *v;
-	RsState    *in;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	v = PG_GETARG_BYTEA_PP(1);
-	in = rs_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
-				   st == NULL ? ctx : CurrentMemoryContext);
-	if (st == NULL)
-		PG_RETURN_POINTER(in);
-	rs_combine_into(st, in, ctx);
-	PG_RETURN_POINTER(st);
+	return qx_merge_trans(fcinfo, "rfm_summary_merge_trans", rs_decode_any, rs_combine_any);
 }
 
 /* ---------------------------------------------------------------------

@@ -468,16 +468,6 @@ demand_cv_state_recv(PG_FUNCTION_ARGS)
 
 /* ---------- the aggregates ---------- */
 
-static MemoryContext
-dcv_aggcontext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggcontext;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	return aggcontext;
-}
-
 /* add src's rows and sums into dst (same parameters) */
 static void
 dcv_add(DemandCvState *dst, const DemandCvState *src, const char *fname)
@@ -516,7 +506,7 @@ PG_FUNCTION_INFO_V1(demand_cv_trans);
 Datum
 demand_cv_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_trans");
+	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_trans");
 	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
 	DemandCvState *st;
 	DateADT		period_start;
@@ -604,7 +594,7 @@ PG_FUNCTION_INFO_V1(demand_cv_combine);
 Datum
 demand_cv_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_combine");
+	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_combine");
 	DcvAgg	   *a = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
 	DcvAgg	   *b = PG_ARGISNULL(1) ? NULL : (DcvAgg *) PG_GETARG_POINTER(1);
 
@@ -628,7 +618,7 @@ demand_cv_serialize(PG_FUNCTION_ARGS)
 	DcvAgg	   *agg = (DcvAgg *) PG_GETARG_POINTER(0);
 	bytea	   *out;
 
-	dcv_aggcontext(fcinfo, "demand_cv_serialize");
+	qx_agg_context(fcinfo, "demand_cv_serialize");
 	out = palloc(VARSIZE(agg->st));
 	memcpy(out, agg->st, VARSIZE(agg->st));
 	PG_RETURN_BYTEA_P(out);
@@ -639,7 +629,7 @@ PG_FUNCTION_INFO_V1(demand_cv_deserialize);
 Datum
 demand_cv_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_deserialize");
+	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_deserialize");
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	DemandCvState *st;
 	Size		len = VARSIZE_ANY_EXHDR(in);
@@ -677,7 +667,7 @@ PG_FUNCTION_INFO_V1(demand_cv_merge_trans);
 Datum
 demand_cv_merge_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = dcv_aggcontext(fcinfo, "demand_cv_merge_trans");
+	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_merge_trans");
 	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
 	DemandCvState *st;
 
