@@ -5,9 +5,10 @@ MODULE_big = quota_ext
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA = $(sort $(wildcard sql/quota_ext--*.sql))
 
-# Every sql/<name>.sql that is not an install or upgrade script is a test.
-REGRESS = $(sort $(filter-out quota_ext--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+# sql/ holds the install and upgrade scripts; every test/sql/<name>.sql is a
+# pg_regress suite with its expected output in test/expected/<name>.out.
+REGRESS = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare

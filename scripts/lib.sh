@@ -46,6 +46,9 @@ qx_build() {
 	qx_log "building quota_ext"
 	make -C "$QX_ROOT" -s clean >/dev/null
 	make -C "$QX_ROOT" -s "$@" >/dev/null || return 1
+	# Scripts of an earlier build (a since-removed full install script) would
+	# change the path CREATE EXTENSION takes: remove them first.
+	qx_sudo rm -f "${QX_PGROOT:-}$("$QX_SYSBIN/pg_config" --sharedir)"/extension/quota_ext--*.sql
 	if [ -n "${QX_PGROOT:-}" ]; then
 		make -C "$QX_ROOT" -s install DESTDIR="$QX_PGROOT" >/dev/null
 	else

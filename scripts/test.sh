@@ -31,7 +31,7 @@ fi
 trap qx_stop_server EXIT
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
-# 1. pg_regress: one file per concept in sql/, expected output in expected/.
+# 1. pg_regress: one file per concept in test/sql/, expected output in test/expected/.
 qx_log "pg_regress suites"
 make -C "$QX_ROOT" -s installcheck >"$logdir/regress.log" 2>&1
 cat "$logdir/regress.log"
