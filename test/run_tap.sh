@@ -5,7 +5,7 @@
 # Ends with "N passed, N failed" counted from the TAP lines.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bindir=$(pg_config --bindir)
+bindir=${QX_PGROOT:-}$(pg_config --bindir)	# a private tree (scripts/dev-root.sh) when set
 pgxsdir=$(dirname "$(pg_config --pgxs)")/..
 work=$(mktemp -d /tmp/quota_ext_tap.XXXXXX)
 trap 'rm -rf "$work"' EXIT
