@@ -1,0 +1,554 @@
+/*
+ * bgnbd_state.c
+ *		The state of bgnbd_fit (SPEC §8, §7): the multiset of distinct
+ *		customer summaries (x, t_x, T) with weights, kept in an array that
+ *		is sorted and merged whenever it fills up, so a customer base of any
+ *		size costs memory in proportion to its distinct summaries.
+ *
+ * The state travels between processes (parallel workers, shards) as the
+ * base type bgnbd_fit_state: a version word, the entry count and the
+ * entries, sorted and distinct; text and binary forms round-trip exactly
+ * (README "Reference: BG/NBD").
+ *
+ * States can hold tens of millions of entries, so every loop and copy over
+ * them checks for interrupts at least every BG_ROWS_PER_CHECK entries, and
+ * the sort is PostgreSQL's interruptible sort template.
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "common/int.h"
+#include "common/shortest_dec.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "bgnbd.h"
+#include "quota_ext.h"
+
+#define BG_STATE_VERSION	1
+
+/*
+ * The transferable form, both bgnbd_fit_state and the bytea of the
+ * serialize function: varlena header, version word, count, entries
+ * (sorted by x, T, t_x and distinct).
+ */
+typedef struct BgStateHdr
+{
+	int32		vl_len_;
+	int32		version;
+	int64		n;
+} BgStateHdr;
+
+/* Binary (send/recv) entry: int32 x, float8 t_x, float8 T, int64 w. */
+#define BG_WIRE_ENTRY_BYTES (4 + 8 + 8 + 8)
+/* Binary header: int32 version, int64 count. */
+#define BG_WIRE_HEADER_BYTES (4 + 8)
+#define BG_MAX_ENTRIES	((int64) ((MaxAllocSize - sizeof(BgStateHdr)) / sizeof(BgEntry)))
+/* A fresh state's room; grows by doubling. */
+#define BG_MIN_CAPACITY	64
+
+/* ---------------------------------------------------------------------
+ * Checking a customer summary
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Why (frequency, recency, t) is not a customer summary, or NULL when it is.
+ * Shared by the argument checks and by the state input functions.
+ */
+const char *
+bg_summary_problem(int64 x, double tx, double T)
+{
+	if (x < 0)
+		return "frequency must not be negative";
+	if (!isfinite(tx))
+		return "recency must be a finite number";
+	if (!isfinite(T))
+		return "t must be a finite number";
+	if (tx < 0)
+		return "recency must not be negative";
+	if (T < 0)
+		return "t must not be negative";
+	if (tx > T)
+		return "recency must not exceed t";
+	if (x == 0 && tx > 0)
+		return "recency must be 0 when frequency is 0";
+	return NULL;
+}
+
+/* Raise the argument error for a bad (frequency, recency, t). */
+void
+bg_check_summary(int32 x, double tx, double T)
+{
+	if (x < 0)
+		qx_bad_arg("frequency is the number of repeat purchases (purchase days minus 1), as btyd_summary returns it.",
+				   "frequency must not be negative, got %d", x);
+	qx_require_finite(tx, "recency");
+	qx_require_finite(T, "t");
+	if (tx < 0)
+		qx_bad_arg("recency is the time from the first to the last purchase.",
+				   "recency must not be negative, got %s", qx_float_str(tx));
+	if (T < 0)
+		qx_bad_arg("t is the time from the first purchase to the end of the observation period.",
+				   "t must not be negative, got %s", qx_float_str(T));
+	if (tx > T)
+		qx_bad_arg("recency (first to last purchase) cannot be longer than t (first purchase to the end of the period); pass both in the same time unit.",
+				   "recency must not exceed t, got recency %s and t %s",
+				   qx_float_str(tx), qx_float_str(T));
+	if (x == 0 && tx > 0)
+		qx_bad_arg("A customer without repeat purchases has recency 0.",
+				   "recency must be 0 when frequency is 0, got %s", qx_float_str(tx));
+}
+
+/* ---------------------------------------------------------------------
+ * The state: append, sort and merge
+ * ---------------------------------------------------------------------
+ */
+
+/* Order of summaries: by x, then T, then t_x. */
+static inline int
+bg_entry_cmp(const BgEntry *a, const BgEntry *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	if (a->tx != b->tx)
+		return a->tx < b->tx ? -1 : 1;
+	return 0;
+}
+
+#define ST_SORT bg_sort_entries
+#define ST_ELEMENT_TYPE BgEntry
+#define ST_COMPARE(a, b) bg_entry_cmp(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/* memcpy of n entries in slices, checking for interrupts between them. */
+static void
+bg_copy_entries(BgEntry *dst, const BgEntry *src, int64 n)
+{
+	while (n > 0)
+	{
+		int64		k = Min(n, (int64) BG_ROWS_PER_CHECK * 16);
+
+		CHECK_FOR_INTERRUPTS();
+		memcpy(dst, src, sizeof(BgEntry) * k);
+		dst += k;
+		src += k;
+		n -= k;
+	}
+}
+
+int64
+bg_add_weight(int64 a, int64 b)
+{
+	int64		s;
+
+	if (pg_add_s64_overflow(a, b, &s))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bgnbd_fit: customer count out of range")));
+	return s;
+}
+
+/* Sort the entries and merge equal summaries; the state stays equivalent. */
+void
+bg_compact(BgAcc *acc)
+{
+	int64		i,
+				k;
+
+	if (acc->nsorted == acc->n)
+		return;
+	bg_sort_entries(acc->e, acc->n);
+	k = 0;
+	for (i = 0; i < acc->n; i++)
+	{
+		if ((i % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (k > 0 && bg_entry_cmp(&acc->e[k - 1], &acc->e[i]) == 0)
+			acc->e[k - 1].w = bg_add_weight(acc->e[k - 1].w, acc->e[i].w);
+		else
+			acc->e[k++] = acc->e[i];
+	}
+	acc->n = k;
+	acc->nsorted = k;
+}
+
+/* A new empty state in the current memory context. */
+BgAcc *
+bg_acc_new(int64 cap)
+{
+	BgAcc	   *acc = palloc(sizeof(BgAcc));
+
+	acc->n = 0;
+	acc->nsorted = 0;
+	acc->cap = Max(cap, BG_MIN_CAPACITY);
+	acc->e = palloc_extended(sizeof(BgEntry) * acc->cap, MCXT_ALLOC_HUGE);
+	return acc;
+}
+
+/* Make room for more entries, compacting first (amortised O(log n)). */
+static void
+bg_reserve(BgAcc *acc, int64 more)
+{
+	int64		need;
+
+	if (acc->n + more <= acc->cap)
+		return;
+	bg_compact(acc);
+	need = acc->n + more;
+	if (need > acc->cap / 2 || need > acc->cap)
+	{
+		int64		newcap = Max(acc->cap * 2, need);
+
+		if (newcap > BG_MAX_ENTRIES)
+			newcap = BG_MAX_ENTRIES;
+		if (newcap < need)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("bgnbd_fit: too many distinct customer summaries")));
+		/* realloc moves a large block by remapping pages, not copying */
+		acc->e = repalloc_huge(acc->e, sizeof(BgEntry) * newcap);
+		acc->cap = newcap;
+	}
+}
+
+void
+bg_append(BgAcc *acc, int32 x, double tx, double T, int64 w)
+{
+	BgEntry    *e;
+
+	bg_reserve(acc, 1);
+	e = &acc->e[acc->n++];
+	e->x = x;
+	e->pad = 0;
+	e->tx = tx + 0.0;			/* -0 becomes +0, so equal values compare equal */
+	e->T = T + 0.0;
+	e->w = w;
+}
+
+/* ---------------------------------------------------------------------
+ * The transferable form
+ * ---------------------------------------------------------------------
+ */
+
+/* The state as a varlena (compacts it first). */
+bytea *
+bg_flatten(BgAcc *acc)
+{
+	Size		sz;
+	BgStateHdr *hdr;
+
+	bg_compact(acc);
+	sz = sizeof(BgStateHdr) + sizeof(BgEntry) * acc->n;
+	hdr = palloc(sz);
+	SET_VARSIZE(hdr, sz);
+	hdr->version = BG_STATE_VERSION;
+	hdr->n = acc->n;
+	bg_copy_entries((BgEntry *) ((char *) hdr + sizeof(BgStateHdr)), acc->e, acc->n);
+	return (bytea *) hdr;
+}
+
+/*
+ * A state from its varlena form.  Values of bgnbd_fit_state were checked
+ * when they were read; the bytea of the serialize function comes from our
+ * own workers; both are checked for size again here, as cheap insurance.
+ */
+BgAcc *
+bg_unflatten(bytea *v)
+{
+	BgStateHdr	hdr;
+	Size		len = VARSIZE_ANY(v);
+	BgAcc	   *acc;
+
+	if (VARATT_IS_SHORT(v) || VARATT_IS_EXTENDED(v) || len < sizeof(BgStateHdr))
+		elog(ERROR, "bgnbd: malformed state of %zu bytes", len);
+	memcpy(&hdr, v, sizeof(hdr));
+	if (hdr.version != BG_STATE_VERSION || hdr.n < 0 || hdr.n > BG_MAX_ENTRIES ||
+		len != sizeof(BgStateHdr) + sizeof(BgEntry) * (Size) hdr.n)
+		elog(ERROR, "bgnbd: malformed state (version %d, %lld entries, %zu bytes)",
+			 hdr.version, (long long) hdr.n, len);
+	acc = bg_acc_new(hdr.n);
+	bg_copy_entries(acc->e, (const BgEntry *) ((char *) v + sizeof(hdr)), hdr.n);
+	acc->n = hdr.n;
+	acc->nsorted = hdr.n;
+	return acc;
+}
+
+/* Append another state's entries (it may be in any order). */
+void
+bg_merge_into(BgAcc *dst, const BgAcc *src)
+{
+	if (src->n == 0)
+		return;
+	bg_reserve(dst, src->n);
+	bg_copy_entries(dst->e + dst->n, src->e, src->n);
+	dst->n += src->n;
+}
+
+/* ---------------------------------------------------------------------
+ * The bgnbd_fit_state type
+ * ---------------------------------------------------------------------
+ */
+
+/* Canonical form of entries read from outside: sorted, merged, checked. */
+static bytea *
+bg_state_from_entries(BgAcc *acc)
+{
+	return bg_flatten(acc);
+}
+
+static void
+bg_state_syntax(const char *str, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type bgnbd_fit_state: \"%s\"", str),
+			 errdetail("%s", detail),
+			 errhint("Pass a value that bgnbd_fit_partial returned, such as \"1:(2,30.5,38.5,1)\".")));
+}
+
+static void
+bg_skip_space(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+/* A float8 field ending at one of the characters in stops. */
+static double
+bg_parse_float(const char *str, const char **p, const char *what)
+{
+	char	   *end;
+	double		v;
+	const char *c;
+
+	bg_skip_space(p);
+	for (c = *p; *c && (isdigit((unsigned char) *c) || *c == '.' || *c == 'e' ||
+						*c == 'E' || *c == '-' || *c == '+'); c++)
+		;
+	if (c == *p)
+		bg_state_syntax(str, psprintf("%s is missing.", what));
+	errno = 0;
+	v = strtod(*p, &end);
+	if (end != c || errno != 0 || !isfinite(v))
+		bg_state_syntax(str, psprintf("%s is not a finite number.", what));
+	*p = end;
+	return v;
+}
+
+static int64
+bg_parse_int(const char *str, const char **p, const char *what)
+{
+	char	   *end;
+	long long	v;
+
+	bg_skip_space(p);
+	if (!isdigit((unsigned char) **p) && **p != '-' && **p != '+')
+		bg_state_syntax(str, psprintf("%s is missing.", what));
+	errno = 0;
+	v = strtoll(*p, &end, 10);
+	if (end == *p || errno != 0)
+		bg_state_syntax(str, psprintf("%s is not an integer in range.", what));
+	*p = end;
+	return (int64) v;
+}
+
+static void
+bg_expect_char(const char *str, const char **p, char ch)
+{
+	bg_skip_space(p);
+	if (**p != ch)
+		bg_state_syntax(str, psprintf("Expected \"%c\" at position %d.", ch,
+									  (int) (*p - str) + 1));
+	(*p)++;
+}
+
+/* Check one entry read from outside; detail for the error when bad. */
+static const char *
+bg_entry_problem(int64 x, double tx, double T, int64 w)
+{
+	const char *why;
+
+	if (x > PG_INT32_MAX)
+		return "frequency is out of range for int";
+	why = bg_summary_problem(x, tx, T);
+	if (why)
+		return why;
+	if (w <= 0)
+		return "the customer count must be positive";
+	return NULL;
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_state_in);
+/*
+ * Text form: "1:" (the version) followed by zero or more
+ * "(frequency,recency,t,customers)" separated by commas.  Entries may come
+ * in any order and repeat; the value is stored sorted and merged.
+ */
+Datum
+bgnbd_fit_state_in(PG_FUNCTION_ARGS)
+{
+	const char *str = PG_GETARG_CSTRING(0);
+	const char *p = str;
+	int64		version;
+	BgAcc	   *acc = bg_acc_new(16);
+
+	version = bg_parse_int(str, &p, "The version");
+	if (version != BG_STATE_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("unsupported bgnbd_fit_state version %lld", (long long) version),
+				 errhint("This build reads version %d; compute the state with the same version of quota_ext.",
+						 BG_STATE_VERSION)));
+	bg_expect_char(str, &p, ':');
+	bg_skip_space(&p);
+	while (*p)
+	{
+		int64		x,
+					w;
+		double		tx,
+					T;
+		const char *why;
+
+		if ((acc->n % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (acc->n > 0)
+			bg_expect_char(str, &p, ',');
+		bg_expect_char(str, &p, '(');
+		x = bg_parse_int(str, &p, "frequency");
+		bg_expect_char(str, &p, ',');
+		tx = bg_parse_float(str, &p, "recency");
+		bg_expect_char(str, &p, ',');
+		T = bg_parse_float(str, &p, "t");
+		bg_expect_char(str, &p, ',');
+		w = bg_parse_int(str, &p, "The customer count");
+		bg_expect_char(str, &p, ')');
+		why = bg_entry_problem(x, tx, T, w);
+		if (why)
+			bg_state_syntax(str, psprintf("Entry %lld: %s.", (long long) acc->n + 1, why));
+		bg_append(acc, (int32) x, tx, T, w);
+		bg_skip_space(&p);
+	}
+	PG_RETURN_POINTER(bg_state_from_entries(acc));
+}
+
+static void
+bg_append_float(StringInfo buf, double v)
+{
+	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN + 1];
+
+	double_to_shortest_decimal_buf(v, tmp);
+	appendStringInfoString(buf, tmp);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_state_out);
+/* Shortest exact decimal floats, so text round-trips are exact. */
+Datum
+bgnbd_fit_state_out(PG_FUNCTION_ARGS)
+{
+	BgAcc	   *acc = bg_unflatten(PG_GETARG_BYTEA_P(0));
+	StringInfoData buf;
+	int64		i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%d:", BG_STATE_VERSION);
+	for (i = 0; i < acc->n; i++)
+	{
+		const BgEntry *e = &acc->e[i];
+
+		if ((i % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+		appendStringInfo(&buf, "%s(%d,", i > 0 ? "," : "", e->x);
+		bg_append_float(&buf, e->tx);
+		appendStringInfoChar(&buf, ',');
+		bg_append_float(&buf, e->T);
+		appendStringInfo(&buf, ",%lld)", (long long) e->w);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_state_send);
+/* Binary: int32 version, int64 count, then int32 x, float8 t_x, float8 T, int64 w. */
+Datum
+bgnbd_fit_state_send(PG_FUNCTION_ARGS)
+{
+	BgAcc	   *acc = bg_unflatten(PG_GETARG_BYTEA_P(0));
+	StringInfoData buf;
+	int64		i;
+
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, BG_STATE_VERSION);
+	pq_sendint64(&buf, acc->n);
+	for (i = 0; i < acc->n; i++)
+	{
+		if ((i % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_sendint32(&buf, acc->e[i].x);
+		pq_sendfloat8(&buf, acc->e[i].tx);
+		pq_sendfloat8(&buf, acc->e[i].T);
+		pq_sendint64(&buf, acc->e[i].w);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void
+bg_state_binary_error(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary bgnbd_fit_state value"),
+			 errdetail("%s", detail)));
+}
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_state_recv);
+Datum
+bgnbd_fit_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int32		version;
+	int64		n,
+				i,
+				left;
+	BgAcc	   *acc;
+
+	if (buf->len - buf->cursor < BG_WIRE_HEADER_BYTES)
+		bg_state_binary_error(psprintf("The value is shorter than its %d-byte header.",
+									   BG_WIRE_HEADER_BYTES));
+	version = pq_getmsgint(buf, 4);
+	if (version != BG_STATE_VERSION)
+		bg_state_binary_error(psprintf("Version %d is not supported; this build reads version %d.",
+									   version, BG_STATE_VERSION));
+	n = pq_getmsgint64(buf);
+	left = buf->len - buf->cursor;
+	if (n < 0 || n > BG_MAX_ENTRIES || n != left / BG_WIRE_ENTRY_BYTES ||
+		left % BG_WIRE_ENTRY_BYTES != 0)
+		bg_state_binary_error(psprintf("The header says %lld entries but %lld bytes follow (%d per entry).",
+									   (long long) n, (long long) left, BG_WIRE_ENTRY_BYTES));
+	acc = bg_acc_new(n);
+	for (i = 0; i < n; i++)
+	{
+		int32		x = pq_getmsgint(buf, 4);
+		double		tx = pq_getmsgfloat8(buf);
+		double		T = pq_getmsgfloat8(buf);
+		int64		w = pq_getmsgint64(buf);
+		const char *why = bg_entry_problem(x, tx, T, w);
+
+		if (why)
+			bg_state_binary_error(psprintf("Entry %lld: %s.", (long long) i + 1, why));
+		bg_append(acc, x, tx, T, w);
+		if ((i % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	PG_RETURN_POINTER(bg_state_from_entries(acc));
+}
+
