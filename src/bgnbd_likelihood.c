@@ -176,14 +176,21 @@ bg_expect_2f1(double a, double bp, double m, double s, double *out)
  * (m+1) s p are below e^-BG_TAIL_NATS, so w is a pure exponential e^(a t)
  * and g the constant m s to that relative accuracy: the tail is
  * w(tL) g(tL) / slope exactly.  Right of tR likewise with rate b' and g
- * constant.  Between them, adaptive Gauss-Kronrod (7/15 points) with
- * breakpoints at the features: the mode and multiples of its width, and
- * where p s = 1 and (m+1) p s = 1.
+ * constant.  Between them, adaptive Gauss-Kronrod (7/15 points) in
+ * d = t - t*, with breakpoints at the features: the mode and multiples of
+ * its width, and where p s = 1 and (m+1) p s = 1.  It stops when the
+ * estimated error is below BG_QUAD_RTOL or the weight's rounding noise,
+ * whichever is larger; the noise enters U and D alike and so largely
+ * cancels in U / D.
  */
 #define BG_TAIL_NATS		40.0
-#define BG_QUAD_RTOL		1e-12
+#define BG_QUAD_RTOL		1e-10
 #define BG_QUAD_MAX_PIECES	600
 #define BG_QUAD_BREAKS		16
+/* |t - t*| beyond which e^|t - t*| could overflow: ln p computed directly. */
+#define BG_QUAD_DIRECT		700.0
+/* The weight's rounding noise, in ulps per unit of sqrt(a b'/(a+b')). */
+#define BG_QUAD_NOISE_ULPS	64.0
 
 typedef struct BgMix
 {
@@ -192,8 +199,10 @@ typedef struct BgMix
 				m,
 				s,
 				ls,				/* ln s */
-				lpm,			/* ln p and ln(1-p) at the mode */
-				lqm;
+				tm,				/* the mode t* = ln(a/b') */
+				pm,				/* p and 1 - p at the mode */
+				qm,
+				lpm;			/* ln p at the mode */
 } BgMix;
 
 /* (1 - (1 + u)^-m) / u for u >= 0 */
@@ -205,15 +214,31 @@ bg_h(double m, double u)
 	return -expm1(-m * log1p(u)) / u;
 }
 
-/* w(t) / w(t*) and g at t; p itself is never formed (it may underflow). */
+/*
+ * w / w(t*) and g at t = t* + d.  Within BG_QUAD_DIRECT of the mode,
+ * ln(p/p*) = -ln(1 + (1-p*)(e^-d - 1)) and ln((1-p)/(1-p*)) = -ln(1 +
+ * p*(e^d - 1)) keep their relative accuracy however large a and b' are,
+ * so the weight's rounding noise is about sqrt(a b'/(a+b')) ulps rather
+ * than (a + b') ulps; p itself is never formed (it may underflow).
+ */
 static inline void
-bg_mix_at(const BgMix *q, double t, double *w, double *g)
+bg_mix_at(const BgMix *q, double d, double *w, double *g)
 {
-	double		lp = -bg_softplus(-t),
-				lq = -bg_softplus(t);
+	double		dlp,
+				dlq;
 
-	*w = exp(q->a * (lp - q->lpm) + q->bp * (lq - q->lqm));
-	*g = q->s * bg_h(q->m, exp(lp + q->ls));
+	if (fabs(d) <= BG_QUAD_DIRECT)
+	{
+		dlp = -log1p(q->qm * expm1(-d));
+		dlq = -log1p(q->pm * expm1(d));
+	}
+	else
+	{
+		dlp = -bg_softplus(-(q->tm + d)) - q->lpm;
+		dlq = -bg_softplus(q->tm + d) + bg_softplus(q->tm);
+	}
+	*w = exp(q->a * dlp + q->bp * dlq);
+	*g = q->s * bg_h(q->m, exp(q->lpm + dlp + q->ls));
 }
 
 /* Gauss-Kronrod 7/15 nodes and weights (Piessens et al., QUADPACK, 1983). */
@@ -281,26 +306,25 @@ bg_gk15(const BgMix *q, BgPiece *pc)
 	pc->errD = fabs(kD - gD) * h;
 }
 
-/* Sorted, distinct breakpoints within (tL, tR), with tL and tR at the ends. */
+/* Sorted, distinct breakpoints in d = t - t* within (dL, dR), with dL and dR at the ends. */
 static int
-bg_quad_breaks(const BgMix *q, double tL, double tR, double *br)
+bg_quad_breaks(const BgMix *q, double dL, double dR, double *br)
 {
-	double		tm = log(q->a) - log(q->bp),
-				sd = sqrt(1.0 / q->a + 1.0 / q->bp),
+	double		sd = sqrt(1.0 / q->a + 1.0 / q->bp),
 				cand[BG_QUAD_BREAKS];
 	int			nc = 0,
 				nb = 0,
 				i,
 				j;
 
-	cand[nc++] = tm;
-	for (i = 1; i <= 64; i *= 4)
+	cand[nc++] = 0;
+	for (i = 2; i <= 32; i *= 4)
 	{
-		cand[nc++] = tm - i * sd;
-		cand[nc++] = tm + i * sd;
+		cand[nc++] = -i * sd;
+		cand[nc++] = i * sd;
 	}
-	cand[nc++] = -q->ls;
-	cand[nc++] = -q->ls - log1p(q->m);
+	cand[nc++] = -q->ls - q->tm;
+	cand[nc++] = -q->ls - log1p(q->m) - q->tm;
 	/* insertion sort of a handful */
 	for (i = 1; i < nc; i++)
 		for (j = i; j > 0 && cand[j - 1] > cand[j]; j--)
@@ -310,12 +334,46 @@ bg_quad_breaks(const BgMix *q, double tL, double tR, double *br)
 			cand[j] = cand[j - 1];
 			cand[j - 1] = tmp;
 		}
-	br[nb++] = tL;
+	br[nb++] = dL;
 	for (i = 0; i < nc; i++)
-		if (cand[i] > br[nb - 1] && cand[i] < tR)
+		if (cand[i] > br[nb - 1] && cand[i] < dR)
 			br[nb++] = cand[i];
-	br[nb++] = tR;
+	br[nb++] = dR;
 	return nb;
+}
+
+/* Bisect pieces until the error estimate is below tol (or pieces run out); returns the pieces. */
+static int
+bg_quad_adapt(const BgMix *q, BgPiece *pc, int np, double tol, double *U, double *D)
+{
+	for (;;)
+	{
+		int			worst = 0,
+					i;
+		double		eU = 0,
+					eD = 0,
+					mid;
+
+		*U = *D = 0;
+		for (i = 0; i < np; i++)
+		{
+			*U += pc[i].U;
+			*D += pc[i].D;
+			eU += pc[i].errU;
+			eD += pc[i].errD;
+		}
+		if ((eU <= tol * *U && eD <= tol * *D) || np == BG_QUAD_MAX_PIECES)
+			return np;
+		for (i = 1; i < np; i++)
+			if (pc[i].errU / *U + pc[i].errD / *D > pc[worst].errU / *U + pc[worst].errD / *D)
+				worst = i;
+		mid = 0.5 * (pc[worst].lo + pc[worst].hi);
+		pc[np].lo = mid;
+		pc[np].hi = pc[worst].hi;
+		pc[worst].hi = mid;
+		bg_gk15(q, &pc[worst]);
+		bg_gk15(q, &pc[np++]);
+	}
 }
 
 static double
@@ -323,14 +381,12 @@ bg_expect_quadrature(double a, double bp, double m, double s)
 {
 	BgMix		q;
 	BgPiece    *pc = palloc(sizeof(BgPiece) * BG_QUAD_MAX_PIECES);
-	double		tm = log(a) - log(bp),
-				tL = -BG_TAIL_NATS - log(Max((a + bp) / a, (m + 1.0) * s)),
+	double		tL = -BG_TAIL_NATS - log(Max((a + bp) / a, (m + 1.0) * s)),
 				tR = BG_TAIL_NATS + log((a + bp) / bp),
 				br[BG_QUAD_BREAKS + 2],
+				tol,
 				U,
 				D,
-				eU,
-				eD,
 				w,
 				g,
 				slope;
@@ -343,49 +399,28 @@ bg_expect_quadrature(double a, double bp, double m, double s)
 	q.m = m;
 	q.s = s;
 	q.ls = log(s);
-	q.lpm = -bg_softplus(-tm);
-	q.lqm = -bg_softplus(tm);
+	q.tm = log(a) - log(bp);
+	q.pm = a / (a + bp);
+	q.qm = bp / (a + bp);
+	q.lpm = log(a) - log(a + bp);
+	tol = Max(BG_QUAD_RTOL, BG_QUAD_NOISE_ULPS * DBL_EPSILON * sqrt(a * q.qm));
 
-	nb = bg_quad_breaks(&q, tL, tR, br);
+	nb = bg_quad_breaks(&q, tL - q.tm, tR - q.tm, br);
 	for (i = 0; i + 1 < nb; i++)
 	{
 		pc[np].lo = br[i];
 		pc[np].hi = br[i + 1];
 		bg_gk15(&q, &pc[np++]);
 	}
-	for (;;)
-	{
-		int			worst = 0;
-		double		mid;
-
-		U = D = eU = eD = 0;
-		for (i = 0; i < np; i++)
-		{
-			U += pc[i].U;
-			D += pc[i].D;
-			eU += pc[i].errU;
-			eD += pc[i].errD;
-		}
-		if ((eU <= BG_QUAD_RTOL * U && eD <= BG_QUAD_RTOL * D) || np == BG_QUAD_MAX_PIECES)
-			break;
-		for (i = 1; i < np; i++)
-			if (pc[i].errU / U + pc[i].errD / D > pc[worst].errU / U + pc[worst].errD / D)
-				worst = i;
-		mid = 0.5 * (pc[worst].lo + pc[worst].hi);
-		pc[np].lo = mid;
-		pc[np].hi = pc[worst].hi;
-		pc[worst].hi = mid;
-		bg_gk15(&q, &pc[worst]);
-		bg_gk15(&q, &pc[np++]);
-	}
+	np = bg_quad_adapt(&q, pc, np, tol, &U, &D);
 	pfree(pc);
 
 	/* the tails, exact to e^-BG_TAIL_NATS (see above) */
-	bg_mix_at(&q, tL, &w, &g);
+	bg_mix_at(&q, tL - q.tm, &w, &g);
 	slope = a - (a + bp) / (1.0 + exp(-tL));
 	U += g * w / slope;
 	D += w / slope;
-	bg_mix_at(&q, tR, &w, &g);
+	bg_mix_at(&q, tR - q.tm, &w, &g);
 	slope = bp - (a + bp) / (1.0 + exp(tR));
 	U += g * w / slope;
 	D += w / slope;
@@ -397,7 +432,7 @@ static void
 bg_check_scaled_horizon(double s, double horizon)
 {
 	if (s > BG_MAX_SCALED_HORIZON)
-		qx_bad_arg("horizon is a length of time in the unit of the summaries, such as 13 weeks.",
+		qx_bad_arg("alpha + t is the model's alpha plus the customer's t (0 for a new customer), in the unit of the summaries.",
 				   "horizon %s is too long for this model: horizon / (alpha + t) must be at most %g",
 				   qx_float_str(horizon), BG_MAX_SCALED_HORIZON);
 }
