@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "windowapi.h"
@@ -26,6 +27,7 @@
 #define ST_SORT qx_sort_float8
 #define ST_ELEMENT_TYPE double
 #define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -53,6 +55,7 @@ qx_window_sorted_values(WindowObject winobj, int argno, const char *fname,
 		Datum		d;
 		double		v;
 
+		CHECK_FOR_INTERRUPTS();
 		d = WinGetFuncArgInPartition(winobj, argno, i, WINDOW_SEEK_HEAD,
 									 false, &isnull, &isout);
 		if (isout)
@@ -99,6 +102,7 @@ typedef struct AbcItem
 #define ST_SORT abc_sort_items
 #define ST_ELEMENT_TYPE AbcItem
 #define ST_COMPARE(a, b) (((a)->v < (b)->v) - ((a)->v > (b)->v))
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -154,6 +158,7 @@ abc_prepare(WindowObject winobj, AbcPartition *part)
 		Datum		d;
 		double		v;
 
+		CHECK_FOR_INTERRUPTS();
 		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD,
 									 false, &isnull, &isout);
 		if (isout)
@@ -186,6 +191,7 @@ abc_prepare(WindowObject winobj, AbcPartition *part)
 		int64		j;
 		double		cum;
 
+		CHECK_FOR_INTERRUPTS();
 		for (j = i; j < n && items[j].v == v; j++)
 			qx_sum_add(&acc, v);
 		cum = acc.s + acc.c;
