@@ -106,20 +106,6 @@ qx_label_datum(FunctionCallInfo fcinfo, const char *const *labels, int nlabels, 
 	return PointerGetDatum(cache[i]);
 }
 
-/*
- * The aggregate's memory context; support functions called outside an
- * aggregate (directly from SQL) are refused.
- */
-static inline MemoryContext
-qx_agg_context(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
 /* deals.c: the lift index, shared with the trigger in trigger.c */
 extern double qx_lift_index(double agreement, int64 objections);
 extern void qx_check_threshold(double threshold, const char *argname);
@@ -128,5 +114,11 @@ extern void qx_check_threshold(double threshold, const char *argname);
 extern double *qx_window_sorted_values(WindowObject winobj, int argno,
 									   const char *fname, const char *argname,
 									   MemoryContext mcxt, int64 *n);
+
+/*
+ * bgnbd*.c reach the aggregate plumbing (qx_agg_context) through this
+ * header until they include aggregate.h themselves.
+ */
+#include "aggregate.h"
 
 #endif							/* QUOTA_EXT_H */
