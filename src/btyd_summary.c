@@ -1,5 +1,5 @@
 /*
- * btyd.c
+ * btyd_summary.c
  *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
  *		buy-till-you-die models take, as the Python library lifetimes
  *		defines summary_data_from_transaction_data with freq='D'; with

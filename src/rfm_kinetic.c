@@ -1,5 +1,5 @@
 /*
- * kinetic.c
+ * rfm_kinetic.c
  *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
  *		in the recent window (b1, as_of] and the prior window (b2, b1],
  *		their trends and the kinetic segment; with rfm_kinetic_partial /
