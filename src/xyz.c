@@ -413,13 +413,13 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 				hi;
 
 	if (PG_ARGISNULL(3))
-		qx_bad_arg("Pass the first day of the first bucket.", "period_start must not be NULL");
+		qx_null_param("period_start");
 	if (PG_ARGISNULL(4))
-		qx_bad_arg("Pass the number of buckets, such as 12.", "periods must not be NULL");
+		qx_null_param("periods");
 	if (PG_NARGS() > 5)
 	{
 		if (PG_ARGISNULL(5))
-			qx_bad_arg("Pass a bucket length such as '1 month'.", "period must not be NULL");
+			qx_null_param("period");
 		period = PG_GETARG_INTERVAL_P(5);
 	}
 	period_start = PG_GETARG_DATEADT(3);
