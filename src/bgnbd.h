@@ -72,6 +72,9 @@ extern void bg_append(BgAcc *acc, int32 x, double tx, double T, int64 w);
 extern void bg_compact(BgAcc *acc);
 extern bytea *bg_flatten(BgAcc *acc);
 extern BgAcc *bg_unflatten(bytea *v);
+extern void *bg_decode(const char *data, int len, MemoryContext ctx);
+extern void *bg_copy(void *src, MemoryContext ctx);
+extern void bg_combine(void *st, void *in, MemoryContext ctx);
 extern void bg_merge_into(BgAcc *dst, const BgAcc *src);
 
 /* bgnbd_likelihood.c */

@@ -257,29 +257,66 @@ bg_flatten(BgAcc *acc)
 }
 
 /*
- * A state from its varlena form.  Values of bgnbd_fit_state were checked
- * when they were read; the bytea of the serialize function comes from our
- * own workers; both are checked for size again here, as cheap insurance.
+ * A state from the bytes after the varlena header of its flattened form
+ * (a QxStateDecode), in ctx.  Values of bgnbd_fit_state were checked when
+ * they were read; the bytea of the serialize function comes from our own
+ * workers; both are checked for size again here, as cheap insurance.  The
+ * bytes may be unaligned (a short varlena header), so they are copied.
  */
-BgAcc *
-bg_unflatten(bytea *v)
+void *
+bg_decode(const char *data, int len, MemoryContext ctx)
 {
+	const Size	hdrlen = sizeof(BgStateHdr) - VARHDRSZ;
 	BgStateHdr	hdr;
-	Size		len = VARSIZE_ANY(v);
 	BgAcc	   *acc;
+	MemoryContext old;
 
-	if (VARATT_IS_SHORT(v) || VARATT_IS_EXTENDED(v) || len < sizeof(BgStateHdr))
-		elog(ERROR, "bgnbd: malformed state of %zu bytes", len);
-	memcpy(&hdr, v, sizeof(hdr));
+	if (len < (int) hdrlen)
+		elog(ERROR, "bgnbd: malformed state of %d bytes", len);
+	memcpy((char *) &hdr + VARHDRSZ, data, hdrlen);
 	if (hdr.version != BG_STATE_VERSION || hdr.n < 0 || hdr.n > BG_MAX_ENTRIES ||
-		len != sizeof(BgStateHdr) + sizeof(BgEntry) * (Size) hdr.n)
-		elog(ERROR, "bgnbd: malformed state (version %d, %lld entries, %zu bytes)",
+		(Size) len != hdrlen + sizeof(BgEntry) * (Size) hdr.n)
+		elog(ERROR, "bgnbd: malformed state (version %d, %lld entries, %d bytes)",
 			 hdr.version, (long long) hdr.n, len);
+	old = MemoryContextSwitchTo(ctx);
 	acc = bg_acc_new(hdr.n);
-	bg_copy_entries(acc->e, (const BgEntry *) ((char *) v + sizeof(hdr)), hdr.n);
+	MemoryContextSwitchTo(old);
+	bg_copy_entries(acc->e, (const BgEntry *) (data + hdrlen), hdr.n);
 	acc->n = hdr.n;
 	acc->nsorted = hdr.n;
 	return acc;
+}
+
+/* A state from its varlena form, in the current memory context. */
+BgAcc *
+bg_unflatten(bytea *v)
+{
+	return (BgAcc *) bg_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+}
+
+/* A copy of src in ctx (a QxStateCopy). */
+void *
+bg_copy(void *src, MemoryContext ctx)
+{
+	BgAcc	   *in = (BgAcc *) src;
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+	BgAcc	   *acc = bg_acc_new(in->n);
+
+	MemoryContextSwitchTo(old);
+	bg_copy_entries(acc->e, in->e, in->n);
+	acc->n = in->n;
+	acc->nsorted = in->nsorted;
+	return acc;
+}
+
+/* st += in, growing st in ctx (a QxStateCombine). */
+void
+bg_combine(void *st, void *in, MemoryContext ctx)
+{
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+
+	bg_merge_into((BgAcc *) st, (const BgAcc *) in);
+	MemoryContextSwitchTo(old);
 }
 
 /* Append another state's entries (it may be in any order). */
