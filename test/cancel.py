@@ -2,7 +2,7 @@
 cancel.py: cancel-to-error time of the long-running functions (issue 10).
 
 For each function that can run for seconds in one call (an aggregate's
-final or combine step, a window function's first call in a partition),
+final or combine step, a state's input or output function),
 start it over data sized to run a few seconds, send pg_cancel_backend at
 several moments into the run (so that scan, sort, copy and optimizer
 phases are all hit), and measure the time from the cancel to the error
@@ -11,10 +11,12 @@ every function must have been cancelled mid-run at least once.
 
 QX_CANCEL_ONLY=text runs only the cases whose name contains text.
 
-Data (about 15 s to build on the 2-core development machine):
+Data (about 8 s to build on the 2-core development machine):
   fitdata  1,000,000 distinct (x, t_x, T) summaries for bgnbd_fit
   fitstate the same as one bgnbd_fit_state value (bgnbd_fit_merge)
-  vals     2,000,000 distinct floats, one partition (rfm_score, abc_class)
+
+The window functions that read a whole partition (rfm_score, abc_class) are
+cancelled the same way by test/cancel_window.sh.
 """
 import os
 import sys
@@ -41,9 +43,6 @@ def check(name, ok, detail=""):
 PARALLEL = ["SET parallel_setup_cost = 0", "SET parallel_tuple_cost = 0",
             "SET min_parallel_table_scan_size = 0", "SET max_parallel_workers_per_gather = 2"]
 SERIAL = ["SET max_parallel_workers_per_gather = 0"]
-# the window's rows stay in memory: PostgreSQL writes a spilling tuplestore
-# to disk in one go, a stretch without interrupt checks that is not ours
-WINDOW = SERIAL + ["SET work_mem = '1GB'"]
 
 CASES = [
     # name, settings, query, cancel offsets in seconds
@@ -51,27 +50,7 @@ CASES = [
     ("bgnbd_fit under parallel workers", PARALLEL, "SELECT bgnbd_fit(x, tx, tt) FROM fitdata", (0.3, 1.2, 2.5)),
     ("bgnbd_fit_merge of one large state", SERIAL, "SELECT bgnbd_fit_merge(s) FROM fitstate", (0.2, 0.8, 2.0)),
     ("bgnbd_fit_state text output of a large state", SERIAL, "SELECT length(s::text) FROM fitstate", (0.1, 0.3)),
-    # the window function's first call reads and sorts the partition after
-    # the executor has stored it, about a second into the run
-    ("rfm_score over one large partition", WINDOW,
-     "SELECT sum(s) FROM (SELECT rfm_score(v) OVER () s FROM vals) q", (0.5, 1.0, 1.5, 2.0)),
-    ("abc_class over one large partition", WINDOW,
-     "SELECT count(DISTINCT s) FROM (SELECT abc_class(v) OVER () s FROM vals) q", (0.5, 1.0, 1.5, 2.0)),
 ]
-
-
-def timed(dbname, settings, query):
-    conn = psycopg2.connect(dbname=dbname)
-    conn.autocommit = True
-    cur = conn.cursor()
-    for s in settings:
-        cur.execute(s)
-    t = time.monotonic()
-    cur.execute(query)
-    cur.fetchall()
-    t = time.monotonic() - t
-    conn.close()
-    return t
 
 
 def run_and_cancel(dbname, settings, query, offset):
@@ -130,9 +109,7 @@ SELECT (i % 20)::int AS x,
 FROM generate_series(1, 1000000) i""")
     cur.execute("SET max_parallel_workers_per_gather = 0")
     cur.execute("CREATE UNLOGGED TABLE fitstate AS SELECT bgnbd_fit_partial(x, tx, tt) AS s FROM fitdata")
-    cur.execute("CREATE UNLOGGED TABLE vals AS SELECT ((i::bigint * 7919) % 2000003)::float8 AS v FROM generate_series(1, 2000000) i")
     cur.execute("ANALYZE fitdata")
-    cur.execute("ANALYZE vals")
     conn.close()
     print("data built in %.1f s" % (time.monotonic() - t), flush=True)
 
@@ -140,11 +117,6 @@ FROM generate_series(1, 1000000) i""")
     for name, settings, query, offsets in CASES:
         if only not in name:
             continue
-        if not isinstance(offsets, tuple):
-            # -k: k cancels spread evenly over the run's length
-            full = timed(db, settings, query)
-            offsets = tuple(full * (i + 1) / (1 - offsets) for i in range(-offsets))
-            print("%s runs %.2f s uncancelled" % (name, full), flush=True)
         lat = []
         notes = []
         for off in offsets:
