@@ -342,8 +342,8 @@ bg_quad_breaks(const BgMix *q, double dL, double dR, double *br)
 	return nb;
 }
 
-/* Bisect pieces until the error estimate is below tol (or pieces run out); returns the pieces. */
-static int
+/* Bisect pieces until the error estimate is below tol (or pieces run out). */
+static void
 bg_quad_adapt(const BgMix *q, BgPiece *pc, int np, double tol, double *U, double *D)
 {
 	for (;;)
@@ -363,7 +363,7 @@ bg_quad_adapt(const BgMix *q, BgPiece *pc, int np, double tol, double *U, double
 			eD += pc[i].errD;
 		}
 		if ((eU <= tol * *U && eD <= tol * *D) || np == BG_QUAD_MAX_PIECES)
-			return np;
+			return;
 		for (i = 1; i < np; i++)
 			if (pc[i].errU / *U + pc[i].errD / *D > pc[worst].errU / *U + pc[worst].errD / *D)
 				worst = i;
@@ -412,7 +412,7 @@ bg_expect_quadrature(double a, double bp, double m, double s)
 		pc[np].hi = br[i + 1];
 		bg_gk15(&q, &pc[np++]);
 	}
-	np = bg_quad_adapt(&q, pc, np, tol, &U, &D);
+	bg_quad_adapt(&q, pc, np, tol, &U, &D);
 	pfree(pc);
 
 	/* the tails, exact to e^-BG_TAIL_NATS (see above) */
