@@ -536,7 +536,9 @@ typedef struct BgLL
  * = sum 1/(q+k); the sums are carried from one x to the next up to
  * BG_SUMX, exact even where q is huge and lgamma(q) has lost the digits of
  * the difference.  Beyond that the difference itself is large and lgamma
- * differences do.
+ * differences do.  (One function of about 90 lines: the six carried sums
+ * live across the loop over distinct x, and splitting it would only pass
+ * them around.)
  */
 static void
 bg_ll_by_x(const BgData *d, BgLL *L)
