@@ -236,6 +236,7 @@ bgnbd_expected(PG_FUNCTION_ARGS)
 	double		alive;
 
 	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	bg_check_params(&p);
 	bg_check_horizon(horizon);
 	bg_check_summary(x, tx, T);
 	alive = bg_p_alive(&p, x, tx, T);
@@ -251,6 +252,7 @@ bgnbd_expected_new(PG_FUNCTION_ARGS)
 	double		horizon = PG_GETARG_FLOAT8(1);
 
 	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	bg_check_params(&p);
 	bg_check_horizon(horizon);
 	PG_RETURN_FLOAT8(bg_expect(p.a, p.b, p.r, horizon / p.alpha, horizon));
 }

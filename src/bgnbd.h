@@ -81,5 +81,6 @@ extern void bg_merge_into(BgAcc *dst, const BgAcc *src);
 extern void bg_fit(BgAcc *acc, BgFit *out);
 extern double bg_p_alive(const BgParams *p, int32 x, double tx, double T);
 extern double bg_expect(double a, double bp, double m, double s, double horizon);
+extern void bg_check_params(const BgParams *p);
 
 #endif							/* QX_BGNBD_H */

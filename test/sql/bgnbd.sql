@@ -225,7 +225,8 @@ SELECT round(bgnbd_expected_new(model, 1e6)::numeric, 8) AS very_long_horizon FR
 -- 399.999997771 (Beta mixture and hyp2f1 agree) and 9.50795540369e-05
 SELECT round(bgnbd_expected_new(ROW(1000, 1, 1e-9, 1, NULL, NULL, NULL)::bgnbd_model, 0.4)::numeric, 8) AS big_r_tiny_a,
        round((bgnbd_expected(ROW(1, 1e6, 1e6, 1, NULL, NULL, NULL)::bgnbd_model, 400400, 100, 500, 1000) * 1e9)::numeric, 1) AS big_a_times_1e9;
--- the supported horizon ends at 1e250 times alpha + t: beyond, 22023
+-- the supported horizon: max(1, r + frequency) * horizon / (alpha + t) up to
+-- 1e250 (here horizon / alpha = 1e251, then 1e249)
 SELECT test_util.err($$SELECT bgnbd_expected_new(ROW(0.243, 1e-6, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model, 1e245)$$) AS too_long;
 SELECT bgnbd_expected_new(ROW(0.243, 1e-6, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model, 1e243) > 0 AS longest_ok;
 -- horizon 0 gives 0; frequency 0 is alive; a tiny horizon gives rate * horizon
@@ -380,7 +381,11 @@ SELECT test_util.err(q) FROM (VALUES
   ('SELECT bgnbd_expected_new(ROW(1, -1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1)'),
   ('SELECT bgnbd_p_alive(ROW(1, 1, ''NaN'', 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)'),
   ('SELECT bgnbd_expected(ROW(1, 1, 1, ''Infinity'', NULL, NULL, NULL)::bgnbd_model, 1, 1, 1, 1)'),
-  ('SELECT bgnbd_p_alive(ROW(NULL, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)')) t(q);
+  ('SELECT bgnbd_p_alive(ROW(NULL, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)'),
+  -- the expectations support model fields in [1e-100, 1e100]; P(alive) any positive one
+  ('SELECT bgnbd_expected(ROW(1, 1, 1, 1e101, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1, 1)'),
+  ('SELECT bgnbd_expected_new(ROW(1e-101, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1)'),
+  ('SELECT round(bgnbd_p_alive(ROW(1e-300, 1e300, 1e300, 1e-300, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)::numeric, 6)')) t(q);
 
 -- 6. partial / merge, the state type and its round trips
 -- shards merged equal the whole
