@@ -30,6 +30,7 @@
 #define NUM_SHORT_DSCALE_SHIFT 7
 #define NUM_SHORT_WEIGHT_SIGN 0x0040
 #define NUM_SHORT_WEIGHT_MASK 0x003F
+#define NBASE				10000	/* numeric's digit base */
 
 static const int64 pow10_64[] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
@@ -97,6 +98,7 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 	const char *digits;
 	int			ndigits;
 	int			e;
+	int128		acc;
 
 	if (h & NUM_SHORT)
 	{
@@ -130,52 +132,35 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 	/* the digits as an integer: the value times 10^e */
 	e = 4 * (ndigits - 1 - weight);
-	if (ndigits <= 4)
+	acc = 0;
+	for (int i = 0; i < ndigits; i++)
 	{
-		int64		acc = 0;
+		int16		d;
 
-		for (int i = 0; i < ndigits; i++)
-		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
-		}
-		if (e > *dscale)
-		{
-			int			k = e - *dscale;
-
-			if (k > 18 || acc % pow10_64[k] != 0)
-				return false;
-			acc /= pow10_64[k];
-			*value = neg ? -(int128) acc : (int128) acc;
-			return true;
-		}
-		*value = neg ? -(int128) acc : (int128) acc;
+		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+		acc = acc * NBASE + d;
 	}
-	else
+	if (e > *dscale)
 	{
-		int128		acc = 0;
+		/* digits past dscale must be zeros; up to 4 digits divide in 64 bits */
+		int			k = e - *dscale;
 
-		for (int i = 0; i < ndigits; i++)
+		if (ndigits <= 4)
 		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
+			if (k > 18 || (int64) acc % pow10_64[k] != 0)
+				return false;
+			acc = (int64) acc / pow10_64[k];
 		}
-		if (e > *dscale)
+		else
 		{
-			int			k = e - *dscale;
-
 			if (k > 38 || acc % pow10_128(k) != 0)
 				return false;
 			acc /= pow10_128(k);
-			*value = neg ? -acc : acc;
-			return true;
 		}
 		*value = neg ? -acc : acc;
+		return true;
 	}
+	*value = neg ? -acc : acc;
 	return mul_pow10(*value, *dscale - e, value);
 }
 
