@@ -158,9 +158,14 @@ counted_days(const QxCalendar *cal, DateADT from, DateADT to)
 	return n;
 }
 
-/* Checks shared by quota_status and quota_steps; returns the total count. */
+/*
+ * Checks shared by quota_status, quota_steps and ramped_quota; returns the
+ * total count.  empty_hint: the hint for a period with no counted day.
+ */
+#define HINT_COUNT_EVERY_DATE "Pass business_days => false to count every date."
 static int64
-check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
+check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end,
+			 const char *empty_hint)
 {
 	int64		total;
 
@@ -173,7 +178,7 @@ check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))));
 	total = counted_days(cal, period_start, period_end);
 	if (total == 0)
-		qx_bad_arg("Pass business_days => false to count every date.",
+		qx_bad_arg(empty_hint,
 				   "the period from %s to %s has no counted day",
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))),
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))));
@@ -303,7 +308,7 @@ quota_status(PG_FUNCTION_ARGS)
 	require_finite_numeric(actual, "actual");
 	require_nonnegative_numeric(quota, "quota");
 	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), PG_GETARG_BOOL(6));
-	total = check_period(&cal, period_start, period_end);
+	total = check_period(&cal, period_start, period_end, HINT_COUNT_EVERY_DATE);
 
 	/* as_of may be +-infinity: before the period nothing, after it all */
 	elapsed = counted_days(&cal, period_start, Min(as_of, period_end));
@@ -416,7 +421,8 @@ quota_steps(PG_FUNCTION_ARGS)
 		st->period_start = PG_GETARG_DATEADT(1);
 		st->period_end = PG_GETARG_DATEADT(2);
 		calendar_init(&st->cal, PG_GETARG_ARRAYTYPE_P(4), PG_GETARG_BOOL(5));
-		st->total = check_period(&st->cal, st->period_start, st->period_end);
+		st->total = check_period(&st->cal, st->period_start, st->period_end,
+								 HINT_COUNT_EVERY_DATE);
 		if (steps < 1 || steps > st->total)
 			qx_bad_arg(psprintf("The period has " INT64_FORMAT " counted days; pass at most that many steps.",
 								st->total),
@@ -596,7 +602,8 @@ ramped_quota(PG_FUNCTION_ARGS)
 	require_nonnegative_numeric(full_quota, "full_quota");
 	qx_require_finite_date(start, "start_date");
 	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), true);
-	total = check_period(&cal, period_start, period_end);
+	total = check_period(&cal, period_start, period_end,
+						 "ramped_quota counts Monday to Friday, holidays excluded.");
 	factors = ramp_factors(PG_GETARG_ARRAYTYPE_P(4), &nfactors);
 
 	j2date(start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
