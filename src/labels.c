@@ -20,6 +20,7 @@
 
 #include "access/htup_details.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "labels.h"
@@ -95,6 +96,18 @@ text_equals(const text *t, const char *s)
 	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
 }
 
+/* A user's text for an error message, cut to 40 bytes on a character boundary. */
+static char *
+brief(const text *t)
+{
+	char	   *s = text_to_cstring(t);
+	int			len = (int) strlen(s);
+
+	if (len > 40)
+		s = psprintf("%.*s...", pg_mbcliplen(s, len, 40), s);
+	return s;
+}
+
 int
 qx_label_kind_find(const text *kind)
 {
@@ -112,7 +125,7 @@ qx_label_kind(const text *kind)
 	if (first < 0)
 		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class and priority.",
 				   "kind must be a kind of the label catalog, got \"%s\"",
-				   text_to_cstring(kind));
+				   brief(kind));
 	return first;
 }
 
@@ -172,6 +185,18 @@ quota_label_catalog(PG_FUNCTION_ARGS)
 	SRF_RETURN_DONE(funcctx);
 }
 
+/* The position of a language in the catalog's texts; 22023 when unknown. */
+static int
+lang_index(const text *lang)
+{
+	for (int l = 0; l < QX_NLANGS; l++)
+		if (text_equals(lang, lang_names[l]))
+			return l;
+	qx_bad_arg("The languages are en, ru and bg.",
+			   "lang must be en, ru or bg, got \"%s\"", brief(lang));
+	return 0;					/* keep compiler quiet */
+}
+
 PG_FUNCTION_INFO_V1(quota_label);
 /*
  * quota_label(kind, code, lang DEFAULT 'en') -> text: what people read; a
@@ -185,15 +210,8 @@ quota_label(PG_FUNCTION_ARGS)
 	text	   *code = PG_GETARG_TEXT_PP(1);
 	text	   *lang = PG_GETARG_TEXT_PP(2);
 	int			first = qx_label_kind(kind);
+	int			l = lang_index(lang);
 	int			rank;
-	int			l;
-
-	for (l = 0; l < QX_NLANGS; l++)
-		if (text_equals(lang, lang_names[l]))
-			break;
-	if (l == QX_NLANGS)
-		qx_bad_arg("The languages are en, ru and bg.",
-				   "lang must be en, ru or bg, got \"%s\"", text_to_cstring(lang));
 
 	rank = qx_label_rank(first, code);
 	if (rank == 0)

@@ -140,3 +140,6 @@ SELECT p.proname, p.provolatile, p.proparallel, p.proisstrict
 FROM pg_proc p
 WHERE p.proname IN ('quota_label', 'quota_label_rank', 'quota_label_catalog', 'segment_direction')
 ORDER BY p.proname;
+-- a long unknown kind or language is cut in the message, on a character boundary
+SELECT test_util.err(format('SELECT quota_label(%L, ''A'')', repeat('ж', 30)));
+SELECT test_util.err(format('SELECT quota_label(''abc'', ''A'', %L)', repeat('x', 1000)));
