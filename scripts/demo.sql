@@ -147,12 +147,14 @@ WITH per_customer AS (
            -- demand variability over the four quarters up to seg_as_of: a
            -- customer orders a few times a quarter, so months are too fine
            demand_cv(ts, amount::float8, (date :'seg_as_of' + 1 - interval '12 months')::date, 4,
-                     '3 months') AS cv
+                     '3 months') AS cv,
+           coalesce(sum(amount) FILTER (WHERE ts > date :'seg_as_of' - 365 AND ts <= :'seg_as_of'), 0)
+               AS revenue_12m
     FROM sales.orders
     GROUP BY customer_id)
 SELECT customer_id,
        (k).segment AS kinetic,
-       (k).monetary, (k).revenue_recent, (k).revenue_prior,
+       (k).monetary, (k).revenue_recent, (k).revenue_prior, revenue_12m,
        abc_class((k).monetary::float8) OVER () AS abc,
        -- customers' demand varies more than a product's: X up to 0.25, Y up to 0.5
        xyz_class(cv, 0.25, 0.5) AS xyz,
@@ -173,15 +175,16 @@ WHERE abc IS NOT NULL
 GROUP BY abc, t.total
 ORDER BY abc;
 
-\echo '(h) RFM segments - rfm_score() per dimension, rfm_segment(r, f, m)'
-SELECT rfm_segment(r, f, m) AS segment, count(*) AS customers, round(avg(monetary)) AS avg_revenue
-FROM sales.customer_segments
-WHERE r IS NOT NULL
-GROUP BY 1
-ORDER BY customers DESC, segment;
+\echo '(h) RFM segments in the label catalog order, in Russian - rfm_segment(r, f, m) joined to quota_labels'
+SELECT l.rank, s.segment, l.ru AS "сегмент", count(*) AS customers, round(avg(s.monetary)) AS avg_revenue
+FROM (SELECT rfm_segment(r, f, m) AS segment, monetary
+      FROM sales.customer_segments WHERE r IS NOT NULL) s
+JOIN quota_labels l ON l.kind = 'rfm' AND l.code = s.segment
+GROUP BY l.rank, s.segment, l.ru
+ORDER BY l.rank;
 
 \echo '(i) kinetic segment - rfm_kinetic(ts, amount, as_of) - against how the generator made each customer behave'
-SELECT s.kinetic,
+SELECT s.kinetic, quota_label('kinetic', s.kinetic, 'ru') AS "сегмент",
        count(*) FILTER (WHERE c.behaviour = 'steady') AS steady,
        count(*) FILTER (WHERE c.behaviour = 'growing') AS growing,
        count(*) FILTER (WHERE c.behaviour = 'fading') AS fading,
@@ -190,10 +193,10 @@ SELECT s.kinetic,
        count(*) FILTER (WHERE c.behaviour = 'returning') AS returning
 FROM sales.customer_segments s JOIN sales.customers c USING (customer_id)
 GROUP BY s.kinetic
-ORDER BY array_position(ARRAY['growing', 'steady', 'fading', 'returning', 'new', 'lost'], s.kinetic);
+ORDER BY quota_label_rank('kinetic', s.kinetic);
 
 \echo '(j) heat matrix: kinetic segment x ABC class; last 90 days against the 90 before - heat_zone(recent, prior)'
-SELECT kinetic,
+SELECT kinetic, quota_label('kinetic', kinetic, 'ru') AS "сегмент",
        max(cell) FILTER (WHERE abc = 'A') AS "A",
        max(cell) FILTER (WHERE abc = 'B') AS "B",
        max(cell) FILTER (WHERE abc = 'C') AS "C"
@@ -204,6 +207,86 @@ FROM (SELECT kinetic, abc,
       WHERE kinetic IS NOT NULL
       GROUP BY kinetic, abc) cells
 GROUP BY kinetic
-ORDER BY array_position(ARRAY['growing', 'steady', 'fading', 'returning', 'new', 'lost'], kinetic);
+ORDER BY quota_label_rank('kinetic', kinetic);
+
+\echo '(k) reps hired in 2026: ramped quotas - ramped_quota(full_quota, hired, period_start, period_end, {0.25,0.5,0.75}, holidays)'
+SELECT r.name AS rep, r.hired, q.period_start AS quarter, q.full_quota, q.quota,
+       round(100 * q.quota / nullif(q.full_quota, 0), 1) AS "% of full"
+FROM sales.revenue_quotas q JOIN sales.reps r USING (rep_id)
+WHERE r.hired >= '2026-01-01'
+ORDER BY r.rep_id, q.period_start;
+
+-- ---------------------------------------------------------------------------
+-- The nightly pattern: a table of current segments, upserted every night from
+-- the segment view; flag_segment_change() records each move.  Last night's
+-- job (as of the day before seg_as_of) is replayed first, then tonight's
+-- from sales.customer_segments.
+-- ---------------------------------------------------------------------------
+DROP TABLE IF EXISTS sales.customer_kinetic;
+CREATE TABLE sales.customer_kinetic (
+    customer_id       int PRIMARY KEY REFERENCES sales.customers,
+    kinetic           text,
+    kinetic_previous  text,
+    kinetic_since     timestamptz,
+    kinetic_direction text,
+    revenue_12m       numeric NOT NULL
+);
+CREATE TRIGGER customer_kinetic_change BEFORE INSERT OR UPDATE ON sales.customer_kinetic
+    FOR EACH ROW EXECUTE FUNCTION flag_segment_change('kinetic', 'kinetic', 'kinetic_previous',
+                                                      'kinetic_since', 'kinetic_direction');
+-- last night
+INSERT INTO sales.customer_kinetic (customer_id, kinetic, revenue_12m)
+SELECT customer_id, (k).segment, r12
+FROM (SELECT customer_id, rfm_kinetic(ts, amount, date :'seg_as_of' - 1) AS k,
+             coalesce(sum(amount) FILTER (WHERE ts > date :'seg_as_of' - 366
+                                            AND ts <= date :'seg_as_of' - 1), 0) AS r12
+      FROM sales.orders GROUP BY customer_id) s
+ON CONFLICT (customer_id) DO UPDATE
+    SET kinetic = EXCLUDED.kinetic, revenue_12m = EXCLUDED.revenue_12m;
+-- tonight, from the segment view
+INSERT INTO sales.customer_kinetic (customer_id, kinetic, revenue_12m)
+SELECT customer_id, kinetic, revenue_12m FROM sales.customer_segments
+ON CONFLICT (customer_id) DO UPDATE
+    SET kinetic = EXCLUDED.kinetic, revenue_12m = EXCLUDED.revenue_12m;
+
+\echo '(l) the morning list: customers who moved down since yesterday, by revenue of the last 12 months - flag_segment_change() on the upserted segments table'
+SELECT count(*) FILTER (WHERE kinetic_direction = 'down') AS moved_down,
+       count(*) FILTER (WHERE kinetic_direction = 'up') AS moved_up,
+       coalesce(sum(revenue_12m) FILTER (WHERE kinetic_direction = 'down'), 0) AS revenue_12m_down
+FROM sales.customer_kinetic
+WHERE kinetic_since > now() - interval '1 day';
+SELECT k.customer_id, c.name AS customer, r.name AS rep,
+       quota_label('kinetic', k.kinetic_previous, 'ru') AS "было",
+       quota_label('kinetic', k.kinetic, 'ru') AS "стало",
+       k.revenue_12m AS "выручка 12 мес."
+FROM sales.customer_kinetic k
+JOIN sales.customers c USING (customer_id)
+JOIN sales.reps r USING (rep_id)
+WHERE k.kinetic_direction = 'down' AND k.kinetic_since > now() - interval '1 day'
+ORDER BY k.revenue_12m DESC, k.customer_id
+LIMIT 10;
+
+\echo '(m) migration matrix, end of Q2 -> end of Q3: customers (share of the row) - plain SQL over rfm_kinetic() at two dates'
+WITH seg AS (
+    SELECT customer_id,
+           (rfm_kinetic(ts, amount, '2026-06-30')).segment AS from_seg,
+           (rfm_kinetic(ts, amount, :'seg_as_of')).segment AS to_seg
+    FROM sales.orders GROUP BY customer_id),
+cells AS (
+    SELECT from_seg, to_seg, count(*) AS n,
+           round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY from_seg)) AS pct
+    FROM seg WHERE to_seg IS NOT NULL
+    GROUP BY from_seg, to_seg)
+SELECT coalesce(from_seg, '(no order yet)') AS "from \ to",
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'new'), '') AS new,
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'growing'), '') AS growing,
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'returning'), '') AS returning,
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'steady'), '') AS steady,
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'fading'), '') AS fading,
+       coalesce(max(n || ' (' || pct || '%)') FILTER (WHERE to_seg = 'lost'), '') AS lost,
+       sum(n) AS customers
+FROM cells
+GROUP BY from_seg
+ORDER BY quota_label_rank('kinetic', from_seg) NULLS FIRST;
 
 DROP VIEW q3;

@@ -28,6 +28,39 @@ ALTER FUNCTION bgnbd_fit_merge_transfn(internal, bgnbd_fit_state) RENAME TO bgnb
 -- ---------------------------------------------------------------------------
 -- §9 Labels for people and for charts
 -- ---------------------------------------------------------------------------
+-- (src/labels.c) Colours: the n-class ColorBrewer RdYlBu scheme for a kind of
+-- n codes, colour-blind safe, blue for rank 1 (best news) to red for the last
+-- rank; rfm's Others neutral grey.
+
+CREATE FUNCTION quota_label_catalog()
+RETURNS TABLE(kind text, code text, rank int, color text, en text, ru text, bg text)
+AS 'MODULE_PATHNAME', 'quota_label_catalog'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 35;
+
+COMMENT ON FUNCTION quota_label_catalog() IS
+'the rows of the quota_labels view: every code a function of quota_ext returns from a fixed set, with rank, colour and English, Russian and Bulgarian labels';
+
+CREATE VIEW quota_labels AS
+SELECT kind, code, rank, color, en, ru, bg FROM quota_label_catalog();
+
+COMMENT ON VIEW quota_labels IS
+'label catalog, one row per code of kinds kinetic, rfm, heat, abc, xyz, lead_class, priority: rank 1 = best news; color #rrggbb from ColorBrewer RdYlBu (colour-blind safe; blue best, red worst, Others grey); en, ru, bg as a head of sales says it';
+
+CREATE FUNCTION quota_label(kind text, code text, lang text DEFAULT 'en')
+RETURNS text
+AS 'MODULE_PATHNAME', 'quota_label'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION quota_label(text, text, text) IS
+'the label of a code in en, ru or bg; the code itself when the catalog does not know it; unknown kind or lang is an error';
+
+CREATE FUNCTION quota_label_rank(kind text, code text)
+RETURNS int
+AS 'MODULE_PATHNAME', 'quota_label_rank'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION quota_label_rank(text, text) IS
+'the rank of a code within its kind, 1 the best news; NULL for a code the catalog does not know; unknown kind is an error';
 
 
 -- ---------------------------------------------------------------------------
@@ -43,4 +76,29 @@ ALTER FUNCTION bgnbd_fit_merge_transfn(internal, bgnbd_fit_state) RENAME TO bgnb
 -- ---------------------------------------------------------------------------
 -- §12 Segment-change trigger and ramped quotas
 -- ---------------------------------------------------------------------------
+
+CREATE FUNCTION segment_direction(kind text, from_code text, to_code text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment_direction'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION segment_direction(text, text, text) IS
+'up when to_code has a better (smaller) rank than from_code in the label catalog, down when worse, same when equal; NULL when a code is NULL or unknown; unknown kind is an error';
+
+CREATE FUNCTION flag_segment_change()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'flag_segment_change'
+LANGUAGE C PARALLEL SAFE;
+
+COMMENT ON FUNCTION flag_segment_change() IS
+'BEFORE INSERT OR UPDATE FOR EACH ROW trigger; arguments (segment_column, kind, previous_column, since_column [, direction_column]): when the segment changes, stores the old one, the transaction time and segment_direction(); keeps them otherwise';
+
+CREATE FUNCTION ramped_quota(full_quota numeric, start_date date, period_start date, period_end date,
+                             ramp numeric[], holidays date[] DEFAULT '{}')
+RETURNS numeric
+AS 'MODULE_PATHNAME', 'ramped_quota'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION ramped_quota(numeric, date, date, date, numeric[], date[]) IS
+'quota of a rep on ramp: full_quota times the mean, over the business days of the period, of 0 before start_date, ramp[k] in the k-th month of tenure, 1 after; rounded half away from zero to the scale of full_quota, at least 2 decimals';
 

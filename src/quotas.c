@@ -18,6 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
@@ -157,9 +158,14 @@ counted_days(const QxCalendar *cal, DateADT from, DateADT to)
 	return n;
 }
 
-/* Checks shared by quota_status and quota_steps; returns the total count. */
+/*
+ * Checks shared by quota_status, quota_steps and ramped_quota; returns the
+ * total count.  empty_hint: the hint for a period with no counted day.
+ */
+#define HINT_COUNT_EVERY_DATE "Pass business_days => false to count every date."
 static int64
-check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
+check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end,
+			 const char *empty_hint)
 {
 	int64		total;
 
@@ -172,7 +178,7 @@ check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))));
 	total = counted_days(cal, period_start, period_end);
 	if (total == 0)
-		qx_bad_arg("Pass business_days => false to count every date.",
+		qx_bad_arg(empty_hint,
 				   "the period from %s to %s has no counted day",
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))),
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))));
@@ -302,7 +308,7 @@ quota_status(PG_FUNCTION_ARGS)
 	require_finite_numeric(actual, "actual");
 	require_nonnegative_numeric(quota, "quota");
 	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), PG_GETARG_BOOL(6));
-	total = check_period(&cal, period_start, period_end);
+	total = check_period(&cal, period_start, period_end, HINT_COUNT_EVERY_DATE);
 
 	/* as_of may be +-infinity: before the period nothing, after it all */
 	elapsed = counted_days(&cal, period_start, Min(as_of, period_end));
@@ -415,7 +421,8 @@ quota_steps(PG_FUNCTION_ARGS)
 		st->period_start = PG_GETARG_DATEADT(1);
 		st->period_end = PG_GETARG_DATEADT(2);
 		calendar_init(&st->cal, PG_GETARG_ARRAYTYPE_P(4), PG_GETARG_BOOL(5));
-		st->total = check_period(&st->cal, st->period_start, st->period_end);
+		st->total = check_period(&st->cal, st->period_start, st->period_end,
+								 HINT_COUNT_EVERY_DATE);
 		if (steps < 1 || steps > st->total)
 			qx_bad_arg(psprintf("The period has " INT64_FORMAT " counted days; pass at most that many steps.",
 								st->total),
@@ -498,4 +505,125 @@ sales_velocity(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("sales_velocity is out of range for type double precision")));
 	PG_RETURN_FLOAT8(velocity);
+}
+
+/*
+ * round(n / den) half away from zero to scale decimals, exactly: derived
+ * money as README "Reference" says (SPEC §0).  numeric_div alone rounds the
+ * quotient to a precision of its own choosing first, which can move a value
+ * just below a half onto it.  den > 0.
+ */
+static Datum
+div_round_half_away(Datum n, int64 den, int scale)
+{
+	Datum		up = DirectFunctionCall3(numeric_in, CStringGetDatum(psprintf("1e%d", scale)),
+										 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	Datum		down = DirectFunctionCall3(numeric_in, CStringGetDatum(psprintf("1e-%d", scale)),
+										   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	Datum		x = num_mul(n, up);
+	Datum		q = DirectFunctionCall2(numeric_div_trunc, x, num_int(den));
+	Datum		r = num_sub(x, num_mul(q, num_int(den)));
+	Datum		twice_r = num_mul(DirectFunctionCall1(numeric_abs, r), num_int(2));
+
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, twice_r, num_int(den))) >= 0)
+		q = DirectFunctionCall2(numeric_add, q, num_int(numeric_sign_int(DatumGetNumeric(x))));
+	/* q * 10^-scale is exact and has exactly scale decimals */
+	return num_mul(q, down);
+}
+
+/* The ramp's factors, checked: one dimension, no NULL, each in [0, 1]. */
+static Datum *
+ramp_factors(ArrayType *ramp, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+
+	if (ARR_NDIM(ramp) > 1)
+		qx_bad_arg("Pass the monthly factors as a one-dimensional array, e.g. '{0.25, 0.5, 0.75}'.",
+				   "ramp must be a one-dimensional array, got %d dimensions", ARR_NDIM(ramp));
+	deconstruct_array(ramp, NUMERICOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	for (int i = 0; i < *n; i++)
+	{
+		Numeric		f;
+		char	   *name = psprintf("ramp[%d]", i + 1);
+
+		if (nulls[i])
+			qx_bad_arg("Each element is the share of the full quota in that month of tenure.",
+					   "%s must not be NULL", name);
+		f = DatumGetNumeric(elems[i]);
+		require_nonnegative_numeric(f, name);
+		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, elems[i], num_int(1))) > 0)
+			qx_bad_arg("Pass shares between 0 and 1; divide percentages by 100.",
+					   "%s must be between 0 and 1, got %s", name,
+					   DatumGetCString(DirectFunctionCall1(numeric_out, elems[i])));
+	}
+	return elems;
+}
+
+/* start + months, as date + interval 'n months' (the day clamped to the month's end). */
+static DateADT
+add_months(int year, int month, int day, int64 months)
+{
+	int64		m = (int64) month - 1 + months;
+	int			y = year + (int) (m / 12);
+	int			mon = (int) (m % 12) + 1;
+
+	day = Min(day, day_tab[isleap(y)][mon - 1]);
+	return date2j(y, mon, day) - POSTGRES_EPOCH_JDATE;
+}
+
+PG_FUNCTION_INFO_V1(ramped_quota);
+/*
+ * ramped_quota(full_quota, start_date, period_start, period_end, ramp,
+ *				holidays) -> numeric
+ * A new rep's quota: each counted day of the period carries 0 before
+ * start_date, ramp[k] in the k-th month of tenure and 1 after the ramp;
+ * the quota is full_quota times the mean factor, rounded as derived money.
+ * The sum of factors is exact: ramp[k] times the counted days of month k.
+ */
+Datum
+ramped_quota(PG_FUNCTION_ARGS)
+{
+	Numeric		full_quota = PG_GETARG_NUMERIC(0);
+	DateADT		start = PG_GETARG_DATEADT(1);
+	DateADT		period_start = PG_GETARG_DATEADT(2);
+	DateADT		period_end = PG_GETARG_DATEADT(3);
+	QxCalendar	cal;
+	Datum	   *factors;
+	int			nfactors;
+	int64		total;
+	int			y,
+				m,
+				d;
+	DateADT		lo = start;
+	Datum		factor_days = num_int(0);
+	int			scale;
+
+	require_nonnegative_numeric(full_quota, "full_quota");
+	qx_require_finite_date(start, "start_date");
+	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), true);
+	total = check_period(&cal, period_start, period_end,
+						 "ramped_quota counts Monday to Friday, holidays excluded.");
+	factors = ramp_factors(PG_GETARG_ARRAYTYPE_P(4), &nfactors);
+
+	j2date(start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	for (int k = 1; k <= nfactors && lo <= period_end; k++)
+	{
+		DateADT		hi = add_months(y, m, d, k);
+		int64		c = counted_days(&cal, Max(lo, period_start), Min(hi - 1, period_end));
+
+		CHECK_FOR_INTERRUPTS();
+		if (c > 0)
+			factor_days = DirectFunctionCall2(numeric_add, factor_days,
+											  num_mul(factors[k - 1], num_int(c)));
+		lo = hi;
+	}
+	if (lo <= period_end)
+		factor_days = DirectFunctionCall2(numeric_add, factor_days,
+										  num_int(counted_days(&cal, Max(lo, period_start),
+															   period_end)));
+
+	scale = Max(DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(full_quota))), 2);
+	PG_RETURN_DATUM(div_round_half_away(num_mul(NumericGetDatum(full_quota), factor_days),
+										total, scale));
 }
