@@ -23,6 +23,7 @@
 #include "utils/numeric.h"
 
 #include "quota_ext.h"
+#include "money.h"
 
 /* Which dates count: weekdays minus holidays, or every date. */
 typedef struct QxCalendar
@@ -298,7 +299,8 @@ quota_status(PG_FUNCTION_ARGS)
 				remaining;
 	Datum		d_actual = NumericGetDatum(actual);
 	Datum		d_quota = NumericGetDatum(quota);
-	Datum		expected;
+	Datum		quota_elapsed;
+	Datum		actual_total;
 	Datum		gap;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -318,18 +320,25 @@ quota_status(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum((int32) elapsed);
 	values[2] = Int32GetDatum((int32) remaining);
 
-	expected = num_div(num_mul(d_quota, num_int(elapsed)), num_int(total));
-	values[3] = expected;
+	/*
+	 * Derived money is rounded (README "Money"); pace and on_track are
+	 * decided on the exact quota * elapsed / total and run rate, so a
+	 * rounding never turns a miss into on track.
+	 */
+	quota_elapsed = num_mul(d_quota, num_int(elapsed));
+	values[3] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(quota_elapsed), total,
+													 qx_derived_scale(qx_numeric_dscale(quota))));
 
 	if (numeric_sign_int(quota) == 0)
 		nulls[4] = true;
 	else
 		values[4] = Float8GetDatum(num_float8(num_div(d_actual, d_quota)));
 
-	if (numeric_sign_int(DatumGetNumeric(expected)) == 0)
+	actual_total = num_mul(d_actual, num_int(total));
+	if (numeric_sign_int(DatumGetNumeric(quota_elapsed)) == 0)
 		nulls[5] = true;
 	else
-		values[5] = Float8GetDatum(num_float8(num_div(d_actual, expected)));
+		values[5] = Float8GetDatum(num_float8(num_div(actual_total, quota_elapsed)));
 
 	if (elapsed == 0)
 	{
@@ -338,22 +347,25 @@ quota_status(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		Datum		forecast = num_div(num_mul(d_actual, num_int(total)), num_int(elapsed));
-
-		values[6] = forecast;
-		values[9] = BoolGetDatum(DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-																	 forecast, d_quota)) >= 0);
+		values[6] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(actual_total), elapsed,
+														 qx_derived_scale(qx_numeric_dscale(actual))));
+		/* forecast >= quota, exactly: actual * total >= quota * elapsed */
+		values[9] = BoolGetDatum(DatumGetInt32(DirectFunctionCall2(numeric_cmp, actual_total,
+																	 quota_elapsed)) >= 0);
 	}
 
+	/* the gap keeps the scale of quota - actual, also when it is 0 */
 	gap = num_sub(d_quota, d_actual);
 	if (numeric_sign_int(DatumGetNumeric(gap)) < 0)
-		gap = num_int(0);
+		gap = DirectFunctionCall2(numeric_round, num_int(0),
+								  Int32GetDatum(qx_numeric_dscale(DatumGetNumeric(gap))));
 	values[7] = gap;
 
 	if (remaining == 0)
 		nulls[8] = true;
 	else
-		values[8] = num_div(gap, num_int(remaining));
+		values[8] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(gap), remaining,
+														 qx_derived_scale(qx_numeric_dscale(DatumGetNumeric(gap)))));
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
@@ -367,6 +379,7 @@ typedef struct StepsState
 	int64		total;
 	int32		steps;
 	Datum		quota;			/* numeric, copied into the SRF context */
+	int			scale;			/* of the targets: derived money */
 } StepsState;
 
 /* Earliest counted day d in the period with counted [start, d] >= need. */
@@ -418,6 +431,7 @@ quota_steps(PG_FUNCTION_ARGS)
 		st = palloc0(sizeof(StepsState));
 		require_nonnegative_numeric(quota, "quota");
 		st->quota = datumCopy(NumericGetDatum(quota), false, -1);
+		st->scale = qx_derived_scale(qx_numeric_dscale(quota));
 		st->period_start = PG_GETARG_DATEADT(1);
 		st->period_end = PG_GETARG_DATEADT(2);
 		calendar_init(&st->cal, PG_GETARG_ARRAYTYPE_P(4), PG_GETARG_BOOL(5));
@@ -447,13 +461,9 @@ quota_steps(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum((int32) k);
 		values[1] = DateADTGetDatum(due_date(st, need));
-		if (k == st->steps)
-			values[2] = st->quota;
-		else
-			values[2] = DirectFunctionCall2(numeric_round,
-											num_div(num_mul(st->quota, num_int(k)),
-													num_int(st->steps)),
-											Int32GetDatum(2));
+		/* every target, the last (= quota) too, with the derived-money scale */
+		values[2] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(num_mul(st->quota, num_int(k))),
+														 st->steps, st->scale));
 		SRF_RETURN_NEXT(funcctx,
 						HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 	}
@@ -505,30 +515,6 @@ sales_velocity(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("sales_velocity is out of range for type double precision")));
 	PG_RETURN_FLOAT8(velocity);
-}
-
-/*
- * round(n / den) half away from zero to scale decimals, exactly: derived
- * money as README "Reference" says (SPEC §0).  numeric_div alone rounds the
- * quotient to a precision of its own choosing first, which can move a value
- * just below a half onto it.  den > 0.
- */
-static Datum
-div_round_half_away(Datum n, int64 den, int scale)
-{
-	Datum		up = DirectFunctionCall3(numeric_in, CStringGetDatum(psprintf("1e%d", scale)),
-										 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	Datum		down = DirectFunctionCall3(numeric_in, CStringGetDatum(psprintf("1e-%d", scale)),
-										   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	Datum		x = num_mul(n, up);
-	Datum		q = DirectFunctionCall2(numeric_div_trunc, x, num_int(den));
-	Datum		r = num_sub(x, num_mul(q, num_int(den)));
-	Datum		twice_r = num_mul(DirectFunctionCall1(numeric_abs, r), num_int(2));
-
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, twice_r, num_int(den))) >= 0)
-		q = DirectFunctionCall2(numeric_add, q, num_int(numeric_sign_int(DatumGetNumeric(x))));
-	/* q * 10^-scale is exact and has exactly scale decimals */
-	return num_mul(q, down);
 }
 
 /* The ramp's factors, checked: one dimension, no NULL, each in [0, 1]. */
@@ -597,7 +583,6 @@ ramped_quota(PG_FUNCTION_ARGS)
 				d;
 	DateADT		lo = start;
 	Datum		factor_days = num_int(0);
-	int			scale;
 
 	require_nonnegative_numeric(full_quota, "full_quota");
 	qx_require_finite_date(start, "start_date");
@@ -623,7 +608,7 @@ ramped_quota(PG_FUNCTION_ARGS)
 										  num_int(counted_days(&cal, Max(lo, period_start),
 															   period_end)));
 
-	scale = Max(DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(full_quota))), 2);
-	PG_RETURN_DATUM(div_round_half_away(num_mul(NumericGetDatum(full_quota), factor_days),
-										total, scale));
+	PG_RETURN_NUMERIC(qx_numeric_div_round(DatumGetNumeric(num_mul(NumericGetDatum(full_quota),
+																	   factor_days)),
+										   total, qx_derived_scale(qx_numeric_dscale(full_quota))));
 }

@@ -504,6 +504,7 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	bool		have_rt = false;
 	double		rt = 0;
 	const char *segment;
+	int			ticket_scale;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -512,6 +513,8 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	desc = qx_result_desc(fcinfo);
 	memset(nulls, 0, sizeof(nulls));
+	/* both tickets at the scale of the customer's amounts (README "Money") */
+	ticket_scale = qx_derived_scale(st->monetary.scale);
 
 	rev_recent = qx_money_get(&st->revenue_recent);
 	rev_prior = qx_money_get(&st->revenue_prior);
@@ -526,18 +529,14 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	values[8] = NumericGetDatum(rev_prior);
 	if (st->orders_recent > 0)
 	{
-		ticket_recent = DatumGetNumeric(DirectFunctionCall2(numeric_div,
-															NumericGetDatum(rev_recent),
-															NumericGetDatum(int64_to_numeric(st->orders_recent))));
+		ticket_recent = qx_money_div_round(&st->revenue_recent, st->orders_recent, ticket_scale);
 		values[9] = NumericGetDatum(ticket_recent);
 	}
 	else
 		nulls[9] = true;
 	if (st->orders_prior > 0)
 	{
-		ticket_prior = DatumGetNumeric(DirectFunctionCall2(numeric_div,
-														   NumericGetDatum(rev_prior),
-														   NumericGetDatum(int64_to_numeric(st->orders_prior))));
+		ticket_prior = qx_money_div_round(&st->revenue_prior, st->orders_prior, ticket_scale);
 		values[10] = NumericGetDatum(ticket_prior);
 	}
 	else
@@ -549,7 +548,7 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	else
 		nulls[11] = true;
 	if (ticket_recent != NULL && ticket_prior != NULL &&
-		qx_numeric_sign(ticket_prior) != 0)
+		qx_money_sign(&st->revenue_prior) != 0)
 		values[12] = Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,
 												  &st->revenue_prior, st->orders_prior));
 	else
