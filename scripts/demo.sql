@@ -9,6 +9,12 @@
 -- is shown as checkpoints, default 1), seg_as_of (the date of the customer
 -- segmentation, default 2026-09-30).  Extension functions are called
 -- unqualified: the extension's schema must be on the search_path.
+--
+-- Composite results are read as a BI tool should read them (README "Reading
+-- composite results"): a function returning a row goes into FROM with CROSS
+-- JOIN LATERAL, and an aggregate's row is a column of a grouped subquery
+-- whose fields the outer query takes -- (f(...)).* in a select list would
+-- call f once per field.
 
 \set ON_ERROR_STOP 1
 \if :{?as_of}
@@ -27,34 +33,34 @@
 SET extra_float_digits = 0;
 SET client_min_messages = warning;
 
--- Q3 plan/fact per rep, used by sections (a) and (f).
+-- Q3 plan/fact per rep, one column per quota_status field; used by (a) and (f).
 CREATE TEMP VIEW q3 AS
 WITH hol AS (SELECT array_agg(day ORDER BY day) AS days FROM sales.holidays),
      act AS (SELECT c.rep_id, sum(o.amount) AS actual
              FROM sales.orders o JOIN sales.customers c USING (customer_id)
              WHERE o.ts BETWEEN :'q_start' AND :'as_of'
              GROUP BY c.rep_id)
-SELECT q.rep_id, r.name, q.quota, coalesce(a.actual, 0) AS actual,
-       quota_status(coalesce(a.actual, 0), q.quota, q.period_start, q.period_end,
-                    :'as_of', hol.days) AS st
+SELECT q.rep_id, r.name, q.quota, coalesce(a.actual, 0) AS actual, st.*
 FROM sales.revenue_quotas q
 JOIN sales.reps r USING (rep_id)
 LEFT JOIN act a USING (rep_id)
 CROSS JOIN hol
+CROSS JOIN LATERAL quota_status(coalesce(a.actual, 0), q.quota, q.period_start, q.period_end,
+                                :'as_of', hol.days) st
 WHERE q.period_start = :'q_start';
 
 \echo '=== quota_ext dashboard, as of' :as_of '==='
 \echo
 \echo '(a) Q3 2026 revenue quota per rep: quota_status(actual, quota, 2026-07-01, 2026-09-30, as_of, holidays)'
 SELECT name AS rep, quota, actual,
-       round((st).attainment::numeric * 100, 1) AS "attain %",
-       round((st).pace::numeric, 2) AS pace,
-       round((st).forecast) AS forecast,
-       (st).on_track
+       round(attainment::numeric * 100, 1) AS "attain %",
+       round(pace::numeric, 2) AS pace,
+       forecast,
+       on_track
 FROM q3
 ORDER BY rep_id;
 
-SELECT (st).total_days, (st).elapsed_days, (st).remaining_days
+SELECT total_days, elapsed_days, remaining_days
 FROM q3 LIMIT 1 \gset
 \echo 'Q3 has' :total_days 'business days (holidays excluded):' :elapsed_days 'elapsed,' :remaining_days 'remaining.'
 \echo
@@ -80,17 +86,17 @@ ORDER BY s.step;
 \echo '(c) activity quota, calls in the week of' :as_of '- quota_status(made, 250, week_start, week_end, as_of, holidays)'
 WITH hol AS (SELECT array_agg(day ORDER BY day) AS days FROM sales.holidays)
 SELECT r.name AS rep, q.week_start, q.calls AS quota, a.calls AS made,
-       round((s).attainment::numeric * 100, 1) AS "attain %",
-       round((s).pace::numeric, 2) AS pace,
-       round((s).forecast) AS forecast,
-       round((s).required_per_day, 1) AS "needed/day",
-       (s).on_track
+       round(s.attainment::numeric * 100, 1) AS "attain %",
+       round(s.pace::numeric, 2) AS pace,
+       round(s.forecast) AS forecast,
+       round(s.required_per_day, 1) AS "needed/day",
+       s.on_track
 FROM sales.call_quotas q
 JOIN sales.reps r USING (rep_id)
 CROSS JOIN hol
 CROSS JOIN LATERAL (SELECT count(*)::numeric AS calls FROM sales.calls c
                     WHERE c.rep_id = q.rep_id AND c.ts BETWEEN q.week_start AND :'as_of') a
-CROSS JOIN LATERAL (SELECT quota_status(a.calls, q.calls, q.week_start, q.week_end, :'as_of', hol.days) AS s) x
+CROSS JOIN LATERAL quota_status(a.calls, q.calls, q.week_start, q.week_end, :'as_of', hol.days) s
 WHERE :'as_of' BETWEEN q.week_start AND q.week_end
 ORDER BY q.rep_id;
 
@@ -124,9 +130,9 @@ ORDER BY g;
 \echo '(f) pipeline coverage of the remaining Q3 quota and heat zone (actual vs expected to date) per rep'
 SELECT q3.name AS rep, p.open_pipeline, q3.quota - least(q3.actual, q3.quota) AS remaining,
        round(pipeline_coverage(p.open_pipeline, q3.quota, q3.actual)::numeric, 2) AS coverage,
-       round((q3.st).expected_to_date) AS expected,
+       q3.expected_to_date AS expected,
        q3.actual,
-       heat_zone(q3.actual::float8, (q3.st).expected_to_date::float8) AS heat
+       heat_zone(q3.actual::float8, q3.expected_to_date::float8) AS heat
 FROM q3
 LEFT JOIN (SELECT rep_id, sum(amount) AS open_pipeline FROM sales.deals GROUP BY rep_id) p USING (rep_id)
 ORDER BY q3.rep_id;
@@ -267,11 +273,11 @@ ORDER BY k.revenue_12m DESC, k.customer_id
 LIMIT 10;
 
 \echo '(m) migration matrix, end of Q2 -> end of Q3: customers (share of the row) - plain SQL over rfm_kinetic() at two dates'
-WITH seg AS (
-    SELECT customer_id,
-           (rfm_kinetic(ts, amount, '2026-06-30')).segment AS from_seg,
-           (rfm_kinetic(ts, amount, :'seg_as_of')).segment AS to_seg
+WITH k AS (
+    SELECT customer_id, rfm_kinetic(ts, amount, '2026-06-30') AS k_from,
+           rfm_kinetic(ts, amount, :'seg_as_of') AS k_to
     FROM sales.orders GROUP BY customer_id),
+seg AS (SELECT customer_id, (k_from).segment AS from_seg, (k_to).segment AS to_seg FROM k),
 cells AS (
     SELECT from_seg, to_seg, count(*) AS n,
            round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY from_seg)) AS pct

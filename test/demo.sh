@@ -165,6 +165,20 @@ if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo.sql runs without err
 else bad "demo.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
 n=$(grep -cE '^\(([a-m])\) ' <<<"$out")
 [ "$n" -eq 13 ] && ok "demo.sql prints sections (a) to (m)" || bad "demo.sql prints sections (a) to (m)" "$n found"
+calls=$(grep -nE '\((quota_status|rfm_summary|btyd_summary|rfm_kinetic|bgnbd_fit)\(' "$root/scripts/demo.sql")
+[ -z "$calls" ] && ok "demo.sql reads composites from FROM (LATERAL) or a subquery column, never (f(...)).x" \
+	|| bad "demo.sql reads composites from FROM or a subquery column" "$calls"
+# (a) forecast = the run rate actual * total / elapsed rounded to cents, in plain SQL
+want=$(q "WITH d AS (SELECT count(*) FILTER (WHERE g <= '2026-09-15') AS el, count(*) AS tot
+                     FROM generate_series(date '2026-07-01', '2026-09-30', '1 day') g
+                     WHERE extract(isodow FROM g) < 6 AND g::date NOT IN (SELECT day FROM sales.holidays)),
+               a AS (SELECT c.rep_id, sum(o.amount) AS actual FROM sales.orders o JOIN sales.customers c USING (customer_id)
+                     WHERE o.ts BETWEEN '2026-07-01' AND '2026-09-15' GROUP BY 1)
+          SELECT string_agg(round(coalesce(a.actual, 0) * d.tot / d.el, 2)::text, ' ' ORDER BY q.rep_id)
+          FROM sales.revenue_quotas q LEFT JOIN a USING (rep_id), d WHERE q.period_start = '2026-07-01'")
+got=$(sed -n '/^(a) /,/^Q3 has/p' <<<"$out" | awk -F'|' 'NF == 7 && $6 ~ /[0-9]/ { gsub(/ /, "", $6); printf "%s%s", sep, $6; sep = " " }')
+[ -n "$want" ] && [ "$got" = "$want" ] && ok "(a) forecasts = round(actual * total / elapsed, 2) in plain SQL" \
+	|| bad "(a) forecasts = plain-SQL run rate" "want $want got $got"
 grep -q 'Лучшие клиенты' <<<"$out" && grep -q 'Угасающие' <<<"$out" && ok "demo.sql shows Russian labels" \
 	|| bad "demo.sql shows Russian labels"
 # the segmentation view demo.sql leaves behind, against the plain-SQL rules
