@@ -145,9 +145,14 @@ ORDER BY q3.rep_id;
 \else
 \set seg_as_of '2026-09-30'
 \endif
-DROP MATERIALIZED VIEW IF EXISTS sales.customer_segments;
+DROP MATERIALIZED VIEW IF EXISTS sales.customer_segments CASCADE;
 CREATE MATERIALIZED VIEW sales.customer_segments AS
-WITH per_customer AS (
+WITH o AS (
+    -- each customer's last order up to seg_as_of, for revenue_last_90d
+    SELECT customer_id, ts, amount,
+           max(ts) FILTER (WHERE ts <= :'seg_as_of') OVER (PARTITION BY customer_id) AS last_ts
+    FROM sales.orders),
+per_customer AS (
     SELECT customer_id,
            rfm_kinetic(ts, amount, :'seg_as_of') AS k,
            -- demand variability over the four quarters up to seg_as_of: a
@@ -155,12 +160,14 @@ WITH per_customer AS (
            demand_cv(ts, amount::float8, (date :'seg_as_of' + 1 - interval '12 months')::date, 4,
                      '3 months') AS cv,
            coalesce(sum(amount) FILTER (WHERE ts > date :'seg_as_of' - 365 AND ts <= :'seg_as_of'), 0)
-               AS revenue_12m
-    FROM sales.orders
+               AS revenue_12m,
+           -- the 90 days up to the last order: for a lost customer, the quarter that went silent
+           coalesce(sum(amount) FILTER (WHERE ts > last_ts - 90 AND ts <= last_ts), 0) AS revenue_last_90d
+    FROM o
     GROUP BY customer_id)
 SELECT customer_id,
        (k).segment AS kinetic,
-       (k).monetary, (k).revenue_recent, (k).revenue_prior, revenue_12m,
+       (k).monetary, (k).revenue_recent, (k).revenue_prior, revenue_12m, revenue_last_90d,
        abc_class((k).monetary::float8) OVER () AS abc,
        -- customers' demand varies more than a product's: X up to 0.25, Y up to 0.5
        xyz_class(cv, 0.25, 0.5) AS xyz,
@@ -168,6 +175,25 @@ SELECT customer_id,
        rfm_score((k).frequency) OVER () AS f,
        rfm_score((k).monetary::float8) OVER () AS m
 FROM per_customer;
+-- unique: REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments works
+CREATE UNIQUE INDEX customer_segments_customer_id ON sales.customer_segments (customer_id);
+
+-- The heat matrix in long form, one row per kinetic segment x ABC class, with
+-- the zone's rank and colour from the label catalog: what a chart takes.
+-- Lost customers compare their silence with the quarter before it.
+CREATE VIEW sales.heat_matrix AS
+SELECT c.kinetic, kl.rank AS kinetic_rank, c.abc, c.customers,
+       c.revenue_recent, c.revenue_prior,
+       z.code AS zone, z.rank AS zone_rank, z.color
+FROM (SELECT kinetic, abc, count(*) AS customers,
+             sum(revenue_recent) AS revenue_recent,
+             sum(CASE WHEN kinetic = 'lost' THEN revenue_last_90d ELSE revenue_prior END) AS revenue_prior
+      FROM sales.customer_segments
+      WHERE kinetic IS NOT NULL
+      GROUP BY kinetic, abc) c
+JOIN quota_labels kl ON kl.kind = 'kinetic' AND kl.code = c.kinetic
+JOIN quota_labels z ON z.kind = 'heat'
+                   AND z.code = heat_zone(c.revenue_recent::float8, c.revenue_prior::float8);
 
 \echo
 \echo '(g) ABC x XYZ: customers (share of revenue) - abc_class() over revenue, xyz_class(demand_cv(), 0.25, 0.5) over 4 quarters'
@@ -201,19 +227,11 @@ FROM sales.customer_segments s JOIN sales.customers c USING (customer_id)
 GROUP BY s.kinetic
 ORDER BY quota_label_rank('kinetic', s.kinetic);
 
-\echo '(j) heat matrix: kinetic segment x ABC class; last 90 days against the 90 before - heat_zone(recent, prior)'
-SELECT kinetic, quota_label('kinetic', kinetic, 'ru') AS "сегмент",
-       max(cell) FILTER (WHERE abc = 'A') AS "A",
-       max(cell) FILTER (WHERE abc = 'B') AS "B",
-       max(cell) FILTER (WHERE abc = 'C') AS "C"
-FROM (SELECT kinetic, abc,
-             heat_zone(sum(revenue_recent)::float8, sum(revenue_prior)::float8)
-               || ' ' || round(sum(revenue_recent) / 1000) || 'k/' || round(sum(revenue_prior) / 1000) || 'k' AS cell
-      FROM sales.customer_segments
-      WHERE kinetic IS NOT NULL
-      GROUP BY kinetic, abc) cells
-GROUP BY kinetic
-ORDER BY quota_label_rank('kinetic', kinetic);
+\echo '(j) heat matrix, one row per cell as a chart takes it: kinetic segment x ABC class, last 90 days against the 90 before (lost: against the 90 days up to the last order) - heat_zone(recent, prior), colour from quota_labels'
+SELECT kinetic, quota_label('kinetic', kinetic, 'ru') AS "сегмент", abc, customers,
+       revenue_recent, revenue_prior, zone, quota_label('heat', zone, 'ru') AS "зона", color
+FROM sales.heat_matrix
+ORDER BY kinetic_rank, abc;
 
 \echo '(k) reps hired in 2026: ramped quotas - ramped_quota(full_quota, hired, period_start, period_end, {0.25,0.5,0.75}, holidays)'
 SELECT r.name AS rep, r.hired, q.period_start AS quarter, q.full_quota, q.quota,

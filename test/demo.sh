@@ -192,6 +192,52 @@ check "ABC class of the view = the SQL window rule of SPEC section 3, every cust
 	               WHEN sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC) <= 0.95 * sum(greatest(monetary, 0)) OVER () THEN 'B'
 	               ELSE 'C' END AS rule FROM sales.customer_segments) s"
 
+# the heat matrix in long form (README "Getting started"), against plain SQL
+# over the orders: the windows of the kinetic rule, for lost customers the 90
+# days up to their last order, zones by SPEC section 6 (tolerance 0.1)
+q "CREATE VIEW heat_ref AS
+   WITH cust AS (
+       SELECT s.customer_id, s.kinetic, s.abc,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts > date '2026-09-30' - 90 AND o.ts <= '2026-09-30') AS rr,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts > date '2026-09-30' - 180 AND o.ts <= date '2026-09-30' - 90) AS rp,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts <= '2026-09-30'
+                 AND o.ts > (SELECT max(ts) FROM sales.orders l WHERE l.customer_id = s.customer_id
+                             AND l.ts <= '2026-09-30') - 90) AS r_last
+       FROM sales.customer_segments s),
+   cells AS (
+       SELECT kinetic, abc, count(*) AS customers, sum(rr) AS rr,
+              sum(CASE WHEN kinetic = 'lost' THEN r_last ELSE rp END) AS rp
+       FROM cust GROUP BY kinetic, abc)
+   SELECT kinetic, abc, customers, rr, rp,
+          CASE WHEN rr < rp * 0.9 THEN 'red' WHEN rr > rp * 1.1 THEN 'green' ELSE 'amber' END AS zone
+   FROM cells"
+check "heat matrix: one row per kinetic x ABC cell, customers, revenues and zone = plain SQL" \
+	"SELECT count(*) = (SELECT count(*) FROM heat_ref) AND count(*) >= 15
+	        AND bool_and(h.customers = r.customers AND h.revenue_recent = r.rr AND h.revenue_prior = r.rp
+	                     AND h.zone = r.zone)
+	 FROM sales.heat_matrix h JOIN heat_ref r USING (kinetic, abc)" \
+	"SELECT h.kinetic, h.abc, h.customers, r.customers, h.revenue_prior, r.rp, h.zone, r.zone
+	 FROM sales.heat_matrix h FULL JOIN heat_ref r USING (kinetic, abc)"
+check "heat matrix: lost customers are red with the revenue they stopped bringing, not amber 0/0" \
+	"SELECT count(*) = 3 AND bool_and(zone = 'red' AND revenue_recent = 0 AND revenue_prior > 0)
+	 FROM sales.heat_matrix WHERE kinetic = 'lost'"
+check "heat matrix: ranks and colours are the label catalog's" \
+	"SELECT bool_and(h.kinetic_rank = k.rank AND h.zone_rank = z.rank AND h.color = z.color
+	                 AND h.color ~ '^#[0-9a-f]{6}\$')
+	 FROM sales.heat_matrix h JOIN quota_labels k ON k.kind = 'kinetic' AND k.code = h.kinetic
+	 JOIN quota_labels z ON z.kind = 'heat' AND z.code = h.zone"
+before=$(q "SELECT md5(string_agg(h::text, ';' ORDER BY kinetic_rank, abc)) FROM sales.heat_matrix h")
+if q "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments" &&
+	[ "$(q "SELECT md5(string_agg(h::text, ';' ORDER BY kinetic_rank, abc)) FROM sales.heat_matrix h")" = "$before" ]; then
+	ok "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments (unique index), same heat matrix after"
+else bad "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments"; fi
+n=$(sed -n '/^(j) /,/^(k) /p' <<<"$out" | grep -cE '^ (new|growing|returning|steady|fading|lost) +\|')
+[ "$n" = "$(q 'SELECT count(*) FROM sales.heat_matrix')" ] && ok "(j) prints the heat matrix's $n rows" \
+	|| bad "(j) prints the heat matrix rows" "$n"
+
 # ramped quotas (SPEC section 12) against the plain-SQL rule, day by day
 check "reps hired in 2026: two; the others keep the full quota" \
 	"SELECT count(DISTINCT r.rep_id) FILTER (WHERE r.hired >= '2026-01-01') = 2
