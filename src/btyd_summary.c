@@ -215,7 +215,7 @@ bt_decode(const char *data, int len, MemoryContext ctx)
 
 /* st += o: the union of the days; the earlier first day wins */
 static void
-bt_combine_into(BtState *st, BtState *o)
+bt_combine_into(BtState *st, BtState *o, MemoryContext ctx)
 {
 	if (st->as_of != o->as_of)
 		qx_param_mismatch("btyd_summary", "as_of", qx_date_str(st->as_of),
@@ -262,28 +262,12 @@ bt_copy(BtState *src, MemoryContext ctx)
 {
 	BtState    *st = bt_new(ctx, src->as_of, src->unit_days, src->ndays);
 
-	bt_combine_into(st, src);
+	bt_combine_into(st, src, ctx);
 	return st;
 }
 
-/* The state's decode, copy and combine, untyped for aggregate.c */
-static void *
-bt_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return bt_decode(data, len, ctx);
-}
-
-static void *
-bt_copy_any(void *src, MemoryContext ctx)
-{
-	return bt_copy((BtState *) src, ctx);
-}
-
-static void
-bt_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	bt_combine_into((BtState *) st, (BtState *) in);
-}
+/* combine, serialize, ..., state_recv/send: see aggregate.h */
+QX_STATE_SUPPORT(btyd_summary, BtState, bt_encode, bt_decode, bt_copy, bt_combine_into);
 
 /* time_unit: a positive whole number of days, no months, no time part */
 static int32
@@ -364,31 +348,6 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(btyd_summary_combine);
-Datum
-btyd_summary_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "btyd_summary_combine", bt_copy_any, bt_combine_any);
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_serialize);
-Datum
-btyd_summary_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "btyd_summary_serialize");
-	PG_RETURN_BYTEA_P(bt_encode((BtState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
-Datum
-btyd_summary_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(bt_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
-}
-
 PG_FUNCTION_INFO_V1(btyd_summary_final);
 /* The btyd_summary composite; NULL when no row was counted. */
 Datum
@@ -417,22 +376,6 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 												   qx_derived_scale(Max(st->first_sum.scale,
 																		st->repeat_sum.scale))));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_partial_final);
-Datum
-btyd_summary_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(bt_encode((BtState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_merge_trans);
-Datum
-btyd_summary_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "btyd_summary_merge_trans", bt_decode_any, bt_combine_any);
 }
 
 /* ---------------------------------------------------------------------
@@ -512,16 +455,3 @@ btyd_summary_state_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-PG_FUNCTION_INFO_V1(btyd_summary_state_recv);
-Datum
-btyd_summary_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), bt_decode_any));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_state_send);
-Datum
-btyd_summary_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
-}

@@ -344,82 +344,101 @@ qx_money_get(const QxMoney *m)
 	return small_to_numeric(m->v.i, m->scale);
 }
 
+/* Sums within this magnitude and scale take the exact float fast path. */
+#define TREND_FAST_BITS 53
+#define TREND_FAST_SCALE 22
+
 /*
- * (x - base)::float8 / base::float8, the difference exact.  When both fit
- * 2^53 at a scale of at most 22 every step is one correctly rounded double
- * operation, which is what numeric_float8's strtod gives; else numeric.
+ * The fast path of qx_trend and qx_mean_trend: d = x*kb - base*kx and
+ * b = base*kx as integers at a common scale; when both fit 2^53 at a scale
+ * of at most 22, every step below is one correctly rounded double
+ * operation, which is what numeric_float8's strtod gives.  false: the
+ * caller takes numeric.
  */
+static bool
+fast_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb, double *res)
+{
+	int			scale = Max(x->scale, base->scale);
+	int128		a,
+				b,
+				d;
+	const int128 lim = ((int128) 1) << TREND_FAST_BITS;
+	double		p;
+
+	if (x->big || base->big || scale > TREND_FAST_SCALE ||
+		!mul_pow10(x->v.i, scale - x->scale, &a) ||
+		!mul_pow10(base->v.i, scale - base->scale, &b) ||
+		__builtin_mul_overflow(a, (int128) kb, &a) ||
+		__builtin_mul_overflow(b, (int128) kx, &b) ||
+		__builtin_sub_overflow(a, b, &d) ||
+		d >= lim || d <= -lim || b >= lim || b <= -lim)
+		return false;
+	p = (double) pow10_128(scale);
+	*res = ((double) d / p) / ((double) b / p);
+	return true;
+}
+
+/* (x - base)::float8 / base::float8, the difference exact. */
 double
 qx_trend(const QxMoney *x, const QxMoney *base)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
+	if (fast_trend(x, 1, base, 1, &r))
+		return r;
 	return qx_numeric_trend(qx_money_get(x), qx_money_get(base));
 }
 
 /*
  * The relative change of the mean x/kx against the mean base/kb, from the
- * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8, with the same
- * fast path as qx_trend.  kx, kb > 0.
+ * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8.  kx, kb > 0.
  */
 double
 qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
+	Datum		a,
+				b;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_mul_overflow(a, (int128) kb, &a) &&
-			!__builtin_mul_overflow(b, (int128) kx, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
-	{
-		Datum		a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
-											NumericGetDatum(int64_to_numeric(kb)));
-		Datum		b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
-											NumericGetDatum(int64_to_numeric(kx)));
-
-		return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
-	}
+	if (fast_trend(x, kx, base, kb, &r))
+		return r;
+	a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
+							NumericGetDatum(int64_to_numeric(kb)));
+	b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
+							NumericGetDatum(int64_to_numeric(kx)));
+	return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
 }
 
+/* numeric to float8: 0 below float8's range, +-Infinity above it */
+static double
+numeric_to_double(Datum n)
+{
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, n));
+}
+
+/*
+ * (x - base)::float8 / base::float8.  When a term is outside float8's range
+ * (sums of amounts up to numeric's 131072 digits are), the quotient is taken
+ * in numeric and rounded once; a quotient outside float8's range is 22003.
+ */
 double
 qx_numeric_trend(Numeric x, Numeric base)
 {
 	Datum		d = DirectFunctionCall2(numeric_sub, NumericGetDatum(x), NumericGetDatum(base));
+	double		fd = numeric_to_double(d);
+	double		fb = numeric_to_double(NumericGetDatum(base));
+	double		q;
 
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) /
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(base)));
+	if (isfinite(fd) && isfinite(fb) && fb != 0 && (fd != 0 || qx_numeric_sign(DatumGetNumeric(d)) == 0))
+		return fd / fb;
+	q = numeric_to_double(DirectFunctionCall2(numeric_div, d, NumericGetDatum(base)));
+	if (isinf(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("trend is out of range for type double precision"),
+				 errdetail("The change is %s on a base of %s.",
+						   qx_numeric_str(DatumGetNumeric(d)), qx_numeric_str(base))));
+	return q;
 }
 
 int

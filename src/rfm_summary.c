@@ -151,24 +151,8 @@ rs_copy(const RsState *src, MemoryContext ctx)
 	return st;
 }
 
-/* The state's decode, copy and combine, untyped for aggregate.c */
-static void *
-rs_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return rs_decode(data, len, ctx);
-}
-
-static void *
-rs_copy_any(void *src, MemoryContext ctx)
-{
-	return rs_copy((RsState *) src, ctx);
-}
-
-static void
-rs_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	rs_combine_into((RsState *) st, (RsState *) in, ctx);
-}
+/* combine, serialize, ..., state_recv/send: see aggregate.h */
+QX_STATE_SUPPORT(rfm_summary, RsState, rs_encode, rs_decode, rs_copy, rs_combine_into);
 
 PG_FUNCTION_INFO_V1(rfm_summary_trans);
 /*
@@ -213,32 +197,6 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_combine);
-/* Combine two states; either may be NULL.  Different as_of: error. */
-Datum
-rfm_summary_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "rfm_summary_combine", rs_copy_any, rs_combine_any);
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_serialize);
-Datum
-rfm_summary_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "rfm_summary_serialize");
-	PG_RETURN_BYTEA_P(rs_encode((RsState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_deserialize);
-Datum
-rfm_summary_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(rs_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
-}
-
 PG_FUNCTION_INFO_V1(rfm_summary_final);
 /* The rfm_summary composite; NULL when no row was counted. */
 Datum
@@ -263,24 +221,6 @@ rfm_summary_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_partial_final);
-/* The state as a transferable rfm_summary_state value. */
-Datum
-rfm_summary_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(rs_encode((RsState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_merge_trans);
-/* rfm_summary_merge's transition: fold one state value in; NULL skipped. */
-Datum
-rfm_summary_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "rfm_summary_merge_trans", rs_decode_any, rs_combine_any);
-}
-
 /* ---------------------------------------------------------------------
  * rfm_summary_state I/O
  * --------------------------------------------------------------------- */
@@ -293,21 +233,12 @@ rfm_summary_state_in(PG_FUNCTION_ARGS)
 	QxTextParser tp;
 	RsState    *st;
 	const char *problem;
-	char	   *s;
 
 	qx_text_init(&tp, str, RS_TYPE, "v1");
 	st = rs_new(CurrentMemoryContext, qx_text_date(&tp, "as_of"));
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
-	s = qx_text_field(&tp, "first");
-	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
-		qx_bad_text(&tp, "first must be none when orders is 0.");
-	if (st->orders > 0)
-		st->first = qx_parse_date(&tp, s, "first");
-	s = qx_text_field(&tp, "last");
-	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
-		qx_bad_text(&tp, "last must be none when orders is 0.");
-	if (st->orders > 0)
-		st->last = qx_parse_date(&tp, s, "last");
+	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
+	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
 	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
 	qx_text_end(&tp);
 	if ((problem = rs_problem(st)) != NULL)
@@ -327,30 +258,11 @@ rfm_summary_state_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, "v1 as_of=");
 	qx_append_date(&buf, st->as_of);
 	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
-	if (st->orders > 0)
-		qx_append_date(&buf, st->first);
-	else
-		appendStringInfoString(&buf, "none");
+	qx_append_date_or_none(&buf, st->first, st->orders > 0);
 	appendStringInfoString(&buf, " last=");
-	if (st->orders > 0)
-		qx_append_date(&buf, st->last);
-	else
-		appendStringInfoString(&buf, "none");
+	qx_append_date_or_none(&buf, st->last, st->orders > 0);
 	appendStringInfoString(&buf, " monetary=");
 	qx_append_money(&buf, &st->monetary);
 	PG_RETURN_CSTRING(buf.data);
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_state_recv);
-Datum
-rfm_summary_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), rs_decode_any));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_state_send);
-Datum
-rfm_summary_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
-}

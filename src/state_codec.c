@@ -136,23 +136,32 @@ qx_state_recv(StringInfo msg, QxStateDecode decode)
  * Money
  * --------------------------------------------------------------------- */
 
-/* [-]digits[.digits], at least one digit: the text numeric_out writes. */
-static bool
-money_syntax_ok(const char *s)
+/*
+ * Past digits[.digits] at p (either part may be empty); *ndigits gets the
+ * number of digits.  The decimal part of numbers in money and float text.
+ */
+static const char *
+skip_decimal(const char *p, int *ndigits)
 {
-	const char *p = s;
-	int			digits = 0;
-
-	if (*p == '-')
-		p++;
+	*ndigits = 0;
 	while (isdigit((unsigned char) *p))
-		p++, digits++;
+		p++, (*ndigits)++;
 	if (*p == '.')
 	{
 		p++;
 		while (isdigit((unsigned char) *p))
-			p++, digits++;
+			p++, (*ndigits)++;
 	}
+	return p;
+}
+
+/* [-]digits[.digits], at least one digit: the text numeric_out writes. */
+static bool
+money_syntax_ok(const char *s)
+{
+	int			digits;
+	const char *p = skip_decimal(*s == '-' ? s + 1 : s, &digits);
+
 	return digits > 0 && *p == '\0';
 }
 
@@ -245,6 +254,15 @@ qx_append_date(StringInfo buf, DateADT d)
 		appendStringInfo(buf, "%04d-%02d-%02d", y, m, day);
 }
 
+void
+qx_append_date_or_none(StringInfo buf, DateADT d, bool present)
+{
+	if (present)
+		qx_append_date(buf, d);
+	else
+		appendStringInfoString(buf, "none");
+}
+
 char *
 qx_date_str(DateADT d)
 {
@@ -283,21 +301,11 @@ qx_append_money(StringInfo buf, const QxMoney *m)
 bool
 qx_parse_float8(const char *s, double *v)
 {
-	const char *p = s;
-	int			digits = 0;
+	int			digits;
+	const char *p = skip_decimal((*s == '+' || *s == '-') ? s + 1 : s, &digits);
 	char	   *end;
 	double		x;
 
-	if (*p == '+' || *p == '-')
-		p++;
-	while (isdigit((unsigned char) *p))
-		p++, digits++;
-	if (*p == '.')
-	{
-		p++;
-		while (isdigit((unsigned char) *p))
-			p++, digits++;
-	}
 	if (digits == 0)
 		return false;
 	if (*p == 'e' || *p == 'E')
@@ -628,6 +636,18 @@ qx_text_money(QxTextParser *tp, const char *key, QxMoney *m, MemoryContext ctx)
 	if (!money_from_text(s, m, ctx))
 		qx_bad_text(tp, psprintf("%s must be a number, got \"%s\".",
 								 key, quote_short(s, strlen(s))));
+}
+
+DateADT
+qx_text_date_or_none(QxTextParser *tp, const char *key, bool present)
+{
+	char	   *s = qx_text_field(tp, key);
+
+	if (present)
+		return qx_parse_date(tp, s, key);
+	if (strcmp(s, "none") != 0)
+		qx_bad_text(tp, psprintf("%s must be none in an empty state.", key));
+	return 0;
 }
 
 char *

@@ -79,6 +79,8 @@ extern void qx_append_date(StringInfo buf, DateADT d);
 extern void qx_append_float8(StringInfo buf, double v);
 /* numeric's plain decimal text of the sum. */
 extern void qx_append_money(StringInfo buf, const QxMoney *m);
+/* A date, or "none" when !present (first/last order of an empty state). */
+extern void qx_append_date_or_none(StringInfo buf, DateADT d, bool present);
 /* Plain ISO text of a date for error messages, independent of DateStyle. */
 extern char *qx_date_str(DateADT d);
 
@@ -164,6 +166,8 @@ extern void qx_text_value_end(QxTextParser *tp, const char *key);
  * delim, or NULL after the last; *rest starts as the field's text.
  */
 extern char *qx_next_item(char **rest, char delim);
+/* Field key: a date when present, else the word none (then 0). */
+extern DateADT qx_text_date_or_none(QxTextParser *tp, const char *key, bool present);
 /* A date in s (a field's text); key names it in the error. */
 extern DateADT qx_parse_date(QxTextParser *tp, const char *s, const char *key);
 

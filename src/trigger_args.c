@@ -10,6 +10,7 @@
 #include "utils/builtins.h"
 #include "utils/rel.h"
 
+#include "quota_ext.h"
 #include "trigger_args.h"
 
 TriggerData *
@@ -62,7 +63,7 @@ qx_trigger_column(TriggerData *trigdata, const char *colname, const char *role,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" does not exist",
 						trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-						role, colname),
+						role, qx_str_brief(colname)),
 				 errhint("The arguments are %s.", usage)));
 
 	typid = SPI_gettypeid(tupdesc, attnum);
@@ -74,7 +75,7 @@ qx_trigger_column(TriggerData *trigdata, const char *colname, const char *role,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" has type %s",
 					trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-					role, colname, format_type_be(typid)),
+					role, qx_str_brief(colname), format_type_be(typid)),
 			 errhint("The %s column must be of type %s.", role, typenames)));
 	return 0;					/* keep compiler quiet */
 }
