@@ -35,7 +35,7 @@ ALTER FUNCTION bgnbd_fit_merge_transfn(internal, bgnbd_fit_state) RENAME TO bgnb
 CREATE FUNCTION quota_label_catalog()
 RETURNS TABLE(kind text, code text, rank int, color text, en text, ru text, bg text)
 AS 'MODULE_PATHNAME', 'quota_label_catalog'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 35;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 33;
 
 COMMENT ON FUNCTION quota_label_catalog() IS
 'the rows of the quota_labels view: every code a function of quota_ext returns from a fixed set, with rank, colour and English, Russian and Bulgarian labels';

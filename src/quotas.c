@@ -551,8 +551,10 @@ ramp_factors(ArrayType *ramp, int *n)
 	for (int i = 0; i < *n; i++)
 	{
 		Numeric		f;
-		char	   *name = psprintf("ramp[%d]", i + 1);
+		char		name[32];
 
+		CHECK_FOR_INTERRUPTS();
+		snprintf(name, sizeof(name), "ramp[%d]", i + 1);
 		if (nulls[i])
 			qx_bad_arg("Each element is the share of the full quota in that month of tenure.",
 					   "%s must not be NULL", name);

@@ -1,5 +1,5 @@
 -- segment_change: flag_segment_change() (SPEC §12)
-CREATE TABLE cust_seg (
+CREATE TABLE seg_customers (
     customer_id int PRIMARY KEY,
     kinetic text,
     kinetic_prev text,
@@ -7,7 +7,7 @@ CREATE TABLE cust_seg (
     kinetic_dir text,
     revenue numeric
 );
-CREATE TRIGGER cust_seg_change BEFORE INSERT OR UPDATE ON cust_seg
+CREATE TRIGGER cust_seg_change BEFORE INSERT OR UPDATE ON seg_customers
     FOR EACH ROW EXECUTE FUNCTION flag_segment_change('kinetic', 'kinetic', 'kinetic_prev',
                                                       'kinetic_since', 'kinetic_dir');
 -- a view of the tracking columns, since shown against the transaction time
@@ -16,11 +16,11 @@ SELECT customer_id, kinetic, kinetic_prev AS prev, kinetic_dir AS dir,
        CASE WHEN kinetic_since IS NULL THEN 'null'
             WHEN kinetic_since = transaction_timestamp() THEN 'now'
             ELSE 'earlier' END AS since
-FROM cust_seg;
+FROM seg_customers;
 
 -- insert: previous and direction NULL, since now, whatever the statement wrote
 BEGIN;
-INSERT INTO cust_seg VALUES
+INSERT INTO seg_customers VALUES
     (1, 'steady', NULL, NULL, NULL, 100),
     (2, 'fading', 'new', '2000-01-01', 'up', 200),
     (3, NULL, NULL, NULL, NULL, 0),
@@ -29,37 +29,37 @@ INSERT INTO cust_seg VALUES
     (6, 'lost', NULL, NULL, NULL, 0);
 SELECT * FROM seg_state ORDER BY customer_id;
 COMMIT;
-CREATE TEMP TABLE first_since AS SELECT customer_id, kinetic_since FROM cust_seg;
+CREATE TEMP TABLE first_since AS SELECT customer_id, kinetic_since FROM seg_customers;
 
 -- change up (fading -> growing), change down (steady -> fading), from NULL,
 -- to NULL, to and from codes the catalog does not know, up from lost
 BEGIN;
-UPDATE cust_seg SET kinetic = 'growing' WHERE customer_id = 2;
-UPDATE cust_seg SET kinetic = 'fading' WHERE customer_id = 1;
-UPDATE cust_seg SET kinetic = 'new' WHERE customer_id = 3;
-UPDATE cust_seg SET kinetic = NULL WHERE customer_id = 5;
-UPDATE cust_seg SET kinetic = 'Minnows' WHERE customer_id = 4;
-UPDATE cust_seg SET kinetic = 'returning' WHERE customer_id = 6;
+UPDATE seg_customers SET kinetic = 'growing' WHERE customer_id = 2;
+UPDATE seg_customers SET kinetic = 'fading' WHERE customer_id = 1;
+UPDATE seg_customers SET kinetic = 'new' WHERE customer_id = 3;
+UPDATE seg_customers SET kinetic = NULL WHERE customer_id = 5;
+UPDATE seg_customers SET kinetic = 'Minnows' WHERE customer_id = 4;
+UPDATE seg_customers SET kinetic = 'returning' WHERE customer_id = 6;
 SELECT * FROM seg_state ORDER BY customer_id;
 COMMIT;
 SELECT count(*) FILTER (WHERE c.kinetic_since > f.kinetic_since) AS later_than_insert
-FROM cust_seg c JOIN first_since f USING (customer_id);
-CREATE TEMP TABLE second_since AS SELECT customer_id, kinetic_since FROM cust_seg;
+FROM seg_customers c JOIN first_since f USING (customer_id);
+CREATE TEMP TABLE second_since AS SELECT customer_id, kinetic_since FROM seg_customers;
 
 -- no change: the statement overwrites the tracking columns, the trigger keeps
 -- the old values; an update of another column keeps them too
-UPDATE cust_seg SET kinetic = kinetic, kinetic_prev = 'forged', kinetic_since = '2000-01-01',
+UPDATE seg_customers SET kinetic = kinetic, kinetic_prev = 'forged', kinetic_since = '2000-01-01',
                     kinetic_dir = 'sideways';
-UPDATE cust_seg SET revenue = revenue + 1;
+UPDATE seg_customers SET revenue = revenue + 1;
 SELECT c.customer_id, c.kinetic, c.kinetic_prev AS prev, c.kinetic_dir AS dir,
        c.kinetic_since = s.kinetic_since AS since_kept
-FROM cust_seg c JOIN second_since s USING (customer_id) ORDER BY customer_id;
+FROM seg_customers c JOIN second_since s USING (customer_id) ORDER BY customer_id;
 -- NULL to NULL is no change either
-UPDATE cust_seg SET kinetic = NULL, kinetic_dir = 'x' WHERE customer_id = 5;
-SELECT kinetic_prev, kinetic_dir FROM cust_seg WHERE customer_id = 5;
+UPDATE seg_customers SET kinetic = NULL, kinetic_dir = 'x' WHERE customer_id = 5;
+SELECT kinetic_prev, kinetic_dir FROM seg_customers WHERE customer_id = 5;
 -- a change back from NULL: previous NULL, direction NULL
 BEGIN;
-UPDATE cust_seg SET kinetic = 'steady' WHERE customer_id = 5;
+UPDATE seg_customers SET kinetic = 'steady' WHERE customer_id = 5;
 SELECT * FROM seg_state WHERE customer_id = 5;
 COMMIT;
 -- the direction is segment_direction(kind, old, new), every pair of kinetic codes
@@ -72,10 +72,10 @@ DECLARE
     p record;
 BEGIN
     FOR p IN SELECT * FROM pairs LOOP
-        UPDATE cust_seg SET kinetic = p.from_code WHERE customer_id = 1;
-        UPDATE cust_seg SET kinetic = p.to_code WHERE customer_id = 1;
+        UPDATE seg_customers SET kinetic = p.from_code WHERE customer_id = 1;
+        UPDATE seg_customers SET kinetic = p.to_code WHERE customer_id = 1;
         INSERT INTO moves SELECT p.from_code, p.to_code, kinetic_prev, kinetic_dir
-        FROM cust_seg WHERE customer_id = 1;
+        FROM seg_customers WHERE customer_id = 1;
     END LOOP;
 END $$;
 -- by rank: new 1, growing 2, returning 3, steady 4, fading 5, lost 6; 15 pairs up, 15 down
@@ -87,64 +87,64 @@ FROM moves;
 
 -- the nightly upsert: INSERT ... ON CONFLICT DO UPDATE runs the trigger on
 -- the insert of new customers and on the update of existing ones
-UPDATE cust_seg SET kinetic = 'steady' WHERE customer_id = 1;
-CREATE TEMP TABLE before_upsert AS SELECT customer_id, kinetic_since FROM cust_seg;
+UPDATE seg_customers SET kinetic = 'steady' WHERE customer_id = 1;
+CREATE TEMP TABLE before_upsert AS SELECT customer_id, kinetic_since FROM seg_customers;
 BEGIN;
-INSERT INTO cust_seg AS c (customer_id, kinetic, revenue)
+INSERT INTO seg_customers AS c (customer_id, kinetic, revenue)
 VALUES (1, 'steady', 101), (2, 'fading', 150), (7, 'new', 10)
 ON CONFLICT (customer_id) DO UPDATE SET kinetic = EXCLUDED.kinetic, revenue = EXCLUDED.revenue;
-SELECT s.*, c.revenue FROM seg_state s JOIN cust_seg c USING (customer_id)
+SELECT s.*, c.revenue FROM seg_state s JOIN seg_customers c USING (customer_id)
 WHERE customer_id IN (1, 2, 7) ORDER BY customer_id;
 COMMIT;
 SELECT c.kinetic_since = b.kinetic_since AS unchanged_row_keeps_since
-FROM cust_seg c JOIN before_upsert b USING (customer_id) WHERE customer_id = 1;
+FROM seg_customers c JOIN before_upsert b USING (customer_id) WHERE customer_id = 1;
 
 -- four arguments (no direction column), varchar columns, quoted names, rfm codes
-CREATE TABLE rfm_now ("Customer" int PRIMARY KEY, "RFM segment" varchar(40),
+CREATE TABLE seg_rfm_now ("Customer" int PRIMARY KEY, "RFM segment" varchar(40),
                       "was" varchar(40), "changed at" timestamptz);
-CREATE TRIGGER t BEFORE INSERT OR UPDATE ON rfm_now
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON seg_rfm_now
     FOR EACH ROW EXECUTE FUNCTION flag_segment_change('RFM segment', 'rfm', 'was', 'changed at');
-INSERT INTO rfm_now VALUES (1, 'Champions', 'x', NULL);
-UPDATE rfm_now SET "RFM segment" = 'At Risk';
-SELECT "RFM segment", "was", "changed at" IS NOT NULL AS stamped FROM rfm_now;
+INSERT INTO seg_rfm_now VALUES (1, 'Champions', 'x', NULL);
+UPDATE seg_rfm_now SET "RFM segment" = 'At Risk';
+SELECT "RFM segment", "was", "changed at" IS NOT NULL AS stamped FROM seg_rfm_now;
 -- codes of another kind than the trigger's: the change is kept, the direction unknown
-CREATE TABLE heat_now (id int, zone text, prev text, since timestamptz, dir varchar(4));
-CREATE TRIGGER t BEFORE INSERT OR UPDATE ON heat_now
+CREATE TABLE seg_heat_now (id int, zone text, prev text, since timestamptz, dir varchar(4));
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON seg_heat_now
     FOR EACH ROW EXECUTE FUNCTION flag_segment_change('zone', 'heat', 'prev', 'since', 'dir');
-INSERT INTO heat_now VALUES (1, 'amber');
-UPDATE heat_now SET zone = 'red';
-SELECT zone, prev, dir FROM heat_now;
-UPDATE heat_now SET zone = 'steady';
-SELECT zone, prev, dir FROM heat_now;
-UPDATE heat_now SET zone = 'green';
-UPDATE heat_now SET zone = 'red';
-SELECT zone, prev, dir FROM heat_now;
+INSERT INTO seg_heat_now VALUES (1, 'amber');
+UPDATE seg_heat_now SET zone = 'red';
+SELECT zone, prev, dir FROM seg_heat_now;
+UPDATE seg_heat_now SET zone = 'steady';
+SELECT zone, prev, dir FROM seg_heat_now;
+UPDATE seg_heat_now SET zone = 'green';
+UPDATE seg_heat_now SET zone = 'red';
+SELECT zone, prev, dir FROM seg_heat_now;
 
--- misuse: each raises a clear error with its SQLSTATE
-CREATE TABLE misuse (seg text, prev text, since timestamptz, dir text, n int,
+-- seg_misuse: each raises a clear error with its SQLSTATE
+CREATE TABLE seg_misuse (seg text, prev text, since timestamptz, dir text, n int,
                      ts timestamp, vc varchar(40), short varchar(3));
-INSERT INTO misuse VALUES ('new');
+INSERT INTO seg_misuse VALUES ('new');
 -- AFTER, statement level, DELETE
-CREATE TRIGGER m AFTER INSERT ON misuse
+CREATE TRIGGER m AFTER INSERT ON seg_misuse
     FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since');
-SELECT test_util.err('INSERT INTO misuse(seg) VALUES (''new'')');
-DROP TRIGGER m ON misuse;
-CREATE TRIGGER m BEFORE UPDATE ON misuse
+SELECT test_util.err('INSERT INTO seg_misuse(seg) VALUES (''new'')');
+DROP TRIGGER m ON seg_misuse;
+CREATE TRIGGER m BEFORE UPDATE ON seg_misuse
     FOR EACH STATEMENT EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since');
-SELECT test_util.err('UPDATE misuse SET seg = ''lost''');
-DROP TRIGGER m ON misuse;
-CREATE TRIGGER m BEFORE DELETE ON misuse
+SELECT test_util.err('UPDATE seg_misuse SET seg = ''lost''');
+DROP TRIGGER m ON seg_misuse;
+CREATE TRIGGER m BEFORE DELETE ON seg_misuse
     FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since');
-SELECT test_util.err('DELETE FROM misuse');
-DROP TRIGGER m ON misuse;
+SELECT test_util.err('DELETE FROM seg_misuse');
+DROP TRIGGER m ON seg_misuse;
 -- arguments: unknown columns, wrong types, unknown kind, arity, one column twice
 CREATE FUNCTION pg_temp.try_trigger(args text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     e text;
 BEGIN
-    EXECUTE 'CREATE TRIGGER m BEFORE INSERT OR UPDATE ON misuse FOR EACH ROW EXECUTE FUNCTION flag_segment_change(' || args || ')';
-    e := test_util.err('UPDATE misuse SET seg = ''lost''');
-    DROP TRIGGER m ON misuse;
+    EXECUTE 'CREATE TRIGGER m BEFORE INSERT OR UPDATE ON seg_misuse FOR EACH ROW EXECUTE FUNCTION flag_segment_change(' || args || ')';
+    e := test_util.err('UPDATE seg_misuse SET seg = ''lost''');
+    DROP TRIGGER m ON seg_misuse;
     RETURN e;
 END $$;
 SELECT a AS trigger_args, pg_temp.try_trigger(a) AS error FROM (VALUES
@@ -165,7 +165,7 @@ SELECT a AS trigger_args, pg_temp.try_trigger(a) AS error FROM (VALUES
   ('''seg'', ''kinetic'', ''prev'''),
   ('''seg'', ''kinetic'', ''prev'', ''since'', ''dir'', ''extra''')) t(a);
 -- the failed statements changed nothing
-SELECT seg, prev, since, dir FROM misuse;
+SELECT seg, prev, since, dir FROM seg_misuse;
 -- called as a plain function
 SELECT test_util.err('SELECT flag_segment_change()');
 DROP TABLE misuse;
