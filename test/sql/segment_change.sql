@@ -168,4 +168,3 @@ SELECT a AS trigger_args, pg_temp.try_trigger(a) AS error FROM (VALUES
 SELECT seg, prev, since, dir FROM seg_misuse;
 -- called as a plain function
 SELECT test_util.err('SELECT flag_segment_change()');
-DROP TABLE misuse;
