@@ -158,9 +158,11 @@ for (const [file, exp] of Object.entries(expected.pages)) {
   }
 }
 
-await call("Browser.close").catch(() => {});
-chrome.kill();
-await new Promise((r) => chrome.on("exit", r));
-rmSync(profile, {recursive: true, force: true});
 console.log(`${passed} passed, ${failed} failed`);
+await call("Browser.close").catch(() => {});
+if (chrome.exitCode === null && chrome.signalCode === null)
+  await Promise.race([new Promise((r) => chrome.on("exit", r)), sleep(5000)]);
+chrome.kill();
+// the browser's helpers may still be writing into the profile for a moment
+try { rmSync(profile, {recursive: true, force: true, maxRetries: 10, retryDelay: 200}); } catch {}
 process.exit(failed ? 1 : 0);
