@@ -34,6 +34,15 @@ extern TupleDesc qx_result_desc(FunctionCallInfo fcinfo);
 
 /* A NULL aggregate parameter (as_of, periods, ...): 22004, naming it. */
 extern void qx_null_param(const char *argname) pg_attribute_noreturn();
+/* Argument argno of an aggregate that is a parameter: 22004 naming it when NULL. */
+static inline Datum
+qx_param(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		qx_null_param(argname);
+	return PG_GETARG_DATUM(argno);
+}
+
 /* A parameter that changes within a group: 22023 with both values. */
 extern void qx_param_changed(const char *argname, const char *was, const char *now) pg_attribute_noreturn();
 /* Combining states with different parameters: 22023 with both values. */

@@ -1,6 +1,6 @@
 /*
  * btyd_summary.c
- *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
+ *		The btyd_summary aggregate (README "Customer aggregates"): the customer-base summary that
  *		buy-till-you-die models take, as the Python library lifetimes
  *		defines summary_data_from_transaction_data with freq='D'; with
  *		btyd_summary_partial / btyd_summary_merge and the transferable state
@@ -183,15 +183,11 @@ bt_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	BtState    *st;
 	const char *problem;
-	uint8		version;
 	DateADT		as_of;
 	int32		unit,
 				n;
 
-	qx_reader_init(&r, data, len, BT_TYPE);
-	version = qx_get_byte(&r);
-	if (version != BT_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, BT_TYPE, BT_VERSION);
 	as_of = qx_get_date(&r, "as_of");
 	unit = qx_get_int32(&r);
 	if (unit < 1)
@@ -296,15 +292,9 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	DateADT		ts;
 	QxAmount	amount;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_NARGS() > 4)
-	{
-		if (PG_ARGISNULL(4))
-			qx_null_param("time_unit");
-		unit = bt_unit_days(PG_GETARG_INTERVAL_P(4));
-	}
+		unit = bt_unit_days(DatumGetIntervalP(qx_param(fcinfo, 4, "time_unit")));
 	if (PG_ARGISNULL(0))
 	{
 		qx_require_finite_date(as_of, "as_of");
@@ -390,7 +380,6 @@ btyd_summary_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	BtState    *st;
-	const char *problem;
 	DateADT		as_of;
 	int32		unit;
 	char	   *s;
@@ -402,27 +391,18 @@ btyd_summary_state_in(PG_FUNCTION_ARGS)
 	qx_text_money(&tp, "first_day_sum", &st->first_sum, CurrentMemoryContext);
 	qx_text_money(&tp, "repeat_sum", &st->repeat_sum, CurrentMemoryContext);
 	s = qx_text_field(&tp, "days");
-	qx_text_end(&tp);
 	if (strcmp(s, "none") != 0)
 	{
-		char	   *p = s;
+		char	   *day;
 
-		for (;;)
+		while ((day = qx_next_item(&s, ',')) != NULL)
 		{
-			char	   *comma = strchr(p, ',');
-
-			if (comma)
-				*comma = '\0';
 			bt_reserve(st, 1);
-			st->days[st->ndays++] = qx_parse_date(&tp, p, "day");
-			if (!comma)
-				break;
-			p = comma + 1;
+			st->days[st->ndays++] = qx_parse_date(&tp, day, "day");
 		}
 	}
 	st->nsorted = st->ndays;
-	if ((problem = bt_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, bt_problem(st));
 	if (st->ndays > 0)
 		st->first = st->days[0];
 	PG_RETURN_POINTER(bt_encode(st));
@@ -432,26 +412,22 @@ PG_FUNCTION_INFO_V1(btyd_summary_state_out);
 Datum
 btyd_summary_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	BtState    *st = bt_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	BtState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), btyd_summary_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->as_of);
-	appendStringInfo(&buf, " time_unit_days=%d first_day_sum=", st->unit_days);
-	qx_append_money(&buf, &st->first_sum);
-	appendStringInfoString(&buf, " repeat_sum=");
-	qx_append_money(&buf, &st->repeat_sum);
-	appendStringInfoString(&buf, " days=");
+	appendStringInfo(buf, " time_unit_days=%d first_day_sum=", st->unit_days);
+	qx_append_money(buf, &st->first_sum);
+	appendStringInfoString(buf, " repeat_sum=");
+	qx_append_money(buf, &st->repeat_sum);
+	appendStringInfoString(buf, " days=");
 	if (st->ndays == 0)
-		appendStringInfoString(&buf, "none");
+		appendStringInfoString(buf, "none");
 	for (int32 i = 0; i < st->ndays; i++)
 	{
 		if (i > 0)
-			appendStringInfoChar(&buf, ',');
-		qx_append_date(&buf, st->days[i]);
+			appendStringInfoChar(buf, ',');
+		qx_append_date(buf, st->days[i]);
 	}
-	PG_RETURN_CSTRING(buf.data);
+	PG_RETURN_CSTRING(buf->data);
 }
 

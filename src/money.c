@@ -31,6 +31,7 @@
 #define NUM_SHORT_DSCALE_SHIFT 7
 #define NUM_SHORT_WEIGHT_SIGN 0x0040
 #define NUM_SHORT_WEIGHT_MASK 0x003F
+#define NBASE				10000	/* numeric's digit base */
 
 static const int64 pow10_64[] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
@@ -43,17 +44,20 @@ static const int64 pow10_64[] = {
 	INT64CONST(1000000000000000000)
 };
 
-/* 10^k as int128 for 0 <= k <= 38 */
+#define POW10_INT64_MAX		18	/* 10^18 is the largest power of 10 in int64 */
+#define POW10_INT128_MAX	38	/* and 10^38 in int128 */
+
+/* 10^k as int128 for 0 <= k <= POW10_INT128_MAX */
 static int128
 pow10_128(int k)
 {
 	int128		r;
 
-	Assert(k >= 0 && k <= 38);
-	if (k <= 18)
+	Assert(k >= 0 && k <= POW10_INT128_MAX);
+	if (k <= POW10_INT64_MAX)
 		return pow10_64[k];
-	r = pow10_64[18];
-	for (k -= 18; k > 0; k--)
+	r = pow10_64[POW10_INT64_MAX];
+	for (k -= POW10_INT64_MAX; k > 0; k--)
 		r *= 10;
 	return r;
 }
@@ -67,7 +71,7 @@ mul_pow10(int128 v, int k, int128 *res)
 		*res = v;
 		return true;
 	}
-	if (k > 38)
+	if (k > POW10_INT128_MAX)
 		return v == 0 ? (*res = 0, true) : false;
 	return !__builtin_mul_overflow(v, pow10_128(k), res);
 }
@@ -98,6 +102,7 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 	const char *digits;
 	int			ndigits;
 	int			e;
+	int128		acc;
 
 	if (h & NUM_SHORT)
 	{
@@ -131,52 +136,35 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 	/* the digits as an integer: the value times 10^e */
 	e = 4 * (ndigits - 1 - weight);
-	if (ndigits <= 4)
+	acc = 0;
+	for (int i = 0; i < ndigits; i++)
 	{
-		int64		acc = 0;
+		int16		d;
 
-		for (int i = 0; i < ndigits; i++)
-		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
-		}
-		if (e > *dscale)
-		{
-			int			k = e - *dscale;
-
-			if (k > 18 || acc % pow10_64[k] != 0)
-				return false;
-			acc /= pow10_64[k];
-			*value = neg ? -(int128) acc : (int128) acc;
-			return true;
-		}
-		*value = neg ? -(int128) acc : (int128) acc;
+		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+		acc = acc * NBASE + d;
 	}
-	else
+	if (e > *dscale)
 	{
-		int128		acc = 0;
+		/* digits past dscale must be zeros; up to 4 digits divide in 64 bits */
+		int			k = e - *dscale;
 
-		for (int i = 0; i < ndigits; i++)
+		if (ndigits <= 4)
 		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
+			if (k > POW10_INT64_MAX || (int64) acc % pow10_64[k] != 0)
+				return false;
+			acc = (int64) acc / pow10_64[k];
 		}
-		if (e > *dscale)
+		else
 		{
-			int			k = e - *dscale;
-
-			if (k > 38 || acc % pow10_128(k) != 0)
+			if (k > POW10_INT128_MAX || acc % pow10_128(k) != 0)
 				return false;
 			acc /= pow10_128(k);
-			*value = neg ? -acc : acc;
-			return true;
 		}
 		*value = neg ? -acc : acc;
+		return true;
 	}
+	*value = neg ? -acc : acc;
 	return mul_pow10(*value, *dscale - e, value);
 }
 

@@ -1,6 +1,6 @@
 /*
  * rfm_kinetic.c
- *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
+ *		The rfm_kinetic aggregate (README "Customer aggregates"): a customer's orders and revenue
  *		in the recent window (b1, as_of] and the prior window (b2, b1],
  *		their trends and the kinetic segment; with rfm_kinetic_partial /
  *		rfm_kinetic_merge and the transferable state type rfm_kinetic_state.
@@ -142,12 +142,10 @@ kn_params_same(const KnParams *p, DateADT as_of, const Interval *w, double thres
 	return p->as_of == as_of && interval_same(&p->window, w) && p->threshold == threshold;
 }
 
-/* A state sharing p, which outlives it. */
+/* A state of parameters p, which must outlive it, in a zeroed chunk. */
 static KnState *
-kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
+kn_init(KnState *st, const KnParams *p, DateADT b1, DateADT b2)
 {
-	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState));
-
 	st->p = p;
 	st->b1 = b1;
 	st->b2 = b2;
@@ -155,6 +153,13 @@ kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
 	qx_money_init(&st->revenue_recent);
 	qx_money_init(&st->revenue_prior);
 	return st;
+}
+
+/* A state sharing p, which outlives it. */
+static KnState *
+kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
+{
+	return kn_init(MemoryContextAllocZero(ctx, sizeof(KnState)), p, b1, b2);
 }
 
 /* A state with its own copy of the parameters, in the same chunk. */
@@ -168,13 +173,7 @@ kn_new_own(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold
 	p->as_of = as_of;
 	p->window = *w;
 	p->threshold = threshold;
-	st->p = p;
-	st->b1 = b1;
-	st->b2 = b2;
-	qx_money_init(&st->monetary);
-	qx_money_init(&st->revenue_recent);
-	qx_money_init(&st->revenue_prior);
-	return st;
+	return kn_init(st, p, b1, b2);
 }
 
 static const char *
@@ -215,20 +214,14 @@ static bytea *
 kn_encode(const KnState *st)
 {
 	StringInfoData buf;
-	union
-	{
-		double		f;
-		int64		i;
-	}			thr;
 
-	thr.f = st->p->threshold;
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, KN_VERSION);
 	pq_sendint32(&buf, st->p->as_of);
 	pq_sendint32(&buf, st->p->window.month);
 	pq_sendint32(&buf, st->p->window.day);
 	pq_sendint64(&buf, st->p->window.time);
-	pq_sendint64(&buf, thr.i);
+	pq_sendfloat8(&buf, st->p->threshold);
 	pq_sendint64(&buf, st->orders);
 	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
 	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
@@ -246,38 +239,26 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	KnState    *st;
 	const char *problem;
-	uint8		version;
 	DateADT		as_of,
 				b1,
 				b2;
 	Interval	w;
-	union
-	{
-		double		f;
-		int64		i;
-	}			thr;
+	double		thr;
 
-	qx_reader_init(&r, data, len, KN_TYPE);
-	version = qx_get_byte(&r);
-	if (version != KN_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, KN_TYPE, KN_VERSION);
 	as_of = qx_get_date(&r, "as_of");
 	w.month = qx_get_int32(&r);
 	w.day = qx_get_int32(&r);
 	w.time = qx_get_int64(&r);
-	thr.i = qx_get_int64(&r);
-	if (!isfinite(thr.f) || thr.f <= 0 || thr.f >= 1)
+	thr = qx_get_float8(&r);
+	if (!isfinite(thr) || thr <= 0 || thr >= 1)
 		qx_bad_binary(&r, "threshold is not between 0 and 1");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_binary(&r, "window is not positive");
-	st = kn_new_own(ctx, as_of, &w, thr.f, b1, b2);
+	st = kn_new_own(ctx, as_of, &w, thr, b1, b2);
 	st->orders = qx_get_int64(&r);
-	st->first = qx_get_int32(&r);
-	st->last = qx_get_int32(&r);
-	if (st->orders > 0 &&
-		(DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
-		 DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last)))
-		qx_bad_binary(&r, "first or last order is not a finite date");
+	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
+	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
 	qx_money_recv(&r, &st->monetary, ctx, "monetary");
 	st->orders_recent = qx_get_int64(&r);
 	qx_money_recv(&r, &st->revenue_recent, ctx, "revenue_recent");
@@ -399,21 +380,11 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	DateADT		ts;
 	QxAmount	amount;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_NARGS() > 4)
-	{
-		if (PG_ARGISNULL(4))
-			qx_null_param("window_len");
-		w = PG_GETARG_INTERVAL_P(4);
-	}
+		w = DatumGetIntervalP(qx_param(fcinfo, 4, "window_len"));
 	if (PG_NARGS() > 5)
-	{
-		if (PG_ARGISNULL(5))
-			qx_null_param("threshold");
-		threshold = PG_GETARG_FLOAT8(5);
-	}
+		threshold = DatumGetFloat8(qx_param(fcinfo, 5, "threshold"));
 
 	if (PG_ARGISNULL(0))
 		st = kn_group_state(fcinfo, ctx, as_of, w, threshold);
@@ -611,7 +582,6 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	KnState    *st;
-	const char *problem;
 	DateADT		as_of,
 				b1,
 				b2;
@@ -637,9 +607,7 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 	qx_text_money(&tp, "revenue_recent", &st->revenue_recent, CurrentMemoryContext);
 	st->orders_prior = qx_text_int64(&tp, "orders_prior", 0, PG_INT64_MAX);
 	qx_text_money(&tp, "revenue_prior", &st->revenue_prior, CurrentMemoryContext);
-	qx_text_end(&tp);
-	if ((problem = kn_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, kn_problem(st));
 	PG_RETURN_POINTER(kn_encode(st));
 }
 
@@ -647,26 +615,22 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_state_out);
 Datum
 rfm_kinetic_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	KnState    *st = kn_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	KnState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), rfm_kinetic_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->p->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->p->as_of);
-	appendStringInfo(&buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
+	appendStringInfo(buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
 					 " threshold=", st->p->window.month, st->p->window.day, st->p->window.time);
-	qx_append_float8(&buf, st->p->threshold);
-	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
-	qx_append_date_or_none(&buf, st->first, st->orders > 0);
-	appendStringInfoString(&buf, " last=");
-	qx_append_date_or_none(&buf, st->last, st->orders > 0);
-	appendStringInfoString(&buf, " monetary=");
-	qx_append_money(&buf, &st->monetary);
-	appendStringInfo(&buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
-	qx_append_money(&buf, &st->revenue_recent);
-	appendStringInfo(&buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);
-	qx_append_money(&buf, &st->revenue_prior);
-	PG_RETURN_CSTRING(buf.data);
+	qx_append_float8(buf, st->p->threshold);
+	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
+	qx_append_date_or_none(buf, st->first, st->orders > 0);
+	appendStringInfoString(buf, " last=");
+	qx_append_date_or_none(buf, st->last, st->orders > 0);
+	appendStringInfoString(buf, " monetary=");
+	qx_append_money(buf, &st->monetary);
+	appendStringInfo(buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
+	qx_append_money(buf, &st->revenue_recent);
+	appendStringInfo(buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);
+	qx_append_money(buf, &st->revenue_prior);
+	PG_RETURN_CSTRING(buf->data);
 }
 

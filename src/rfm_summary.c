@@ -1,9 +1,9 @@
 /*
  * rfm_summary.c
- *		The rfm_summary aggregate (SPEC §4): recency, frequency, exact
+ *		The rfm_summary aggregate (README "Customer aggregates"): recency, frequency, exact
  *		monetary sum, first and last order of a customer at as_of; with
  *		rfm_summary_partial / rfm_summary_merge and the transferable state
- *		type rfm_summary_state (SPEC §7).
+ *		type rfm_summary_state (README "Aggregates at scale").
  *
  * The aggregate state is an RsState in the aggregate memory context
  * (internal), a few dozen bytes; serialize/deserialize and the state type
@@ -93,22 +93,12 @@ rs_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	RsState    *st;
 	const char *problem;
-	uint8		version;
 
-	qx_reader_init(&r, data, len, RS_TYPE);
-	version = qx_get_byte(&r);
-	if (version != RS_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, RS_TYPE, RS_VERSION);
 	st = rs_new(ctx, qx_get_date(&r, "as_of"));
 	st->orders = qx_get_int64(&r);
-	st->first = qx_get_int32(&r);
-	st->last = qx_get_int32(&r);
-	if (st->orders > 0)
-	{
-		if (DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
-			DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last))
-			qx_bad_binary(&r, "first or last order is not a finite date");
-	}
+	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
+	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
 	qx_money_recv(&r, &st->monetary, ctx, "monetary");
 	qx_get_end(&r);
 	if ((problem = rs_problem(st)) != NULL)
@@ -167,9 +157,7 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	DateADT		as_of;
 	DateADT		ts;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_ARGISNULL(0))
 	{
 		qx_require_finite_date(as_of, "as_of");
@@ -232,7 +220,6 @@ rfm_summary_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	RsState    *st;
-	const char *problem;
 
 	qx_text_init(&tp, str, RS_TYPE, "v1");
 	st = rs_new(CurrentMemoryContext, qx_text_date(&tp, "as_of"));
@@ -240,9 +227,7 @@ rfm_summary_state_in(PG_FUNCTION_ARGS)
 	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
 	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
 	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
-	qx_text_end(&tp);
-	if ((problem = rs_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, rs_problem(st));
 	PG_RETURN_POINTER(rs_encode(st));
 }
 
@@ -250,19 +235,15 @@ PG_FUNCTION_INFO_V1(rfm_summary_state_out);
 Datum
 rfm_summary_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	RsState    *st = rs_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	RsState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), rfm_summary_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->as_of);
-	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
-	qx_append_date_or_none(&buf, st->first, st->orders > 0);
-	appendStringInfoString(&buf, " last=");
-	qx_append_date_or_none(&buf, st->last, st->orders > 0);
-	appendStringInfoString(&buf, " monetary=");
-	qx_append_money(&buf, &st->monetary);
-	PG_RETURN_CSTRING(buf.data);
+	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
+	qx_append_date_or_none(buf, st->first, st->orders > 0);
+	appendStringInfoString(buf, " last=");
+	qx_append_date_or_none(buf, st->last, st->orders > 0);
+	appendStringInfoString(buf, " monetary=");
+	qx_append_money(buf, &st->monetary);
+	PG_RETURN_CSTRING(buf->data);
 }
 

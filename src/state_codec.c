@@ -38,6 +38,17 @@ qx_reader_init(QxReader *r, const char *data, int len, const char *type)
 }
 
 void
+qx_reader_begin(QxReader *r, const char *data, int len, const char *type, uint8 version)
+{
+	uint8		v;
+
+	qx_reader_init(r, data, len, type);
+	v = qx_get_byte(r);
+	if (v != version)
+		qx_bad_binary(r, psprintf("unsupported version %d", v));
+}
+
+void
 qx_bad_binary(const QxReader *r, const char *what)
 {
 	ereport(ERROR,
@@ -117,6 +128,12 @@ qx_get_date(QxReader *r, const char *field)
 	return d;
 }
 
+DateADT
+qx_get_date_if(QxReader *r, const char *field, bool present)
+{
+	return present ? qx_get_date(r, field) : qx_get_int32(r);
+}
+
 bytea *
 qx_state_recv(StringInfo msg, QxStateDecode decode)
 {
@@ -130,6 +147,14 @@ qx_state_recv(StringInfo msg, QxStateDecode decode)
 	SET_VARSIZE(res, VARHDRSZ + len);
 	memcpy(VARDATA(res), data, len);
 	return res;
+}
+
+void *
+qx_state_from_datum(Datum value, QxStateDecode decode)
+{
+	bytea	   *v = DatumGetByteaPP(value);
+
+	return decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
 }
 
 /* ---------------------------------------------------------------------
@@ -239,6 +264,16 @@ qx_money_recv(QxReader *r, QxMoney *m, MemoryContext ctx, const char *field)
 /* ---------------------------------------------------------------------
  * Text writers
  * --------------------------------------------------------------------- */
+
+StringInfo
+qx_text_out_begin(const char *version_word, DateADT as_of)
+{
+	StringInfo	buf = makeStringInfo();
+
+	appendStringInfo(buf, "%s as_of=", version_word);
+	qx_append_date(buf, as_of);
+	return buf;
+}
 
 void
 qx_append_date(StringInfo buf, DateADT d)
@@ -447,6 +482,14 @@ qx_text_end(QxTextParser *tp)
 		rest++;
 	qx_bad_text(tp, psprintf("Unexpected text \"%s\" after the last field.",
 							 quote_short(rest, strlen(rest))));
+}
+
+void
+qx_text_finish(QxTextParser *tp, const char *problem)
+{
+	qx_text_end(tp);
+	if (problem != NULL)
+		qx_bad_text(tp, psprintf("Inconsistent state: %s.", problem));
 }
 
 /* The longest run at the cursor of characters in chars, as a fresh string. */

@@ -101,6 +101,56 @@ trigger_threshold(Trigger *trigger, Relation rel, const char *arg)
 	return threshold;
 }
 
+/*
+ * The flag of a row: lift_index(agreement, objections) < threshold; *isnull
+ * when either column is NULL (README "flag_reanimation()").
+ */
+static bool
+reanimation_flag(HeapTuple tuple, TupleDesc tupdesc, int att_agreement,
+				 int att_objections, double threshold, bool *isnull)
+{
+	bool		isnull_a,
+				isnull_o;
+	Datum		a = heap_getattr(tuple, att_agreement, tupdesc, &isnull_a);
+	Datum		o = heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
+
+	*isnull = isnull_a || isnull_o;
+	if (*isnull)
+		return false;
+	return qx_lift_index(agreement_value(a, SPI_gettypeid(tupdesc, att_agreement)),
+						 objections_value(o, SPI_gettypeid(tupdesc, att_objections)))
+		< threshold;
+}
+
+/*
+ * The since column of a row whose flag is now flagged (true, not NULL): the
+ * old since value while the flag stays raised, the transaction's start when
+ * it is raised now (or was raised before since was tracked), NULL otherwise.
+ */
+static Datum
+since_value(HeapTuple oldtuple, TupleDesc tupdesc, int att_flag, int att_since,
+			bool flagged, bool *isnull)
+{
+	bool		was_flagged = false;
+	bool		old_since_null = true;
+	Datum		old_since = (Datum) 0;
+
+	*isnull = !flagged;
+	if (!flagged)
+		return (Datum) 0;
+	if (oldtuple != NULL)
+	{
+		bool		oldflag_null;
+		Datum		oldflag = heap_getattr(oldtuple, att_flag, tupdesc, &oldflag_null);
+
+		was_flagged = !oldflag_null && DatumGetBool(oldflag);
+		old_since = heap_getattr(oldtuple, att_since, tupdesc, &old_since_null);
+	}
+	if (was_flagged && !old_since_null)
+		return old_since;
+	return TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+}
+
 PG_FUNCTION_INFO_V1(flag_reanimation);
 /*
  * flag_reanimation() trigger: flag = needs_reanimation(agreement,
@@ -127,9 +177,6 @@ flag_reanimation(PG_FUNCTION_ARGS)
 				att_flag,
 				att_since = 0;
 	double		threshold = DEFAULT_THRESHOLD;
-	Datum		value;
-	bool		isnull_a,
-				isnull_o;
 	int			cols[2];
 	Datum		newvals[2];
 	bool		newnulls[2];
@@ -167,20 +214,8 @@ flag_reanimation(PG_FUNCTION_ARGS)
 	else
 		tuple = trigdata->tg_trigtuple;
 
-	value = heap_getattr(tuple, att_agreement, tupdesc, &isnull_a);
-	if (!isnull_a)
-	{
-		double		agreement = agreement_value(value, SPI_gettypeid(tupdesc, att_agreement));
-		Datum		ovalue = heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
-
-		if (!isnull_o)
-			flag = qx_lift_index(agreement,
-								 objections_value(ovalue, SPI_gettypeid(tupdesc, att_objections)))
-				< threshold;
-	}
-	else
-		(void) heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
-	flag_null = isnull_a || isnull_o;
+	flag = reanimation_flag(tuple, tupdesc, att_agreement, att_objections, threshold,
+							&flag_null);
 
 	cols[ncols] = att_flag;
 	newvals[ncols] = BoolGetDatum(flag);
@@ -189,37 +224,9 @@ flag_reanimation(PG_FUNCTION_ARGS)
 
 	if (att_since)
 	{
-		bool		was_flagged = false;
-		bool		old_since_null = true;
-		Datum		old_since = (Datum) 0;
-
-		if (oldtuple != NULL)
-		{
-			bool		isnull;
-			Datum		oldflag = heap_getattr(oldtuple, att_flag, tupdesc, &isnull);
-
-			was_flagged = !isnull && DatumGetBool(oldflag);
-			old_since = heap_getattr(oldtuple, att_since, tupdesc, &old_since_null);
-		}
-
 		cols[ncols] = att_since;
-		if (flag_null || !flag)
-		{
-			newvals[ncols] = (Datum) 0;
-			newnulls[ncols] = true;
-		}
-		else if (was_flagged && !old_since_null)
-		{
-			/* still flagged: the flag was raised then */
-			newvals[ncols] = old_since;
-			newnulls[ncols] = false;
-		}
-		else
-		{
-			/* raised now (or raised before the since column was tracked) */
-			newvals[ncols] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-			newnulls[ncols] = false;
-		}
+		newvals[ncols] = since_value(oldtuple, tupdesc, att_flag, att_since,
+									 flag && !flag_null, &newnulls[ncols]);
 		ncols++;
 	}
 

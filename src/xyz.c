@@ -1,6 +1,6 @@
 /*
  * xyz.c
- *		Demand variability and XYZ classes (SPEC §3): the aggregate
+ *		Demand variability and XYZ classes (README "ABC and XYZ classes"): the aggregate
  *		demand_cv() with its shard pair demand_cv_partial()/demand_cv_merge(),
  *		the state type demand_cv_state, and xyz_class().
  *
@@ -412,18 +412,10 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 	int			lo,
 				hi;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("period_start");
-	if (PG_ARGISNULL(4))
-		qx_null_param("periods");
+	period_start = DatumGetDateADT(qx_param(fcinfo, 3, "period_start"));
+	periods = DatumGetInt32(qx_param(fcinfo, 4, "periods"));
 	if (PG_NARGS() > 5)
-	{
-		if (PG_ARGISNULL(5))
-			qx_null_param("period");
-		period = PG_GETARG_INTERVAL_P(5);
-	}
-	period_start = PG_GETARG_DATEADT(3);
-	periods = PG_GETARG_INT32(4);
+		period = DatumGetIntervalP(qx_param(fcinfo, 5, "period"));
 
 	if (agg == NULL)
 	{
