@@ -21,6 +21,29 @@ ALTER FUNCTION bgnbd_fit_merge_transfn(internal, bgnbd_fit_state) RENAME TO bgnb
 
 
 -- ---------------------------------------------------------------------------
+-- Derived money rounded (SPEC §0, README "Money")
+-- ---------------------------------------------------------------------------
+-- 1.2's C functions round an average, a share of a quota, a per-day
+-- requirement and a run rate half away from zero to the scale of the money
+-- they derive from, at least 2 decimals; the comments say so.
+COMMENT ON FUNCTION quota_status(numeric, numeric, date, date, date, date[], boolean) IS
+'plan/fact of a quota over the inclusive period at as_of: counted days, expected to date, attainment, pace, run-rate forecast, gap, required per day, on track; expected to date, forecast and required per day rounded half away from zero to the scale of quota, actual and the gap (at least 2 decimals), pace and on track from the unrounded figures';
+COMMENT ON FUNCTION quota_steps(numeric, date, date, int, date[], boolean) IS
+'the period as numbered checkpoints: step k is due on the earliest counted day by which ceil(total*k/steps) counted days have passed, with target quota*k/steps rounded half away from zero to the scale of quota (at least 2 decimals), the last exactly quota';
+COMMENT ON TYPE btyd_summary IS 'result of btyd_summary(): frequency (repeat purchase days), recency and t in time units, monetary (mean repeat-day amount, rounded to the scale of the amounts, at least 2 decimals), as lifetimes summary_data_from_transaction_data';
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none) rounded half away from zero to the scale of the amounts, at least 2 decimals; time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date, interval) IS
+'customer-base summary for buy-till-you-die models as lifetimes summary_data_from_transaction_data(freq=''D''): same-day purchases are one; frequency = purchase days - 1, recency = (last day - first day) / time_unit, t = (as_of - first day) / time_unit, monetary = mean of the repeat days'' sums (0 when none) rounded half away from zero to the scale of the amounts, at least 2 decimals; time_unit defaults to 1 day; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket (rounded half away from zero to the scale of the amounts, at least 2 decimals) in the recent window (as_of - window_len, as_of] and the prior one before it, their trends from the exact sums, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket (rounded half away from zero to the scale of the amounts, at least 2 decimals) in the recent window (as_of - window_len, as_of] and the prior one before it, their trends from the exact sums, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval, float8) IS
+'kinetic segment of a customer at as_of: orders, revenue and ticket (rounded half away from zero to the scale of the amounts, at least 2 decimals) in the recent window (as_of - window_len, as_of] and the prior one before it, their trends from the exact sums, and the segment lost/new/returning/fading/growing/steady; window_len defaults to 90 days, threshold to 0.2; rows after as_of or with NULL ts/amount ignored; NULL when none remains';
+
+
+-- ---------------------------------------------------------------------------
 -- Real state types for the aggregates (Citus splits them, SPEC §7)
 -- ---------------------------------------------------------------------------
 
