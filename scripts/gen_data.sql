@@ -101,7 +101,9 @@ INSERT INTO sales.holidays VALUES
 ------------------------------------------------------------------------------
 -- reps
 ------------------------------------------------------------------------------
-CREATE TABLE sales.reps (rep_id int PRIMARY KEY, name text NOT NULL);
+-- hired: the two newest reps joined in 2026 (their quotas ramp up, below);
+-- the others years ago.  No random() here, so the other tables do not move.
+CREATE TABLE sales.reps (rep_id int PRIMARY KEY, name text NOT NULL, hired date NOT NULL);
 INSERT INTO sales.reps
 SELECT r,
        (ARRAY['Anna','Boris','Carla','Dmitri','Elena','Felix','Galina','Hugo','Irina','Jonas',
@@ -110,7 +112,10 @@ SELECT r,
        || ' ' ||
        (ARRAY['Ivanova','Petrov','Georgieva','Smith','Novak','Kowalski','Dimitrov','Berg',
               'Sokolova','Meyer','Popov','Horvat','Larsen','Costa','Weber','Marin','Kuznetsov'])
-           [1 + ((r - 1) / 26 + (r - 1)) % 17]
+           [1 + ((r - 1) / 26 + (r - 1)) % 17],
+       CASE WHEN r = :reps - 1 THEN date '2026-06-15'
+            WHEN r = :reps THEN date '2026-08-03'
+            ELSE date '2015-03-02' + (r * 389) % 3000 END
 FROM generate_series(1, :reps) r;
 
 ------------------------------------------------------------------------------
@@ -241,11 +246,15 @@ ANALYZE sales.customers, sales.orders;
 -- forecast that was right on average: some reps make it, some do not.  Q4:
 -- the Q3 revenue raised by 0-30 %.  Rounded to hundreds.
 ------------------------------------------------------------------------------
+-- full_quota is what a rep at full speed carries; quota is what this rep
+-- carries: for the reps hired in 2026, ramped_quota() with a ramp of 25 %,
+-- 50 % and 75 % over the first three months (nothing before the hire date).
 CREATE TABLE sales.revenue_quotas (
     rep_id       int  NOT NULL REFERENCES sales.reps,
     period_start date NOT NULL,
     period_end   date NOT NULL,
     quota        numeric NOT NULL CHECK (quota >= 0),
+    full_quota   numeric CHECK (full_quota >= 0),          -- NOT NULL once set below
     PRIMARY KEY (rep_id, period_start)
 );
 CREATE TEMP TABLE gen_qrev AS
@@ -253,7 +262,7 @@ SELECT c.rep_id, date_trunc('quarter', o.ts)::date AS q_start, sum(o.amount) AS 
 FROM sales.orders o JOIN sales.customers c USING (customer_id)
 WHERE o.ts BETWEEN '2026-01-01' AND :'as_of'
 GROUP BY 1, 2;
-INSERT INTO sales.revenue_quotas
+INSERT INTO sales.revenue_quotas (rep_id, period_start, period_end, quota)
 SELECT rep_id, q_start, (q_start + interval '3 months - 1 day')::date,
        CASE WHEN q_start < '2026-10-01' THEN round(revenue * (0.8 + 0.4 * random())::numeric, -2)::numeric(12,2)
             ELSE round(revenue * (1.0 + 0.3 * random())::numeric, -2)::numeric(12,2) END
@@ -264,6 +273,14 @@ FROM (SELECT r.rep_id, q.q_start, coalesce(g.revenue, 0) AS revenue
                           AND g.q_start = CASE WHEN q.q_start = '2026-10-01' THEN '2026-07-01' ELSE q.q_start END
       ORDER BY r.rep_id, q.q_start) s;
 DROP TABLE gen_qrev;
+UPDATE sales.revenue_quotas q
+SET full_quota = q.quota,
+    quota = CASE WHEN r.hired >= '2026-01-01'
+                 THEN ramped_quota(q.quota, r.hired, q.period_start, q.period_end, '{0.25, 0.5, 0.75}',
+                                   (SELECT array_agg(day ORDER BY day) FROM sales.holidays))
+                 ELSE q.quota END
+FROM sales.reps r WHERE r.rep_id = q.rep_id;
+ALTER TABLE sales.revenue_quotas ALTER COLUMN full_quota SET NOT NULL;
 
 ------------------------------------------------------------------------------
 -- calls and weekly call quotas (Q3 2026: the Monday-to-Sunday weeks that meet

@@ -361,12 +361,10 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum((double) (st->days[st->ndays - 1] - st->first) /
 							   (double) st->unit_days);
 	values[2] = Float8GetDatum((double) (st->as_of - st->first) / (double) st->unit_days);
-	if (frequency == 0)
-		values[3] = NumericGetDatum(int64_to_numeric(0));
-	else
-		values[3] = DirectFunctionCall2(numeric_div,
-										NumericGetDatum(qx_money_get(&st->repeat_sum)),
-										NumericGetDatum(int64_to_numeric(frequency)));
+	/* the mean at the scale of the customer's amounts (README "Money"); 0 without repeats */
+	values[3] = NumericGetDatum(qx_money_div_round(&st->repeat_sum, Max(frequency, 1),
+												   qx_derived_scale(Max(st->first_sum.scale,
+																		st->repeat_sum.scale))));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 

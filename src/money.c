@@ -1,6 +1,7 @@
 /*
  * money.c
- *		Exact money accumulator (int128 fixed point with a numeric fallback).
+ *		Exact money accumulator (int128 fixed point with a numeric fallback)
+ *		and the rounding of money derived from it.
  *
  * Amounts are decoded straight from numeric's stored digits (base 10000),
  * without detoasting a short-header value into a copy, so adding an amount
@@ -461,4 +462,86 @@ bool
 qx_money_is_zero(const QxMoney *m)
 {
 	return qx_money_sign(m) == 0;
+}
+
+int
+qx_numeric_dscale(Numeric num)
+{
+	const struct varlena *v = (const struct varlena *) num;
+	uint16		h = num_header(VARDATA_ANY(v));
+
+	if ((h & NUM_SIGN_MASK) == NUM_SPECIAL)
+		elog(ERROR, "qx_numeric_dscale: special numeric value");
+	if (h & NUM_SHORT)
+		return (h & NUM_SHORT_DSCALE_MASK) >> NUM_SHORT_DSCALE_SHIFT;
+	return h & NUM_DSCALE_MASK;
+}
+
+/*
+ * x / den rounded half away from zero: the truncated quotient, moved one
+ * away from zero when the remainder is at least half of den.  C's / and %
+ * truncate toward zero, so the remainder has the sign of x.
+ */
+static inline int128
+div_half_away(int128 x, int64 den)
+{
+	int128		q = x / den;
+	int128		r = x % den;
+
+	if ((r < 0 ? -r : r) * 2 >= den)
+		q += x < 0 ? -1 : 1;
+	return q;
+}
+
+/*
+ * Derived money, exactly: numeric_div alone would first round the quotient
+ * to a precision of its own choosing, which can move a value just below a
+ * half onto it.  n * 10^scale is divided with its remainder instead.
+ */
+Numeric
+qx_numeric_div_round(Numeric n, int64 den, int scale)
+{
+	int128		v;
+	int			ds;
+	Datum		x,
+				q,
+				r;
+
+	Assert(den > 0 && scale >= 0);
+	if (scale <= QX_MONEY_MAX_SCALE &&
+		numeric_decode((const struct varlena *) n, &v, &ds) && ds <= scale &&
+		mul_pow10(v, scale - ds, &v))
+		return small_to_numeric(div_half_away(v, den), scale);
+
+	x = DirectFunctionCall2(numeric_mul, NumericGetDatum(n),
+							DirectFunctionCall3(numeric_in, CStringGetDatum(psprintf("1e%d", scale)),
+												ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	q = DirectFunctionCall2(numeric_div_trunc, x, NumericGetDatum(int64_to_numeric(den)));
+	r = DirectFunctionCall2(numeric_sub, x,
+							DirectFunctionCall2(numeric_mul, q,
+												NumericGetDatum(int64_to_numeric(den))));
+	r = DirectFunctionCall2(numeric_mul, DirectFunctionCall1(numeric_abs, r),
+							NumericGetDatum(int64_to_numeric(2)));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, r,
+										  NumericGetDatum(int64_to_numeric(den)))) >= 0)
+		q = DirectFunctionCall2(numeric_add, q,
+								NumericGetDatum(int64_to_numeric(qx_numeric_sign(DatumGetNumeric(x)))));
+	/* q * 10^-scale is exact and has exactly scale decimals */
+	return DatumGetNumeric(DirectFunctionCall2(numeric_mul, q,
+											   DirectFunctionCall3(numeric_in,
+																   CStringGetDatum(psprintf("1e-%d", scale)),
+																   ObjectIdGetDatum(InvalidOid),
+																   Int32GetDatum(-1))));
+}
+
+Numeric
+qx_money_div_round(const QxMoney *m, int64 den, int scale)
+{
+	int128		v;
+
+	Assert(den > 0 && scale >= 0);
+	if (!m->big && m->scale <= scale && scale <= QX_MONEY_MAX_SCALE &&
+		mul_pow10(m->v.i, scale - m->scale, &v))
+		return small_to_numeric(div_half_away(v, den), scale);
+	return qx_numeric_div_round(qx_money_get(m), den, scale);
 }

@@ -11,6 +11,10 @@
  * PostgreSQL numeric held in the aggregate's memory context ("big" mode),
  * so the result always equals sum(amount) digit for digit.
  *
+ * Derived money (an average, a share of a quota, a run rate) is rounded
+ * half away from zero to the scale of the money it derives from and never
+ * to fewer than QX_DERIVED_MIN_SCALE decimals (SPEC §0, README "Money").
+ *
  * The text and binary forms of a QxMoney in the state types are in
  * state_codec.h.
  */
@@ -27,6 +31,7 @@
 #endif
 
 #define QX_MONEY_MAX_SCALE 30
+#define QX_DERIVED_MIN_SCALE 2
 
 typedef struct QxMoney
 {
@@ -74,6 +79,19 @@ extern double qx_trend(const QxMoney *x, const QxMoney *base);
 extern double qx_numeric_trend(Numeric x, Numeric base);
 /* (x*kb - base*kx)::float8 / (base*kx)::float8: change of mean x/kx against base/kb */
 extern double qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb);
+/* Display scale of a finite numeric (any varlena header), as scale() gives. */
+extern int	qx_numeric_dscale(Numeric num);
+/* The scale derived money gets from money of display scale s: max(s, 2). */
+static inline int
+qx_derived_scale(int scale)
+{
+	return Max(scale, QX_DERIVED_MIN_SCALE);
+}
+/* n / den rounded half away from zero to scale decimals, exactly; den > 0. */
+extern Numeric qx_numeric_div_round(Numeric n, int64 den, int scale);
+/* m / den rounded half away from zero to scale decimals, exactly; den > 0. */
+extern Numeric qx_money_div_round(const QxMoney *m, int64 den, int scale);
+
 /* -1, 0 or 1 for a finite numeric (any varlena header) */
 extern int	qx_numeric_sign(Numeric num);
 

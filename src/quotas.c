@@ -18,10 +18,12 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 #include "quota_ext.h"
+#include "money.h"
 
 /* Which dates count: weekdays minus holidays, or every date. */
 typedef struct QxCalendar
@@ -161,9 +163,14 @@ counted_days(const QxCalendar *cal, DateADT from, DateADT to)
 	return n;
 }
 
-/* Checks shared by quota_status and quota_steps; returns the total count. */
+/*
+ * Checks shared by quota_status, quota_steps and ramped_quota; returns the
+ * total count.  empty_hint: the hint for a period with no counted day.
+ */
+#define HINT_COUNT_EVERY_DATE "Pass business_days => false to count every date."
 static int64
-check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
+check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end,
+			 const char *empty_hint)
 {
 	int64		total;
 
@@ -176,7 +183,7 @@ check_period(const QxCalendar *cal, DateADT period_start, DateADT period_end)
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))));
 	total = counted_days(cal, period_start, period_end);
 	if (total == 0)
-		qx_bad_arg("Pass business_days => false to count every date.",
+		qx_bad_arg(empty_hint,
 				   "the period from %s to %s has no counted day",
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))),
 				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))));
@@ -313,7 +320,8 @@ quota_status(PG_FUNCTION_ARGS)
 				remaining;
 	Datum		d_actual = NumericGetDatum(actual);
 	Datum		d_quota = NumericGetDatum(quota);
-	Datum		expected;
+	Datum		quota_elapsed;
+	Datum		actual_total;
 	Datum		gap;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
@@ -323,7 +331,7 @@ quota_status(PG_FUNCTION_ARGS)
 	require_finite_numeric(actual, "actual");
 	require_nonnegative_numeric(quota, "quota");
 	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), PG_GETARG_BOOL(6));
-	total = check_period(&cal, period_start, period_end);
+	total = check_period(&cal, period_start, period_end, HINT_COUNT_EVERY_DATE);
 
 	/* as_of may be +-infinity: before the period nothing, after it all */
 	elapsed = counted_days(&cal, period_start, Min(as_of, period_end));
@@ -333,8 +341,14 @@ quota_status(PG_FUNCTION_ARGS)
 	values[1] = Int32GetDatum((int32) elapsed);
 	values[2] = Int32GetDatum((int32) remaining);
 
-	expected = num_div(num_mul(d_quota, num_int(elapsed)), num_int(total));
-	values[3] = expected;
+	/*
+	 * Derived money is rounded (README "Money"); pace and on_track are
+	 * decided on the exact quota * elapsed / total and run rate, so a
+	 * rounding never turns a miss into on track.
+	 */
+	quota_elapsed = num_mul(d_quota, num_int(elapsed));
+	values[3] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(quota_elapsed), total,
+													 qx_derived_scale(qx_numeric_dscale(quota))));
 
 	if (numeric_sign_int(quota) == 0)
 		nulls[4] = true;
@@ -342,10 +356,11 @@ quota_status(PG_FUNCTION_ARGS)
 		values[4] = Float8GetDatum(num_float8(num_div(d_actual, d_quota), "attainment",
 												 "actual / quota"));
 
-	if (numeric_sign_int(DatumGetNumeric(expected)) == 0)
+	actual_total = num_mul(d_actual, num_int(total));
+	if (numeric_sign_int(DatumGetNumeric(quota_elapsed)) == 0)
 		nulls[5] = true;
 	else
-		values[5] = Float8GetDatum(num_float8(num_div(d_actual, expected), "pace",
+		values[5] = Float8GetDatum(num_float8(num_div(actual_total, quota_elapsed), "pace",
 												 "actual / expected_to_date"));
 
 	if (elapsed == 0)
@@ -355,22 +370,25 @@ quota_status(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		Datum		forecast = num_div(num_mul(d_actual, num_int(total)), num_int(elapsed));
-
-		values[6] = forecast;
-		values[9] = BoolGetDatum(DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-																	 forecast, d_quota)) >= 0);
+		values[6] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(actual_total), elapsed,
+														 qx_derived_scale(qx_numeric_dscale(actual))));
+		/* forecast >= quota, exactly: actual * total >= quota * elapsed */
+		values[9] = BoolGetDatum(DatumGetInt32(DirectFunctionCall2(numeric_cmp, actual_total,
+																	 quota_elapsed)) >= 0);
 	}
 
+	/* the gap keeps the scale of quota - actual, also when it is 0 */
 	gap = num_sub(d_quota, d_actual);
 	if (numeric_sign_int(DatumGetNumeric(gap)) < 0)
-		gap = num_int(0);
+		gap = DirectFunctionCall2(numeric_round, num_int(0),
+								  Int32GetDatum(qx_numeric_dscale(DatumGetNumeric(gap))));
 	values[7] = gap;
 
 	if (remaining == 0)
 		nulls[8] = true;
 	else
-		values[8] = num_div(gap, num_int(remaining));
+		values[8] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(gap), remaining,
+														 qx_derived_scale(qx_numeric_dscale(DatumGetNumeric(gap)))));
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
@@ -384,6 +402,7 @@ typedef struct StepsState
 	int64		total;
 	int32		steps;
 	Datum		quota;			/* numeric, copied into the SRF context */
+	int			scale;			/* of the targets: derived money */
 } StepsState;
 
 /* Earliest counted day d in the period with counted [start, d] >= need. */
@@ -435,10 +454,12 @@ quota_steps(PG_FUNCTION_ARGS)
 		st = palloc0(sizeof(StepsState));
 		require_nonnegative_numeric(quota, "quota");
 		st->quota = datumCopy(NumericGetDatum(quota), false, -1);
+		st->scale = qx_derived_scale(qx_numeric_dscale(quota));
 		st->period_start = PG_GETARG_DATEADT(1);
 		st->period_end = PG_GETARG_DATEADT(2);
 		calendar_init(&st->cal, PG_GETARG_ARRAYTYPE_P(4), PG_GETARG_BOOL(5));
-		st->total = check_period(&st->cal, st->period_start, st->period_end);
+		st->total = check_period(&st->cal, st->period_start, st->period_end,
+								 HINT_COUNT_EVERY_DATE);
 		if (steps < 1 || steps > st->total)
 			qx_bad_arg(psprintf("The period has " INT64_FORMAT " counted days; pass at most that many steps.",
 								st->total),
@@ -463,13 +484,9 @@ quota_steps(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		values[0] = Int32GetDatum((int32) k);
 		values[1] = DateADTGetDatum(due_date(st, need));
-		if (k == st->steps)
-			values[2] = st->quota;
-		else
-			values[2] = DirectFunctionCall2(numeric_round,
-											num_div(num_mul(st->quota, num_int(k)),
-													num_int(st->steps)),
-											Int32GetDatum(2));
+		/* every target, the last (= quota) too, with the derived-money scale */
+		values[2] = NumericGetDatum(qx_numeric_div_round(DatumGetNumeric(num_mul(st->quota, num_int(k))),
+														 st->steps, st->scale));
 		SRF_RETURN_NEXT(funcctx,
 						HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 	}
@@ -522,4 +539,102 @@ sales_velocity(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("sales_velocity is out of range for type double precision")));
 	PG_RETURN_FLOAT8(velocity);
+}
+
+/* The ramp's factors, checked: one dimension, no NULL, each in [0, 1]. */
+static Datum *
+ramp_factors(ArrayType *ramp, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+
+	if (ARR_NDIM(ramp) > 1)
+		qx_bad_arg("Pass the monthly factors as a one-dimensional array, e.g. '{0.25, 0.5, 0.75}'.",
+				   "ramp must be a one-dimensional array, got %d dimensions", ARR_NDIM(ramp));
+	deconstruct_array(ramp, NUMERICOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	for (int i = 0; i < *n; i++)
+	{
+		Numeric		f;
+		char		name[32];
+
+		CHECK_FOR_INTERRUPTS();
+		snprintf(name, sizeof(name), "ramp[%d]", i + 1);
+		if (nulls[i])
+			qx_bad_arg("Each element is the share of the full quota in that month of tenure.",
+					   "%s must not be NULL", name);
+		f = DatumGetNumeric(elems[i]);
+		require_nonnegative_numeric(f, name);
+		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, elems[i], num_int(1))) > 0)
+			qx_bad_arg("Pass shares between 0 and 1; divide percentages by 100.",
+					   "%s must be between 0 and 1, got %s", name,
+					   DatumGetCString(DirectFunctionCall1(numeric_out, elems[i])));
+	}
+	return elems;
+}
+
+/* start + months, as date + interval 'n months' (the day clamped to the month's end). */
+static DateADT
+add_months(int year, int month, int day, int64 months)
+{
+	int64		m = (int64) month - 1 + months;
+	int			y = year + (int) (m / 12);
+	int			mon = (int) (m % 12) + 1;
+
+	day = Min(day, day_tab[isleap(y)][mon - 1]);
+	return date2j(y, mon, day) - POSTGRES_EPOCH_JDATE;
+}
+
+PG_FUNCTION_INFO_V1(ramped_quota);
+/*
+ * ramped_quota(full_quota, start_date, period_start, period_end, ramp,
+ *				holidays) -> numeric
+ * A new rep's quota: each counted day of the period carries 0 before
+ * start_date, ramp[k] in the k-th month of tenure and 1 after the ramp;
+ * the quota is full_quota times the mean factor, rounded as derived money.
+ * The sum of factors is exact: ramp[k] times the counted days of month k.
+ */
+Datum
+ramped_quota(PG_FUNCTION_ARGS)
+{
+	Numeric		full_quota = PG_GETARG_NUMERIC(0);
+	DateADT		start = PG_GETARG_DATEADT(1);
+	DateADT		period_start = PG_GETARG_DATEADT(2);
+	DateADT		period_end = PG_GETARG_DATEADT(3);
+	QxCalendar	cal;
+	Datum	   *factors;
+	int			nfactors;
+	int64		total;
+	int			y,
+				m,
+				d;
+	DateADT		lo = start;
+	Datum		factor_days = num_int(0);
+
+	require_nonnegative_numeric(full_quota, "full_quota");
+	qx_require_finite_date(start, "start_date");
+	calendar_init(&cal, PG_GETARG_ARRAYTYPE_P(5), true);
+	total = check_period(&cal, period_start, period_end,
+						 "ramped_quota counts Monday to Friday, holidays excluded.");
+	factors = ramp_factors(PG_GETARG_ARRAYTYPE_P(4), &nfactors);
+
+	j2date(start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	for (int k = 1; k <= nfactors && lo <= period_end; k++)
+	{
+		DateADT		hi = add_months(y, m, d, k);
+		int64		c = counted_days(&cal, Max(lo, period_start), Min(hi - 1, period_end));
+
+		CHECK_FOR_INTERRUPTS();
+		if (c > 0)
+			factor_days = DirectFunctionCall2(numeric_add, factor_days,
+											  num_mul(factors[k - 1], num_int(c)));
+		lo = hi;
+	}
+	if (lo <= period_end)
+		factor_days = DirectFunctionCall2(numeric_add, factor_days,
+										  num_int(counted_days(&cal, Max(lo, period_start),
+															   period_end)));
+
+	PG_RETURN_NUMERIC(qx_numeric_div_round(DatumGetNumeric(num_mul(NumericGetDatum(full_quota),
+																	   factor_days)),
+										   total, qx_derived_scale(qx_numeric_dscale(full_quota))));
 }

@@ -474,19 +474,18 @@ enum
 	KN_REVENUE_TREND, KN_SEGMENT, KN_NFIELDS
 };
 
-/* revenue / orders of a window into the field; NULL (and *value NULL) without orders */
-static Numeric
-kn_ticket(Numeric revenue, int64 orders, Datum *value, bool *isnull)
+/*
+ * revenue / orders of a window into the field, rounded as derived money;
+ * false (and the field NULL) without orders
+ */
+static bool
+kn_ticket(const QxMoney *revenue, int64 orders, int scale, Datum *value, bool *isnull)
 {
-	Numeric		t;
-
 	*isnull = (orders == 0);
 	if (orders == 0)
-		return NULL;
-	t = DatumGetNumeric(DirectFunctionCall2(numeric_div, NumericGetDatum(revenue),
-											NumericGetDatum(int64_to_numeric(orders))));
-	*value = NumericGetDatum(t);
-	return t;
+		return false;
+	*value = NumericGetDatum(qx_money_div_round(revenue, orders, scale));
+	return true;
 }
 
 /* The segment (README "rfm_kinetic": the first rule that holds). */
@@ -516,8 +515,8 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	Datum		values[KN_NFIELDS];
 	bool		nulls[KN_NFIELDS] = {0};
 	Numeric		rev_recent,
-				rev_prior,
-				ticket_recent,
+				rev_prior;
+	bool		ticket_recent,
 				ticket_prior;
 	bool		have_rt;
 	double		rt = 0;
@@ -539,9 +538,10 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	values[KN_ORDERS_PRIOR] = Int32GetDatum(kn_int4_count(st->orders_prior, "orders_prior"));
 	values[KN_REVENUE_RECENT] = NumericGetDatum(rev_recent);
 	values[KN_REVENUE_PRIOR] = NumericGetDatum(rev_prior);
-	ticket_recent = kn_ticket(rev_recent, st->orders_recent,
+	/* both tickets at the scale of the customer's amounts (README "Money") */
+	ticket_recent = kn_ticket(&st->revenue_recent, st->orders_recent, qx_derived_scale(st->monetary.scale),
 							  &values[KN_TICKET_RECENT], &nulls[KN_TICKET_RECENT]);
-	ticket_prior = kn_ticket(rev_prior, st->orders_prior,
+	ticket_prior = kn_ticket(&st->revenue_prior, st->orders_prior, qx_derived_scale(st->monetary.scale),
 							 &values[KN_TICKET_PRIOR], &nulls[KN_TICKET_PRIOR]);
 	/* frequency_trend: exact integers, one float division */
 	nulls[KN_FREQUENCY_TREND] = (st->orders_prior == 0);
@@ -549,8 +549,9 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 		values[KN_FREQUENCY_TREND] =
 			Float8GetDatum(((double) st->orders_recent - (double) st->orders_prior) /
 						   (double) st->orders_prior);
-	nulls[KN_TICKET_TREND] = !(ticket_recent != NULL && ticket_prior != NULL &&
-							   qx_numeric_sign(ticket_prior) != 0);
+	/* from the exact means: the rounded ticket_prior may be 0 when they are not */
+	nulls[KN_TICKET_TREND] = !(ticket_recent && ticket_prior &&
+							   qx_money_sign(&st->revenue_prior) != 0);
 	if (!nulls[KN_TICKET_TREND])
 		values[KN_TICKET_TREND] =
 			Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,

@@ -27,40 +27,10 @@
 #include "quota_ext.h"
 #include "deals.h"
 #include "state_codec.h"
+#include "trigger_args.h"
 
 #define DEFAULT_THRESHOLD 0.4
-
-/* Attribute number of a trigger-named column, checked for existence and type. */
-static int
-trigger_column(TriggerData *trigdata, const char *colname, const char *role,
-			   const Oid *types, int ntypes, const char *typenames)
-{
-	Relation	rel = trigdata->tg_relation;
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	int			attnum = SPI_fnumber(tupdesc, colname);
-	Oid			typid;
-
-	if (attnum == SPI_ERROR_NOATTRIBUTE || attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" does not exist",
-						trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-						role, qx_str_brief(colname)),
-				 errhint("The arguments are (agreement_column, objections_column, flag_column [, threshold [, since_column]]).")));
-
-	typid = SPI_gettypeid(tupdesc, attnum);
-	for (int i = 0; i < ntypes; i++)
-		if (types[i] == typid)
-			return attnum;
-
-	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" has type %s",
-					trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-					role, qx_str_brief(colname), format_type_be(typid)),
-			 errhint("The %s column must be of type %s.", role, typenames)));
-	return 0;					/* keep compiler quiet */
-}
+#define USAGE "(agreement_column, objections_column, flag_column [, threshold [, since_column]])"
 
 /* A column value as float8 (agreement). */
 static double
@@ -129,41 +99,6 @@ trigger_threshold(Trigger *trigger, Relation rel, const char *arg)
 						trigger->tgname, RelationGetRelationName(rel), qx_float_str(threshold)),
 				 errhint("The usual threshold is 0.4.")));
 	return threshold;
-}
-
-/*
- * The trigger data of a call: fired by the trigger manager BEFORE INSERT OR
- * UPDATE FOR EACH ROW with 3 to 5 arguments, else 39P01 or 22023.
- */
-static TriggerData *
-reanimation_trigger(FunctionCallInfo fcinfo)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Trigger    *trigger;
-	Relation	rel;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("flag_reanimation: not called by trigger manager"),
-				 errhint("Use it in CREATE TRIGGER ... BEFORE INSERT OR UPDATE ... FOR EACH ROW.")));
-	trigger = trigdata->tg_trigger;
-	rel = trigdata->tg_relation;
-	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
-		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation must be fired BEFORE INSERT OR UPDATE FOR EACH ROW",
-						trigger->tgname, RelationGetRelationName(rel))));
-	if (trigger->tgnargs < 3 || trigger->tgnargs > 5)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation takes 3 to 5 arguments, got %d",
-						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
-				 errhint("The arguments are (agreement_column, objections_column, flag_column [, threshold [, since_column]]).")));
-	return trigdata;
 }
 
 /*
@@ -249,24 +184,27 @@ flag_reanimation(PG_FUNCTION_ARGS)
 	bool		flag_null;
 	bool		flag = false;
 
-	trigdata = reanimation_trigger(fcinfo);
+	trigdata = qx_row_trigger(fcinfo, "flag_reanimation", 3, 5, USAGE);
 	trigger = trigdata->tg_trigger;
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);
+
 	args = trigger->tgargs;
-	att_agreement = trigger_column(trigdata, args[0], "agreement", agreement_types,
-								   lengthof(agreement_types), "double precision, real or numeric");
-	att_objections = trigger_column(trigdata, args[1], "objections", objections_types,
-									lengthof(objections_types), "smallint, integer or bigint");
-	att_flag = trigger_column(trigdata, args[2], "flag", flag_types,
-							  lengthof(flag_types), "boolean");
+	att_agreement = qx_trigger_column(trigdata, args[0], "agreement", agreement_types,
+									  lengthof(agreement_types),
+									  "double precision, real or numeric", USAGE);
+	att_objections = qx_trigger_column(trigdata, args[1], "objections", objections_types,
+									   lengthof(objections_types),
+									   "smallint, integer or bigint", USAGE);
+	att_flag = qx_trigger_column(trigdata, args[2], "flag", flag_types,
+								 lengthof(flag_types), "boolean", USAGE);
 	if (trigger->tgnargs >= 4)
 	{
 		threshold = trigger_threshold(trigger, rel, args[3]);
 	}
 	if (trigger->tgnargs == 5)
-		att_since = trigger_column(trigdata, args[4], "since", since_types,
-								   lengthof(since_types), "timestamp with time zone");
+		att_since = qx_trigger_column(trigdata, args[4], "since", since_types,
+									  lengthof(since_types), "timestamp with time zone", USAGE);
 
 	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{

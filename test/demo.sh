@@ -125,7 +125,7 @@ check "same-day duplicate orders exist" \
 # --- quotas, calls, deals, leads -----------------------------------------------
 check "revenue quotas: the four quarters of 2026 for every rep" \
 	"SELECT count(*) = 4 * (SELECT count(*) FROM sales.reps)
-	        AND bool_and(period_end = (period_start + interval '3 months - 1 day')::date AND quota > 0
+	        AND bool_and(period_end = (period_start + interval '3 months - 1 day')::date AND full_quota > 0
 	                     AND extract(year FROM period_start) = 2026)
 	 FROM sales.revenue_quotas"
 check "call quotas: 250 calls a week, Monday to Sunday, every week of Q3 2026" \
@@ -163,8 +163,24 @@ check "leads fall into all four priority groups and all three classes" \
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo.sql" 2>&1)
 if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo.sql runs without error"
 else bad "demo.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
-n=$(grep -cE '^\((a|b|c|d|e|f|g|h|i|j)\) ' <<<"$out")
-[ "$n" -eq 10 ] && ok "demo.sql prints sections (a) to (j)" || bad "demo.sql prints sections (a) to (j)" "$n found"
+n=$(grep -cE '^\(([a-m])\) ' <<<"$out")
+[ "$n" -eq 13 ] && ok "demo.sql prints sections (a) to (m)" || bad "demo.sql prints sections (a) to (m)" "$n found"
+calls=$(grep -nE '\((quota_status|rfm_summary|btyd_summary|rfm_kinetic|bgnbd_fit)\(' "$root/scripts/demo.sql")
+[ -z "$calls" ] && ok "demo.sql reads composites from FROM (LATERAL) or a subquery column, never (f(...)).x" \
+	|| bad "demo.sql reads composites from FROM or a subquery column" "$calls"
+# (a) forecast = the run rate actual * total / elapsed rounded to cents, in plain SQL
+want=$(q "WITH d AS (SELECT count(*) FILTER (WHERE g <= '2026-09-15') AS el, count(*) AS tot
+                     FROM generate_series(date '2026-07-01', '2026-09-30', '1 day') g
+                     WHERE extract(isodow FROM g) < 6 AND g::date NOT IN (SELECT day FROM sales.holidays)),
+               a AS (SELECT c.rep_id, sum(o.amount) AS actual FROM sales.orders o JOIN sales.customers c USING (customer_id)
+                     WHERE o.ts BETWEEN '2026-07-01' AND '2026-09-15' GROUP BY 1)
+          SELECT string_agg(round(coalesce(a.actual, 0) * d.tot / d.el, 2)::text, ' ' ORDER BY q.rep_id)
+          FROM sales.revenue_quotas q LEFT JOIN a USING (rep_id), d WHERE q.period_start = '2026-07-01'")
+got=$(sed -n '/^(a) /,/^Q3 has/p' <<<"$out" | awk -F'|' 'NF == 7 && $6 ~ /[0-9]/ { gsub(/ /, "", $6); printf "%s%s", sep, $6; sep = " " }')
+[ -n "$want" ] && [ "$got" = "$want" ] && ok "(a) forecasts = round(actual * total / elapsed, 2) in plain SQL" \
+	|| bad "(a) forecasts = plain-SQL run rate" "want $want got $got"
+grep -q 'Лучшие клиенты' <<<"$out" && grep -q 'Угасающие' <<<"$out" && ok "demo.sql shows Russian labels" \
+	|| bad "demo.sql shows Russian labels"
 # the segmentation view demo.sql leaves behind, against the plain-SQL rules
 check "kinetic segment of the view = the plain-SQL rule of SPEC section 4, every customer" \
 	"SELECT count(*) = $customers AND bool_and(s.kinetic IS NOT DISTINCT FROM k.segment)
@@ -175,6 +191,96 @@ check "ABC class of the view = the SQL window rule of SPEC section 3, every cust
 	               WHEN sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC) <= 0.8 * sum(greatest(monetary, 0)) OVER () THEN 'A'
 	               WHEN sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC) <= 0.95 * sum(greatest(monetary, 0)) OVER () THEN 'B'
 	               ELSE 'C' END AS rule FROM sales.customer_segments) s"
+
+# the heat matrix in long form (README "Getting started"), against plain SQL
+# over the orders: the windows of the kinetic rule, for lost customers the 90
+# days up to their last order, zones by SPEC section 6 (tolerance 0.1)
+q "CREATE VIEW heat_ref AS
+   WITH cust AS (
+       SELECT s.customer_id, s.kinetic, s.abc,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts > date '2026-09-30' - 90 AND o.ts <= '2026-09-30') AS rr,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts > date '2026-09-30' - 180 AND o.ts <= date '2026-09-30' - 90) AS rp,
+              (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o WHERE o.customer_id = s.customer_id
+                 AND o.ts <= '2026-09-30'
+                 AND o.ts > (SELECT max(ts) FROM sales.orders l WHERE l.customer_id = s.customer_id
+                             AND l.ts <= '2026-09-30') - 90) AS r_last
+       FROM sales.customer_segments s),
+   cells AS (
+       SELECT kinetic, abc, count(*) AS customers, sum(rr) AS rr,
+              sum(CASE WHEN kinetic = 'lost' THEN r_last ELSE rp END) AS rp
+       FROM cust GROUP BY kinetic, abc)
+   SELECT kinetic, abc, customers, rr, rp,
+          CASE WHEN rr < rp * 0.9 THEN 'red' WHEN rr > rp * 1.1 THEN 'green' ELSE 'amber' END AS zone
+   FROM cells"
+check "heat matrix: one row per kinetic x ABC cell, customers, revenues and zone = plain SQL" \
+	"SELECT count(*) = (SELECT count(*) FROM heat_ref) AND count(*) >= 15
+	        AND bool_and(h.customers = r.customers AND h.revenue_recent = r.rr AND h.revenue_prior = r.rp
+	                     AND h.zone = r.zone)
+	 FROM sales.heat_matrix h JOIN heat_ref r USING (kinetic, abc)" \
+	"SELECT h.kinetic, h.abc, h.customers, r.customers, h.revenue_prior, r.rp, h.zone, r.zone
+	 FROM sales.heat_matrix h FULL JOIN heat_ref r USING (kinetic, abc)"
+check "heat matrix: lost customers are red with the revenue they stopped bringing, not amber 0/0" \
+	"SELECT count(*) = 3 AND bool_and(zone = 'red' AND revenue_recent = 0 AND revenue_prior > 0)
+	 FROM sales.heat_matrix WHERE kinetic = 'lost'"
+check "heat matrix: ranks and colours are the label catalog's" \
+	"SELECT bool_and(h.kinetic_rank = k.rank AND h.zone_rank = z.rank AND h.color = z.color
+	                 AND h.color ~ '^#[0-9a-f]{6}\$')
+	 FROM sales.heat_matrix h JOIN quota_labels k ON k.kind = 'kinetic' AND k.code = h.kinetic
+	 JOIN quota_labels z ON z.kind = 'heat' AND z.code = h.zone"
+before=$(q "SELECT md5(string_agg(h::text, ';' ORDER BY kinetic_rank, abc)) FROM sales.heat_matrix h")
+if q "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments" &&
+	[ "$(q "SELECT md5(string_agg(h::text, ';' ORDER BY kinetic_rank, abc)) FROM sales.heat_matrix h")" = "$before" ]; then
+	ok "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments (unique index), same heat matrix after"
+else bad "REFRESH MATERIALIZED VIEW CONCURRENTLY sales.customer_segments"; fi
+n=$(sed -n '/^(j) /,/^(k) /p' <<<"$out" | grep -cE '^ (new|growing|returning|steady|fading|lost) +\|')
+[ "$n" = "$(q 'SELECT count(*) FROM sales.heat_matrix')" ] && ok "(j) prints the heat matrix's $n rows" \
+	|| bad "(j) prints the heat matrix rows" "$n"
+
+# ramped quotas (SPEC section 12) against the plain-SQL rule, day by day
+check "reps hired in 2026: two; the others keep the full quota" \
+	"SELECT count(DISTINCT r.rep_id) FILTER (WHERE r.hired >= '2026-01-01') = 2
+	        AND bool_and(q.quota = q.full_quota) FILTER (WHERE r.hired < '2026-01-01')
+	 FROM sales.revenue_quotas q JOIN sales.reps r USING (rep_id)"
+check "ramped quotas of the new reps = the day-by-day rule (ramp 0.25/0.5/0.75, holidays)" \
+	"SELECT bool_and(q.quota = x.rule) AND count(*) = 8
+	 FROM sales.revenue_quotas q JOIN sales.reps r USING (rep_id)
+	 CROSS JOIN LATERAL (
+	   SELECT round(q.full_quota * sum(CASE WHEN d < r.hired THEN 0
+	                WHEN d < r.hired + interval '1 month' THEN 0.25
+	                WHEN d < r.hired + interval '2 months' THEN 0.5
+	                WHEN d < r.hired + interval '3 months' THEN 0.75 ELSE 1 END) / count(*), 2) AS rule
+	   FROM generate_series(q.period_start, q.period_end, interval '1 day') g(d)
+	   WHERE extract(isodow FROM d) < 6 AND d::date NOT IN (SELECT day FROM sales.holidays)) x
+	 WHERE r.hired >= '2026-01-01'" \
+	"SELECT rep_id, period_start, full_quota, quota FROM sales.revenue_quotas q JOIN sales.reps r USING (rep_id) WHERE r.hired >= '2026-01-01'"
+# the nightly pattern: the current-segments table after last night's and tonight's upserts
+q "CREATE VIEW kin_moves AS
+   SELECT s.customer_id, y.seg AS yesterday, s.kinetic AS today
+   FROM sales.customer_segments s
+   JOIN (SELECT customer_id, (rfm_kinetic(ts, amount, '2026-09-29')).segment AS seg
+         FROM sales.orders GROUP BY customer_id) y USING (customer_id)"
+check "trigger flag_segment_change is attached to sales.customer_kinetic" \
+	"SELECT count(*) = 1 FROM pg_trigger WHERE tgrelid = 'sales.customer_kinetic'::regclass AND NOT tgisinternal"
+check "current segments = the segment view, every customer" \
+	"SELECT count(*) = $customers AND bool_and(k.kinetic IS NOT DISTINCT FROM s.kinetic)
+	 FROM sales.customer_kinetic k JOIN sales.customer_segments s USING (customer_id)"
+check "previous and direction = yesterday's segment and the rank change (plain SQL over quota_labels)" \
+	"SELECT bool_and(k.kinetic_previous IS NOT DISTINCT FROM CASE WHEN m.yesterday IS DISTINCT FROM m.today THEN m.yesterday END
+	                 AND k.kinetic_direction IS NOT DISTINCT FROM
+	                     CASE WHEN m.yesterday IS NOT DISTINCT FROM m.today THEN NULL
+	                          WHEN ly.rank > lt.rank THEN 'up' WHEN ly.rank < lt.rank THEN 'down' END)
+	 FROM sales.customer_kinetic k JOIN kin_moves m USING (customer_id)
+	 LEFT JOIN quota_labels ly ON ly.kind = 'kinetic' AND ly.code = m.yesterday
+	 LEFT JOIN quota_labels lt ON lt.kind = 'kinetic' AND lt.code = m.today"
+check "some customers moved down overnight, some up, most not at all" \
+	"SELECT count(*) FILTER (WHERE kinetic_direction = 'down') > 0 AND count(*) FILTER (WHERE kinetic_direction = 'up') > 0
+	        AND count(*) FILTER (WHERE kinetic_direction IS NULL) > $customers / 2 FROM sales.customer_kinetic"
+down=$(q "SELECT count(*) FROM kin_moves m JOIN quota_labels ly ON ly.kind = 'kinetic' AND ly.code = m.yesterday
+          JOIN quota_labels lt ON lt.kind = 'kinetic' AND lt.code = m.today WHERE lt.rank > ly.rank")
+grep -A3 '^(l) ' <<<"$out" | grep -qE "^ +$down \| " && ok "morning list counts the $down moves down" \
+	|| bad "morning list counts the moves down" "want $down: $(grep -A3 '^(l) ' <<<"$out" | tail -1)"
 
 cleanup
 echo "$passed passed, $failed failed"

@@ -329,7 +329,7 @@ class Hostile:
         run("SELECT %s()" % fn["qname"])
         run("DROP TABLE IF EXISTS public.qx_trg")
         run("CREATE TABLE public.qx_trg (a float8, b int, c boolean, d timestamptz, e numeric, "
-            "f bigint, g text, h real, i smallint)")
+            "f bigint, g text, h real, i smallint, j text, k text)")
         arglists = [[], ["a"], ["a", "b"], ["a", "b", "c"], ["a", "b", "c", "0.4"],
                     ["a", "b", "c", "0.4", "d"], ["e", "f", "c", "1e-300", "d"],
                     ["h", "i", "c", "1e300", "d"], ["a", "b", "c", "0.4", "d", "x"],
@@ -340,7 +340,11 @@ class Hostile:
                     ["a", "b", "c", "0.4", "c"], ["c", "c", "c"], ["a", "a", "c"],
                     ["zz", "b", "c"], ["", "", ""], ["x" * 70000, "b", "c"],
                     ["ctid", "xmin", "c"], ["a", "b", "tableoid"], ["A", "B", "C"],
-                    ["a", "b", "c", "0.4", "a"]]
+                    ["a", "b", "c", "0.4", "a"],
+                    # flag_segment_change: (segment, kind, previous, since [, direction])
+                    ["g", "kinetic", "j", "d"], ["g", "rfm", "j", "d", "k"], ["g", "heat", "g", "d"],
+                    ["g", "nokind", "j", "d"], ["g", "", "j", "d", "k"], ["g", "kinetic", "j", "d", "j"],
+                    ["g", "kinetic", "j", "a"], ["a", "kinetic", "j", "d"]]
         rows = ["(0.5, 2, NULL, NULL, 0.5, 2, 'x', 0.5, 2)",
                 "(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 "('NaN', 1, true, 'infinity', 'NaN', 1, '', 'NaN', 1)",
@@ -369,6 +373,8 @@ class Hostile:
                 run("UPDATE public.qx_trg SET a = 0.01, b = 5")
                 run("UPDATE public.qx_trg SET a = 0.9, b = 1")
                 run("UPDATE public.qx_trg SET a = NULL")
+                run("UPDATE public.qx_trg SET g = CASE WHEN g IS NULL THEN 'lost' WHEN g = 'lost' "
+                    "THEN 'new' ELSE NULL END, j = 'x', d = 'infinity'")
                 run("UPDATE public.qx_trg SET e = 'NaN', h = 'NaN'")
                 run("INSERT INTO public.qx_trg SELECT 0.5, 1 FROM generate_series(1, 200)")
                 run("DELETE FROM public.qx_trg WHERE b > 1")

@@ -34,6 +34,17 @@ for i, (lang, body) in enumerate(blocks):
             print(got)
     else:
         passed += 1
+# README "Reading composite results": no example selects a field of a call
+# to a row-returning function or aggregate, (f(...)).x or (f(...)).*, which
+# runs f once per field; every code block is looked at, tested or not.
+composite = re.compile(r"\((quota_status|rfm_summary|btyd_summary|rfm_kinetic|rfm_kinetic_merge|"
+                       r"rfm_summary_merge|btyd_summary_merge|bgnbd_fit|bgnbd_fit_merge)\(")
+calls = [m.group(0) for lang, body in blocks for m in composite.finditer(body)]
+if calls:
+    failed += 1
+    print(f"FAILED: field selection from a composite call in README code: {calls}")
+else:
+    passed += 1
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY

@@ -173,28 +173,41 @@ SELECT (SELECT count(*) FROM f) || ' functions; not C: ' ||
        ', defaults with a call that is not an implicit cast in pg_catalog: ' ||
        (SELECT count(*) FROM f, regexp_matches(proargdefaults, ':funcid ([0-9]+) [^{]*:funcformat ([0-9]+)', 'g') c
         WHERE c[2] <> '2' OR (SELECT pronamespace FROM pg_proc WHERE oid = c[1]::oid) <> 'pg_catalog'::regnamespace) ||
-       ', members other than functions and types: ' ||
-       (SELECT count(*) FROM m WHERE classid NOT IN ('pg_proc'::regclass, 'pg_type'::regclass));
+       ', members other than functions, types and views: ' ||
+       (SELECT count(*) FROM m WHERE classid NOT IN ('pg_proc'::regclass, 'pg_type'::regclass)
+          AND NOT (classid = 'pg_class'::regclass AND (SELECT relkind FROM pg_class WHERE oid = m.objid) = 'v')) ||
+       -- a view stores the functions it calls by OID when it is created: it
+       -- must call only the extension's own (C) functions
+       ', calls in views to functions not of the extension: ' ||
+       (SELECT count(*) FROM m JOIN pg_rewrite r ON m.classid = 'pg_class'::regclass AND r.ev_class = m.objid
+        JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                        AND d.refclassid = 'pg_proc'::regclass
+        WHERE d.refobjid NOT IN (SELECT objid FROM m WHERE classid = 'pg_proc'::regclass)) ||
+       ', views: ' || (SELECT count(*) FROM m WHERE classid = 'pg_class'::regclass);
 SQL
 )
 echo "     $out"
-echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions and types: 0$'
-check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions and types" $?
+echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions, types and views: 0, calls in views to functions not of the extension: 0, views: 1$'
+check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions, types and the quota_labels view over them" $?
 
 # and in the scripts themselves: no CREATE OR REPLACE, IF NOT EXISTS, SQL
-# bodies, SET or statements other than CREATE and COMMENT -- and the renames
-# of one naming scheme, exactly "ALTER FUNCTION f(types) RENAME TO g;": the
-# types resolve in pg_catalog first, and every renamed function takes
-# internal, which only a C function (a superuser's) can, so f can only be
-# the extension's own member (test/upgrade.sh checks each rename)
+# bodies, SET or statements other than CREATE and COMMENT (a SELECT only as
+# the line right after CREATE VIEW) -- and the renames of one naming scheme,
+# exactly "ALTER FUNCTION f(types) RENAME TO g;": the types resolve in
+# pg_catalog first, and every renamed function takes internal, which only a
+# C function (a superuser's) can, so f can only be the extension's own
+# member (test/upgrade.sh checks each rename)
 root=$(cd "$(dirname "$0")/.." && pwd)
-rename='^ALTER FUNCTION [a-z_0-9]+\(([a-z_0-9]+, )*internal(, [a-z_0-9]+)*\) RENAME TO [a-z_0-9]+;$'
-bad=$(grep -HniE 'or replace|if not exists|security definer|^ *(set|select|do|grant|alter|insert|update|delete)\b|language (sql|plpgsql)' \
-	"$root"/sql/quota_ext--*.sql | grep -vE ":[0-9]+:${rename#^}")
+rename='^ALTER FUNCTION [a-z_0-9]+[(]([a-z_0-9]+, )*internal(, [a-z_0-9]+)*[)] RENAME TO [a-z_0-9]+;$'
+bad=$(awk -v rename="$rename" '{ l = tolower($0) }
+	(l ~ /or replace|if not exists|security definer|language (sql|plpgsql)/ ||
+	 l ~ /^ *(set|select|do|grant|alter|insert|update|delete)([^a-z_]|$)/) &&
+	!(prev ~ /^CREATE VIEW [a-z_]+ AS$/ && $0 ~ /^SELECT /) && $0 !~ rename { print FILENAME ":" FNR ": " $0 }
+	{ prev = $0 }' "$root"/sql/quota_ext--*.sql)
 stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
 echo "     statements in sql/quota_ext--*.sql:$stmts"
-[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
-check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, COMMENT ON and renames of functions taking internal, no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE VIEW|SELECT |COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON and renames of functions taking internal, no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
 echo "$passed passed, $failed failed"

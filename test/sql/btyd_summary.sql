@@ -6,7 +6,10 @@
 -- purchase and excluded, frequency = number of days - 1, recency = (last day
 -- - first day) / freq_multiplier, T = (end - first day) / freq_multiplier,
 -- and monetary_value = mean of the remaining days' sums, 0 when there is
--- none.  time_unit plays freq_multiplier's part.
+-- none.  time_unit plays freq_multiplier's part.  monetary is derived money
+-- (SPEC §0): rounded half away from zero to the scale of the customer's
+-- amounts, at least 2 decimals (A: 30.00, B: 0.00, C: 42.00 below).
+
 -- Expected values: hand computation (comments) and a plain-SQL formulation.
 SET extra_float_digits = 0;
 
@@ -24,7 +27,14 @@ INSERT INTO bt_hand VALUES
  ('C', '2024-01-20', 40), ('C', '2024-01-20', 2), ('C', '2024-01-05', 7.5),
  ('C', NULL, 100), ('C', '2024-01-25', NULL),
  -- D: only rows after as_of -> NULL
- ('D', '2024-02-01', 5);
+ ('D', '2024-02-01', 5),
+ -- E: amounts of scale 3: (1 + 2) / 2 = 1.500
+ ('E', '2024-01-01', 1.000), ('E', '2024-01-02', 1), ('E', '2024-01-03', 2),
+ -- F: (0.01 + 0.00) / 2 = 0.005 -> 0.01 (half away from zero);
+ -- G: (0.01 + 0 + 0) / 3 = 0.0033 -> 0.00; H: -0.01 / 2 -> -0.01
+ ('F', '2024-01-01', 1), ('F', '2024-01-02', 0.01), ('F', '2024-01-03', 0.00),
+ ('G', '2024-01-01', 1), ('G', '2024-01-02', 0.01), ('G', '2024-01-03', 0), ('G', '2024-01-04', 0),
+ ('H', '2024-01-01', 1), ('H', '2024-01-02', -0.01), ('H', '2024-01-03', 0);
 SELECT customer, (s).*
 FROM (SELECT customer, btyd_summary(ts, amount, DATE '2024-01-31') AS s
       FROM bt_hand GROUP BY customer) q
@@ -58,15 +68,17 @@ CREATE FUNCTION pg_temp.bt_ref(as_of date, unit int)
 RETURNS TABLE(customer int, s btyd_summary) LANGUAGE sql AS $$
 WITH rows AS (SELECT * FROM bt_tx t WHERE t.ts <= as_of AND t.amount IS NOT NULL),
 days AS (SELECT r.customer, r.ts, sum(r.amount) AS day_sum FROM rows r GROUP BY r.customer, r.ts),
-c AS (SELECT d.customer, min(d.ts) AS first_day, max(d.ts) AS last_day, count(*) AS ndays
+c AS (SELECT d.customer, min(d.ts) AS first_day, max(d.ts) AS last_day, count(*) AS ndays,
+             greatest(scale(sum(d.day_sum)), 2) AS mscale
       FROM days d GROUP BY d.customer)
 SELECT c.customer,
        ROW((c.ndays - 1)::int,
            (c.last_day - c.first_day)::float8 / unit,
            (as_of - c.first_day)::float8 / unit,
-           CASE WHEN c.ndays = 1 THEN 0::numeric
-                ELSE (SELECT sum(d.day_sum) FROM days d
-                      WHERE d.customer = c.customer AND d.ts > c.first_day) / (c.ndays - 1) END)::btyd_summary
+           round(CASE WHEN c.ndays = 1 THEN 0::numeric
+                      ELSE (SELECT sum(d.day_sum) FROM days d
+                            WHERE d.customer = c.customer AND d.ts > c.first_day) / (c.ndays - 1) END,
+                 c.mscale))::btyd_summary
 FROM c
 $$;
 
@@ -78,11 +90,14 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE s::text IS DISTINCT FROM r::text) AS mismatches_7_days
 FROM (SELECT customer, btyd_summary(ts, amount, DATE '2024-03-20', '7 days') AS s FROM bt_tx GROUP BY customer) a
 FULL JOIN (SELECT customer, s AS r FROM pg_temp.bt_ref('2024-03-20', 7)) b USING (customer);
--- monetary is the repeat days' amount sum / frequency, as SQL's numeric division gives
-SELECT count(*) FILTER (WHERE (s).monetary::text IS DISTINCT FROM m::text) AS monetary_mismatches
+-- monetary is the repeat days' amount sum / frequency, rounded with round()
+-- to the scale of the customer's amounts (at least 2)
+SELECT count(*) FILTER (WHERE (s).monetary::text IS DISTINCT FROM m::text) AS monetary_mismatches,
+       count(DISTINCT scale((s).monetary)) AS scales
 FROM (SELECT customer, btyd_summary(ts, amount, DATE '2024-03-31') AS s,
-             sum(amount) FILTER (WHERE ts <= '2024-03-31' AND ts > (SELECT min(ts) FROM bt_tx i WHERE i.customer = o.customer AND i.amount IS NOT NULL))
-               / nullif(count(DISTINCT ts) FILTER (WHERE ts <= '2024-03-31' AND amount IS NOT NULL) - 1, 0) AS m
+             round(sum(amount) FILTER (WHERE ts <= '2024-03-31' AND ts > (SELECT min(ts) FROM bt_tx i WHERE i.customer = o.customer AND i.amount IS NOT NULL))
+                     / nullif(count(DISTINCT ts) FILTER (WHERE ts <= '2024-03-31' AND amount IS NOT NULL) - 1, 0),
+                   greatest(scale(sum(amount) FILTER (WHERE ts <= '2024-03-31')), 2)) AS m
       FROM bt_tx o WHERE customer < 60 GROUP BY customer) q;
 -- hash and sort aggregation agree
 SET enable_hashagg = off;

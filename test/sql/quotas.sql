@@ -33,14 +33,40 @@ FROM (SELECT date '1999-12-01' + (i * 37) % 90 AS a,
 SELECT business_days('4713-11-24 BC', '5874897-12-31') > 1500000000 AS whole_range;
 
 -- quota_status: 50000 of a 120000 quota on 2026-09-15, Labor Day off:
--- expected 120000*54/65 = 99692.3077, attainment 0.41667, pace 0.50154,
--- forecast 50000*65/54 = 60185.185, gap 70000, required 70000/11 = 6363.636
-SELECT (s).total_days, (s).elapsed_days, (s).remaining_days,
-       round((s).expected_to_date, 4) AS expected, round((s).attainment::numeric, 5) AS attainment,
-       round((s).pace::numeric, 5) AS pace, round((s).forecast, 3) AS forecast,
-       (s).gap, round((s).required_per_day, 3) AS required, (s).on_track
-FROM (SELECT quota_status(50000, 120000, '2026-07-01', '2026-09-30', '2026-09-15',
-                          '{2026-09-07}') AS s) q;
+-- expected 120000*54/65 = 99692.3077 -> 99692.31, attainment 0.41667, pace
+-- 0.50154, forecast 50000*65/54 = 60185.185 -> 60185.19, gap 70000, required
+-- 70000/11 = 6363.636 -> 6363.64 (derived money: cents for a whole-number quota)
+SELECT s.total_days, s.elapsed_days, s.remaining_days,
+       s.expected_to_date AS expected, round(s.attainment::numeric, 5) AS attainment,
+       round(s.pace::numeric, 5) AS pace, s.forecast,
+       s.gap, s.required_per_day AS required, s.on_track
+FROM quota_status(50000, 120000, '2026-07-01', '2026-09-30', '2026-09-15', '{2026-09-07}') s;
+-- derived money takes the scale of its money argument, at least 2 decimals,
+-- rounded half away from zero: expected from quota, forecast from actual,
+-- required_per_day from the gap.  quota 100.125 (scale 3) on day 1 of 2
+-- (2026-07-01..02): expected 50.0625 -> 50.063; actual 1.5 (scale 1):
+-- forecast 3.0 -> 3.00; gap 98.625, required 98.625/1 = 98.625.
+SELECT expected_to_date, forecast, gap, required_per_day
+FROM quota_status(1.5, 100.125, '2026-07-01', '2026-07-02', '2026-07-01');
+-- half away from zero on both sides: actual -0.05 over 2 of 4 days: forecast
+-- -0.1 -> -0.10; quota 0.01: expected 0.005 -> 0.01; quota 0.03 over 1 of 4
+-- days: expected 0.0075 -> 0.01, gap 0.08, required 0.08/3 = 0.02667 -> 0.03
+SELECT (quota_status(-0.05, 0.01, '2026-07-01', '2026-07-06', '2026-07-02')).forecast AS neg_forecast,
+       (quota_status(-0.05, 0.01, '2026-07-01', '2026-07-06', '2026-07-02')).expected_to_date AS half_up,
+       (quota_status(-0.05, 0.03, '2026-07-01', '2026-07-06', '2026-07-01')).expected_to_date AS quarter_day,
+       (quota_status(-0.05, 0.03, '2026-07-01', '2026-07-06', '2026-07-01')).required_per_day AS req;
+-- forecast = actual * 5 / 4 (2026-07-01..07 has 5 counted days, 4 to
+-- 07-06): -0.02 -> -0.025 -> -0.03 and 0.02 -> 0.03 (halves away from
+-- zero); -0.0125 (scale 4) -> -0.015625 -> -0.0156; -1 over 3 of 4 days
+-- -> -1.3333 -> -1.33
+SELECT (quota_status(-0.02, 1, '2026-07-01', '2026-07-07', '2026-07-06')).forecast AS neg_half,
+       (quota_status(0.02, 1, '2026-07-01', '2026-07-07', '2026-07-06')).forecast AS pos_half,
+       (quota_status(-0.0125, 1, '2026-07-01', '2026-07-07', '2026-07-06')).forecast AS scale4,
+       (quota_status(-1, 1, '2026-07-01', '2026-07-06', '2026-07-03')).forecast AS thirds;
+-- on_track and pace from the exact figures: 2 after 3 of 4 days runs at
+-- 2.6667, short of a 2.667 quota, though the rounded forecast shows 2.67
+SELECT forecast, on_track, pace < 1 AS short
+FROM quota_status(2, 2.667, '2026-07-01', '2026-07-06', '2026-07-03');
 -- field names and order of the composite
 SELECT * FROM quota_status(130000, 120000, '2026-07-01', '2026-09-30', '2026-09-30');
 -- before the period: nothing elapsed, no forecast, no pace
@@ -71,20 +97,25 @@ c AS (SELECT a AS as_of, 12345.67::numeric AS actual, 99999.99::numeric AS quota
 SELECT count(*) AS as_of_dates,
        count(*) FILTER (WHERE (s).total_days <> total OR (s).elapsed_days <> elapsed
                         OR (s).remaining_days <> total - elapsed
-                        OR (s).expected_to_date <> quota * elapsed / total
+                        OR (s).expected_to_date::text <> round(quota * elapsed / total, 2)::text
                         OR (s).attainment <> (actual / quota)::float8
-                        OR (s).pace IS DISTINCT FROM (actual / nullif(quota * elapsed / total, 0))::float8
-                        OR (s).forecast IS DISTINCT FROM actual * total / nullif(elapsed, 0)
-                        OR (s).gap <> greatest(quota - actual, 0)
-                        OR (s).required_per_day IS DISTINCT FROM greatest(quota - actual, 0) / nullif(total - elapsed, 0)
-                        OR (s).on_track IS DISTINCT FROM (actual * total / nullif(elapsed, 0) >= quota)) AS mismatch
+                        OR (s).pace IS DISTINCT FROM (actual * total / nullif(quota * elapsed, 0))::float8
+                        OR (s).forecast::text IS DISTINCT FROM round(actual * total / nullif(elapsed, 0), 2)::text
+                        OR (s).gap::text <> greatest(quota - actual, 0.00)::text
+                        OR (s).required_per_day::text IS DISTINCT FROM round(greatest(quota - actual, 0) / nullif(total - elapsed, 0), 2)::text
+                        OR (s).on_track IS DISTINCT FROM (actual * total >= quota * nullif(elapsed, 0))) AS mismatch
 FROM c;
 
 -- quota_steps: six ledges of the quarter, Labor Day off (65 counted days):
 -- step k is due on counted day ceil(65k/6) = 11, 22, 33, 44, 55, 65
 SELECT * FROM quota_steps(120000, '2026-07-01', '2026-09-30', 6, '{2026-09-07}');
--- uneven targets are rounded to cents, the last is exactly the quota
+-- targets are derived money at the quota's scale (at least cents), the
+-- last is exactly the quota: 100.005/3 = 33.335, 200.01/3 = 66.670
 SELECT * FROM quota_steps(100.005, '2026-07-01', '2026-07-31', 3);
+-- 100/3 = 33.333 -> 33.33, 200/3 = 66.667 -> 66.67, 100 -> 100.00;
+-- 0.05/2 = 0.025 -> 0.03 (half away from zero)
+SELECT * FROM quota_steps(100, '2026-07-01', '2026-07-31', 3);
+SELECT * FROM quota_steps(0.05, '2026-07-01', '2026-07-31', 2);
 -- steps = total days: one ledge a counted day; calendar days
 SELECT count(*) AS steps, min(due), max(due), count(DISTINCT due) AS distinct_due
 FROM quota_steps(1000, '2026-07-01', '2026-09-30', 66);
@@ -98,10 +129,11 @@ WITH days AS (
     WHERE extract(isodow FROM d) < 6 AND d::date <> ALL ('{2026-09-07,2026-08-14}'::date[])),
 tot AS (SELECT count(*) AS t FROM days),
 ref AS (SELECT s, k, (SELECT min(d) FROM days WHERE n >= ceil(t * k / s::numeric)) AS due,
-               CASE WHEN k = s THEN 77777.77 ELSE round(77777.77 * k / s, 2) END AS target
+               round(77777.77 * k / s, 2) AS target
         FROM tot, generate_series(1, t::int) s, generate_series(1, s) k)
 SELECT count(*) AS ledges,
-       count(*) FILTER (WHERE q.due IS DISTINCT FROM ref.due OR q.target IS DISTINCT FROM ref.target) AS mismatch
+       count(*) FILTER (WHERE q.due IS DISTINCT FROM ref.due
+                        OR q.target::text IS DISTINCT FROM ref.target::text) AS mismatch
 FROM ref LEFT JOIN LATERAL quota_steps(77777.77, '2026-07-01', '2026-09-30', ref.s,
                                         '{2026-09-07,2026-08-14}') q ON q.step = ref.k;
 

@@ -48,8 +48,25 @@ FROM (SELECT customer, rfm_kinetic(ts, amount, DATE '2024-03-31') AS k
       FROM kin_hand GROUP BY customer) q
 ORDER BY customer;
 -- all fields, in SPEC order, for customer 11: recency 59 (03-31 - 02-01),
--- 4 orders, 90, first 2023-12-01, last 2024-02-01, tickets 15 and 30
-SELECT (rfm_kinetic(ts, amount, DATE '2024-03-31')).* FROM kin_hand WHERE customer = 11;
+-- 4 orders, 90, first 2023-12-01, last 2024-02-01, tickets 15.00 and 30.00
+-- (derived money: the scale of the amounts, at least 2 decimals)
+SELECT k.* FROM (SELECT rfm_kinetic(ts, amount, DATE '2024-03-31') AS k
+                 FROM kin_hand WHERE customer = 11) q CROSS JOIN LATERAL (SELECT (q.k).*) k;
+-- tickets rounded half away from zero to the scale of the customer's amounts:
+-- prior 10.005 + 0 over 2 orders = 5.0025 -> 5.003 (scale 3), recent
+-- 1 + 1 + 0 over 3 = 0.6667 -> 0.667; ticket_trend from the exact means:
+-- (2*2 - 10.005*3) / (10.005*3) = -26.015/30.015 = -0.866733...
+-- A customer in whole amounts: 10 / 3 = 3.3333 -> 3.33, -5 / 2 = -2.5 -> -2.50;
+-- -0.01 / 2 = -0.005 -> -0.01 (half away from zero), 0.01 / 2 -> 0.01.
+SELECT c, (k).ticket_recent, (k).ticket_prior, round((k).ticket_trend::numeric, 6) AS ticket_trend
+FROM (SELECT c, rfm_kinetic(ts, amount, DATE '2024-03-31') AS k
+      FROM (VALUES (1, DATE '2023-12-01', 10.005), (1, '2023-12-02', 0), (1, '2024-02-01', 1),
+                   (1, '2024-02-02', 1), (1, '2024-02-03', 0),
+                   (2, '2023-12-01', -5), (2, '2023-12-02', 0), (2, '2024-02-01', 10),
+                   (2, '2024-02-02', 0), (2, '2024-02-03', 0),
+                   (3, '2023-12-01', 0.01), (3, '2023-12-02', 0), (3, '2024-02-01', -0.01),
+                   (3, '2024-02-02', 0)) t(c, ts, amount)
+      GROUP BY c) q ORDER BY c;
 
 -- default arguments = explicit '90 days', 0.2
 SELECT count(*) FILTER (WHERE a::text IS DISTINCT FROM b::text) AS default_mismatches
@@ -124,8 +141,10 @@ r AS (
     GROUP BY t.customer, p.as_of, p.b1, p.b2),
 e AS (
     SELECT r.*,
-           CASE WHEN orders_recent > 0 THEN revenue_recent / orders_recent END AS ticket_recent,
-           CASE WHEN orders_prior > 0 THEN revenue_prior / orders_prior END AS ticket_prior,
+           CASE WHEN orders_recent > 0
+                THEN round(revenue_recent / orders_recent, greatest(scale(monetary), 2)) END AS ticket_recent,
+           CASE WHEN orders_prior > 0
+                THEN round(revenue_prior / orders_prior, greatest(scale(monetary), 2)) END AS ticket_prior,
            CASE WHEN orders_prior > 0
                 THEN (orders_recent - orders_prior)::float8 / orders_prior::float8 END AS frequency_trend,
            CASE WHEN revenue_prior > 0
@@ -135,7 +154,7 @@ f AS (
     -- (ticket_recent - ticket_prior) / ticket_prior from the exact sums:
     -- (rr/or - rp/op) / (rp/op) = (rr*op - rp*or) / (rp*or)
     SELECT e.*,
-           CASE WHEN ticket_recent IS NOT NULL AND ticket_prior <> 0
+           CASE WHEN ticket_recent IS NOT NULL AND revenue_prior <> 0
                 THEN (revenue_recent * orders_prior - revenue_prior * orders_recent)::float8
                      / (revenue_prior * orders_recent)::float8 END AS ticket_trend
     FROM e)
@@ -164,11 +183,14 @@ SELECT count(*) AS customers,
        count(*) FILTER (WHERE k::text IS DISTINCT FROM r::text) AS mismatches_mixed
 FROM (SELECT customer, rfm_kinetic(ts, amount, DATE '2024-02-29', '1 month 10 days 12:00', 0.05) AS k FROM kin_tx GROUP BY customer) a
 FULL JOIN (SELECT customer, k AS r FROM pg_temp.kin_ref('2024-02-29', '1 month 10 days 12:00', 0.05::float8)) b USING (customer);
--- ticket_trend (from the exact sums) agrees with the rounded tickets'
--- (ticket_recent - ticket_prior) / ticket_prior to 1e-12
+-- ticket_trend (from the exact sums) is within the tickets' rounding (half
+-- a cent or less on each, amounts of scale <= 3 here) of the rounded
+-- tickets' (ticket_recent - ticket_prior) / ticket_prior: with a, b the
+-- rounded tickets, |d(a/b)| <= 0.005 / |b| * (1 + |a/b|); twice that allowed
 SELECT count((k).ticket_trend) AS with_ticket_trend,
        count(*) FILTER (WHERE abs((k).ticket_trend - (((k).ticket_recent - (k).ticket_prior) / (k).ticket_prior)::float8)
-                              > 1e-12 * abs((k).ticket_trend) + 1e-15) AS far_from_ticket_formula
+                              > 0.01 / abs((k).ticket_prior) * (1 + abs((k).ticket_recent / (k).ticket_prior))) AS far_from_ticket_formula,
+       count(*) FILTER (WHERE (k).ticket_trend <> (((k).ticket_recent - (k).ticket_prior) / (k).ticket_prior)::float8) AS rounded_differs
 FROM (SELECT rfm_kinetic(ts, amount, DATE '2024-03-31') AS k FROM kin_tx GROUP BY customer) q;
 -- every segment is reached in the generated data (from the plain-SQL rule)
 SELECT (r).segment, count(*) FROM pg_temp.kin_ref('2024-03-31', '90 days', 0.2::float8) t(c, r)

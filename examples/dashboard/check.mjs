@@ -1,0 +1,168 @@
+// Opens the built dashboard in headless Chromium over the DevTools protocol
+// and checks it: no console error or uncaught exception, no request outside
+// the local server, every figure marked data-check equal to the expected
+// value computed from SQL by test/dashboard.sh, rows in the catalog's order,
+// heat cells in the catalog's colours.  Keeps a screenshot of each page.
+//   node check.mjs BASE_URL EXPECTED.json OUT_DIR
+// Prints "ok - ..." / "FAIL - ..." lines and "N passed, N failed".
+import {spawn} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+
+const [base, expectedPath, outDir] = process.argv.slice(2);
+const expected = JSON.parse(readFileSync(expectedPath, "utf8"));
+let passed = 0, failed = 0;
+const ok = (name) => { passed++; console.log(`ok   - ${name}`); };
+const bad = (name, detail) => { failed++; console.log(`FAIL - ${name}${detail ? `: ${detail}` : ""}`); };
+
+const profile = mkdtempSync(join(tmpdir(), "qx_chromium_"));
+// DevTools protocol over a pipe (fd 3: to the browser, fd 4: from it;
+// messages end with NUL), which needs no WebSocket client in node.
+const chrome = spawn(process.env.CHROMIUM ?? "chromium", [
+  "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--disable-features=Translate,OptimizationHints,MediaRouter", "--hide-scrollbars",
+  `--user-data-dir=${profile}`, "--remote-debugging-pipe", "--window-size=1400,1000", "about:blank"
+], {stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"]});
+chrome.stderr.on("data", () => {});
+const toBrowser = chrome.stdio[3];
+const fromBrowser = chrome.stdio[4];
+
+let nextId = 0;
+let session = null;
+const pending = new Map();
+const events = [];
+const waiters = [];
+let buffer = "";
+fromBrowser.setEncoding("utf8");
+fromBrowser.on("data", (chunk) => {
+  buffer += chunk;
+  let i;
+  while ((i = buffer.indexOf("\0")) >= 0) {
+    const m = JSON.parse(buffer.slice(0, i));
+    buffer = buffer.slice(i + 1);
+    if (m.id !== undefined) {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      m.error ? p.reject(new Error(m.error.message)) : p.resolve(m.result);
+    } else if (m.sessionId === session) {
+      events.push(m);
+      for (const w of waiters.splice(0)) w(m);
+    }
+  }
+});
+const call = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
+  const id = ++nextId;
+  pending.set(id, {resolve, reject});
+  toBrowser.write(JSON.stringify({id, method, params, ...(sessionId && {sessionId})}) + "\0");
+});
+const send = (method, params) => call(method, params, session);
+const {targetInfos} = await call("Target.getTargets");
+const page = targetInfos.find((t) => t.type === "page");
+session = (await call("Target.attachToTarget", {targetId: page.targetId, flatten: true})).sessionId;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const evaluate = async (expr) => (await send("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true})).result.value;
+
+await send("Runtime.enable");
+await send("Log.enable");
+await send("Network.enable");
+await send("Page.enable");
+
+const parseShown = (text, lang) => {
+  let s = text.replace(/[\s\u00a0\u202f%]/g, "");
+  s = lang === "ru" ? s.replace(",", ".") : s.replace(/,/g, "");
+  return Number(s);
+};
+
+for (const [file, exp] of Object.entries(expected.pages)) {
+  events.length = 0;
+  const url = `${base}/${file}`;
+  const loaded = new Promise((r) => {
+    const w = (m) => (m.method === "Page.loadEventFired" ? r() : waiters.push(w));
+    waiters.push(w);
+  });
+  await send("Page.navigate", {url});
+  await Promise.race([loaded, sleep(20000)]);
+  let n = 0;
+  for (let i = 0; i < 100 && !n; i++) {
+    n = await evaluate("document.querySelectorAll('[data-check]').length");
+    if (!n) await sleep(100);
+  }
+  await sleep(500);
+  const shown = await evaluate(`(() => {
+    const out = {keys: [], text: {}, value: {}, deal: {}, color: {}, bg: {}};
+    for (const e of document.querySelectorAll('[data-check]')) {
+      const k = e.dataset.check;
+      out.keys.push(k);
+      out.text[k] = e.textContent;
+      if (e.dataset.value !== undefined) out.value[k] = e.dataset.value;
+      if (e.dataset.deal !== undefined) out.deal[k] = e.dataset.deal;
+      if (e.dataset.color !== undefined) { out.color[k] = e.dataset.color; out.bg[k] = getComputedStyle(e).backgroundColor; }
+    }
+    out.lang = document.querySelector('.qx-dash')?.lang;
+    out.height = document.documentElement.scrollHeight;
+    return out;
+  })()`);
+
+  const errors = events.filter((m) =>
+    (m.method === "Runtime.consoleAPICalled" && ["error", "assert"].includes(m.params.type)) ||
+    m.method === "Runtime.exceptionThrown" ||
+    (m.method === "Log.entryAdded" && m.params.entry.level === "error"));
+  errors.length === 0 ? ok(`${file}: no console errors`)
+    : bad(`${file}: no console errors`, errors.map((m) => JSON.stringify(m.params).slice(0, 300)).join(" | "));
+  const requests = events.filter((m) => m.method === "Network.requestWillBeSent").map((m) => m.params.request.url);
+  const outside = requests.filter((u) => !u.startsWith(base + "/") && !/^(data|blob|about):/.test(u));
+  outside.length === 0 && requests.length > 0 ? ok(`${file}: ${requests.length} requests, all to ${base}`)
+    : bad(`${file}: requests only to ${base}`, outside.join(" "));
+  shown.lang === exp.lang ? ok(`${file}: language ${exp.lang}`) : bad(`${file}: language`, shown.lang);
+
+  let numBad = [], numCount = 0;
+  for (const [k, e] of Object.entries(exp.checks)) {
+    numCount++;
+    if (!(k in shown.text)) { numBad.push(`${k} missing`); continue; }
+    if (e.text !== undefined) {
+      if (shown.text[k] !== e.text) numBad.push(`${k}: shown ${shown.text[k]} want ${e.text}`);
+    } else if (e.attr !== undefined) {
+      if (Math.abs(Number(shown.value[k]) - e.attr) > 1e-9) numBad.push(`${k}: data-value ${shown.value[k]} want ${e.attr}`);
+    } else {
+      const v = parseShown(shown.text[k], exp.lang);
+      const tol = (e.float ? 0.5 * 10 ** -e.digits : 0) + 1e-9;
+      if (!(Math.abs(v - e.num) <= tol)) numBad.push(`${k}: shown ${shown.text[k]} want ${e.num}`);
+    }
+  }
+  const extra = shown.keys.filter((k) => !(k in exp.checks) && !(k in exp.colors));
+  numBad.length === 0 && extra.length === 0 ? ok(`${file}: ${numCount} figures equal the SQL`)
+    : bad(`${file}: figures equal the SQL`, [...numBad, ...extra.map((k) => `${k} not expected`)].slice(0, 12).join("; "));
+
+  for (const [prefix, want] of Object.entries(exp.order)) {
+    const got = shown.keys.filter((k) => k.startsWith(prefix + ":"));
+    JSON.stringify(got) === JSON.stringify(want) ? ok(`${file}: ${prefix} rows in order (${want.length})`)
+      : bad(`${file}: ${prefix} rows in order`, `${got.join(",")} want ${want.join(",")}`);
+  }
+  const deals = Object.entries(exp.deals).filter(([k, id]) => shown.deal[k] !== String(id));
+  deals.length === 0 ? ok(`${file}: reanimation list is the flagged deals, largest first`)
+    : bad(`${file}: reanimation deals`, JSON.stringify(deals));
+  const rgb = (hex) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
+  const colours = Object.entries(exp.colors).filter(([k, hex]) => shown.color[k] !== hex || shown.bg[k] !== rgb(hex));
+  colours.length === 0 && Object.keys(exp.colors).length > 0
+    ? ok(`${file}: ${Object.keys(exp.colors).length} heat cells in the catalog's colours`)
+    : bad(`${file}: heat cell colours`, JSON.stringify(colours.slice(0, 5)));
+
+  if (outDir) {
+    await send("Emulation.setDeviceMetricsOverride", {width: 1400, height: Math.min(shown.height, 6000), deviceScaleFactor: 1, mobile: false});
+    await sleep(300);
+    const shot = await send("Page.captureScreenshot", {format: "png"});
+    writeFileSync(join(outDir, file.replace(/\.html$/, ".png")), Buffer.from(shot.data, "base64"));
+    await send("Emulation.clearDeviceMetricsOverride");
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+await call("Browser.close").catch(() => {});
+if (chrome.exitCode === null && chrome.signalCode === null)
+  await Promise.race([new Promise((r) => chrome.on("exit", r)), sleep(5000)]);
+chrome.kill();
+// the browser's helpers may still be writing into the profile for a moment
+try { rmSync(profile, {recursive: true, force: true, maxRetries: 10, retryDelay: 200}); } catch {}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,98 @@
+// Data loader: everything the dashboard shows, read at build time from the
+// quota_ext demo database (bash scripts/demo.sh builds one; scripts/demo.sql
+// leaves sales.customer_segments and sales.heat_matrix behind).  Connection
+// from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); dates
+// from QX_AS_OF (quota position, default 2026-09-15) and the segmentation
+// date of scripts/demo.sql (2026-09-30).  Composite results are read as
+// README "Reading composite results" says: LATERAL for functions.
+import pg from "pg";
+
+// numeric and bigint arrive as strings from node-postgres (README "Using it
+// from BI tools"); the dashboard shows them rounded, so numbers are enough.
+pg.types.setTypeParser(1700, parseFloat);
+pg.types.setTypeParser(20, (v) => parseInt(v, 10));
+pg.types.setTypeParser(1082, (v) => v); // date: keep 'YYYY-MM-DD'
+
+const asOf = process.env.QX_AS_OF ?? "2026-09-15";
+const quarter = {start: "2026-07-01", end: "2026-09-30"};
+const client = new pg.Client();
+await client.connect();
+const q = async (sql, params = []) => (await client.query(sql, params)).rows;
+
+const reps = await q(
+  `WITH hol AS (SELECT coalesce(array_agg(day ORDER BY day), '{}') AS days FROM sales.holidays),
+        act AS (SELECT c.rep_id, sum(o.amount) AS actual
+                FROM sales.orders o JOIN sales.customers c USING (customer_id)
+                WHERE o.ts BETWEEN $2::date AND $1::date GROUP BY c.rep_id),
+        pipe AS (SELECT rep_id, sum(amount) AS open_pipeline FROM sales.deals GROUP BY rep_id)
+   SELECT q.rep_id, r.name, q.quota, coalesce(a.actual, 0) AS actual,
+          s.total_days, s.elapsed_days, s.expected_to_date, s.attainment, s.pace, s.forecast,
+          s.gap, s.on_track, coalesce(p.open_pipeline, 0) AS open_pipeline,
+          pipeline_coverage(coalesce(p.open_pipeline, 0), q.quota, coalesce(a.actual, 0)) AS coverage,
+          z.code AS heat, z.color AS heat_color, z.en AS heat_en, z.ru AS heat_ru
+   FROM sales.revenue_quotas q
+   JOIN sales.reps r USING (rep_id)
+   LEFT JOIN act a USING (rep_id)
+   LEFT JOIN pipe p USING (rep_id)
+   CROSS JOIN hol
+   CROSS JOIN LATERAL quota_status(coalesce(a.actual, 0), q.quota, q.period_start, q.period_end,
+                                   $1::date, hol.days) s
+   JOIN quota_labels z ON z.kind = 'heat'
+                      AND z.code = heat_zone(coalesce(a.actual, 0)::float8, s.expected_to_date::float8)
+   WHERE q.period_start = $2::date
+   ORDER BY q.rep_id`,
+  [asOf, quarter.start]
+);
+
+const ledges = await q(
+  `WITH hol AS (SELECT coalesce(array_agg(day ORDER BY day), '{}') AS days FROM sales.holidays)
+   SELECT q.rep_id, s.step, s.due, s.target,
+          CASE WHEN s.due <= $1::date THEN
+               (SELECT coalesce(sum(o.amount), 0) FROM sales.orders o JOIN sales.customers c USING (customer_id)
+                WHERE c.rep_id = q.rep_id AND o.ts BETWEEN q.period_start AND s.due) END AS actual_to_due
+   FROM sales.revenue_quotas q
+   CROSS JOIN hol
+   CROSS JOIN LATERAL quota_steps(q.quota, q.period_start, q.period_end, 6, hol.days) s
+   WHERE q.period_start = $2::date
+   ORDER BY q.rep_id, s.step`,
+  [asOf, quarter.start]
+);
+
+const reanimation = await q(
+  `SELECT d.deal_id, r.name AS rep, d.title, d.amount, d.agreement, d.objections,
+          lift_index(d.agreement, d.objections) AS lift_index,
+          close_probability(d.agreement, d.objections) AS close_probability
+   FROM sales.deals d JOIN sales.reps r USING (rep_id)
+   WHERE d.needs_reanimation
+   ORDER BY d.amount DESC, d.deal_id
+   LIMIT 12`
+);
+
+const rfm = await q(
+  `SELECT l.rank, l.code, l.color, l.en, l.ru, count(s.customer_id)::int AS customers,
+          coalesce(sum(s.monetary), 0) AS revenue
+   FROM quota_labels l
+   LEFT JOIN (SELECT customer_id, rfm_segment(r, f, m) AS segment, monetary
+              FROM sales.customer_segments WHERE r IS NOT NULL) s ON s.segment = l.code
+   WHERE l.kind = 'rfm'
+   GROUP BY l.rank, l.code, l.color, l.en, l.ru
+   ORDER BY l.rank`
+);
+
+const heat = await q(
+  `SELECT h.kinetic, h.kinetic_rank, h.abc, h.customers::int AS customers, h.revenue_recent,
+          h.revenue_prior, h.zone, h.zone_rank, h.color,
+          k.en AS kinetic_en, k.ru AS kinetic_ru, z.en AS zone_en, z.ru AS zone_ru
+   FROM sales.heat_matrix h
+   JOIN quota_labels k ON k.kind = 'kinetic' AND k.code = h.kinetic
+   JOIN quota_labels z ON z.kind = 'heat' AND z.code = h.zone
+   ORDER BY h.kinetic_rank, h.abc`
+);
+
+const labels = await q(
+  `SELECT kind, code, rank, color, en, ru FROM quota_labels
+   WHERE kind IN ('kinetic', 'heat', 'abc') ORDER BY kind, rank`
+);
+
+await client.end();
+process.stdout.write(JSON.stringify({asOf, quarter, reps, ledges, reanimation, rfm, heat, labels}));
