@@ -1,0 +1,1453 @@
+/*
+ * pipeline_forecast.c
+ *		The pipeline_forecast aggregate (SPEC §10): the distribution of the
+ *		amount that closes, S = sum(a_i * B_i) with B_i ~ Bernoulli(p_i)
+ *		independent, its mean, standard deviation, P(S >= target) and the
+ *		p10/p50/p90 quantiles; with pipeline_forecast_partial /
+ *		pipeline_forecast_merge and the transferable state type
+ *		pipeline_forecast_state.
+ *
+ * The state keeps the deals themselves (amount, probability), not a
+ * distribution: combining two states is a concatenation, exact and linear,
+ * and the final function chooses the method once for the whole group
+ * (README "pipeline_forecast: method and bounds"):
+ *
+ *	1. exact, dense: amounts are scaled integers (units of 10^-scale); with
+ *	   g their gcd, when sum(units) / g + 1 <= 2^20 the distribution is a
+ *	   dense array over the lattice g * j;
+ *	2. exact, sparse: otherwise the distinct subset sums, merged deal by deal
+ *	   (deals of the most frequent amounts first), while they number at most
+ *	   2^20 (always for up to 20 deals);
+ *	3. grid: otherwise each amount a is split between the grid points
+ *	   floor(a/h) and floor(a/h)+1 in proportion (mean-preserving), with the
+ *	   step h chosen from the bounds of the README.
+ * Deals with probability 1 shift the distribution exactly; probability 0
+ * and zero amounts only count.  Tails below FC_TRIM are trimmed from the
+ * dense arrays, so a pass costs the width of the distribution's bulk.
+ *
+ * expected = sum(a * p) is exact, p read as PostgreSQL's float8::numeric
+ * (15 significant digits), and rounded half away from zero to the amounts'
+ * scale, at least 2 (SPEC §0 derived money); so are the quantiles.
+ *
+ * Binary layout of the state (serialize and the state type):
+ *		byte version (1), byte flags (1 target, 2 coarse), int32 scale,
+ *		int64 deals, [money target], money expected, int32 n,
+ *		n x (int64 amount: units at scale, or float8 bits when coarse,
+ *			 int64 probability float8 bits)
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "common/shortest_dec.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+
+#include "quota_ext.h"
+#include "money.h"
+
+#define FC_TYPE "pipeline_forecast_state"
+#define FC_VERSION 1
+#define FC_FLAG_TARGET 1
+#define FC_FLAG_COARSE 2
+#define FC_MAX_SUMS (1 << 20)	/* exact while distinct sums <= 2^20 (SPEC §10) */
+#define FC_MAX_GRID (1 << 22)	/* grid points at most: 32 MB of float8 */
+#define FC_MAX_DEALS 50000000	/* open deals in one state: 800 MB */
+#define FC_MAX_UNIT_SCALE 18	/* amounts as int64 units of 10^-scale */
+#define FC_TRIM 1e-24			/* tail bins below this are dropped */
+#define FC_CDF_SLACK 1e-10		/* a CDF this close to a level reaches it */
+#define FC_QUANTILE_ERR 0.001	/* quantiles within 0.1 % of sum(a) */
+#define FC_NOISE_SIGMAS 4.0		/* ... as 4 SDs of the rounding noise */
+#define FC_SMOOTH_SHARE 0.03	/* rounding noise SD <= 3 % of stddev */
+
+typedef struct FcDeal
+{
+	union
+	{
+		int64		units;		/* amount * 10^scale, when !coarse */
+		double		value;		/* amount, when coarse */
+	}			a;
+	double		p;				/* in (0, 1] */
+} FcDeal;
+
+typedef struct FcState
+{
+	int64		deals;			/* rows counted */
+	int32		scale;			/* largest display scale of the amounts */
+	bool		has_target;
+	bool		coarse;			/* amounts did not fit int64 units */
+	Numeric		target;			/* when has_target */
+	QxMoney		expected;		/* sum(a * p::numeric), exact */
+	int32		n;				/* open deals: p > 0 and a > 0 */
+	int32		cap;
+	FcDeal	   *d;
+} FcState;
+
+/* fn_extra cache of the transition: the last probability's decimal */
+typedef struct FcProbCache
+{
+	double		p;
+	int64		mant;			/* p::numeric = mant * 10^-k */
+	int			k;
+	bool		valid;
+} FcProbCache;
+
+static const int64 fc_pow10[] = {
+	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
+	INT64CONST(10000), INT64CONST(100000), INT64CONST(1000000),
+	INT64CONST(10000000), INT64CONST(100000000), INT64CONST(1000000000),
+	INT64CONST(10000000000), INT64CONST(100000000000),
+	INT64CONST(1000000000000), INT64CONST(10000000000000),
+	INT64CONST(100000000000000), INT64CONST(1000000000000000),
+	INT64CONST(10000000000000000), INT64CONST(100000000000000000),
+	INT64CONST(1000000000000000000)
+};
+
+/* v * 10^k in int128; false on overflow */
+static bool
+fc_mul_pow10(int128 v, int k, int128 *res)
+{
+	int128		r = v;
+
+	for (; k > 0; k -= Min(k, 18))
+		if (__builtin_mul_overflow(r, (int128) fc_pow10[Min(k, 18)], &r))
+			return false;
+	*res = r;
+	return true;
+}
+
+static FcState *
+fc_new(MemoryContext ctx)
+{
+	FcState    *st = MemoryContextAllocZero(ctx, sizeof(FcState));
+
+	qx_money_init(&st->expected);
+	return st;
+}
+
+static void
+fc_reserve(FcState *st, int64 more, MemoryContext ctx)
+{
+	int64		need = (int64) st->n + more;
+	int64		cap;
+
+	if (need <= st->cap)
+		return;
+	if (need > FC_MAX_DEALS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pipeline_forecast: more than %d open deals in one group", FC_MAX_DEALS),
+				 errhint("Group the deals more finely, e.g. by team or rep.")));
+	cap = Max(16, (int64) st->cap * 2);
+	cap = Min(Max(cap, need), FC_MAX_DEALS);
+	if (st->d == NULL)
+		st->d = MemoryContextAlloc(ctx, cap * sizeof(FcDeal));
+	else
+		st->d = repalloc(st->d, cap * sizeof(FcDeal));
+	st->cap = (int32) cap;
+}
+
+/* Amounts as float8 from now on: a units value overflowed int64. */
+static void
+fc_make_coarse(FcState *st)
+{
+	double		f = pow(10.0, st->scale);
+
+	if (st->coarse)
+		return;
+	for (int i = 0; i < st->n; i++)
+		st->d[i].a.value = (double) st->d[i].a.units / f;
+	st->coarse = true;
+}
+
+/* Raise the common scale to s (units times 10^(s - scale)). */
+static void
+fc_rescale(FcState *st, int s)
+{
+	if (s <= st->scale)
+		return;
+	if (!st->coarse)
+	{
+		if (s > FC_MAX_UNIT_SCALE)
+			fc_make_coarse(st);
+		else
+		{
+			int64		f = fc_pow10[s - st->scale];
+
+			for (int i = 0; i < st->n; i++)
+			{
+				if (pg_mul_s64_overflow(st->d[i].a.units, f, &st->d[i].a.units))
+				{
+					/* undo the ones done, then give up on units */
+					for (int j = 0; j < i; j++)
+						st->d[j].a.units /= f;
+					fc_make_coarse(st);
+					break;
+				}
+			}
+		}
+	}
+	st->scale = s;
+}
+
+/* The decimal PostgreSQL's float8::numeric gives p: mant * 10^-k. */
+static void
+fc_prob_decimal(double p, int64 *mant, int *k)
+{
+	char		buf[64];
+	int64		m = 0;
+	int			frac = 0;
+	bool		point = false;
+	const char *c;
+
+	snprintf(buf, sizeof(buf), "%.*g", DBL_DIG, p);
+	for (c = buf; *c && *c != 'e'; c++)
+	{
+		if (*c == '.')
+			point = true;
+		else
+		{
+			m = m * 10 + (*c - '0');
+			frac += point;
+		}
+	}
+	*k = frac - (*c == 'e' ? atoi(c + 1) : 0);
+	if (*k < 0)
+	{
+		/* p <= 1, so this is 1 written as 1e+00 at most */
+		for (; *k < 0; (*k)++)
+			m *= 10;
+	}
+	*mant = m;
+}
+
+/* true when qx_money_add_amount(m, value at dscale) stays in int128 */
+static bool
+fc_money_room(const QxMoney *m, int128 value, int dscale)
+{
+	int			s = Max(m->scale, dscale);
+	int128		a,
+				b,
+				sum;
+
+	return !m->big && dscale <= QX_MONEY_MAX_SCALE &&
+		fc_mul_pow10(m->v.i, s - m->scale, &a) &&
+		fc_mul_pow10(value, s - dscale, &b) &&
+		!__builtin_add_overflow(a, b, &sum);
+}
+
+/* expected += amount * p::numeric, exactly */
+static void
+fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
+				FcProbCache *pc, MemoryContext ctx)
+{
+	int128		prod;
+
+	if (!pc->valid || pc->p != p)
+	{
+		fc_prob_decimal(p, &pc->mant, &pc->k);
+		pc->p = p;
+		pc->valid = true;
+	}
+	if (amt->fits && !__builtin_mul_overflow(amt->value, (int128) pc->mant, &prod) &&
+		fc_money_room(&st->expected, prod, amt->dscale + pc->k))
+	{
+		QxAmount	x;
+
+		x.value = prod;
+		x.dscale = amt->dscale + pc->k;
+		x.fits = true;
+		x.num = NULL;			/* not read: fc_money_room ruled out the slow path */
+		qx_money_add_amount(&st->expected, &x, ctx);
+	}
+	else
+	{
+		Datum		pn = DirectFunctionCall1(float8_numeric, Float8GetDatum(p));
+
+		qx_money_add_numeric(&st->expected,
+							 DirectFunctionCall2(numeric_mul, amount, pn), ctx);
+	}
+}
+
+/* Append an open deal (p > 0, amount > 0), amount already at st->scale. */
+static void
+fc_push(FcState *st, const QxAmount *amt, Datum amount, double p, MemoryContext ctx)
+{
+	FcDeal	   *d;
+	int128		u;
+
+	fc_reserve(st, 1, ctx);
+	d = &st->d[st->n];
+	d->p = p;
+	if (!st->coarse)
+	{
+		if (amt->fits && amt->dscale <= st->scale &&
+			fc_mul_pow10(amt->value, st->scale - amt->dscale, &u) && u <= PG_INT64_MAX)
+		{
+			d->a.units = (int64) u;
+			st->n++;
+			return;
+		}
+		fc_make_coarse(st);
+	}
+	d->a.value = DatumGetFloat8(DirectFunctionCall1(numeric_float8, amount));
+	st->n++;
+}
+
+static char *
+fc_numeric_str(Numeric n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+}
+
+static void
+fc_check_target(Numeric t)
+{
+	if (numeric_is_nan(t) || numeric_is_inf(t))
+		qx_bad_arg("Pass the amount still to close, e.g. quota minus what is already closed.",
+				   "target must be a finite number, got %s", fc_numeric_str(t));
+}
+
+static bool
+fc_numeric_eq(Numeric a, Numeric b)
+{
+	if (VARSIZE_ANY(a) == VARSIZE_ANY(b) &&
+		memcmp(a, b, VARSIZE_ANY(a)) == 0)
+		return true;
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
+											 NumericGetDatum(b))) == 0;
+}
+
+static Numeric
+fc_numeric_copy(Numeric n, MemoryContext ctx)
+{
+	Numeric		src = DatumGetNumeric(PointerGetDatum(pg_detoast_datum((struct varlena *) n)));
+	Numeric		c = MemoryContextAlloc(ctx, VARSIZE(src));
+
+	memcpy(c, src, VARSIZE(src));
+	return c;
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_trans);
+/*
+ * pipeline_forecast_trans(state, amount, probability [, target]): not
+ * strict.  Rows with a NULL amount or probability are skipped; a NULL
+ * target is an error, and so is a target that changes within the group.
+ */
+Datum
+pipeline_forecast_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = qx_agg_context(fcinfo, "pipeline_forecast_trans");
+	FcState    *st = PG_ARGISNULL(0) ? NULL : (FcState *) PG_GETARG_POINTER(0);
+	FcProbCache *pc = (FcProbCache *) fcinfo->flinfo->fn_extra;
+	QxAmount	amt;
+	Datum		amount;
+	double		p;
+	int			sign;
+
+	if (PG_NARGS() > 3)
+	{
+		Numeric		t;
+
+		if (PG_ARGISNULL(3))
+			qx_null_param("target");
+		t = PG_GETARG_NUMERIC(3);
+		if (st == NULL)
+		{
+			fc_check_target(t);
+			st = fc_new(ctx);
+			st->has_target = true;
+			st->target = fc_numeric_copy(t, ctx);
+		}
+		else if (!fc_numeric_eq(st->target, t))
+		{
+			fc_check_target(t);
+			qx_param_changed("target", fc_numeric_str(st->target), fc_numeric_str(t));
+		}
+	}
+	if (st == NULL)
+		st = fc_new(ctx);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+
+	amount = PG_GETARG_DATUM(1);
+	p = PG_GETARG_FLOAT8(2);
+	qx_require_share(p, "probability");
+	qx_amount_decode(amount, &amt);
+	sign = qx_numeric_sign((Numeric) amt.num);
+	if (sign < 0)
+		qx_bad_arg("A deal's amount is what it brings if it closes; pass lost deals with probability 0.",
+				   "amount must not be negative, got %s",
+				   fc_numeric_str(DatumGetNumeric(amount)));
+	if (pg_add_s64_overflow(st->deals, 1, &st->deals))
+		elog(ERROR, "pipeline_forecast_trans: deal count out of range");
+	fc_rescale(st, amt.dscale);
+	if (p == 0 || sign == 0)
+		PG_RETURN_POINTER(st);
+	if (pc == NULL)
+	{
+		pc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FcProbCache));
+		fcinfo->flinfo->fn_extra = pc;
+	}
+	fc_add_expected(st, &amt, amount, p, pc, ctx);
+	fc_push(st, &amt, amount, p, ctx);
+	PG_RETURN_POINTER(st);
+}
+
+/* st += o; parameters must agree */
+static void
+fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
+{
+	if (st->has_target != o->has_target ||
+		(st->has_target && !fc_numeric_eq(st->target, o->target)))
+		qx_param_mismatch("pipeline_forecast", "target",
+						  st->has_target ? fc_numeric_str(st->target) : "none",
+						  o->has_target ? fc_numeric_str(o->target) : "none");
+	if (pg_add_s64_overflow(st->deals, o->deals, &st->deals))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pipeline_forecast: deal count out of range")));
+	qx_money_add(&st->expected, &o->expected, ctx);
+	fc_rescale(st, o->scale);
+	if (o->coarse)
+		fc_make_coarse(st);
+	fc_reserve(st, o->n, ctx);
+	for (int i = 0; i < o->n; i++)
+	{
+		FcDeal		d = o->d[i];
+
+		if (st->coarse && !o->coarse)
+			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
+		else if (!st->coarse && o->scale < st->scale &&
+				 pg_mul_s64_overflow(d.a.units, fc_pow10[st->scale - o->scale], &d.a.units))
+		{
+			fc_make_coarse(st);
+			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
+		}
+		st->d[st->n++] = d;
+	}
+}
+
+static FcState *
+fc_copy(const FcState *src, MemoryContext ctx)
+{
+	FcState    *st = fc_new(ctx);
+
+	st->has_target = src->has_target;
+	if (src->has_target)
+		st->target = fc_numeric_copy(src->target, ctx);
+	st->scale = src->scale;
+	st->coarse = src->coarse;
+	fc_combine_into(st, src, ctx);
+	return st;
+}
+
+/* ---------------------------------------------------------------------
+ * The distribution
+ * --------------------------------------------------------------------- */
+
+/*
+ * A distribution over points in ascending order of value.  Sparse: point i
+ * is worth sum[i] units (plus the shift).  Dense exact: lattice index
+ * lo + i, worth g * (lo + i) units.  Grid: worth h * (lo + i) in amount.
+ */
+typedef struct FcDist
+{
+	int64		npts;
+	double	   *prob;
+	int64	   *sum;			/* sparse only */
+	int64		lo;
+	int64		g;				/* dense exact */
+	double		h;				/* grid; 0 otherwise */
+} FcDist;
+
+static int64
+fc_gcd(int64 a, int64 b)
+{
+	while (b != 0)
+	{
+		int64		t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * One dense pass: the distribution over bins [*lo, *hi] of c (absolute
+ * indices, c has room for *hi + k + 1) becomes that of S + a * B with
+ * B ~ Bernoulli(p) and a worth k + theta bins, theta split to bin k + 1
+ * (mean-preserving; theta = 0 for the exact lattice).
+ */
+static void
+fc_dense_step(double *c, int64 *lo, int64 *hi, int64 k, double theta, double p)
+{
+	double		q = 1.0 - p;
+	double		a = p * (1.0 - theta);
+	double		b = p * theta;
+	int64		l = *lo;
+	int64		h = *hi;
+	int64		top = h + k + (theta > 0 ? 1 : 0);
+	int64		j;
+
+	for (j = h + 1; j <= top; j++)
+		c[j] = 0;
+	if (b > 0)
+	{
+		for (j = top; j >= l + k + 1; j--)
+			c[j] = q * c[j] + a * c[j - k] + b * c[j - k - 1];
+	}
+	else
+	{
+		for (j = top; j >= l + k + 1; j--)
+			c[j] = q * c[j] + a * c[j - k];
+	}
+	/* j = l + k: the b term would read below l */
+	c[l + k] = (k == 0 ? (q + a) : q) * c[l + k] + (k == 0 ? 0 : a * c[l]);
+	for (j = l + k - 1; j >= l; j--)
+		c[j] = q * c[j];
+	/* drop negligible tails, keeping at least one bin */
+	while (l < top && c[l] < FC_TRIM)
+		l++;
+	while (top > l && c[top] < FC_TRIM)
+		top--;
+	*lo = l;
+	*hi = top;
+}
+
+/* Dense DP over nbins bins; ks[i] whole bins and thetas[i] of deal i. */
+static void
+fc_dense(FcDist *dist, int n, const int64 *ks, const double *thetas,
+		 const double *ps, int64 nbins)
+{
+	double	   *c = palloc_extended((nbins + 2) * sizeof(double), MCXT_ALLOC_HUGE);
+	int64		lo = 0,
+				hi = 0;
+
+	c[0] = 1.0;
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fc_dense_step(c, &lo, &hi, ks[i], thetas ? thetas[i] : 0.0, ps[i]);
+	}
+	dist->npts = hi - lo + 1;
+	dist->prob = c + lo;
+	dist->lo = lo;
+	dist->sum = NULL;
+}
+
+typedef struct FcSortDeal
+{
+	int64		units;
+	int64		count;			/* deals with this amount */
+	double		p;
+} FcSortDeal;
+
+static int
+fc_cmp_units(const void *a, const void *b)
+{
+	const FcSortDeal *x = a,
+			   *y = b;
+
+	return (x->units > y->units) - (x->units < y->units);
+}
+
+/* most frequent amounts first, so that the distinct sums grow slowly */
+static int
+fc_cmp_count(const void *a, const void *b)
+{
+	const FcSortDeal *x = a,
+			   *y = b;
+
+	if (x->count != y->count)
+		return (x->count < y->count) - (x->count > y->count);
+	return (x->units > y->units) - (x->units < y->units);
+}
+
+/*
+ * Exact distribution over the distinct subset sums, merged deal by deal;
+ * false when they would number more than FC_MAX_SUMS.
+ */
+static bool
+fc_sparse(FcDist *dist, int n, FcSortDeal *sd)
+{
+	int64		cap = 1024;
+	int64		*s = palloc(cap * sizeof(int64)),
+			   *s2 = palloc(cap * sizeof(int64));
+	double	   *pr = palloc(cap * sizeof(double)),
+			   *pr2 = palloc(cap * sizeof(double));
+	int64		m = 1;
+
+	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_units);
+	for (int i = 0; i < n;)
+	{
+		int			j = i;
+
+		while (j < n && sd[j].units == sd[i].units)
+			j++;
+		for (int t = i; t < j; t++)
+			sd[t].count = j - i;
+		i = j;
+	}
+	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_count);
+
+	s[0] = 0;
+	pr[0] = 1.0;
+	for (int i = 0; i < n; i++)
+	{
+		int64		u = sd[i].units;
+		double		p = sd[i].p,
+					q = 1.0 - p;
+		int64		a = 0,
+					b = 0,
+					o = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		if (2 * m > cap)
+		{
+			int64		nc = Min(2 * m, (int64) FC_MAX_SUMS + 1);
+
+			if (nc > cap)
+			{
+				s = repalloc(s, nc * sizeof(int64));
+				s2 = repalloc(s2, nc * sizeof(int64));
+				pr = repalloc(pr, nc * sizeof(double));
+				pr2 = repalloc(pr2, nc * sizeof(double));
+				cap = nc;
+			}
+		}
+		/* merge s (not closed) with s + u (closed), equal sums combined */
+		while (a < m || b < m)
+		{
+			int64		x;
+			double		v;
+
+			if (o >= cap)
+				return false;
+			if (b >= m || (a < m && s[a] < s[b] + u))
+			{
+				x = s[a];
+				v = q * pr[a++];
+			}
+			else if (a >= m || s[b] + u < s[a])
+			{
+				x = s[b] + u;
+				v = p * pr[b++];
+			}
+			else
+			{
+				x = s[a];
+				v = q * pr[a++] + p * pr[b++];
+			}
+			s2[o] = x;
+			pr2[o++] = v;
+		}
+		if (o > FC_MAX_SUMS)
+			return false;
+		{
+			int64	   *ts = s;
+			double	   *tp = pr;
+
+			s = s2;
+			s2 = ts;
+			pr = pr2;
+			pr2 = tp;
+		}
+		m = o;
+	}
+	dist->npts = m;
+	dist->prob = pr;
+	dist->sum = s;
+	dist->lo = 0;
+	return true;
+}
+
+/*
+ * The grid step: the rounding noise N = S~ - S has E[N | deals] = 0 and
+ * SD at most (h/2) sqrt(sum p); FC_NOISE_SIGMAS of it within
+ * FC_QUANTILE_ERR * sum(a), and it at most FC_SMOOTH_SHARE of stddev
+ * (README "pipeline_forecast: method and bounds").
+ */
+static double
+fc_grid_step(double total, double sum_p, double sd)
+{
+	double		root = sqrt(Max(sum_p, 1e-300));
+	double		hq = 2.0 * FC_QUANTILE_ERR * total / (FC_NOISE_SIGMAS * root);
+	double		ht = 2.0 * FC_SMOOTH_SHARE * sd / root;
+	double		h = Min(hq, ht);
+
+	if (!(h > 0) || total / h > FC_MAX_GRID)
+		h = total / FC_MAX_GRID;
+	return h;
+}
+
+static int
+fc_cmp_amount(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Result fields computed from the deals */
+typedef struct FcResult
+{
+	double		sd;
+	double		p_target;		/* < 0: none */
+	Numeric		q[3];
+} FcResult;
+
+static const double fc_levels[3] = {0.1, 0.5, 0.9};
+
+/* index of the first point with cumulative probability >= level */
+static int64
+fc_quantile_index(const FcDist *d, double level)
+{
+	double		cum = 0;
+
+	for (int64 i = 0; i < d->npts; i++)
+	{
+		cum += d->prob[i];
+		if (cum >= level - FC_CDF_SLACK)
+			return i;
+	}
+	return d->npts - 1;
+}
+
+/* sum of prob[i] for i >= first, clamped to [0, 1] */
+static double
+fc_tail(const FcDist *d, int64 first)
+{
+	double		t = 0;
+
+	if (first <= 0)
+		return 1.0;
+	for (int64 i = d->npts - 1; i >= first; i--)
+		t += d->prob[i];
+	return Min(Max(t, 0.0), 1.0);
+}
+
+/* units (int128, at scale) as a numeric at display scale outscale */
+static Numeric
+fc_units_numeric(int128 units, int scale, int outscale)
+{
+	QxMoney		m;
+	Datum		n;
+
+	m.v.i = units;
+	m.scale = scale;
+	m.big = false;
+	n = NumericGetDatum(qx_money_get(&m));
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round, n, Int32GetDatum(outscale)));
+}
+
+/* ceil(target * 10^scale) as int128; *over: +1 above, -1 below the range */
+static int128
+fc_target_units(Numeric target, int scale, int *over)
+{
+	Datum		t = DirectFunctionCall2(numeric_mul, NumericGetDatum(target),
+									   NumericGetDatum(int64_to_numeric(fc_pow10[scale])));
+	Datum		lim = NumericGetDatum(int64_to_numeric(PG_INT64_MAX));
+	Datum		neg = NumericGetDatum(int64_to_numeric(-PG_INT64_MAX));
+
+	t = DirectFunctionCall1(numeric_ceil, t);
+	*over = 0;
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, lim)) > 0)
+		*over = 1;
+	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, neg)) < 0)
+		*over = -1;
+	else
+		return DatumGetInt64(DirectFunctionCall1(numeric_int8, t));
+	return 0;
+}
+
+/* the index of the first point worth >= bound (units), exact paths */
+static int64
+fc_first_at_least(const FcDist *d, int128 bound)
+{
+	if (d->sum != NULL)
+	{
+		int64		lo = 0,
+					hi = d->npts;
+
+		while (lo < hi)
+		{
+			int64		mid = lo + (hi - lo) / 2;
+
+			if ((int128) d->sum[mid] >= bound)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return lo;
+	}
+	else
+	{
+		/* g * j >= bound: j >= ceil(bound / g) */
+		int128		j;
+
+		if (bound <= 0)
+			j = 0;
+		else
+			j = (bound + d->g - 1) / d->g;
+		j -= d->lo;
+		if (j < 0)
+			return 0;
+		return j > d->npts ? d->npts : (int64) j;
+	}
+}
+
+/*
+ * The distribution of the open deals and the fields read off it.  The
+ * exact paths need amounts in units whose total fits int64.
+ */
+static void
+fc_distribution(const FcState *st, FcResult *res, int outscale)
+{
+	int			n = 0;
+	double		f = pow(10.0, st->scale);
+	double		total = 0,
+				sum_p = 0,
+				var = 0;
+	int128		shift = 0,		/* units of deals with p = 1 */
+				open_units = 0;
+	double		shift_amount = 0;
+	bool		exact_ok = !st->coarse;
+	FcSortDeal *sd = palloc(Max(st->n, 1) * sizeof(FcSortDeal));
+	double	   *amounts = palloc(Max(st->n, 1) * sizeof(double));
+	double	   *ps = palloc(Max(st->n, 1) * sizeof(double));
+	FcDist		dist;
+	int64		g = 0;
+	int			method;			/* 0 dense exact, 1 sparse exact, 2 grid */
+
+	memset(&dist, 0, sizeof(dist));
+	for (int i = 0; i < st->n; i++)
+	{
+		double		a = st->coarse ? st->d[i].a.value : (double) st->d[i].a.units / f;
+		double		p = st->d[i].p;
+
+		if (p >= 1.0)
+		{
+			if (st->coarse)
+				shift_amount += a;
+			else
+				shift += st->d[i].a.units;
+			continue;
+		}
+		var += a * a * p * (1.0 - p);
+		total += a;
+		sum_p += p;
+		amounts[n] = a;
+		ps[n] = p;
+		if (!st->coarse)
+		{
+			sd[n].units = st->d[i].a.units;
+			sd[n].p = p;
+			open_units += st->d[i].a.units;
+			g = fc_gcd(g, st->d[i].a.units);
+		}
+		n++;
+	}
+	if (shift + open_units > PG_INT64_MAX)
+		exact_ok = false;
+	if (!st->coarse)
+		shift_amount = (double) shift / f;
+	res->sd = sqrt(var);
+
+	if (n == 0)
+	{
+		/* a point mass at the shift */
+		static double one = 1.0;
+
+		dist.npts = 1;
+		dist.prob = &one;
+		dist.g = 1;
+		method = exact_ok ? 0 : 2;
+		dist.h = 1.0;
+	}
+	else if (exact_ok && open_units / g < FC_MAX_SUMS)
+	{
+		int64	   *ks = palloc(n * sizeof(int64));
+
+		for (int i = 0; i < n; i++)
+			ks[i] = sd[i].units / g;
+		method = 0;
+		dist.g = g;
+		fc_dense(&dist, n, ks, NULL, ps, open_units / g);
+	}
+	else if (exact_ok && fc_sparse(&dist, n, sd))
+		method = 1;
+	else
+	{
+		/* the grid, amounts ascending: the bulk stays narrow longer */
+		double		h = fc_grid_step(total, sum_p, res->sd);
+		int64	   *ks = palloc(n * sizeof(int64));
+		double	   *th = palloc(n * sizeof(double));
+		double	   *pp = palloc(n * sizeof(double));
+		int64		nbins = 0;
+
+		/* (amount, probability) pairs sorted by amount */
+		{
+			double	   *pairs = palloc(2 * n * sizeof(double));
+
+			for (int i = 0; i < n; i++)
+			{
+				pairs[2 * i] = amounts[i];
+				pairs[2 * i + 1] = ps[i];
+			}
+			qsort(pairs, n, 2 * sizeof(double), fc_cmp_amount);
+			for (int i = 0; i < n; i++)
+			{
+				double		x = pairs[2 * i] / h;
+				double		k = floor(x);
+
+				ks[i] = (int64) k;
+				th[i] = x - k;
+				pp[i] = pairs[2 * i + 1];
+				nbins += ks[i] + 1;
+			}
+		}
+		method = 2;
+		dist.h = h;
+		fc_dense(&dist, n, ks, th, pp, nbins);
+	}
+
+	/* quantiles */
+	for (int l = 0; l < 3; l++)
+	{
+		int64		i = fc_quantile_index(&dist, fc_levels[l]);
+
+		if (method == 2)
+		{
+			double		v = dist.h * (double) (dist.lo + i);
+			Datum		x;
+
+			if (n == 0)
+				v = 0;
+			v = Min(Max(v, 0.0), total);
+			x = DirectFunctionCall1(float8_numeric, Float8GetDatum(v));
+			if (!st->coarse)
+				x = DirectFunctionCall2(numeric_add, x,
+										NumericGetDatum(fc_units_numeric(shift, st->scale, st->scale)));
+			else
+				x = DirectFunctionCall2(numeric_add, x,
+										DirectFunctionCall1(float8_numeric, Float8GetDatum(shift_amount)));
+			res->q[l] = DatumGetNumeric(DirectFunctionCall2(numeric_round, x,
+															Int32GetDatum(outscale)));
+		}
+		else
+		{
+			int128		u = shift + (dist.sum ? dist.sum[i] : (int128) dist.g * (dist.lo + i));
+
+			if (n == 0)
+				u = shift;
+			res->q[l] = fc_units_numeric(u, st->scale, outscale);
+		}
+	}
+
+	/* P(S >= target) */
+	res->p_target = -1;
+	if (st->has_target)
+	{
+		if (qx_numeric_sign(st->target) <= 0)
+			res->p_target = 1.0;
+		else if (method != 2)
+		{
+			int			over;
+			int128		t = fc_target_units(st->target, st->scale, &over);
+
+			if (over > 0)
+				res->p_target = 0.0;
+			else if (n == 0)
+				res->p_target = shift >= t ? 1.0 : 0.0;
+			else
+				res->p_target = fc_tail(&dist, fc_first_at_least(&dist, t - shift));
+		}
+		else
+		{
+			double		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+															   NumericGetDatum(st->target)));
+			double		j = ceil((t - shift_amount) / dist.h) - (double) dist.lo;
+
+			if (n == 0)
+				res->p_target = shift_amount >= t ? 1.0 : 0.0;
+			else if (j <= 0)
+				res->p_target = 1.0;
+			else if (j >= (double) dist.npts)
+				res->p_target = 0.0;
+			else
+				res->p_target = fc_tail(&dist, (int64) j);
+		}
+	}
+}
+
+/* The pipeline_forecast composite of a state; NULL when no deal counted. */
+static Datum
+fc_result(FunctionCallInfo fcinfo, const FcState *st)
+{
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		nulls[7];
+	FcResult	res;
+	int			outscale = Max(2, st->scale);
+	MemoryContext work,
+				old;
+	HeapTuple	tup;
+
+	if (st->deals == 0)
+		PG_RETURN_NULL();
+	desc = qx_result_desc(fcinfo);
+	memset(nulls, 0, sizeof(nulls));
+
+	/* the DP's arrays live and die in a context of their own */
+	work = AllocSetContextCreate(CurrentMemoryContext, "pipeline_forecast",
+								 ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(work);
+	fc_distribution(st, &res, outscale);
+	MemoryContextSwitchTo(old);
+
+	values[0] = Int64GetDatum(st->deals);
+	values[1] = DirectFunctionCall2(numeric_round,
+									NumericGetDatum(qx_money_get(&st->expected)),
+									Int32GetDatum(outscale));
+	values[2] = Float8GetDatum(res.sd);
+	if (res.p_target < 0)
+		nulls[3] = true;
+	else
+		values[3] = Float8GetDatum(res.p_target);
+	for (int l = 0; l < 3; l++)
+		values[4 + l] = NumericGetDatum(res.q[l]);
+	tup = heap_form_tuple(desc, values, nulls);
+	MemoryContextDelete(work);
+	PG_RETURN_DATUM(HeapTupleGetDatum(tup));
+}
+
+/* ---------------------------------------------------------------------
+ * Binary encoding
+ * --------------------------------------------------------------------- */
+
+static bytea *
+fc_encode(const FcState *st)
+{
+	StringInfoData buf;
+	QxMoney		t;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, FC_VERSION);
+	pq_sendbyte(&buf, (st->has_target ? FC_FLAG_TARGET : 0) | (st->coarse ? FC_FLAG_COARSE : 0));
+	pq_sendint32(&buf, st->scale);
+	pq_sendint64(&buf, st->deals);
+	if (st->has_target)
+	{
+		t.big = true;
+		t.v.n = st->target;
+		t.scale = 0;
+		qx_money_send(&buf, &t);
+	}
+	qx_money_send(&buf, &st->expected);
+	pq_sendint32(&buf, st->n);
+	enlargeStringInfo(&buf, st->n * 16);
+	for (int i = 0; i < st->n; i++)
+	{
+		union
+		{
+			double		f;
+			int64		i;
+		}			p;
+
+		p.f = st->d[i].p;
+		pq_sendint64(&buf, st->d[i].a.units);	/* float8 bits when coarse */
+		pq_sendint64(&buf, p.i);
+	}
+	return pq_endtypsend(&buf);
+}
+
+/* what is wrong with a decoded state, or NULL */
+static const char *
+fc_problem(const FcState *st)
+{
+	if (st->deals < st->n)
+		return "fewer deals than open deals";
+	if (st->scale < 0 || st->scale > NUMERIC_MAX_DISPLAY_SCALE)
+		return "scale out of range";
+	if (!st->coarse && st->scale > FC_MAX_UNIT_SCALE)
+		return "scale too large for exact amounts";
+	if (qx_money_sign(&st->expected) < 0)
+		return "expected is negative";
+	if (st->n == 0 && !qx_money_is_zero(&st->expected))
+		return "expected without open deals";
+	if (st->has_target && (numeric_is_nan(st->target) || numeric_is_inf(st->target)))
+		return "target is not finite";
+	for (int i = 0; i < st->n; i++)
+	{
+		double		p = st->d[i].p;
+
+		if (!(p > 0 && p <= 1))
+			return "an open deal's probability is not in (0, 1]";
+		if (st->coarse ? !(isfinite(st->d[i].a.value) && st->d[i].a.value > 0)
+			: st->d[i].a.units <= 0)
+			return "an open deal's amount is not positive";
+	}
+	return NULL;
+}
+
+static FcState *
+fc_decode(const char *data, int len, MemoryContext ctx)
+{
+	QxReader	r;
+	FcState    *st;
+	uint8		version,
+				flags;
+	int32		n;
+	const char *problem;
+
+	qx_reader_init(&r, data, len, FC_TYPE);
+	version = qx_get_byte(&r);
+	if (version != FC_VERSION)
+		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	flags = qx_get_byte(&r);
+	if (flags & ~(FC_FLAG_TARGET | FC_FLAG_COARSE))
+		qx_bad_binary(&r, "unknown flags");
+	st = fc_new(ctx);
+	st->has_target = (flags & FC_FLAG_TARGET) != 0;
+	st->coarse = (flags & FC_FLAG_COARSE) != 0;
+	st->scale = qx_get_int32(&r);
+	st->deals = qx_get_int64(&r);
+	if (st->has_target)
+	{
+		QxMoney		t;
+		MemoryContext old = MemoryContextSwitchTo(ctx);
+
+		qx_money_recv(&r, &t, ctx, "target");
+		st->target = fc_numeric_copy(qx_money_get(&t), ctx);
+		MemoryContextSwitchTo(old);
+	}
+	qx_money_recv(&r, &st->expected, ctx, "expected");
+	n = qx_get_int32(&r);
+	if (n < 0 || n > FC_MAX_DEALS || (int64) n * 16 != r.len - r.pos)
+		qx_bad_binary(&r, "the number of open deals does not match the length");
+	fc_reserve(st, n, ctx);
+	for (int i = 0; i < n; i++)
+	{
+		union
+		{
+			double		f;
+			int64		i;
+		}			p;
+
+		st->d[i].a.units = qx_get_int64(&r);
+		p.i = qx_get_int64(&r);
+		st->d[i].p = p.f;
+	}
+	st->n = n;
+	qx_get_end(&r);
+	if ((problem = fc_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
+	return st;
+}
+
+static FcState *
+fc_decode_bytea(bytea *v, MemoryContext ctx)
+{
+	return fc_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), ctx);
+}
+
+/* ---------------------------------------------------------------------
+ * Aggregate support
+ * --------------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_combine);
+Datum
+pipeline_forecast_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = qx_agg_context(fcinfo, "pipeline_forecast_combine");
+	FcState    *a = PG_ARGISNULL(0) ? NULL : (FcState *) PG_GETARG_POINTER(0);
+	FcState    *b = PG_ARGISNULL(1) ? NULL : (FcState *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		PG_RETURN_POINTER(fc_copy(b, ctx));
+	fc_combine_into(a, b, ctx);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_serialize);
+Datum
+pipeline_forecast_serialize(PG_FUNCTION_ARGS)
+{
+	qx_agg_context(fcinfo, "pipeline_forecast_serialize");
+	PG_RETURN_BYTEA_P(fc_encode((FcState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_deserialize);
+Datum
+pipeline_forecast_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = qx_agg_context(fcinfo, "pipeline_forecast_deserialize");
+
+	PG_RETURN_POINTER(fc_decode_bytea(PG_GETARG_BYTEA_PP(0), ctx));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_final);
+Datum
+pipeline_forecast_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return fc_result(fcinfo, (FcState *) PG_GETARG_POINTER(0));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_partial_final);
+Datum
+pipeline_forecast_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(fc_encode((FcState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_merge);
+/*
+ * pipeline_forecast_state_merge(a, b): the state of the deals of both; a
+ * NULL side is skipped.  The transition and the combine function of
+ * pipeline_forecast_merge, whose state is the real type (Citus splits it).
+ * Each call costs the size of both states.
+ */
+Datum
+pipeline_forecast_state_merge(PG_FUNCTION_ARGS)
+{
+	FcState    *a,
+			   *b;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (PG_ARGISNULL(0))
+	{
+		/* validate, and hand back a copy PostgreSQL may keep */
+		bytea	   *v = PG_GETARG_BYTEA_PP(1);
+
+		fc_decode_bytea(v, CurrentMemoryContext);
+		PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(1));
+	}
+	a = fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	b = fc_decode_bytea(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext);
+	fc_combine_into(a, b, CurrentMemoryContext);
+	PG_RETURN_BYTEA_P(fc_encode(a));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_final);
+Datum
+pipeline_forecast_state_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	return fc_result(fcinfo, fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext));
+}
+
+/* ---------------------------------------------------------------------
+ * pipeline_forecast_state I/O.  Text form:
+ *	v1 deals=N scale=S target=X|none expected=X coarse=0|1
+ *	open=amount@probability,...|none
+ * Amounts are written with scale decimals (float8 when coarse=1),
+ * probabilities in float8's shortest exact form.
+ * --------------------------------------------------------------------- */
+
+/* units at scale from decimal text; false when malformed or out of range */
+static bool
+fc_parse_units(const char *s, int scale, int64 *units)
+{
+	int128		v = 0;
+	int			frac = -1;
+	int			digits = 0;
+
+	for (; *s; s++)
+	{
+		if (*s == '.' && frac < 0)
+			frac = 0;
+		else if (*s >= '0' && *s <= '9')
+		{
+			v = v * 10 + (*s - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+			if (v > PG_INT64_MAX || (frac > scale))
+				return false;
+		}
+		else
+			return false;
+	}
+	if (digits == 0 || !fc_mul_pow10(v, scale - Max(frac, 0), &v) || v > PG_INT64_MAX)
+		return false;
+	*units = (int64) v;
+	return true;
+}
+
+static double
+fc_parse_float(QxTextParser *tp, const char *s, const char *what)
+{
+	char	   *end;
+	double		v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || isspace((unsigned char) *s))
+		qx_bad_text(tp, psprintf("%s must be a finite number, got \"%s\".", what, s));
+	return v;
+}
+
+/* a plain decimal ([-]digits[.digits]) as a numeric */
+static Numeric
+fc_text_numeric(QxTextParser *tp, const char *s, const char *key)
+{
+	const char *c = s;
+	int			digits = 0;
+	bool		point = false;
+
+	if (*c == '-')
+		c++;
+	for (; *c; c++)
+	{
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if (*c == '.' && !point)
+			point = true;
+		else
+			break;
+	}
+	if (*c != '\0' || digits == 0)
+		qx_bad_text(tp, psprintf("%s must be a decimal number, got \"%s\".", key, s));
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_in);
+Datum
+pipeline_forecast_state_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	QxTextParser tp;
+	FcState    *st = fc_new(CurrentMemoryContext);
+	const char *problem;
+	char	   *s;
+	int64		coarse;
+
+	qx_text_init(&tp, str, FC_TYPE, "v1");
+	st->deals = qx_text_int64(&tp, "deals", 0, PG_INT64_MAX);
+	st->scale = (int32) qx_text_int64(&tp, "scale", 0, NUMERIC_MAX_DISPLAY_SCALE);
+	s = qx_text_field(&tp, "target");
+	if (strcmp(s, "none") != 0)
+	{
+		st->has_target = true;
+		st->target = fc_text_numeric(&tp, s, "target");
+	}
+	qx_text_money(&tp, "expected", &st->expected, CurrentMemoryContext);
+	coarse = qx_text_int64(&tp, "coarse", 0, 1);
+	st->coarse = coarse == 1;
+	s = qx_text_field(&tp, "open");
+	qx_text_end(&tp);
+	if (strcmp(s, "none") != 0)
+	{
+		char	   *item = s;
+
+		for (;;)
+		{
+			char	   *comma = strchr(item, ',');
+			char	   *at;
+			FcDeal		d;
+
+			if (comma)
+				*comma = '\0';
+			at = strchr(item, '@');
+			if (at == NULL)
+				qx_bad_text(&tp, psprintf("Open deal \"%s\" is not amount@probability.", item));
+			*at = '\0';
+			if (st->coarse)
+				d.a.value = fc_parse_float(&tp, item, "an amount");
+			else if (!fc_parse_units(item, st->scale, &d.a.units))
+				qx_bad_text(&tp, psprintf("Amount \"%s\" is not a decimal with at most %d decimals in range.",
+										  item, st->scale));
+			d.p = fc_parse_float(&tp, at + 1, "a probability");
+			fc_reserve(st, 1, CurrentMemoryContext);
+			st->d[st->n++] = d;
+			if (comma == NULL)
+				break;
+			item = comma + 1;
+		}
+	}
+	if ((problem = fc_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	PG_RETURN_POINTER(fc_encode(st));
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_out);
+Datum
+pipeline_forecast_state_out(PG_FUNCTION_ARGS)
+{
+	FcState    *st = fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v1 deals=" INT64_FORMAT " scale=%d target=", st->deals, st->scale);
+	appendStringInfoString(&buf, st->has_target ? fc_numeric_str(st->target) : "none");
+	appendStringInfoString(&buf, " expected=");
+	qx_append_money(&buf, &st->expected);
+	appendStringInfo(&buf, " coarse=%d open=", st->coarse ? 1 : 0);
+	if (st->n == 0)
+		appendStringInfoString(&buf, "none");
+	for (int i = 0; i < st->n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		if (st->coarse)
+			qx_append_float8(&buf, st->d[i].a.value);
+		else
+			appendStringInfoString(&buf,
+								   fc_numeric_str(fc_units_numeric(st->d[i].a.units, st->scale,
+																   st->scale)));
+		appendStringInfoChar(&buf, '@');
+		qx_append_float8(&buf, st->d[i].p);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_recv);
+Datum
+pipeline_forecast_state_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	const char *data = msg->data + msg->cursor;
+	int			len = msg->len - msg->cursor;
+	bytea	   *res;
+
+	fc_decode(data, len, CurrentMemoryContext);
+	msg->cursor = msg->len;
+	res = palloc(VARHDRSZ + len);
+	SET_VARSIZE(res, VARHDRSZ + len);
+	memcpy(VARDATA(res), data, len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_send);
+Datum
+pipeline_forecast_state_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}
