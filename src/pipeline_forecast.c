@@ -46,6 +46,7 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
@@ -481,42 +482,37 @@ fc_gcd(int64 a, int64 b)
 }
 
 /*
- * One dense pass: the distribution over bins [*lo, *hi] of c (absolute
- * indices, c has room for *hi + k + 1) becomes that of S + a * B with
+ * One dense pass: src holds the distribution over bins [lo, hi] (absolute
+ * indices; src is scratch above hi); dst receives that of S + a * B with
  * B ~ Bernoulli(p) and a worth k + theta bins, theta split to bin k + 1
- * (mean-preserving; theta = 0 for the exact lattice).
+ * (mean-preserving; theta = 0 on the exact lattice).  Out of place and
+ * branch-free in its main loop, which GCC vectorises at -O3.
  */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("O3")))
+#endif
 static void
-fc_dense_step(double *c, int64 *lo, int64 *hi, int64 k, double theta, double p)
+fc_dense_step(double *restrict src, double *restrict dst, int64 *lo, int64 *hi,
+			  int64 k, double theta, double p)
 {
-	double		q = 1.0 - p;
-	double		a = p * (1.0 - theta);
-	double		b = p * theta;
+	const double q = 1.0 - p;
+	const double a = p * (1.0 - theta);
+	const double b = p * theta;
 	int64		l = *lo;
-	int64		h = *hi;
-	int64		top = h + k + (theta > 0 ? 1 : 0);
+	int64		top = *hi + k + 1;
 	int64		j;
 
-	for (j = h + 1; j <= top; j++)
-		c[j] = 0;
-	if (b > 0)
-	{
-		for (j = top; j >= l + k + 1; j--)
-			c[j] = q * c[j] + a * c[j - k] + b * c[j - k - 1];
-	}
-	else
-	{
-		for (j = top; j >= l + k + 1; j--)
-			c[j] = q * c[j] + a * c[j - k];
-	}
-	/* j = l + k: the b term would read below l */
-	c[l + k] = (k == 0 ? (q + a) : q) * c[l + k] + (k == 0 ? 0 : a * c[l]);
-	for (j = l + k - 1; j >= l; j--)
-		c[j] = q * c[j];
+	for (j = *hi + 1; j <= top; j++)
+		src[j] = 0;
+	for (j = l; j < l + k; j++)
+		dst[j] = q * src[j];
+	dst[l + k] = q * src[l + k] + a * src[l];
+	for (j = l + k + 1; j <= top; j++)
+		dst[j] = q * src[j] + a * src[j - k] + b * src[j - k - 1];
 	/* drop negligible tails, keeping at least one bin */
-	while (l < top && c[l] < FC_TRIM)
+	while (l < top && dst[l] < FC_TRIM)
 		l++;
-	while (top > l && c[top] < FC_TRIM)
+	while (top > l && dst[top] < FC_TRIM)
 		top--;
 	*lo = l;
 	*hi = top;
@@ -528,14 +524,19 @@ fc_dense(FcDist *dist, int n, const int64 *ks, const double *thetas,
 		 const double *ps, int64 nbins)
 {
 	double	   *c = palloc_extended((nbins + 2) * sizeof(double), MCXT_ALLOC_HUGE);
+	double	   *d = palloc_extended((nbins + 2) * sizeof(double), MCXT_ALLOC_HUGE);
 	int64		lo = 0,
 				hi = 0;
 
 	c[0] = 1.0;
 	for (int i = 0; i < n; i++)
 	{
+		double	   *t = c;
+
 		CHECK_FOR_INTERRUPTS();
-		fc_dense_step(c, &lo, &hi, ks[i], thetas ? thetas[i] : 0.0, ps[i]);
+		fc_dense_step(c, d, &lo, &hi, ks[i], thetas ? thetas[i] : 0.0, ps[i]);
+		c = d;
+		d = t;
 	}
 	dist->npts = hi - lo + 1;
 	dist->prob = c + lo;
@@ -568,7 +569,86 @@ fc_cmp_count(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return (x->count < y->count) - (x->count > y->count);
-	return (x->units > y->units) - (x->units < y->units);
+	if (x->units != y->units)
+		return (x->units > y->units) - (x->units < y->units);
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+/*
+ * A cheap proof that the deals have more than FC_MAX_SUMS distinct subset
+ * sums: their residues modulo M = 64 * FC_RES_WORDS (a circular bitset,
+ * each deal ORs in its rotation) number at most as many as the sums, so
+ * more than FC_MAX_SUMS residues settle it.  Seeded with the nsums sums
+ * merged so far (more than FC_PROBE_SUMS), it needs about 6 passes of
+ * 256 kB for amounts without common structure, against 2^21 steps of the
+ * exact merge.  false means "not proven", not "few".
+ */
+#define FC_RES_WORDS 32771
+#define FC_PROBE_SUMS (1 << 15)
+
+/* r |= r rotated left by 64 * w + b bits (t is scratch) */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("O3")))
+#endif
+static void
+fc_rotate_or(uint64 *restrict r, uint64 *restrict t, int w, int b)
+{
+	const int	nw = FC_RES_WORDS;
+
+	/* word j takes words j - w and j - w - 1, circularly */
+	if (b == 0)
+	{
+		for (int j = 0; j < w; j++)
+			t[j] = r[j - w + nw];
+		for (int j = w; j < nw; j++)
+			t[j] = r[j - w];
+	}
+	else
+	{
+		for (int j = 0; j < w; j++)
+			t[j] = (r[j - w + nw] << b) | (r[j - w + nw - 1] >> (64 - b));
+		t[w] = (r[0] << b) | (r[nw - 1] >> (64 - b));
+		for (int j = w + 1; j < nw; j++)
+			t[j] = (r[j - w] << b) | (r[j - w - 1] >> (64 - b));
+	}
+	for (int j = 0; j < nw; j++)
+		r[j] |= t[j];
+}
+static bool
+fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, int64 g)
+{
+	const int64 m = (int64) 64 * FC_RES_WORDS;
+	uint64	   *r = palloc0(FC_RES_WORDS * sizeof(uint64));
+	uint64	   *t = palloc(FC_RES_WORDS * sizeof(uint64));
+	double		bound = (double) nsums;
+	bool		proven = false;
+
+	for (int64 i = 0; i < nsums; i++)
+	{
+		int64		x = (sums[i] / g) % m;
+
+		r[x / 64] |= UINT64CONST(1) << (x % 64);
+	}
+	for (int i = 0; i < n && !proven; i++)
+	{
+		int64		sh = (sd[i].units / g) % m;
+		int			w = (int) (sh / 64);
+		int			b = (int) (sh % 64);
+		int64		count = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		if (sh == 0)
+			continue;
+		fc_rotate_or(r, t, w, b);
+		bound *= 2;
+		if (bound <= FC_MAX_SUMS)
+			continue;
+		count = (int64) pg_popcount((const char *) r, FC_RES_WORDS * sizeof(uint64));
+		proven = count > FC_MAX_SUMS;
+	}
+	pfree(r);
+	pfree(t);
+	return proven;
 }
 
 /*
@@ -576,7 +656,7 @@ fc_cmp_count(const void *a, const void *b)
  * false when they would number more than FC_MAX_SUMS.
  */
 static bool
-fc_sparse(FcDist *dist, int n, FcSortDeal *sd)
+fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 {
 	int64		cap = 1024;
 	int64		*s = palloc(cap * sizeof(int64)),
@@ -584,6 +664,8 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd)
 	double	   *pr = palloc(cap * sizeof(double)),
 			   *pr2 = palloc(cap * sizeof(double));
 	int64		m = 1;
+	int64		distinct = 0;
+	bool		probed = false;
 
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_units);
 	for (int i = 0; i < n;)
@@ -595,7 +677,16 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd)
 		for (int t = i; t < j; t++)
 			sd[t].count = j - i;
 		i = j;
+		distinct++;
 	}
+
+	/*
+	 * d distinct positive amounts have at least d(d+1)/2 + 1 distinct subset
+	 * sums (the sums of the k largest plus each smaller one, k = 0..d-1, are
+	 * all different): more than FC_MAX_SUMS is known without trying.
+	 */
+	if (distinct * (distinct + 1) / 2 + 1 > FC_MAX_SUMS)
+		return false;
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_count);
 
 	s[0] = 0;
@@ -610,6 +701,13 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd)
 					o = 0;
 
 		CHECK_FOR_INTERRUPTS();
+		/* once the sums are many, try the cheap proof that they get too many */
+		if (!probed && m > FC_PROBE_SUMS && n - i > 1)
+		{
+			probed = true;
+			if (fc_too_many_sums(s, m, sd + i, n - i, g))
+				return false;
+		}
 		if (2 * m > cap)
 		{
 			int64		nc = Min(2 * m, (int64) FC_MAX_SUMS + 1);
@@ -688,13 +786,31 @@ fc_grid_step(double total, double sum_p, double sd)
 	return h;
 }
 
+/*
+ * Deals in one canonical order (amount, then probability) before any float
+ * arithmetic, so that the result does not depend on the order rows arrive
+ * in: parallel plans and merged states give the serial answer to the bit.
+ */
 static int
-fc_cmp_amount(const void *a, const void *b)
+fc_cmp_deal_units(const void *a, const void *b)
 {
-	double		x = *(const double *) a,
-				y = *(const double *) b;
+	const FcDeal *x = a,
+			   *y = b;
 
-	return (x > y) - (x < y);
+	if (x->a.units != y->a.units)
+		return (x->a.units > y->a.units) - (x->a.units < y->a.units);
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+static int
+fc_cmp_deal_value(const void *a, const void *b)
+{
+	const FcDeal *x = a,
+			   *y = b;
+
+	if (x->a.value != y->a.value)
+		return (x->a.value > y->a.value) - (x->a.value < y->a.value);
+	return (x->p > y->p) - (x->p < y->p);
 }
 
 /* Result fields computed from the deals */
@@ -827,19 +943,22 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 	FcDist		dist;
 	int64		g = 0;
 	int			method;			/* 0 dense exact, 1 sparse exact, 2 grid */
+	FcDeal	   *dl = palloc(Max(st->n, 1) * sizeof(FcDeal));
 
 	memset(&dist, 0, sizeof(dist));
+	memcpy(dl, st->d, st->n * sizeof(FcDeal));
+	qsort(dl, st->n, sizeof(FcDeal), st->coarse ? fc_cmp_deal_value : fc_cmp_deal_units);
 	for (int i = 0; i < st->n; i++)
 	{
-		double		a = st->coarse ? st->d[i].a.value : (double) st->d[i].a.units / f;
-		double		p = st->d[i].p;
+		double		a = st->coarse ? dl[i].a.value : (double) dl[i].a.units / f;
+		double		p = dl[i].p;
 
 		if (p >= 1.0)
 		{
 			if (st->coarse)
 				shift_amount += a;
 			else
-				shift += st->d[i].a.units;
+				shift += dl[i].a.units;
 			continue;
 		}
 		var += a * a * p * (1.0 - p);
@@ -849,10 +968,10 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		ps[n] = p;
 		if (!st->coarse)
 		{
-			sd[n].units = st->d[i].a.units;
+			sd[n].units = dl[i].a.units;
 			sd[n].p = p;
-			open_units += st->d[i].a.units;
-			g = fc_gcd(g, st->d[i].a.units);
+			open_units += dl[i].a.units;
+			g = fc_gcd(g, dl[i].a.units);
 		}
 		n++;
 	}
@@ -883,7 +1002,7 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		dist.g = g;
 		fc_dense(&dist, n, ks, NULL, ps, open_units / g);
 	}
-	else if (exact_ok && fc_sparse(&dist, n, sd))
+	else if (exact_ok && fc_sparse(&dist, n, sd, g))
 		method = 1;
 	else
 	{
@@ -891,33 +1010,20 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		double		h = fc_grid_step(total, sum_p, res->sd);
 		int64	   *ks = palloc(n * sizeof(int64));
 		double	   *th = palloc(n * sizeof(double));
-		double	   *pp = palloc(n * sizeof(double));
 		int64		nbins = 0;
 
-		/* (amount, probability) pairs sorted by amount */
+		for (int i = 0; i < n; i++)
 		{
-			double	   *pairs = palloc(2 * n * sizeof(double));
+			double		x = amounts[i] / h;
+			double		k = floor(x);
 
-			for (int i = 0; i < n; i++)
-			{
-				pairs[2 * i] = amounts[i];
-				pairs[2 * i + 1] = ps[i];
-			}
-			qsort(pairs, n, 2 * sizeof(double), fc_cmp_amount);
-			for (int i = 0; i < n; i++)
-			{
-				double		x = pairs[2 * i] / h;
-				double		k = floor(x);
-
-				ks[i] = (int64) k;
-				th[i] = x - k;
-				pp[i] = pairs[2 * i + 1];
-				nbins += ks[i] + 1;
-			}
+			ks[i] = (int64) k;
+			th[i] = x - k;
+			nbins += ks[i] + 1;
 		}
 		method = 2;
 		dist.h = h;
-		fc_dense(&dist, n, ks, th, pp, nbins);
+		fc_dense(&dist, n, ks, th, ps, nbins);
 	}
 
 	/* quantiles */
