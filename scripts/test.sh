@@ -12,9 +12,10 @@ failed=0
 logdir=$(mktemp -d /tmp/quota_ext_test_logs.XXXXXX)
 chmod 755 "$logdir"
 
-# python3-psycopg2: test/hostile.sh and test/fuzz_states.sh; sqlsmith:
+# python3-psycopg2: test/hostile.sh, test/fuzz_states.sh, test/pipeline_forecast.sh;
+# python3-numpy: test/pipeline_forecast.sh; sqlsmith:
 # test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh.
-qx_install_deps python3-psycopg2 sqlsmith cppcheck clang-tidy || exit 1
+qx_install_deps python3-psycopg2 python3-numpy sqlsmith cppcheck clang-tidy || exit 1
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 # 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.
