@@ -585,6 +585,7 @@ fc_cmp_count(const void *a, const void *b)
  */
 #define FC_RES_WORDS 32771
 #define FC_PROBE_SUMS (1 << 15)
+#define FC_PROBE_PASSES 16		/* counted passes before the probe gives up */
 
 /* r |= r rotated left by 64 * w + b bits (t is scratch) */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -622,6 +623,7 @@ fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, in
 	uint64	   *t = palloc(FC_RES_WORDS * sizeof(uint64));
 	double		bound = (double) nsums;
 	bool		proven = false;
+	int			passes = 0;
 
 	for (int64 i = 0; i < nsums; i++)
 	{
@@ -645,6 +647,8 @@ fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, in
 			continue;
 		count = (int64) pg_popcount((const char *) r, FC_RES_WORDS * sizeof(uint64));
 		proven = count > FC_MAX_SUMS;
+		if (++passes >= FC_PROBE_PASSES)
+			break;
 	}
 	pfree(r);
 	pfree(t);
@@ -666,8 +670,19 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	int64		m = 1;
 	int64		distinct = 0;
 	bool		probed = false;
+	double		lower;
 
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_units);
+
+	/*
+	 * A lower bound on the distinct subset sums: with the amounts ascending
+	 * x_1 <= ... <= x_n, the sums of the k largest (k = 0..n) increase
+	 * strictly, and between the sum of the k largest and the next one lie
+	 * that sum plus each distinct smaller amount.  So at least
+	 * n + 1 + sum over deals of the distinct amounts below theirs; above
+	 * FC_MAX_SUMS nothing needs trying.
+	 */
+	lower = n + 1;
 	for (int i = 0; i < n;)
 	{
 		int			j = i;
@@ -676,16 +691,11 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 			j++;
 		for (int t = i; t < j; t++)
 			sd[t].count = j - i;
+		lower += (double) (j - i) * (double) distinct;
 		i = j;
 		distinct++;
 	}
-
-	/*
-	 * d distinct positive amounts have at least d(d+1)/2 + 1 distinct subset
-	 * sums (the sums of the k largest plus each smaller one, k = 0..d-1, are
-	 * all different): more than FC_MAX_SUMS is known without trying.
-	 */
-	if (distinct * (distinct + 1) / 2 + 1 > FC_MAX_SUMS)
+	if (lower > FC_MAX_SUMS)
 		return false;
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_count);
 
