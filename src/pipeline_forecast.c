@@ -61,7 +61,7 @@
 #define FC_MAX_GRID (1 << 22)	/* grid points at most: 32 MB of float8 */
 #define FC_MAX_DEALS 50000000	/* open deals in one state: 800 MB */
 #define FC_MAX_UNIT_SCALE 18	/* amounts as int64 units of 10^-scale */
-#define FC_TRIM 1e-24			/* tail bins below this are dropped */
+#define FC_TRIM 1e-20			/* tail bins below this are dropped */
 #define FC_CDF_SLACK 1e-10		/* a CDF this close to a level reaches it */
 #define FC_QUANTILE_ERR 0.001	/* quantiles within 0.1 % of sum(a) */
 #define FC_NOISE_SIGMAS 4.0		/* ... as 4 SDs of the rounding noise */
@@ -777,20 +777,50 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	return true;
 }
 
+/* sum of p * theta * (1 - theta): the rounding noise's variance over h^2 */
+static double
+fc_noise_var(const double *amounts, const double *ps, int n, double h)
+{
+	double		v = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		double		x = amounts[i] / h;
+		double		th = x - floor(x);
+
+		v += ps[i] * th * (1.0 - th);
+	}
+	return v;
+}
+
 /*
- * The grid step: the rounding noise N = S~ - S has E[N | deals] = 0 and
- * SD at most (h/2) sqrt(sum p); FC_NOISE_SIGMAS of it within
- * FC_QUANTILE_ERR * sum(a), and it at most FC_SMOOTH_SHARE of stddev
- * (README "pipeline_forecast: method and bounds").
+ * The grid step (README "pipeline_forecast: method and bounds").  Splitting
+ * an amount a = (k + theta) h between k h and (k + 1) h keeps the mean, so
+ * the grid sum is S~ = S + N with E[N | which deals close] = 0 and
+ * SD(N) = h sqrt(sum p theta (1 - theta)) <= (h/2) sqrt(sum p).  The step
+ * keeps FC_NOISE_SIGMAS SDs of N within FC_QUANTILE_ERR * sum(a) and the
+ * SD of N within FC_SMOOTH_SHARE of stddev; it starts from the worst case
+ * theta = 1/2 and widens to what the actual thetas allow.
  */
 static double
-fc_grid_step(double total, double sum_p, double sd)
+fc_grid_step(const double *amounts, const double *ps, int n, double total,
+			 double sum_p, double sd)
 {
-	double		root = sqrt(Max(sum_p, 1e-300));
-	double		hq = 2.0 * FC_QUANTILE_ERR * total / (FC_NOISE_SIGMAS * root);
-	double		ht = 2.0 * FC_SMOOTH_SHARE * sd / root;
-	double		h = Min(hq, ht);
+	double		limit = Min(FC_QUANTILE_ERR * total / FC_NOISE_SIGMAS,
+							FC_SMOOTH_SHARE * sd);
+	double		h = 2.0 * limit / sqrt(Max(sum_p, 1e-300));
+	double		wide = h;
 
+	for (int tries = 0; tries < 4 && h > 0; tries++)
+	{
+		double		v = fc_noise_var(amounts, ps, n, wide);
+
+		if (v > 0 && wide * sqrt(v) <= limit)
+			h = Max(h, wide);
+		wide = v > 0 ? 0.98 * limit / sqrt(v) : 2 * wide;
+		if (wide <= h)
+			break;
+	}
 	if (!(h > 0) || total / h > FC_MAX_GRID)
 		h = total / FC_MAX_GRID;
 	return h;
@@ -1017,7 +1047,7 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 	else
 	{
 		/* the grid, amounts ascending: the bulk stays narrow longer */
-		double		h = fc_grid_step(total, sum_p, res->sd);
+		double		h = fc_grid_step(amounts, ps, n, total, sum_p, res->sd);
 		int64	   *ks = palloc(n * sizeof(int64));
 		double	   *th = palloc(n * sizeof(double));
 		int64		nbins = 0;
