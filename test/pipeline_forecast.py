@@ -178,7 +178,7 @@ def main():
         probs = np.round(rng.uniform(0.01, 0.99, size=n), 3)
         large_set(cur, rng, "mixed sizes", amounts, probs)
         # lumpy: five big deals over 10,000 small ones (a multimodal sum)
-        amounts2 = np.concatenate([rng.integers(1, 100, size=n - 5),
+        amounts2 = np.concatenate([rng.integers(1, 300, size=n - 5),
                                    rng.integers(40000, 60000, size=5)]).astype(np.int64)
         probs2 = np.round(rng.uniform(0.05, 0.95, size=n), 3)
         large_set(cur, rng, "five big deals", amounts2, probs2)
