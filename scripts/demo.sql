@@ -27,7 +27,7 @@
 SET extra_float_digits = 0;
 SET client_min_messages = warning;
 
--- Q3 plan/fact per rep, used by sections (a) and (f).
+-- Q3 plan/fact per rep, used by sections (a), (f) and (k).
 CREATE TEMP VIEW q3 AS
 WITH hol AS (SELECT array_agg(day ORDER BY day) AS days FROM sales.holidays),
      act AS (SELECT c.rep_id, sum(o.amount) AS actual
@@ -205,5 +205,23 @@ FROM (SELECT kinetic, abc,
       GROUP BY kinetic, abc) cells
 GROUP BY kinetic
 ORDER BY array_position(ARRAY['growing', 'steady', 'fading', 'returning', 'new', 'lost'], kinetic);
+
+\echo '(k) will we make Q3? closed revenue plus the open pipeline: pipeline_forecast(amount, close_probability(agreement, objections), quota - closed)'
+\echo '    chance = P(open deals close at least quota - closed); commit = closed + p10, best case = closed + p90; run rate from quota_status'
+SELECT q3.name AS rep, q3.quota, q3.actual AS closed,
+       round((q3.st).forecast) AS run_rate,
+       (p.f).deals AS open_deals,
+       round((p.f).expected) AS weighted,
+       round(q3.actual + (p.f).p10) AS commit,
+       round(q3.actual + (p.f).p50) AS likely,
+       round(q3.actual + (p.f).p90) AS best_case,
+       round((p.f).p_target::numeric, 3) AS chance
+FROM q3
+LEFT JOIN (SELECT d.rep_id,
+                  pipeline_forecast(d.amount, close_probability(d.agreement, d.objections),
+                                    q.quota - q.actual) AS f
+           FROM sales.deals d JOIN q3 q USING (rep_id)
+           GROUP BY d.rep_id) p USING (rep_id)
+ORDER BY q3.rep_id;
 
 DROP VIEW q3;
