@@ -670,7 +670,7 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	int64		m = 1;
 	int64		distinct = 0;
 	bool		probed = false;
-	double		lower;
+	double		min_sums;
 
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_units);
 
@@ -682,7 +682,7 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	 * n + 1 + sum over deals of the distinct amounts below theirs; above
 	 * FC_MAX_SUMS nothing needs trying.
 	 */
-	lower = n + 1;
+	min_sums = n + 1;
 	for (int i = 0; i < n;)
 	{
 		int			j = i;
@@ -691,11 +691,11 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 			j++;
 		for (int t = i; t < j; t++)
 			sd[t].count = j - i;
-		lower += (double) (j - i) * (double) distinct;
+		min_sums += (double) (j - i) * (double) distinct;
 		i = j;
 		distinct++;
 	}
-	if (lower > FC_MAX_SUMS)
+	if (min_sums > FC_MAX_SUMS)
 		return false;
 	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_count);
 
@@ -1032,7 +1032,7 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		method = exact_ok ? 0 : 2;
 		dist.h = 1.0;
 	}
-	else if (exact_ok && open_units / g < FC_MAX_SUMS)
+	else if (exact_ok && g > 0 && open_units / g < FC_MAX_SUMS)
 	{
 		int64	   *ks = palloc(n * sizeof(int64));
 
@@ -1042,7 +1042,7 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		dist.g = g;
 		fc_dense(&dist, n, ks, NULL, ps, open_units / g);
 	}
-	else if (exact_ok && fc_sparse(&dist, n, sd, g))
+	else if (exact_ok && g > 0 && fc_sparse(&dist, n, sd, g))
 		method = 1;
 	else
 	{
@@ -1155,7 +1155,7 @@ fc_result(FunctionCallInfo fcinfo, const FcState *st)
 
 	/* the DP's arrays live and die in a context of their own */
 	work = AllocSetContextCreate(CurrentMemoryContext, "pipeline_forecast",
-								 ALLOCSET_DEFAULT_SIZES);
+								 0, (Size) 8192, (Size) 8192 * 1024);
 	old = MemoryContextSwitchTo(work);
 	fc_distribution(st, &res, outscale);
 	MemoryContextSwitchTo(old);
