@@ -1,7 +1,6 @@
 /*
  * money.c
- *		Exact money accumulator (int128 fixed point with a numeric fallback)
- *		and the codec helpers of the customer aggregates' state types.
+ *		Exact money accumulator (int128 fixed point with a numeric fallback).
  *
  * Amounts are decoded straight from numeric's stored digits (base 10000),
  * without detoasting a short-header value into a copy, so adding an amount
@@ -10,12 +9,7 @@
  */
 #include "postgres.h"
 
-#include "common/int.h"
-#include "common/shortest_dec.h"
-#include "libpq/pqformat.h"
-#include "funcapi.h"
 #include "utils/builtins.h"
-#include "utils/datetime.h"
 #include "utils/numeric.h"
 
 #include "quota_ext.h"
@@ -36,6 +30,7 @@
 #define NUM_SHORT_DSCALE_SHIFT 7
 #define NUM_SHORT_WEIGHT_SIGN 0x0040
 #define NUM_SHORT_WEIGHT_MASK 0x003F
+#define NBASE				10000	/* numeric's digit base */
 
 static const int64 pow10_64[] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
@@ -103,6 +98,7 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 	const char *digits;
 	int			ndigits;
 	int			e;
+	int128		acc;
 
 	if (h & NUM_SHORT)
 	{
@@ -136,52 +132,35 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 	/* the digits as an integer: the value times 10^e */
 	e = 4 * (ndigits - 1 - weight);
-	if (ndigits <= 4)
+	acc = 0;
+	for (int i = 0; i < ndigits; i++)
 	{
-		int64		acc = 0;
+		int16		d;
 
-		for (int i = 0; i < ndigits; i++)
-		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
-		}
-		if (e > *dscale)
-		{
-			int			k = e - *dscale;
-
-			if (k > 18 || acc % pow10_64[k] != 0)
-				return false;
-			acc /= pow10_64[k];
-			*value = neg ? -(int128) acc : (int128) acc;
-			return true;
-		}
-		*value = neg ? -(int128) acc : (int128) acc;
+		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+		acc = acc * NBASE + d;
 	}
-	else
+	if (e > *dscale)
 	{
-		int128		acc = 0;
+		/* digits past dscale must be zeros; up to 4 digits divide in 64 bits */
+		int			k = e - *dscale;
 
-		for (int i = 0; i < ndigits; i++)
+		if (ndigits <= 4)
 		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
+			if (k > 18 || (int64) acc % pow10_64[k] != 0)
+				return false;
+			acc = (int64) acc / pow10_64[k];
 		}
-		if (e > *dscale)
+		else
 		{
-			int			k = e - *dscale;
-
 			if (k > 38 || acc % pow10_128(k) != 0)
 				return false;
 			acc /= pow10_128(k);
-			*value = neg ? -acc : acc;
-			return true;
 		}
 		*value = neg ? -acc : acc;
+		return true;
 	}
+	*value = neg ? -acc : acc;
 	return mul_pow10(*value, *dscale - e, value);
 }
 
@@ -349,82 +328,101 @@ qx_money_get(const QxMoney *m)
 	return small_to_numeric(m->v.i, m->scale);
 }
 
+/* Sums within this magnitude and scale take the exact float fast path. */
+#define TREND_FAST_BITS 53
+#define TREND_FAST_SCALE 22
+
 /*
- * (x - base)::float8 / base::float8, the difference exact.  When both fit
- * 2^53 at a scale of at most 22 every step is one correctly rounded double
- * operation, which is what numeric_float8's strtod gives; else numeric.
+ * The fast path of qx_trend and qx_mean_trend: d = x*kb - base*kx and
+ * b = base*kx as integers at a common scale; when both fit 2^53 at a scale
+ * of at most 22, every step below is one correctly rounded double
+ * operation, which is what numeric_float8's strtod gives.  false: the
+ * caller takes numeric.
  */
+static bool
+fast_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb, double *res)
+{
+	int			scale = Max(x->scale, base->scale);
+	int128		a,
+				b,
+				d;
+	const int128 lim = ((int128) 1) << TREND_FAST_BITS;
+	double		p;
+
+	if (x->big || base->big || scale > TREND_FAST_SCALE ||
+		!mul_pow10(x->v.i, scale - x->scale, &a) ||
+		!mul_pow10(base->v.i, scale - base->scale, &b) ||
+		__builtin_mul_overflow(a, (int128) kb, &a) ||
+		__builtin_mul_overflow(b, (int128) kx, &b) ||
+		__builtin_sub_overflow(a, b, &d) ||
+		d >= lim || d <= -lim || b >= lim || b <= -lim)
+		return false;
+	p = (double) pow10_128(scale);
+	*res = ((double) d / p) / ((double) b / p);
+	return true;
+}
+
+/* (x - base)::float8 / base::float8, the difference exact. */
 double
 qx_trend(const QxMoney *x, const QxMoney *base)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
+	if (fast_trend(x, 1, base, 1, &r))
+		return r;
 	return qx_numeric_trend(qx_money_get(x), qx_money_get(base));
 }
 
 /*
  * The relative change of the mean x/kx against the mean base/kb, from the
- * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8, with the same
- * fast path as qx_trend.  kx, kb > 0.
+ * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8.  kx, kb > 0.
  */
 double
 qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
+	Datum		a,
+				b;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_mul_overflow(a, (int128) kb, &a) &&
-			!__builtin_mul_overflow(b, (int128) kx, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
-	{
-		Datum		a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
-											NumericGetDatum(int64_to_numeric(kb)));
-		Datum		b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
-											NumericGetDatum(int64_to_numeric(kx)));
-
-		return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
-	}
+	if (fast_trend(x, kx, base, kb, &r))
+		return r;
+	a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
+							NumericGetDatum(int64_to_numeric(kb)));
+	b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
+							NumericGetDatum(int64_to_numeric(kx)));
+	return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
 }
 
+/* numeric to float8: 0 below float8's range, +-Infinity above it */
+static double
+numeric_to_double(Datum n)
+{
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, n));
+}
+
+/*
+ * (x - base)::float8 / base::float8.  When a term is outside float8's range
+ * (sums of amounts up to numeric's 131072 digits are), the quotient is taken
+ * in numeric and rounded once; a quotient outside float8's range is 22003.
+ */
 double
 qx_numeric_trend(Numeric x, Numeric base)
 {
 	Datum		d = DirectFunctionCall2(numeric_sub, NumericGetDatum(x), NumericGetDatum(base));
+	double		fd = numeric_to_double(d);
+	double		fb = numeric_to_double(NumericGetDatum(base));
+	double		q;
 
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) /
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(base)));
+	if (isfinite(fd) && isfinite(fb) && fb != 0 && (fd != 0 || qx_numeric_sign(DatumGetNumeric(d)) == 0))
+		return fd / fb;
+	q = numeric_to_double(DirectFunctionCall2(numeric_div, d, NumericGetDatum(base)));
+	if (isinf(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("trend is out of range for type double precision"),
+				 errdetail("The change is %s on a base of %s.",
+						   qx_numeric_str(DatumGetNumeric(d)), qx_numeric_str(base))));
+	return q;
 }
 
 int
@@ -460,432 +458,4 @@ bool
 qx_money_is_zero(const QxMoney *m)
 {
 	return qx_money_sign(m) == 0;
-}
-
-/* ---------------------------------------------------------------------
- * Binary codec
- * --------------------------------------------------------------------- */
-
-void
-qx_reader_init(QxReader *r, const char *data, int len, const char *type)
-{
-	r->data = data;
-	r->len = len;
-	r->pos = 0;
-	r->type = type;
-}
-
-void
-qx_bad_binary(const QxReader *r, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary value for type %s: %s", r->type, what)));
-}
-
-static const char *
-reader_take(QxReader *r, int n)
-{
-	const char *p;
-
-	if (n < 0 || r->len - r->pos < n)
-		qx_bad_binary(r, "value is truncated");
-	p = r->data + r->pos;
-	r->pos += n;
-	return p;
-}
-
-uint8
-qx_get_byte(QxReader *r)
-{
-	return (uint8) *reader_take(r, 1);
-}
-
-int32
-qx_get_int32(QxReader *r)
-{
-	uint32		v;
-
-	memcpy(&v, reader_take(r, 4), 4);
-	return (int32) pg_ntoh32(v);
-}
-
-int64
-qx_get_int64(QxReader *r)
-{
-	uint64		v;
-
-	memcpy(&v, reader_take(r, 8), 8);
-	return (int64) pg_ntoh64(v);
-}
-
-void
-qx_get_end(QxReader *r)
-{
-	if (r->pos != r->len)
-		qx_bad_binary(r, "trailing bytes after the value");
-}
-
-DateADT
-qx_get_date(QxReader *r, const char *field)
-{
-	DateADT		d = qx_get_int32(r);
-
-	if (DATE_NOT_FINITE(d) || !IS_VALID_DATE(d))
-		qx_bad_binary(r, psprintf("%s is not a finite date", field));
-	return d;
-}
-
-/*
- * Money on the wire: a kind byte, 0 for int128 (int16 scale in an int32,
- * high and low 64-bit halves), 1 for a numeric (its text, length first).
- */
-void
-qx_money_send(StringInfo buf, const QxMoney *m)
-{
-	if (!m->big)
-	{
-		uint128		u = (uint128) m->v.i;
-
-		pq_sendbyte(buf, 0);
-		pq_sendint32(buf, m->scale);
-		pq_sendint64(buf, (uint64) (u >> 64));
-		pq_sendint64(buf, (uint64) u);
-	}
-	else
-	{
-		char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(m->v.n)));
-		pq_sendbyte(buf, 1);
-		pq_sendint32(buf, (int32) strlen(s));
-		pq_sendbytes(buf, s, strlen(s));
-	}
-}
-
-/* Parse numeric text into a fresh accumulator; what names the field. */
-static bool
-money_from_text(const char *s, QxMoney *m, MemoryContext ctx)
-{
-	Datum		d;
-
-	for (const char *p = s; *p; p++)
-		if (!(isdigit((unsigned char) *p) || *p == '.' || (*p == '-' && p == s)))
-			return false;
-	if (*s == '\0' || strcmp(s, "-") == 0 || strcmp(s, ".") == 0 || strcmp(s, "-.") == 0)
-		return false;
-	d = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-							ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	qx_money_init(m);
-	qx_money_add_numeric(m, d, ctx);
-	return true;
-}
-
-void
-qx_money_recv(QxReader *r, QxMoney *m, MemoryContext ctx, const char *field)
-{
-	uint8		kind = qx_get_byte(r);
-
-	if (kind == 0)
-	{
-		int32		scale = qx_get_int32(r);
-		uint64		hi = (uint64) qx_get_int64(r);
-		uint64		lo = (uint64) qx_get_int64(r);
-
-		if (scale < 0 || scale > QX_MONEY_MAX_SCALE)
-			qx_bad_binary(r, psprintf("%s has scale %d out of range", field, scale));
-		m->v.i = (int128) (((uint128) hi << 64) | lo);
-		m->scale = scale;
-		m->big = false;
-	}
-	else if (kind == 1)
-	{
-		int32		len = qx_get_int32(r);
-		const char *p;
-		char	   *s;
-
-		if (len <= 0 || len > 200000)
-			qx_bad_binary(r, psprintf("%s has a bad length", field));
-		p = reader_take(r, len);
-		s = pnstrdup(p, len);
-		if ((int) strlen(s) != len || !money_from_text(s, m, ctx))
-			qx_bad_binary(r, psprintf("%s is not a number", field));
-	}
-	else
-		qx_bad_binary(r, psprintf("%s has an unknown kind %d", field, kind));
-}
-
-/* ---------------------------------------------------------------------
- * Text codec
- * --------------------------------------------------------------------- */
-
-char *
-qx_date_str(DateADT d)
-{
-	StringInfoData buf;
-
-	if (DATE_IS_NOBEGIN(d))
-		return "-infinity";
-	if (DATE_IS_NOEND(d))
-		return "infinity";
-	initStringInfo(&buf);
-	qx_append_date(&buf, d);
-	return buf.data;
-}
-
-/* ISO 8601 with an astronomical year (0000 is 1 BC), whatever DateStyle */
-void
-qx_append_date(StringInfo buf, DateADT d)
-{
-	int			y,
-				m,
-				day;
-
-	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-	if (y < 0)
-		appendStringInfo(buf, "-%04d-%02d-%02d", -y, m, day);
-	else
-		appendStringInfo(buf, "%04d-%02d-%02d", y, m, day);
-}
-
-void
-qx_append_float8(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
-}
-
-void
-qx_append_money(StringInfo buf, const QxMoney *m)
-{
-	appendStringInfoString(buf,
-						   DatumGetCString(DirectFunctionCall1(numeric_out,
-															   NumericGetDatum(qx_money_get(m)))));
-}
-
-void
-qx_bad_text(const QxTextParser *tp, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", tp->type, tp->input),
-			 errdetail("%s", what)));
-}
-
-void
-qx_text_init(QxTextParser *tp, const char *input, const char *type,
-			 const char *version_word)
-{
-	char	   *w;
-
-	tp->input = input;
-	tp->type = type;
-	tp->buf = pstrdup(input);
-	tp->p = tp->buf;
-	w = tp->p;
-	while (*tp->p && *tp->p != ' ')
-		tp->p++;
-	if (*tp->p == ' ')
-		*tp->p++ = '\0';
-	if (strcmp(w, version_word) != 0)
-		qx_bad_text(tp, psprintf("The value must start with the version word \"%s\".",
-								 version_word));
-}
-
-char *
-qx_text_field(QxTextParser *tp, const char *key)
-{
-	char	   *tok = tp->p;
-	size_t		klen = strlen(key);
-
-	if (*tok == '\0')
-		qx_bad_text(tp, psprintf("Field \"%s\" is missing.", key));
-	while (*tp->p && *tp->p != ' ')
-		tp->p++;
-	if (*tp->p == ' ')
-	{
-		*tp->p++ = '\0';
-		if (*tp->p == '\0')
-			qx_bad_text(tp, "Trailing space after the last field.");
-	}
-	if (strncmp(tok, key, klen) != 0 || tok[klen] != '=')
-		qx_bad_text(tp, psprintf("Expected field \"%s=\" but found \"%s\".", key, tok));
-	return tok + klen + 1;
-}
-
-void
-qx_text_end(QxTextParser *tp)
-{
-	if (*tp->p != '\0')
-		qx_bad_text(tp, psprintf("Unexpected text \"%s\" after the last field.", tp->p));
-}
-
-int64
-qx_text_int64(QxTextParser *tp, const char *key, int64 min, int64 max)
-{
-	char	   *s = qx_text_field(tp, key);
-	char	   *end;
-	long long	v;
-
-	errno = 0;
-	if (!(isdigit((unsigned char) s[0]) || (s[0] == '-' && isdigit((unsigned char) s[1]))))
-		qx_bad_text(tp, psprintf("%s must be an integer, got \"%s\".", key, s));
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		qx_bad_text(tp, psprintf("%s must be an integer, got \"%s\".", key, s));
-	if (v < min || v > max)
-		qx_bad_text(tp, psprintf("%s is out of range: %s.", key, s));
-	return v;
-}
-
-DateADT
-qx_parse_date(QxTextParser *tp, const char *s, const char *key)
-{
-	const char *p = s;
-	bool		neg = false;
-	int			y = 0,
-				m,
-				d,
-				nd = 0;
-	int			j;
-
-	if (*p == '-')
-	{
-		neg = true;
-		p++;
-	}
-	while (isdigit((unsigned char) *p) && nd < 7)
-	{
-		y = y * 10 + (*p++ - '0');
-		nd++;
-	}
-	if (nd < 4 || p[0] != '-' || !isdigit((unsigned char) p[1]) ||
-		!isdigit((unsigned char) p[2]) || p[3] != '-' ||
-		!isdigit((unsigned char) p[4]) || !isdigit((unsigned char) p[5]) || p[6] != '\0')
-		qx_bad_text(tp, psprintf("%s must be a date written YYYY-MM-DD, got \"%s\".", key, s));
-	m = (p[1] - '0') * 10 + (p[2] - '0');
-	d = (p[4] - '0') * 10 + (p[5] - '0');
-	if (neg)
-		y = -y;
-	if (m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1] ||
-		!IS_VALID_JULIAN(y, m, d))
-		qx_bad_text(tp, psprintf("%s is not a valid date: \"%s\".", key, s));
-	j = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-	if (!IS_VALID_DATE(j))
-		qx_bad_text(tp, psprintf("%s is out of range: \"%s\".", key, s));
-	return (DateADT) j;
-}
-
-DateADT
-qx_text_date(QxTextParser *tp, const char *key)
-{
-	return qx_parse_date(tp, qx_text_field(tp, key), key);
-}
-
-double
-qx_text_float8(QxTextParser *tp, const char *key)
-{
-	char	   *s = qx_text_field(tp, key);
-	char	   *end;
-	double		v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || isspace((unsigned char) *s))
-		qx_bad_text(tp, psprintf("%s must be a finite number, got \"%s\".", key, s));
-	return v;
-}
-
-void
-qx_text_money(QxTextParser *tp, const char *key, QxMoney *m, MemoryContext ctx)
-{
-	char	   *s = qx_text_field(tp, key);
-
-	if (!money_from_text(s, m, ctx))
-		qx_bad_text(tp, psprintf("%s must be a number, got \"%s\".", key, s));
-}
-
-/* ---------------------------------------------------------------------
- * Aggregate helpers
- * --------------------------------------------------------------------- */
-
-TupleDesc
-qx_result_desc(FunctionCallInfo fcinfo)
-{
-	TupleDesc	desc = (TupleDesc) fcinfo->flinfo->fn_extra;
-
-	if (desc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "qx_result_desc: return type must be a row type");
-		desc = BlessTupleDesc(CreateTupleDescCopy(desc));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = desc;
-	}
-	return desc;
-}
-
-void
-qx_null_param(const char *argname)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("%s must not be NULL", argname),
-			 errhint("Pass the same non-NULL %s for every row of a group.", argname)));
-}
-
-void
-qx_param_changed(const char *argname, const char *was, const char *now)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s must be the same for every row of a group, got %s after %s",
-					argname, now, was),
-			 errhint("Group by %s, or aggregate each value in its own query.", argname)));
-}
-
-void
-qx_param_mismatch(const char *type, const char *argname, const char *a, const char *b)
-{
-	/* the mismatch is symmetric: name the values in one order, whatever
-	 * order the states arrived in (parallel workers race) */
-	if (strcmp(a, b) > 0)
-	{
-		const char *t = a;
-
-		a = b;
-		b = t;
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("cannot merge %s states with different %s: %s and %s",
-					type, argname, a, b),
-			 errhint("Only states computed with the same parameters can be merged.")));
-}
-
-Datum
-qx_merge_trans(FunctionCallInfo fcinfo, const char *fn,
-			   QxStateDecode decode, QxStateCombine combine)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, fn);
-	void	   *st = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
-	bytea	   *v;
-	void	   *in;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (st == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(st);
-	}
-	v = PG_GETARG_BYTEA_PP(1);
-	/* the first state becomes the working state; later ones are temporary */
-	in = decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v),
-				st == NULL ? ctx : CurrentMemoryContext);
-	if (st == NULL)
-		PG_RETURN_POINTER(in);
-	combine(st, in, ctx);
-	PG_RETURN_POINTER(st);
 }
