@@ -52,6 +52,8 @@
 
 #include "quota_ext.h"
 #include "money.h"
+#include "state_codec.h"
+#include "aggregate.h"
 
 #define FC_TYPE "pipeline_forecast_state"
 #define FC_VERSION 1
@@ -297,7 +299,12 @@ fc_push(FcState *st, const QxAmount *amt, Datum amount, double p, MemoryContext 
 		}
 		fc_make_coarse(st);
 	}
-	d->a.value = DatumGetFloat8(DirectFunctionCall1(numeric_float8, amount));
+	d->a.value = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, amount));
+	if (!isfinite(d->a.value))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pipeline_forecast: amount %s is beyond float8's range",
+						qx_numeric_str(DatumGetNumeric(amount)))));
 	st->n++;
 }
 
@@ -312,7 +319,7 @@ fc_check_target(Numeric t)
 {
 	if (numeric_is_nan(t) || numeric_is_inf(t))
 		qx_bad_arg("Pass the amount still to close, e.g. quota minus what is already closed.",
-				   "target must be a finite number, got %s", fc_numeric_str(t));
+				   "target must be a finite number, got %s", qx_numeric_str(t));
 }
 
 static bool
@@ -369,7 +376,7 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 		else if (!fc_numeric_eq(st->target, t))
 		{
 			fc_check_target(t);
-			qx_param_changed("target", fc_numeric_str(st->target), fc_numeric_str(t));
+			qx_param_changed("target", qx_numeric_str(st->target), qx_numeric_str(t));
 		}
 	}
 	if (st == NULL)
@@ -385,7 +392,7 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 	if (sign < 0)
 		qx_bad_arg("A deal's amount is what it brings if it closes; pass lost deals with probability 0.",
 				   "amount must not be negative, got %s",
-				   fc_numeric_str(DatumGetNumeric(amount)));
+				   qx_numeric_str(DatumGetNumeric(amount)));
 	if (pg_add_s64_overflow(st->deals, 1, &st->deals))
 		elog(ERROR, "pipeline_forecast_trans: deal count out of range");
 	fc_rescale(st, amt.dscale);
@@ -408,8 +415,8 @@ fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
 	if (st->has_target != o->has_target ||
 		(st->has_target && !fc_numeric_eq(st->target, o->target)))
 		qx_param_mismatch("pipeline_forecast", "target",
-						  st->has_target ? fc_numeric_str(st->target) : "none",
-						  o->has_target ? fc_numeric_str(o->target) : "none");
+						  st->has_target ? qx_numeric_str(st->target) : "none",
+						  o->has_target ? qx_numeric_str(o->target) : "none");
 	if (pg_add_s64_overflow(st->deals, o->deals, &st->deals))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -1001,7 +1008,6 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 				shift += dl[i].a.units;
 			continue;
 		}
-		var += a * a * p * (1.0 - p);
 		total += a;
 		sum_p += p;
 		amounts[n] = a;
@@ -1019,7 +1025,20 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		exact_ok = false;
 	if (!st->coarse)
 		shift_amount = (double) shift / f;
-	res->sd = sqrt(var);
+	if (!isfinite(total + shift_amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("pipeline_forecast: the amounts of the group sum beyond float8's range")));
+	/* stddev scaled by the largest amount, so that a^2 cannot overflow */
+	{
+		double		amax = 0;
+
+		for (int i = 0; i < n; i++)
+			amax = Max(amax, amounts[i]);
+		for (int i = 0; i < n; i++)
+			var += (amounts[i] / amax) * (amounts[i] / amax) * ps[i] * (1.0 - ps[i]);
+		res->sd = n > 0 ? amax * sqrt(var) : 0;
+	}
 
 	if (n == 0)
 	{
@@ -1203,15 +1222,8 @@ fc_encode(const FcState *st)
 	enlargeStringInfo(&buf, st->n * 16);
 	for (int i = 0; i < st->n; i++)
 	{
-		union
-		{
-			double		f;
-			int64		i;
-		}			p;
-
-		p.f = st->d[i].p;
 		pq_sendint64(&buf, st->d[i].a.units);	/* float8 bits when coarse */
-		pq_sendint64(&buf, p.i);
+		pq_sendfloat8(&buf, st->d[i].p);
 	}
 	return pq_endtypsend(&buf);
 }
@@ -1250,15 +1262,11 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 {
 	QxReader	r;
 	FcState    *st;
-	uint8		version,
-				flags;
+	uint8		flags;
 	int32		n;
 	const char *problem;
 
-	qx_reader_init(&r, data, len, FC_TYPE);
-	version = qx_get_byte(&r);
-	if (version != FC_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, FC_TYPE, FC_VERSION);
 	flags = qx_get_byte(&r);
 	if (flags & ~(FC_FLAG_TARGET | FC_FLAG_COARSE))
 		qx_bad_binary(&r, "unknown flags");
@@ -1283,15 +1291,8 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 	fc_reserve(st, n, ctx);
 	for (int i = 0; i < n; i++)
 	{
-		union
-		{
-			double		f;
-			int64		i;
-		}			p;
-
-		st->d[i].a.units = qx_get_int64(&r);
-		p.i = qx_get_int64(&r);
-		st->d[i].p = p.f;
+		st->d[i].a.units = qx_get_int64(&r);	/* float8 bits when coarse */
+		st->d[i].p = qx_get_float8(&r);
 	}
 	st->n = n;
 	qx_get_end(&r);
@@ -1300,51 +1301,24 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 	return st;
 }
 
-static FcState *
-fc_decode_bytea(bytea *v, MemoryContext ctx)
-{
-	return fc_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), ctx);
-}
 
 /* ---------------------------------------------------------------------
  * Aggregate support
  * --------------------------------------------------------------------- */
 
-PG_FUNCTION_INFO_V1(pipeline_forecast_combine);
-Datum
-pipeline_forecast_combine(PG_FUNCTION_ARGS)
+/*
+ * combine, serialize, deserialize, partial_final and the state type's
+ * receive/send (aggregate.h).  The macro's pipeline_forecast_merge_trans
+ * is not registered: pipeline_forecast_merge keeps the real state type and
+ * folds states with pipeline_forecast_state_merge below.
+ */
+QX_STATE_SUPPORT(pipeline_forecast, FcState, fc_encode, fc_decode, fc_copy, fc_combine_into);
+
+/* a pipeline_forecast_state value, checked, in the current context */
+static FcState *
+fc_from_datum(Datum value)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "pipeline_forecast_combine");
-	FcState    *a = PG_ARGISNULL(0) ? NULL : (FcState *) PG_GETARG_POINTER(0);
-	FcState    *b = PG_ARGISNULL(1) ? NULL : (FcState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		PG_RETURN_POINTER(fc_copy(b, ctx));
-	fc_combine_into(a, b, ctx);
-	PG_RETURN_POINTER(a);
-}
-
-PG_FUNCTION_INFO_V1(pipeline_forecast_serialize);
-Datum
-pipeline_forecast_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "pipeline_forecast_serialize");
-	PG_RETURN_BYTEA_P(fc_encode((FcState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(pipeline_forecast_deserialize);
-Datum
-pipeline_forecast_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "pipeline_forecast_deserialize");
-
-	PG_RETURN_POINTER(fc_decode_bytea(PG_GETARG_BYTEA_PP(0), ctx));
+	return (FcState *) qx_state_from_datum(value, pipeline_forecast_decode_any);
 }
 
 PG_FUNCTION_INFO_V1(pipeline_forecast_final);
@@ -1354,15 +1328,6 @@ pipeline_forecast_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	return fc_result(fcinfo, (FcState *) PG_GETARG_POINTER(0));
-}
-
-PG_FUNCTION_INFO_V1(pipeline_forecast_partial_final);
-Datum
-pipeline_forecast_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_BYTEA_P(fc_encode((FcState *) PG_GETARG_POINTER(0)));
 }
 
 PG_FUNCTION_INFO_V1(pipeline_forecast_state_merge);
@@ -1387,13 +1352,11 @@ pipeline_forecast_state_merge(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* validate, and hand back a copy PostgreSQL may keep */
-		bytea	   *v = PG_GETARG_BYTEA_PP(1);
-
-		fc_decode_bytea(v, CurrentMemoryContext);
+		fc_from_datum(PG_GETARG_DATUM(1));
 		PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(1));
 	}
-	a = fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
-	b = fc_decode_bytea(PG_GETARG_BYTEA_PP(1), CurrentMemoryContext);
+	a = fc_from_datum(PG_GETARG_DATUM(0));
+	b = fc_from_datum(PG_GETARG_DATUM(1));
 	fc_combine_into(a, b, CurrentMemoryContext);
 	PG_RETURN_BYTEA_P(fc_encode(a));
 }
@@ -1404,7 +1367,7 @@ pipeline_forecast_state_final(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	return fc_result(fcinfo, fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext));
+	return fc_result(fcinfo, fc_from_datum(PG_GETARG_DATUM(0)));
 }
 
 /* ---------------------------------------------------------------------
@@ -1448,12 +1411,9 @@ fc_parse_units(const char *s, int scale, int64 *units)
 static double
 fc_parse_float(QxTextParser *tp, const char *s, const char *what)
 {
-	char	   *end;
 	double		v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v) || isspace((unsigned char) *s))
+	if (!qx_parse_float8(s, &v))
 		qx_bad_text(tp, psprintf("%s must be a finite number, got \"%s\".", what, s));
 	return v;
 }
@@ -1547,7 +1507,7 @@ PG_FUNCTION_INFO_V1(pipeline_forecast_state_out);
 Datum
 pipeline_forecast_state_out(PG_FUNCTION_ARGS)
 {
-	FcState    *st = fc_decode_bytea(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	FcState    *st = fc_from_datum(PG_GETARG_DATUM(0));
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -1572,28 +1532,4 @@ pipeline_forecast_state_out(PG_FUNCTION_ARGS)
 		qx_append_float8(&buf, st->d[i].p);
 	}
 	PG_RETURN_CSTRING(buf.data);
-}
-
-PG_FUNCTION_INFO_V1(pipeline_forecast_state_recv);
-Datum
-pipeline_forecast_state_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	const char *data = msg->data + msg->cursor;
-	int			len = msg->len - msg->cursor;
-	bytea	   *res;
-
-	fc_decode(data, len, CurrentMemoryContext);
-	msg->cursor = msg->len;
-	res = palloc(VARHDRSZ + len);
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), data, len);
-	PG_RETURN_BYTEA_P(res);
-}
-
-PG_FUNCTION_INFO_V1(pipeline_forecast_state_send);
-Datum
-pipeline_forecast_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
 }

@@ -144,6 +144,11 @@ SELECT (pipeline_forecast(1000000, 0.1::float8 + 0.2)).expected;
 SELECT (pipeline_forecast(amount, 0.5)).p50 FROM (VALUES (1e30), (1e30)) v(amount);
 
 -- 5. Bad arguments and their SQLSTATEs
+-- an amount beyond float8 (the grid's arithmetic) is 22003, briefly
+SELECT test_util.err($$SELECT pipeline_forecast(1e400, 0.5)$$) AS amount_beyond_float8;
+SELECT test_util.err($$SELECT pipeline_forecast(a, 1) FROM (VALUES (1e308), (1e308)) v(a)$$) AS sum_beyond_float8;
+-- a large amount's square does not overflow stddev: 1e200 * sqrt(0.25)
+SELECT (pipeline_forecast(1e200, 0.5)).stddev;
 SELECT test_util.err($$SELECT pipeline_forecast(-1, 0.5)$$) AS negative_amount;
 SELECT test_util.err($$SELECT pipeline_forecast('NaN', 0.5)$$) AS nan_amount;
 SELECT test_util.err($$SELECT pipeline_forecast('Infinity', 0.5)$$) AS inf_amount;
