@@ -968,31 +968,32 @@ fc_first_at_least(const FcDist *d, int128 bound)
 	}
 }
 
-/*
- * The distribution of the open deals and the fields read off it.  The
- * exact paths need amounts in units whose total fits int64.
- */
-static void
-fc_distribution(const FcState *st, FcResult *res, int outscale)
+/* The open deals of a state (0 < p < 1) in canonical order, and the shift. */
+typedef struct FcOpen
 {
-	int			n = 0;
+	int			n;
+	double	   *amounts;		/* ascending */
+	double	   *ps;
+	FcSortDeal *sd;				/* units and p, when !coarse */
+	double		total;			/* sum of the open amounts */
+	double		sum_p;
+	int128		shift;			/* units of the deals with p = 1, when !coarse */
+	int128		open_units;
+	double		shift_amount;	/* the same as an amount */
+	int64		g;				/* gcd of the open units */
+	bool		exact_ok;		/* units and their total fit int64 */
+} FcOpen;
+
+static void
+fc_open_deals(const FcState *st, FcOpen *o)
+{
 	double		f = pow(10.0, st->scale);
-	double		total = 0,
-				sum_p = 0,
-				var = 0;
-	int128		shift = 0,		/* units of deals with p = 1 */
-				open_units = 0;
-	double		shift_amount = 0;
-	bool		exact_ok = !st->coarse;
-	FcSortDeal *sd = palloc(Max(st->n, 1) * sizeof(FcSortDeal));
-	double	   *amounts = palloc(Max(st->n, 1) * sizeof(double));
-	double	   *ps = palloc(Max(st->n, 1) * sizeof(double));
-	FcDist		dist;
-	int64		g = 0;
-	int			method;			/* 0 dense exact, 1 sparse exact, 2 grid */
 	FcDeal	   *dl = palloc(Max(st->n, 1) * sizeof(FcDeal));
 
-	memset(&dist, 0, sizeof(dist));
+	memset(o, 0, sizeof(FcOpen));
+	o->sd = palloc(Max(st->n, 1) * sizeof(FcSortDeal));
+	o->amounts = palloc(Max(st->n, 1) * sizeof(double));
+	o->ps = palloc(Max(st->n, 1) * sizeof(double));
 	memcpy(dl, st->d, st->n * sizeof(FcDeal));
 	qsort(dl, st->n, sizeof(FcDeal), st->coarse ? fc_cmp_deal_value : fc_cmp_deal_units);
 	for (int i = 0; i < st->n; i++)
@@ -1003,155 +1004,172 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 		if (p >= 1.0)
 		{
 			if (st->coarse)
-				shift_amount += a;
+				o->shift_amount += a;
 			else
-				shift += dl[i].a.units;
+				o->shift += dl[i].a.units;
 			continue;
 		}
-		total += a;
-		sum_p += p;
-		amounts[n] = a;
-		ps[n] = p;
+		o->total += a;
+		o->sum_p += p;
+		o->amounts[o->n] = a;
+		o->ps[o->n] = p;
 		if (!st->coarse)
 		{
-			sd[n].units = dl[i].a.units;
-			sd[n].p = p;
-			open_units += dl[i].a.units;
-			g = fc_gcd(g, dl[i].a.units);
+			o->sd[o->n].units = dl[i].a.units;
+			o->sd[o->n].p = p;
+			o->open_units += dl[i].a.units;
+			o->g = fc_gcd(o->g, dl[i].a.units);
 		}
-		n++;
+		o->n++;
 	}
-	if (shift + open_units > PG_INT64_MAX)
-		exact_ok = false;
+	o->exact_ok = !st->coarse && o->shift + o->open_units <= PG_INT64_MAX;
 	if (!st->coarse)
-		shift_amount = (double) shift / f;
-	if (!isfinite(total + shift_amount))
+		o->shift_amount = (double) o->shift / f;
+	if (!isfinite(o->total + o->shift_amount))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("pipeline_forecast: the amounts of the group sum beyond float8's range")));
-	/* stddev scaled by the largest amount, so that a^2 cannot overflow */
-	{
-		double		amax = 0;
+}
 
-		for (int i = 0; i < n; i++)
-			amax = Max(amax, amounts[i]);
-		for (int i = 0; i < n; i++)
-			var += (amounts[i] / amax) * (amounts[i] / amax) * ps[i] * (1.0 - ps[i]);
-		res->sd = n > 0 ? amax * sqrt(var) : 0;
-	}
+/* sqrt(sum a^2 p (1 - p)), scaled by the largest amount so a^2 cannot overflow */
+static double
+fc_stddev(const FcOpen *o)
+{
+	double		amax = 0,
+				var = 0;
 
-	if (n == 0)
+	for (int i = 0; i < o->n; i++)
+		amax = Max(amax, o->amounts[i]);
+	for (int i = 0; i < o->n; i++)
+		var += (o->amounts[i] / amax) * (o->amounts[i] / amax) * o->ps[i] * (1.0 - o->ps[i]);
+	return o->n > 0 ? amax * sqrt(var) : 0;
+}
+
+/* The distribution of the open deals' sum; true when exact (in units). */
+static bool
+fc_build(const FcOpen *o, double sd, FcDist *dist)
+{
+	static double one = 1.0;
+	double		h;
+	int64	   *ks;
+	double	   *th;
+	int64		nbins = 0;
+
+	memset(dist, 0, sizeof(FcDist));
+	if (o->n == 0)
 	{
 		/* a point mass at the shift */
-		static double one = 1.0;
-
-		dist.npts = 1;
-		dist.prob = &one;
-		dist.g = 1;
-		method = exact_ok ? 0 : 2;
-		dist.h = 1.0;
+		dist->npts = 1;
+		dist->prob = &one;
+		dist->g = 1;
+		dist->h = 1.0;
+		return o->exact_ok;
 	}
-	else if (exact_ok && g > 0 && open_units / g < FC_MAX_SUMS)
+	if (o->exact_ok && o->g > 0 && o->open_units / o->g < FC_MAX_SUMS)
 	{
-		int64	   *ks = palloc(n * sizeof(int64));
-
-		for (int i = 0; i < n; i++)
-			ks[i] = sd[i].units / g;
-		method = 0;
-		dist.g = g;
-		fc_dense(&dist, n, ks, NULL, ps, open_units / g);
+		ks = palloc(o->n * sizeof(int64));
+		for (int i = 0; i < o->n; i++)
+			ks[i] = o->sd[i].units / o->g;
+		dist->g = o->g;
+		fc_dense(dist, o->n, ks, NULL, o->ps, (int64) (o->open_units / o->g));
+		return true;
 	}
-	else if (exact_ok && g > 0 && fc_sparse(&dist, n, sd, g))
-		method = 1;
+	if (o->exact_ok && o->g > 0 && fc_sparse(dist, o->n, o->sd, o->g))
+		return true;
+
+	/* the grid, amounts ascending: the bulk stays narrow longer */
+	h = fc_grid_step(o->amounts, o->ps, o->n, o->total, o->sum_p, sd);
+	ks = palloc(o->n * sizeof(int64));
+	th = palloc(o->n * sizeof(double));
+	for (int i = 0; i < o->n; i++)
+	{
+		double		x = o->amounts[i] / h;
+		double		k = floor(x);
+
+		ks[i] = (int64) k;
+		th[i] = x - k;
+		nbins += ks[i] + 1;
+	}
+	dist->h = h;
+	fc_dense(dist, o->n, ks, th, o->ps, nbins);
+	return false;
+}
+
+/* The quantile at level: exact, or a grid point plus the shift, rounded. */
+static Numeric
+fc_quantile(const FcState *st, const FcOpen *o, const FcDist *dist, bool exact,
+			double level, int outscale)
+{
+	int64		i = fc_quantile_index(dist, level);
+	double		v;
+	Datum		x,
+				shift;
+
+	if (exact)
+	{
+		int128		u = o->shift;
+
+		if (o->n > 0)
+			u += dist->sum ? dist->sum[i] : (int128) dist->g * (dist->lo + i);
+		return fc_units_numeric(u, st->scale, outscale);
+	}
+	v = o->n > 0 ? Min(Max(dist->h * (double) (dist->lo + i), 0.0), o->total) : 0;
+	x = DirectFunctionCall1(float8_numeric, Float8GetDatum(v));
+	if (!st->coarse)
+		shift = NumericGetDatum(fc_units_numeric(o->shift, st->scale, st->scale));
+	else
+		shift = DirectFunctionCall1(float8_numeric, Float8GetDatum(o->shift_amount));
+	x = DirectFunctionCall2(numeric_add, x, shift);
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round, x, Int32GetDatum(outscale)));
+}
+
+/* P(S >= target): exact in units, or on the grid */
+static double
+fc_p_target(const FcState *st, const FcOpen *o, const FcDist *dist, bool exact)
+{
+	if (qx_numeric_sign(st->target) <= 0)
+		return 1.0;
+	if (exact)
+	{
+		int			over;
+		int128		t = fc_target_units(st->target, st->scale, &over);
+
+		if (over > 0)
+			return 0.0;
+		if (o->n == 0)
+			return o->shift >= t ? 1.0 : 0.0;
+		return fc_tail(dist, fc_first_at_least(dist, t - o->shift));
+	}
 	else
 	{
-		/* the grid, amounts ascending: the bulk stays narrow longer */
-		double		h = fc_grid_step(amounts, ps, n, total, sum_p, res->sd);
-		int64	   *ks = palloc(n * sizeof(int64));
-		double	   *th = palloc(n * sizeof(double));
-		int64		nbins = 0;
+		double		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+														   NumericGetDatum(st->target)));
+		double		j = ceil((t - o->shift_amount) / dist->h) - (double) dist->lo;
 
-		for (int i = 0; i < n; i++)
-		{
-			double		x = amounts[i] / h;
-			double		k = floor(x);
-
-			ks[i] = (int64) k;
-			th[i] = x - k;
-			nbins += ks[i] + 1;
-		}
-		method = 2;
-		dist.h = h;
-		fc_dense(&dist, n, ks, th, ps, nbins);
+		if (o->n == 0)
+			return o->shift_amount >= t ? 1.0 : 0.0;
+		if (j <= 0)
+			return 1.0;
+		if (j >= (double) dist->npts)
+			return 0.0;
+		return fc_tail(dist, (int64) j);
 	}
+}
 
-	/* quantiles */
+/* The distribution of the open deals and the fields read off it. */
+static void
+fc_distribution(const FcState *st, FcResult *res, int outscale)
+{
+	FcOpen		o;
+	FcDist		dist;
+	bool		exact;
+
+	fc_open_deals(st, &o);
+	res->sd = fc_stddev(&o);
+	exact = fc_build(&o, res->sd, &dist);
 	for (int l = 0; l < 3; l++)
-	{
-		int64		i = fc_quantile_index(&dist, fc_levels[l]);
-
-		if (method == 2)
-		{
-			double		v = dist.h * (double) (dist.lo + i);
-			Datum		x;
-
-			if (n == 0)
-				v = 0;
-			v = Min(Max(v, 0.0), total);
-			x = DirectFunctionCall1(float8_numeric, Float8GetDatum(v));
-			if (!st->coarse)
-				x = DirectFunctionCall2(numeric_add, x,
-										NumericGetDatum(fc_units_numeric(shift, st->scale, st->scale)));
-			else
-				x = DirectFunctionCall2(numeric_add, x,
-										DirectFunctionCall1(float8_numeric, Float8GetDatum(shift_amount)));
-			res->q[l] = DatumGetNumeric(DirectFunctionCall2(numeric_round, x,
-															Int32GetDatum(outscale)));
-		}
-		else
-		{
-			int128		u = shift + (dist.sum ? dist.sum[i] : (int128) dist.g * (dist.lo + i));
-
-			if (n == 0)
-				u = shift;
-			res->q[l] = fc_units_numeric(u, st->scale, outscale);
-		}
-	}
-
-	/* P(S >= target) */
-	res->p_target = -1;
-	if (st->has_target)
-	{
-		if (qx_numeric_sign(st->target) <= 0)
-			res->p_target = 1.0;
-		else if (method != 2)
-		{
-			int			over;
-			int128		t = fc_target_units(st->target, st->scale, &over);
-
-			if (over > 0)
-				res->p_target = 0.0;
-			else if (n == 0)
-				res->p_target = shift >= t ? 1.0 : 0.0;
-			else
-				res->p_target = fc_tail(&dist, fc_first_at_least(&dist, t - shift));
-		}
-		else
-		{
-			double		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-															   NumericGetDatum(st->target)));
-			double		j = ceil((t - shift_amount) / dist.h) - (double) dist.lo;
-
-			if (n == 0)
-				res->p_target = shift_amount >= t ? 1.0 : 0.0;
-			else if (j <= 0)
-				res->p_target = 1.0;
-			else if (j >= (double) dist.npts)
-				res->p_target = 0.0;
-			else
-				res->p_target = fc_tail(&dist, (int64) j);
-		}
-	}
+		res->q[l] = fc_quantile(st, &o, &dist, exact, fc_levels[l], outscale);
+	res->p_target = st->has_target ? fc_p_target(st, &o, &dist, exact) : -1;
 }
 
 /* The pipeline_forecast composite of a state; NULL when no deal counted. */
