@@ -168,9 +168,9 @@ SELECT test_util.err($$SELECT pipeline_forecast_final(NULL::internal)$$) IS NOT 
 -- 6. Parallel plans equal serial ones
 SELECT setseed(0.21);
 CREATE TABLE fc_par AS
-SELECT 1 + (random() * 199)::int AS rep,
+SELECT 1 + (random() * 99)::int AS rep,
        CASE WHEN random() < 0.02 THEN NULL
-            WHEN random() < 0.5 THEN (1000 * (1 + floor(random() * 40)))::numeric
+            WHEN random() < 0.2 THEN (1000 * (1 + floor(random() * 40)))::numeric
             ELSE round((random() * 50000)::numeric, 2) END AS amount,
        CASE WHEN random() < 0.02 THEN NULL ELSE round(random()::numeric, 2)::float8 END AS p
 FROM generate_series(1, 6000);
