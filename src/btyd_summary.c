@@ -1,6 +1,6 @@
 /*
  * btyd_summary.c
- *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
+ *		The btyd_summary aggregate (README "Customer aggregates"): the customer-base summary that
  *		buy-till-you-die models take, as the Python library lifetimes
  *		defines summary_data_from_transaction_data with freq='D'; with
  *		btyd_summary_partial / btyd_summary_merge and the transferable state

@@ -43,17 +43,20 @@ static const int64 pow10_64[] = {
 	INT64CONST(1000000000000000000)
 };
 
-/* 10^k as int128 for 0 <= k <= 38 */
+#define POW10_INT64_MAX		18	/* 10^18 is the largest power of 10 in int64 */
+#define POW10_INT128_MAX	38	/* and 10^38 in int128 */
+
+/* 10^k as int128 for 0 <= k <= POW10_INT128_MAX */
 static int128
 pow10_128(int k)
 {
 	int128		r;
 
-	Assert(k >= 0 && k <= 38);
-	if (k <= 18)
+	Assert(k >= 0 && k <= POW10_INT128_MAX);
+	if (k <= POW10_INT64_MAX)
 		return pow10_64[k];
-	r = pow10_64[18];
-	for (k -= 18; k > 0; k--)
+	r = pow10_64[POW10_INT64_MAX];
+	for (k -= POW10_INT64_MAX; k > 0; k--)
 		r *= 10;
 	return r;
 }
@@ -67,7 +70,7 @@ mul_pow10(int128 v, int k, int128 *res)
 		*res = v;
 		return true;
 	}
-	if (k > 38)
+	if (k > POW10_INT128_MAX)
 		return v == 0 ? (*res = 0, true) : false;
 	return !__builtin_mul_overflow(v, pow10_128(k), res);
 }
@@ -147,13 +150,13 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 		if (ndigits <= 4)
 		{
-			if (k > 18 || (int64) acc % pow10_64[k] != 0)
+			if (k > POW10_INT64_MAX || (int64) acc % pow10_64[k] != 0)
 				return false;
 			acc = (int64) acc / pow10_64[k];
 		}
 		else
 		{
-			if (k > 38 || acc % pow10_128(k) != 0)
+			if (k > POW10_INT128_MAX || acc % pow10_128(k) != 0)
 				return false;
 			acc /= pow10_128(k);
 		}

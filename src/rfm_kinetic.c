@@ -1,6 +1,6 @@
 /*
  * rfm_kinetic.c
- *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
+ *		The rfm_kinetic aggregate (README "Customer aggregates"): a customer's orders and revenue
  *		in the recent window (b1, as_of] and the prior window (b2, b1],
  *		their trends and the kinetic segment; with rfm_kinetic_partial /
  *		rfm_kinetic_merge and the transferable state type rfm_kinetic_state.

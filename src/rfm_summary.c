@@ -1,9 +1,9 @@
 /*
  * rfm_summary.c
- *		The rfm_summary aggregate (SPEC §4): recency, frequency, exact
+ *		The rfm_summary aggregate (README "Customer aggregates"): recency, frequency, exact
  *		monetary sum, first and last order of a customer at as_of; with
  *		rfm_summary_partial / rfm_summary_merge and the transferable state
- *		type rfm_summary_state (SPEC §7).
+ *		type rfm_summary_state (README "Aggregates at scale").
  *
  * The aggregate state is an RsState in the aggregate memory context
  * (internal), a few dozen bytes; serialize/deserialize and the state type

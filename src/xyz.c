@@ -1,6 +1,6 @@
 /*
  * xyz.c
- *		Demand variability and XYZ classes (SPEC §3): the aggregate
+ *		Demand variability and XYZ classes (README "ABC and XYZ classes"): the aggregate
  *		demand_cv() with its shard pair demand_cv_partial()/demand_cv_merge(),
  *		the state type demand_cv_state, and xyz_class().
  *
