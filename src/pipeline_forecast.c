@@ -1,9 +1,10 @@
 /*
  * pipeline_forecast.c
- *		The pipeline_forecast aggregate (SPEC §10): the distribution of the
- *		amount that closes, S = sum(a_i * B_i) with B_i ~ Bernoulli(p_i)
- *		independent, its mean, standard deviation, P(S >= target) and the
- *		p10/p50/p90 quantiles; with pipeline_forecast_partial /
+ *		The pipeline_forecast aggregate (README "Will we make the number:
+ *		the pipeline forecast"): the distribution of the amount that closes,
+ *		S = sum(a_i * B_i) with B_i ~ Bernoulli(p_i) independent, its mean,
+ *		standard deviation, P(S >= target) and the p10/p50/p90 quantiles;
+ *		with pipeline_forecast_partial /
  *		pipeline_forecast_merge and the transferable state type
  *		pipeline_forecast_state.
  *
@@ -27,7 +28,7 @@
  *
  * expected = sum(a * p) is exact, p read as PostgreSQL's float8::numeric
  * (15 significant digits), and rounded half away from zero to the amounts'
- * scale, at least 2 (SPEC §0 derived money); so are the quantiles.
+ * scale, at least 2 (README "Money" there); so are the quantiles.
  *
  * Binary layout of the state (serialize and the state type):
  *		byte version (1), byte flags (1 target, 2 coarse), int32 scale,
@@ -59,7 +60,7 @@
 #define FC_VERSION 1
 #define FC_FLAG_TARGET 1
 #define FC_FLAG_COARSE 2
-#define FC_MAX_SUMS (1 << 20)	/* exact while distinct sums <= 2^20 (SPEC §10) */
+#define FC_MAX_SUMS (1 << 20)	/* exact while distinct sums <= 2^20 */
 #define FC_MAX_GRID (1 << 22)	/* grid points at most: 32 MB of float8 */
 #define FC_MAX_DEALS 50000000	/* open deals in one state: 800 MB */
 #define FC_MAX_UNIT_SCALE 18	/* amounts as int64 units of 10^-scale */
