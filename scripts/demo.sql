@@ -33,7 +33,7 @@
 SET extra_float_digits = 0;
 SET client_min_messages = warning;
 
--- Q3 plan/fact per rep, one column per quota_status field; used by (a) and (f).
+-- Q3 plan/fact per rep, one column per quota_status field; used by (a), (f) and (n).
 CREATE TEMP VIEW q3 AS
 WITH hol AS (SELECT array_agg(day ORDER BY day) AS days FROM sales.holidays),
      act AS (SELECT c.rep_id, sum(o.amount) AS actual
@@ -312,5 +312,24 @@ SELECT coalesce(from_seg, '(no order yet)') AS "from \ to",
 FROM cells
 GROUP BY from_seg
 ORDER BY quota_label_rank('kinetic', from_seg) NULLS FIRST;
+
+\echo '(n) will we make Q3? closed revenue plus the open pipeline: pipeline_forecast(amount, close_probability(agreement, objections), quota - closed)'
+\echo '    chance = P(open deals close at least quota - closed); commit = closed + p10, best case = closed + p90; run rate from quota_status'
+SELECT q3.name AS rep, q3.quota, q3.actual AS closed,
+       round(q3.forecast) AS run_rate,
+       f.deals AS open_deals,
+       round(f.expected) AS weighted,
+       round(q3.actual + f.p10) AS commit,
+       round(q3.actual + f.p50) AS likely,
+       round(q3.actual + f.p90) AS best_case,
+       round(f.p_target::numeric, 3) AS chance
+FROM q3
+LEFT JOIN (SELECT rep_id, (pf).*
+           FROM (SELECT d.rep_id,
+                        pipeline_forecast(d.amount, close_probability(d.agreement, d.objections),
+                                          q.quota - q.actual) AS pf
+                 FROM sales.deals d JOIN q3 q USING (rep_id)
+                 GROUP BY d.rep_id) agg) f USING (rep_id)
+ORDER BY q3.rep_id;
 
 DROP VIEW q3;

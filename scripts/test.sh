@@ -13,11 +13,13 @@ logdir=$(mktemp -d /tmp/quota_ext_test_logs.XXXXXX)
 chmod 755 "$logdir"
 
 # python3-psycopg2: test/hostile.sh, test/fuzz_states.sh, test/cancel.sh,
-# test/bi_clients.sh; python3-mpmath: test/bgnbd_grid.sh (the BG/NBD
-# reference); python3-pandas: test/bi_clients.sh; sqlsmith: test/sqlsmith.sh;
-# cppcheck, clang-tidy: scripts/lint.sh; chromium, and nodejs + npm unless a
-# node with npm is already there: test/dashboard.sh (which runs npm ci).
-deps=(python3-psycopg2 python3-mpmath python3-pandas sqlsmith cppcheck clang-tidy chromium)
+# test/bi_clients.sh, test/pipeline_forecast.sh; python3-mpmath:
+# test/bgnbd_grid.sh (the BG/NBD reference); python3-numpy:
+# test/pipeline_forecast.sh; python3-pandas: test/bi_clients.sh; sqlsmith:
+# test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh; chromium, and
+# nodejs + npm unless a node with npm is already there: test/dashboard.sh
+# (which runs npm ci).
+deps=(python3-psycopg2 python3-mpmath python3-numpy python3-pandas sqlsmith cppcheck clang-tidy chromium)
 command -v npm >/dev/null || deps+=(nodejs npm)
 qx_install_deps "${deps[@]}" || exit 1
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -163,8 +163,8 @@ check "leads fall into all four priority groups and all three classes" \
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo.sql" 2>&1)
 if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo.sql runs without error"
 else bad "demo.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
-n=$(grep -cE '^\(([a-m])\) ' <<<"$out")
-[ "$n" -eq 13 ] && ok "demo.sql prints sections (a) to (m)" || bad "demo.sql prints sections (a) to (m)" "$n found"
+n=$(grep -cE '^\(([a-n])\) ' <<<"$out")
+[ "$n" -eq 14 ] && ok "demo.sql prints sections (a) to (n)" || bad "demo.sql prints sections (a) to (n)" "$n found"
 calls=$(grep -nE '\((quota_status|rfm_summary|btyd_summary|rfm_kinetic|bgnbd_fit)\(' "$root/scripts/demo.sql")
 [ -z "$calls" ] && ok "demo.sql reads composites from FROM (LATERAL) or a subquery column, never (f(...)).x" \
 	|| bad "demo.sql reads composites from FROM or a subquery column" "$calls"
@@ -181,6 +181,22 @@ got=$(sed -n '/^(a) /,/^Q3 has/p' <<<"$out" | awk -F'|' 'NF == 7 && $6 ~ /[0-9]/
 	|| bad "(a) forecasts = plain-SQL run rate" "want $want got $got"
 grep -q 'Лучшие клиенты' <<<"$out" && grep -q 'Угасающие' <<<"$out" && ok "demo.sql shows Russian labels" \
 	|| bad "demo.sql shows Russian labels"
+# (n): the forecast per rep against plain SQL over the same deals: expected
+# is the exact weighted pipeline, quantiles ordered and within [0, sum],
+# and a rep already over quota has chance 1
+check "pipeline forecast per rep: expected = round(sum(amount * p::numeric), 2), p10 <= p50 <= p90 <= open sum, chance in [0, 1], 1 when over quota" \
+	"WITH q AS (SELECT q.rep_id, q.quota, coalesce(sum(o.amount), 0) AS closed
+	            FROM sales.revenue_quotas q JOIN sales.customers c USING (rep_id)
+	            LEFT JOIN sales.orders o ON o.customer_id = c.customer_id AND o.ts BETWEEN '2026-07-01' AND '2026-09-15'
+	            WHERE q.period_start = '2026-07-01' GROUP BY q.rep_id, q.quota),
+	      d AS (SELECT rep_id, amount, close_probability(agreement, objections) AS p FROM sales.deals),
+	      f AS (SELECT d.rep_id, q.quota, q.closed, pipeline_forecast(d.amount, d.p, q.quota - q.closed) AS f,
+	                   round(sum(d.amount * d.p::numeric) FILTER (WHERE d.p IS NOT NULL), 2) AS weighted,
+	                   sum(d.amount) FILTER (WHERE d.p IS NOT NULL) AS open_sum
+	            FROM d JOIN q USING (rep_id) GROUP BY d.rep_id, q.quota, q.closed)
+	 SELECT count(*) > 0 AND bool_and((f).expected = weighted AND (f).p10 <= (f).p50 AND (f).p50 <= (f).p90
+	        AND (f).p90 <= open_sum AND (f).p_target BETWEEN 0 AND 1
+	        AND (closed < quota OR (f).p_target = 1)) FROM f"
 # the segmentation view demo.sql leaves behind, against the plain-SQL rules
 check "kinetic segment of the view = the plain-SQL rule of SPEC section 4, every customer" \
 	"SELECT count(*) = $customers AND bool_and(s.kinetic IS NOT DISTINCT FROM k.segment)

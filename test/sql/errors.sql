@@ -27,8 +27,10 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'frequency' THEN '2'
             WHEN a.name = 'recency' THEN '3::float8'
             WHEN a.name = 't' THEN '5::float8'
+            WHEN a.name = 'probability' THEN '0.5::float8'
+            WHEN a.name = 'target' THEN '100::numeric'
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't') AS is_param
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -59,14 +61,16 @@ FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 -- 2. a parameter that changes within a group: 22023, in every aggregate
 SELECT pg_temp.code(replace(pg_temp.call(agg, i, 'v'), ')', ') FROM (VALUES (' || val || '), (' ||
            CASE typ WHEN 'date' THEN $$date '2024-03-30'$$ WHEN 'integer' THEN '4'
-                    WHEN 'interval' THEN $$interval '2 days'$$ ELSE '0.3::float8' END || ')) x(v)'))
+                    WHEN 'interval' THEN $$interval '2 days'$$ WHEN 'numeric' THEN '200::numeric'
+                    ELSE '0.3::float8' END || ')) x(v)'))
        AS code, count(*) AS calls
 FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 
 -- 3. a parameter out of its range: 22023
 SELECT pg_temp.code(pg_temp.call(agg, i,
            CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN '1'
-                    WHEN 'interval' THEN $$interval '-1 day'$$ ELSE '1.5::float8' END)) AS code,
+                    WHEN 'interval' THEN $$interval '-1 day'$$ WHEN 'numeric' THEN $$'NaN'::numeric$$
+                    ELSE '1.5::float8' END)) AS code,
        count(*) AS calls
 FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 
@@ -104,6 +108,7 @@ SELECT pg_temp.code(format('SELECT %s(s) FROM (%s UNION ALL %s) x(s)',
            replace(a.name, '_partial', '_merge'),
            pg_temp.call(a.agg, 0, NULL), pg_temp.call(a.agg, a.i,
            CASE a.typ WHEN 'date' THEN $$date '2024-03-30'$$ WHEN 'integer' THEN '4'
-                      WHEN 'interval' THEN $$interval '2 days'$$ ELSE '0.3::float8' END))) AS code,
+                      WHEN 'interval' THEN $$interval '2 days'$$ WHEN 'numeric' THEN '200::numeric'
+                      ELSE '0.3::float8' END))) AS code,
        count(*) AS merges, string_agg(DISTINCT replace(a.name, '_partial', '_merge'), ', ') AS aggregates
 FROM agg_args a WHERE a.name ~ '_partial$' AND a.is_param GROUP BY 1 ORDER BY 1;
