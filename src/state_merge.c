@@ -12,10 +12,16 @@
  * (utils/expandeddatum.h): the aggregate passes it back and forth by a
  * read-write pointer and folds each input state in place, so a merge of n
  * states decodes each input once and encodes the result only when it has to
- * travel (flattening), never per row.  The expanded object's context is a
- * child of the aggregate context, as nodeAgg requires to keep it without a
- * copy; the internal state itself lives in the aggregate context, where the
- * aggregates' support functions put it.
+ * travel (flattening), never per row.  nodeAgg keeps such an object without
+ * a copy only when its context is a child of the aggregate context.  All the
+ * objects of one aggregate context share one such child: a context per
+ * group would make a hash aggregate over many groups quadratic, as it sums
+ * the memory of every child context whenever a group is added.  The shared
+ * context is safe because the transition and combine functions always
+ * return the working object they were given, so nodeAgg, WindowAgg and
+ * Citus never delete one object (and with it the context) on its own; the
+ * aggregate context's reset frees them all.  The internal state itself
+ * lives in the aggregate context, where the support functions put it.
  *
  * Everything here calls the aggregates' existing C support functions
  * (X_merge_trans, X_partial_final, X_final), so each state keeps one codec
@@ -105,11 +111,22 @@ qx_exp_of(Datum d, const QxStateAgg *agg, bool need_rw)
 	return es;
 }
 
+#define QX_STATES_CONTEXT "quota_ext states"
+
+/* The child of aggctx that holds its working objects, made on first use. */
+static MemoryContext
+qx_states_context(MemoryContext aggctx)
+{
+	for (MemoryContext c = aggctx->firstchild; c != NULL; c = c->nextchild)
+		if (strcmp(c->name, QX_STATES_CONTEXT) == 0)
+			return c;
+	return AllocSetContextCreate(aggctx, QX_STATES_CONTEXT, ALLOCSET_DEFAULT_SIZES);
+}
+
 static QxExpState *
 qx_exp_new(const QxStateAgg *agg, FunctionCallInfo fcinfo, MemoryContext aggctx, Datum st)
 {
-	MemoryContext objctx = AllocSetContextCreate(aggctx, "quota_ext state",
-												 ALLOCSET_SMALL_SIZES);
+	MemoryContext objctx = qx_states_context(aggctx);
 	QxExpState *es = MemoryContextAllocZero(objctx, sizeof(QxExpState));
 
 	EOH_init_header(&es->hdr, &qx_exp_methods, objctx);
