@@ -70,6 +70,7 @@ static Datum
 qx_call(PGFunction fn, FmgrInfo *flinfo, fmNodePtr context, int nargs,
 		Datum a0, bool null0, Datum a1, bool null1, bool *isnull)
 {
+	/* cppcheck-suppress unusedStructMember ; the union only sizes the frame */
 	LOCAL_FCINFO(inner, 2);
 	Datum		result;
 
@@ -120,7 +121,9 @@ qx_states_context(MemoryContext aggctx)
 	for (MemoryContext c = aggctx->firstchild; c != NULL; c = c->nextchild)
 		if (strcmp(c->name, QX_STATES_CONTEXT) == 0)
 			return c;
-	return AllocSetContextCreate(aggctx, QX_STATES_CONTEXT, ALLOCSET_DEFAULT_SIZES);
+	/* ALLOCSET_DEFAULT_SIZES, spelled in Size arithmetic */
+	return AllocSetContextCreate(aggctx, QX_STATES_CONTEXT, ALLOCSET_DEFAULT_MINSIZE,
+								 (Size) 8 * 1024, (Size) 8 * 1024 * 1024);
 }
 
 static QxExpState *

@@ -234,6 +234,15 @@ check "with citus.enable_unsafe_triggers = on the trigger flags the rows of a di
 	"$(echo "$out" | tail -1 | grep -q '^t|'; echo $?)" "$out"
 check "since is each worker connection's transaction time: later than the coordinator's now(), not one value" \
 	"$(echo "$out" | tail -1 | grep -q '^t|t|t$'; echo $?)" "$out"
+# a later session without the setting: the trigger still fires (an UPDATE
+# to objections 0 gives lift_index(0.6, 0) = 0.6 >= 0.4: flag and since cleared)
+out=$(cq -c "UPDATE deals SET objections = 0 WHERE id <= 10" \
+	-c "SELECT count(*) FILTER (WHERE NOT reanimate AND since IS NULL) FROM deals WHERE id <= 10")
+check "the trigger fires in later sessions without citus.enable_unsafe_triggers" "$([ "$out" = 10 ]; echo $?)" "$out"
+out=$(cq -c "CREATE TABLE deals2 (LIKE deals)" -c "SELECT create_distributed_table('deals2', 'id')" \
+	-c "CREATE TRIGGER deals2_reanimation $(printf "$trig" deals2)")
+echo "$out" | grep -q 'triggers are not supported on distributed tables'
+check "CREATE TRIGGER on a distributed table needs citus.enable_unsafe_triggers too" $? "$out"
 shard=$(cq -c "SELECT shard_name('ref_deals'::regclass, shardid) FROM pg_dist_shard WHERE logicalrelid = 'ref_deals'::regclass")
 s0=$(qx_citus_psql 0 -At -c "SELECT reanimate, since FROM $shard" 2>&1)
 s1=$(qx_citus_psql 1 -At -c "SELECT reanimate, since FROM $shard" 2>&1)
