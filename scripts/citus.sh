@@ -2,14 +2,18 @@
 # the tests use.  Sourced after scripts/lib.sh, not run.
 #
 #   qx_citus_install   build (or take from the cache) Citus 13.2.2 against
-#                      Debian's PostgreSQL 15 and install it into
-#                      ${QX_PGROOT:-/} (DESTDIR when a private tree is set)
+#                      the server under test (QX_PG_CONFIG, default Debian's
+#                      PostgreSQL 15) and install it into its tree, under
+#                      QX_PGROOT when a private copy is set.  Returns 2 when
+#                      the server's major version is not one Citus 13.2.2
+#                      supports (15-17).
 #
 # The release source is ../shared/vendor/citus-13.2.2.tar.gz beside the clone
 # (a git worktree looks beside its main clone; QX_VENDOR overrides).  It is a
 # test dependency only: nothing of it is linked into quota_ext.  The built
 # files are cached in QX_CITUS_CACHE (default /var/cache/quota_ext) under
-# citus-<tarball sha256>-pg<server version>, so a second run only copies them.
+# citus-<tarball sha256>-pg<server version>-<hash of its bindir>, so a second
+# run only copies them.
 
 QX_CITUS_TARBALL=citus-13.2.2.tar.gz
 QX_CITUS_PATCH=citus-13.2.2-pg15.20.patch
@@ -31,8 +35,11 @@ qx_citus_build_deps() {
 }
 
 # Builds into "$1"/root (DESTDIR layout of the system tree).
+qx_citus_pg_config() { echo "${QX_PG_CONFIG:-$QX_SYSBIN/pg_config}"; }
+
 qx_citus_build() {
-	local cache=$1 vendor=$2 src pgconfig=$QX_SYSBIN/pg_config incdir
+	local cache=$1 vendor=$2 src pgconfig incdir
+	pgconfig=$(qx_citus_pg_config)
 	src=$(mktemp -d /tmp/citus_build.XXXXXX)
 	tar -xzf "$vendor/$QX_CITUS_TARBALL" -C "$src" || return 1
 	src=$(find "$src" -mindepth 1 -maxdepth 1 -type d | head -1)
@@ -53,13 +60,18 @@ qx_citus_build() {
 }
 
 qx_citus_install() {
-	local vendor sha pgnum cache base=${QX_CITUS_CACHE:-/var/cache/quota_ext}
+	local vendor sha pgv pgconfig cache dir base=${QX_CITUS_CACHE:-/var/cache/quota_ext}
+	pgconfig=$(qx_citus_pg_config)
+	pgv=$("$pgconfig" --version | sed -E 's/^PostgreSQL ([0-9.]+).*/\1/')
+	case "${pgv%%.*}" in
+	15 | 16 | 17) ;;
+	*) qx_log "Citus 13.2.2 supports PostgreSQL 15-17, not $pgv"; return 2 ;;
+	esac
 	vendor=$(qx_vendor_dir) || return 1
 	(cd "$vendor" && grep " $QX_CITUS_TARBALL\$\| $QX_CITUS_PATCH\$" SHA256SUMS |
 		sha256sum -c --quiet -) || { qx_log "checksum mismatch in $vendor"; return 1; }
 	sha=$(sha256sum "$vendor/$QX_CITUS_TARBALL" | cut -d' ' -f1)
-	pgnum=$("$QX_SYSBIN/pg_config" --version | sed 's/^PostgreSQL //; s/ .*//')
-	cache=$base/citus-$sha-pg$pgnum
+	cache=$base/citus-$sha-pg$pgv-$("$pgconfig" --bindir | md5sum | cut -c1-8)
 	if [ ! -d "$cache/root" ]; then
 		qx_citus_build_deps || return 1
 		qx_sudo mkdir -p "$cache"
@@ -67,10 +79,9 @@ qx_citus_install() {
 		rm -rf "$cache/root.tmp"
 		qx_citus_build "$cache" "$vendor" || return 1
 	fi
-	# Only the library and extension files: the headers are not needed.
+	# The libraries and extension files only: the headers are not needed.
 	qx_log "installing Citus from $cache into ${QX_PGROOT:-/}"
-	local dest=${QX_PGROOT:-}
-	qx_sudo cp -a "$cache/root/usr/lib/postgresql/$QX_PGVER/lib/." "$dest/usr/lib/postgresql/$QX_PGVER/lib/"
-	qx_sudo cp -a "$cache/root/usr/share/postgresql/$QX_PGVER/extension/." \
-		"$dest/usr/share/postgresql/$QX_PGVER/extension/"
+	for dir in "$("$pgconfig" --pkglibdir)" "$("$pgconfig" --sharedir)/extension"; do
+		qx_sudo cp -a "$cache/root$dir/." "${QX_PGROOT:-}$dir/" || return 1
+	done
 }

@@ -48,7 +48,12 @@ check() {	# name, condition status[, detail shown on failure]
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
 
 t0=$(date +%s)
-qx_citus_install || { check "Citus builds and installs" 1; finish; }
+qx_citus_install
+case $? in
+0) ;;
+2) echo "# skipped: Citus 13.2.2 runs on PostgreSQL 15-17 only"; finish ;;
+*) check "Citus builds and installs" 1; finish ;;
+esac
 trap qx_citus_stop EXIT
 qx_citus_start "${QX_CITUS_PORT:-$((QX_PORT + 20))}" || { check "Citus cluster starts" 1; finish; }
 c() { qx_citus_psql 0 "$@"; }
