@@ -184,8 +184,11 @@ check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DE
 # and in the scripts themselves: no CREATE OR REPLACE, IF NOT EXISTS, SQL
 # bodies, SET or statements other than CREATE and COMMENT
 root=$(cd "$(dirname "$0")/.." && pwd)
+# (an update script may rename its own functions: ALTER FUNCTION f(args)
+# RENAME TO g, nothing else of ALTER)
 bad=$(grep -HniE 'or replace|if not exists|security definer|^ *(set|select|do|grant|alter|insert|update|delete)\b|language (sql|plpgsql)' \
-	"$root"/sql/quota_ext--*.sql)
+	"$root"/sql/quota_ext--*.sql |
+	grep -vE '^[^:]*--[^:]*--[^:]*:[0-9]+:ALTER FUNCTION [a-z_0-9]+\([a-z_0-9, ]*\) RENAME TO [a-z_0-9]+;$')
 stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
 echo "     statements in sql/quota_ext--*.sql:$stmts"
 # DROP only to re-declare an aggregate (a state type cannot be altered): in
@@ -198,8 +201,8 @@ $f: DROP AGGREGATE $agg without CREATE AGGREGATE $agg"
 	done < <(grep -oE '^DROP AGGREGATE [a-z_0-9]+' "$f" | cut -d' ' -f3)
 done
 bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql | grep -vE '^[^:]*--[^:]*--[^:]*:[0-9]+:DROP AGGREGATE [a-z_0-9]+\([a-z_0-9]+\);$')"
-[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|COMMENT ON|DROP |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
-check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE and COMMENT ON (and DROP AGGREGATE to re-declare one in an update), no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|COMMENT ON|DROP |ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE and COMMENT ON (in an update, DROP AGGREGATE to re-declare one and ALTER FUNCTION ... RENAME), no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
 echo "$passed passed, $failed failed"

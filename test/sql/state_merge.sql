@@ -9,11 +9,12 @@ SET extra_float_digits = 0;
 
 -- 1. Citus splits an aggregate whose state type is not internal and that
 -- has a combine function: every X_merge, and no top-level aggregate.
-SELECT aggfnoid::regproc AS aggregate, aggtranstype::regtype AS state_type,
-       aggcombinefn::regproc AS combine, aggserialfn <> 0 AS has_serial
+SELECT aggfnoid::regprocedure AS aggregate, aggtranstype::regtype AS state_type,
+       aggcombinefn <> 0 AS has_combine, aggserialfn <> 0 AS has_serial,
+       CASE WHEN aggtranstype <> 'internal'::regtype THEN aggcombinefn::regproc END AS real_state_combine
 FROM pg_aggregate
-WHERE aggfnoid::regproc::text ~ '^(rfm_summary|btyd_summary|rfm_kinetic|demand_cv|bgnbd_fit)(_merge)?$'
-ORDER BY aggfnoid::regproc::text, aggtranstype::regtype::text;
+WHERE aggfnoid::regprocedure::text ~ '^(rfm_summary|btyd_summary|rfm_kinetic|demand_cv|bgnbd_fit)(_merge)?\('
+ORDER BY aggfnoid::regprocedure::text;
 
 -- Rows: 2000 customers in 7 groups, one state per customer.
 CREATE TABLE sm_orders AS
