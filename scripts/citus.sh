@@ -34,9 +34,11 @@ qx_citus_build_deps() {
 		libxslt1-dev libpam0g-dev autoconf
 }
 
-# Builds into "$1"/root (DESTDIR layout of the system tree).
+# the pg_config of the server under test
 qx_citus_pg_config() { echo "${QX_PG_CONFIG:-$QX_SYSBIN/pg_config}"; }
 
+# Builds into "$1"/root (DESTDIR layout of the server's tree); $2 is the
+# vendor directory.  The build directory stays under /tmp when it fails.
 qx_citus_build() {
 	local cache=$1 vendor=$2 src pgconfig incdir
 	pgconfig=$(qx_citus_pg_config)
