@@ -206,8 +206,18 @@ bad=$(awk -v rename="$rename" '{ l = tolower($0) }
 	{ prev = $0 }' "$root"/sql/quota_ext--*.sql)
 stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
 echo "     statements in sql/quota_ext--*.sql:$stmts"
-[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE VIEW|SELECT |COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
-check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON and renames of functions taking internal, no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
+# DROP only to re-declare an aggregate (a state type cannot be altered): in
+# an update script, DROP AGGREGATE x(...) followed by CREATE AGGREGATE x in
+# the same script
+for f in "$root"/sql/quota_ext--*--*.sql; do
+	while read -r agg; do
+		grep -qE "^CREATE AGGREGATE $agg\(" "$f" || bad="$bad
+$f: DROP AGGREGATE $agg without CREATE AGGREGATE $agg"
+	done < <(grep -oE '^DROP AGGREGATE [a-z_0-9]+' "$f" | cut -d' ' -f3)
+done
+bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql | grep -vE '^[^:]*--[^:]*--[^:]*:[0-9]+:DROP AGGREGATE [a-z_0-9]+\([a-z_0-9]+\);$')"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE VIEW|SELECT |COMMENT ON|DROP |ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update DROP AGGREGATE to re-declare one and renames of functions taking internal; no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
 echo "$passed passed, $failed failed"

@@ -2,7 +2,8 @@
 # Upgrades: a fresh install of the default version and a 1.0 install
 # upgraded with ALTER EXTENSION UPDATE (sql/quota_ext--1.0.sql, then
 # sql/quota_ext--1.0--1.1.sql) are two independent paths; this suite proves
-# they end in the same extension.
+# they end in the same extension.  Also: 1.1 -> 1.2 with a view over an
+# X_merge stops at its re-declaration (README "Upgrading").
 #
 #   qx_upgrade_old  CREATE EXTENSION quota_ext VERSION '1.0' (checked to have
 #                   no BG/NBD object), data and materialized views computed by
@@ -368,6 +369,29 @@ echo "bgnbd_fit over the stored btyd_summary view: $(echo "$fit_old" | head -1)"
 [ -n "$fit_old" ] && [ "$fit_old" = "$fit_new" ] && ! echo "$fit_old" | grep -q ERROR
 check "BG/NBD works in the upgraded database (bgnbd_fit, _partial/_merge over a 1.0 view) as in the fresh one" $? \
 	"upgraded: $fit_old fresh: $fit_new"
+
+# ---------------------------------------------------------------------------
+# 1.1 -> 1.2 re-declares X_merge on its real state type (DROP and CREATE
+# AGGREGATE, README "Upgrading"): a view over an X_merge blocks the update
+# and nothing changes; without the view the update goes through and the
+# aggregate's state type is the X_state type, with a combine function.
+# ---------------------------------------------------------------------------
+mv=qx_upgrade_merge_view
+q -d postgres -c "DROP DATABASE IF EXISTS $mv WITH (FORCE)" 2>/dev/null
+q -d postgres -c "CREATE DATABASE $mv TEMPLATE template0"
+q -d $mv -c "CREATE EXTENSION quota_ext VERSION '1.1'" \
+	-c "CREATE VIEW merged AS SELECT rfm_summary_merge(st) AS r FROM (SELECT NULL::rfm_summary_state AS st) v"
+out=$(q -d $mv -c "ALTER EXTENSION quota_ext UPDATE TO '1.2'" 2>&1)
+v=$(q -d $mv -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
+echo "$out" | grep -q 'cannot drop function rfm_summary_merge(rfm_summary_state) because other objects depend on it' &&
+	[ "$v" = 1.1 ]
+check "1.1 -> 1.2 with a view over rfm_summary_merge: the update stops at the DROP and 1.1 stays" $? "$out (now $v)"
+out=$(q -d $mv -c "DROP VIEW merged" -c "ALTER EXTENSION quota_ext UPDATE TO '1.2'" \
+	-c "SELECT string_agg(aggfnoid::regproc || ':' || aggtranstype::regtype || ':' || aggcombinefn::regproc, ' ' ORDER BY aggfnoid::regproc::text)
+	    FROM pg_aggregate WHERE aggfnoid::regproc::text LIKE '%\_merge'" 2>&1)
+[ "$out" = "bgnbd_fit_merge:bgnbd_fit_state:bgnbd_fit_state_combine btyd_summary_merge:btyd_summary_state:btyd_summary_state_combine demand_cv_merge:demand_cv_state:demand_cv_state_combine rfm_kinetic_merge:rfm_kinetic_state:rfm_kinetic_state_combine rfm_summary_merge:rfm_summary_state:rfm_summary_state_combine" ]
+check "without the view the update goes through: every X_merge on X_state with X_state_combine" $? "$out"
+q -d postgres -c "DROP DATABASE IF EXISTS $mv WITH (FORCE)"
 
 # ---------------------------------------------------------------------------
 # The pg_regress suites against an upgraded extension.  They normally run on a
