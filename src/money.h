@@ -20,6 +20,8 @@
 
 #include "postgres.h"
 
+#include "pg_compat.h"
+
 #include "access/tupdesc.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -91,7 +93,7 @@ typedef struct QxReader
 } QxReader;
 
 extern void qx_reader_init(QxReader *r, const char *data, int len, const char *type);
-extern void qx_bad_binary(const QxReader *r, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void qx_bad_binary(const QxReader *r, const char *what);
 extern uint8 qx_get_byte(QxReader *r);
 extern int32 qx_get_int32(QxReader *r);
 extern int64 qx_get_int64(QxReader *r);
@@ -112,7 +114,7 @@ typedef struct QxTextParser
 
 extern void qx_text_init(QxTextParser *tp, const char *input, const char *type,
 						 const char *version_word);
-extern void qx_bad_text(const QxTextParser *tp, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void qx_bad_text(const QxTextParser *tp, const char *what);
 extern char *qx_text_field(QxTextParser *tp, const char *key);
 extern void qx_text_end(QxTextParser *tp);
 extern int64 qx_text_int64(QxTextParser *tp, const char *key, int64 min, int64 max);
@@ -128,12 +130,12 @@ extern void qx_append_money(StringInfo buf, const QxMoney *m);
 /* The composite result type of a final function, looked up once per call site. */
 extern TupleDesc qx_result_desc(FunctionCallInfo fcinfo);
 /* Error for a NULL parameter of an aggregate (22004). */
-extern void qx_null_param(const char *argname) pg_attribute_noreturn();
+pg_noreturn extern void qx_null_param(const char *argname);
 /* Error for a parameter that changes within a group. */
-extern void qx_param_changed(const char *argname, const char *was, const char *now) pg_attribute_noreturn();
+pg_noreturn extern void qx_param_changed(const char *argname, const char *was, const char *now);
 /* Error for combining states with different parameters. */
-extern void qx_param_mismatch(const char *type, const char *argname,
-							  const char *a, const char *b) pg_attribute_noreturn();
+pg_noreturn extern void qx_param_mismatch(const char *type, const char *argname,
+										  const char *a, const char *b);
 
 /* Plain ISO text of a date for error messages, independent of DateStyle. */
 extern char *qx_date_str(DateADT d);
