@@ -18,3 +18,14 @@ endif
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# `make dist`: the PGXN source archive quota_ext-VERSION.zip of the committed
+# tree (git archive HEAD), VERSION from META.json (scripts/check_meta.py
+# checks it against the spec and the control file).
+DIST_VERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])')
+DISTDIR ?= .
+.PHONY: dist
+dist:
+	python3 scripts/check_meta.py META.json >/dev/null
+	git archive --format=zip --prefix=$(EXTENSION)-$(DIST_VERSION)/ \
+		-o $(DISTDIR)/$(EXTENSION)-$(DIST_VERSION).zip HEAD
