@@ -3,15 +3,17 @@
 # and on PostgreSQL 18.6 (built from ../shared/vendor by scripts/build_pg.sh,
 # cached) builds with -Wall -Wextra -Werror, starts a throwaway server and
 # runs every suite: static analysis, pg_regress, test/*.sh, TAP, then UBSan on
-# a second server.  Ends with "N passed, N failed" over both servers; the exit
-# status is non-zero when anything failed.
+# a second server; last, the Debian package is built, installed, tested and
+# purged (scripts/package.sh).  Ends with "N passed, N failed" over all of it;
+# the exit status is non-zero when anything failed.
 #
 #   bash scripts/test.sh                                    # 15 and 18.6
 #   QX_PG_CONFIG=/path/to/bin/pg_config bash scripts/test.sh  # that server only
 #   QX_TEST_ONE=1 bash scripts/test.sh                      # Debian's 15 only
 #
-# The extension is installed only into private copies of the server trees
-# (QX_PGROOT, or a temporary one), never into the system-wide PostgreSQL.
+# The suites install the extension only into private copies of the server
+# trees (QX_PGROOT, or a temporary one); only scripts/package.sh touches the
+# system-wide PostgreSQL, through apt-get, and purges what it installed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -56,6 +58,9 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 		echo "PostgreSQL 18.6 build failed"
 		failed=$((failed + 1))
 	fi
+	# Last: the Debian package, the one step that installs into the system
+	# tree (and purges it again); about 1 minute.
+	run_suite suite "Debian package (scripts/package.sh)" bash "$here/package.sh"
 	qx_summary
 	exit
 fi
