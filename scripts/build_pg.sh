@@ -13,7 +13,8 @@
 # QX_PG_CACHE (default /var/cache/quota_ext) as pg-VERSION-SHA12, so a new
 # tarball never reuses an old build.  ccache (in QX_PG_CACHE/ccache) makes a
 # rebuild after a cache wipe take seconds.  Configure flags: those of
-# ../shared/vendor/README.md plus --enable-tap-tests.  The build runs as the
+# ../shared/vendor/README.md plus --enable-tap-tests; contrib's postgres_fdw
+# (the TAP suite's shards) is built too.  The build runs as the
 # calling user (root in CI); the installed tree is made world-readable so
 # initdb and the server can run from it as postgres.
 set -euo pipefail
@@ -48,7 +49,11 @@ prefix=$cache/pg-$name
 # one build at a time per cache entry (parallel CI runs on one machine)
 exec 9>"$cache/.lock-$name"
 flock 9
-if [ -f "$prefix/.complete" ]; then
+# What a build holds; a cache entry built by another recipe is rebuilt.
+configure_flags=(--without-icu --without-readline --without-zlib --enable-tap-tests)
+contrib=(postgres_fdw)	# test/t/001_sharding.pl
+recipe="configure ${configure_flags[*]}; contrib ${contrib[*]}"
+if [ -f "$prefix/.complete" ] && [ "$(cat "$prefix/.complete")" = "$recipe" ]; then
 	log "PostgreSQL $name: cached in $prefix"
 	echo "$prefix"
 	exit 0
@@ -80,14 +85,15 @@ t0=$(date +%s)
 log "building PostgreSQL $name into $prefix (log: $work/build.log while it runs)"
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$work/src
 cd "$work/src"
-if ! { ./configure --prefix="$prefix" --without-icu --without-readline --without-zlib \
-		--enable-tap-tests CC="ccache gcc" &&
-	make -j2 -s && make -s install; } >"$work/build.log" 2>&1; then
+if ! { ./configure --prefix="$prefix" "${configure_flags[@]}" CC="ccache gcc" &&
+	make -j2 -s && make -s install &&
+	for m in "${contrib[@]}"; do make -C "contrib/$m" -s install || exit 1; done; } \
+	>"$work/build.log" 2>&1; then
 	tail -40 "$work/build.log" >&2
 	rm -rf "$prefix"
 	exit 1
 fi
 chmod -R a+rX "$prefix"
-touch "$prefix/.complete"
+echo "$recipe" >"$prefix/.complete"
 log "PostgreSQL $name built in $(( $(date +%s) - t0 )) s"
 echo "$prefix"
