@@ -29,18 +29,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run_suite KIND NAME COMMAND...: run, show the log, count it (test/lib/suite.sh).
+# run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
+# kept in a log that is counted (qx_tally, test/lib/suite.sh).
+summary=()
 run_suite() {
-	local kind=$1 name=$2 log rc
+	local kind=$1 name=$2 log rc p0=$passed f0=$failed
 	shift 2
 	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' _).log
 	qx_log "$name"
-	"$@" >"$log" 2>&1
-	rc=$?
-	cat "$log"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
 	[ "$kind" = regress ] && [ "$rc" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
 		head -200 "$QX_ROOT/regression.diffs"
 	qx_tally "$kind" "$log" "$rc"
+	summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed")
+}
+
+# the closing lines: one per suite run here, then the total
+finish() {
+	echo "---"
+	printf '%s\n' "${summary[@]}"
+	qx_summary
 }
 
 if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
@@ -61,7 +70,7 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	# Last: the Debian package, the one step that installs into the system
 	# tree (and purges it again); about 1 minute.
 	run_suite suite "Debian package (scripts/package.sh)" bash "$here/package.sh"
-	qx_summary
+	finish
 	exit
 fi
 
@@ -111,4 +120,4 @@ run_suite suite "UBSan (scripts/memcheck.sh ubsan)" \
 	QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
 	bash "$QX_ROOT/scripts/memcheck.sh" ubsan
 
-qx_summary
+finish
