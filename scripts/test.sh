@@ -33,7 +33,7 @@ trap cleanup EXIT
 # kept in a log that is counted (qx_tally, test/lib/suite.sh).
 summary=()
 run_suite() {
-	local kind=$1 name=$2 log rc p0=$passed f0=$failed
+	local kind=$1 name=$2 log rc p0=$passed f0=$failed t0=$SECONDS
 	shift 2
 	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' _).log
 	qx_log "$name"
@@ -42,7 +42,7 @@ run_suite() {
 	[ "$kind" = regress ] && [ "$rc" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
 		head -200 "$QX_ROOT/regression.diffs"
 	qx_tally "$kind" "$log" "$rc"
-	summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed")
+	summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed, $((SECONDS - t0)) s")
 }
 
 # the closing lines: one per suite run here, then the total
