@@ -55,8 +55,11 @@ finish() {
 if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
 	# Both servers, each in a child run of this script (QX_TEST_ONE=1).
 	# python3-psycopg2: test/hostile.sh and test/fuzz_states.sh; sqlsmith:
-	# test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh.
-	qx_install_deps python3-psycopg2 sqlsmith cppcheck clang-tidy || exit 1
+	# test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh; bison, flex,
+	# ccache: scripts/build_pg.sh; dpkg-dev, debhelper,
+	# postgresql-server-dev-all: scripts/package.sh.  One apt-get for all.
+	qx_install_deps python3-psycopg2 sqlsmith cppcheck clang-tidy bison flex ccache \
+		dpkg-dev debhelper postgresql-server-dev-all || exit 1
 	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 bash "$0"
 	prefix=$(bash "$here/build_pg.sh" 2>"$logdir/build_pg.log" | tail -1)
 	cat "$logdir/build_pg.log" >&2
