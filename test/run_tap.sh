@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the TAP suites test/t/*.pl with PostgreSQL's own PostgreSQL::Test::Cluster
 # (from postgresql-server-dev-15, or a server built with --enable-tap-tests;
-# needs libipc-run-perl), against the server PG_CONFIG names (scripts/lib.sh).  initdb refuses root,
-# so as root the suites run as the user postgres from a copy of test/.
+# needs libipc-run-perl), against the server PG_CONFIG names (scripts/lib.sh).
+# initdb refuses root, so as root the suites run as the user postgres from a
+# copy of test/.
 # Ends with "N passed, N failed" counted from the TAP lines.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
