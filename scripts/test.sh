@@ -61,8 +61,10 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	qx_install_deps python3-psycopg2 sqlsmith cppcheck clang-tidy bison flex ccache \
 		dpkg-dev debhelper postgresql-server-dev-all || exit 1
 	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 bash "$0"
+	t_build=$SECONDS
 	prefix=$(bash "$here/build_pg.sh" 2>"$logdir/build_pg.log" | tail -1)
 	cat "$logdir/build_pg.log" >&2
+	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh): $((SECONDS - t_build)) s")
 	if [ -x "$prefix/bin/pg_config" ]; then
 		run_suite suite "PostgreSQL 18.6 (release tarball)" \
 			env QX_TEST_ONE=1 QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
@@ -86,7 +88,7 @@ fi
 qx_use_server
 qx_private_root "$QX_PGROOT"
 export PATH="$QX_BIN:$PATH"
-qx_log "PostgreSQL $("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT"
+qx_log "$("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT"
 
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
