@@ -85,10 +85,12 @@ t0=$(date +%s)
 log "building PostgreSQL $name into $prefix (log: $work/build.log while it runs)"
 export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$work/src
 cd "$work/src"
+install_contrib() {
+	local m
+	for m in "${contrib[@]}"; do make -C "contrib/$m" -s install || return 1; done
+}
 if ! { ./configure --prefix="$prefix" "${configure_flags[@]}" CC="ccache gcc" &&
-	make -j2 -s && make -s install &&
-	for m in "${contrib[@]}"; do make -C "contrib/$m" -s install || exit 1; done; } \
-	>"$work/build.log" 2>&1; then
+	make -j2 -s && make -s install && install_contrib; } >"$work/build.log" 2>&1; then
 	tail -40 "$work/build.log" >&2
 	rm -rf "$prefix"
 	exit 1
