@@ -22,7 +22,7 @@ include $(PGXS)
 # `make dist`: the PGXN source archive quota_ext-VERSION.zip of the committed
 # tree (git archive HEAD), VERSION from META.json (scripts/check_meta.py
 # checks it against the spec and the control file).
-DIST_VERSION = $(shell python3 -c 'import json; print(json.load(open("META.json"))["version"])')
+DIST_VERSION = $(shell sed -n '0,/"version"/s/.*"version": *"\([^"]*\)".*/\1/p' META.json)
 DISTDIR ?= .
 .PHONY: dist
 dist:

@@ -13,35 +13,48 @@ trap 'rm -rf "$work"' EXIT
 python3 "$root/scripts/check_meta.py" "$root/META.json"
 qx_check "META.json is valid PGXN Meta Spec 1.0.0 and agrees with quota_ext.control" $?
 
-# broken NAME PYTHON-STATEMENT-ON-m: a copy of META.json beside the real
-# files (provides.file must exist), changed, must be rejected
-broken() {
-	python3 - "$root/META.json" "$root/meta_broken.json" "$2" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(m, open(sys.argv[2], "w"))
+# One broken copy of META.json per rule the checker enforces, each checked
+# in one Python process (scripts/check_meta.py as a module) against the real
+# tree: each must be rejected.  Prints "NAME<TAB>PROBLEM" (empty: accepted).
+python3 - "$root" >"$work/broken" <<'PY'
+import copy, importlib.util, json, os, sys
+root = sys.argv[1]
+spec = importlib.util.spec_from_file_location("check_meta", os.path.join(root, "scripts/check_meta.py"))
+cm = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cm)
+good = json.load(open(os.path.join(root, "META.json")))
+cases = [
+    ("no name", lambda m: m.pop("name")),
+    ("no provides", lambda m: m.pop("provides")),
+    ("name with a space", lambda m: m.update(name="quota ext")),
+    ("version 1.2 (not x.y.z)", lambda m: m.update(version="1.2")),
+    ("license not in the spec's list", lambda m: m.update(license="GPL")),
+    ("provides without file", lambda m: m["provides"]["quota_ext"].pop("file")),
+    ("provides file that does not exist", lambda m: m["provides"]["quota_ext"].update(file="sql/nope.sql")),
+    ("meta-spec 2.0.0", lambda m: m["meta-spec"].update(version="2.0.0")),
+    ("release_status final", lambda m: m.update(release_status="final")),
+    ("prereqs phase install", lambda m: m.update(prereqs={"install": {"requires": {"PostgreSQL": "15.0.0"}}})),
+    ("prereq version 15", lambda m: m["prereqs"]["runtime"]["requires"].update(PostgreSQL="15")),
+    ("tags a string", lambda m: m.update(tags="sales")),
+    ("unknown field", lambda m: m.update(homepage="x")),
+    ("version 1.3.0 while the control file says 1.2",
+     lambda m: (m.update(version="1.3.0"), m["provides"]["quota_ext"].update(version="1.3.0"))),
+]
+for name, breakit in cases:
+    m = copy.deepcopy(good)
+    breakit(m)
+    cm.problems.clear()
+    cm.check(m, root)
+    if not cm.problems:
+        cm.check_repo(m, root)
+    print(f"{name}\t{cm.problems[0] if cm.problems else ''}")
 PY
-	python3 "$root/scripts/check_meta.py" "$root/meta_broken.json" >"$work/out" 2>&1
-	local rc=$?
-	rm -f "$root/meta_broken.json"
-	[ "$rc" -ne 0 ]
-	qx_check "rejected: $1 ($(head -1 "$work/out"))" $?
-}
-broken "no name" 'del m["name"]'
-broken "no provides" 'del m["provides"]'
-broken "name with a space" 'm["name"] = "quota ext"'
-broken "version 1.2 (not x.y.z)" 'm["version"] = "1.2"'
-broken "license not in the spec's list" 'm["license"] = "GPL"'
-broken "provides without file" 'del m["provides"]["quota_ext"]["file"]'
-broken "provides file that does not exist" 'm["provides"]["quota_ext"]["file"] = "sql/nope.sql"'
-broken "meta-spec 2.0.0" 'm["meta-spec"]["version"] = "2.0.0"'
-broken "release_status final" 'm["release_status"] = "final"'
-broken "prereqs phase install" 'm["prereqs"] = {"install": {"requires": {"PostgreSQL": "15.0.0"}}}'
-broken "prereq version 15" 'm["prereqs"]["runtime"]["requires"]["PostgreSQL"] = "15"'
-broken "tags a string" 'm["tags"] = "sales"'
-broken "unknown field" 'm["homepage"] = "x"'
-broken "version 1.3.0 while the control file says 1.2" 'm["version"] = "1.3.0"; m["provides"]["quota_ext"]["version"] = "1.3.0"'
+while IFS=$'\t' read -r name problem; do
+	[ -n "$problem" ]
+	qx_check "rejected: $name ($problem)" $?
+done <"$work/broken"
+[ "$(wc -l <"$work/broken")" -eq 14 ]
+qx_check "all 14 broken copies were checked" $?
 
 # make dist: git archive of HEAD (a clone or work tree with a commit)
 if git -C "$root" rev-parse --verify -q HEAD >/dev/null; then
