@@ -18,3 +18,14 @@ endif
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# `make dist`: the PGXN source archive quota_ext-VERSION.zip of the committed
+# tree (git archive HEAD), VERSION from META.json (scripts/check_meta.py
+# checks it against the spec and the control file).
+DIST_VERSION = $(shell sed -n '0,/"version"/s/.*"version": *"\([^"]*\)".*/\1/p' META.json)
+DISTDIR ?= .
+.PHONY: dist
+dist:
+	python3 scripts/check_meta.py META.json >/dev/null
+	git archive --format=zip --prefix=$(EXTENSION)-$(DIST_VERSION)/ \
+		-o $(DISTDIR)/$(EXTENSION)-$(DIST_VERSION).zip HEAD

@@ -8,15 +8,29 @@
 #
 # QX_EXTRA_CONF (optional): more postgresql.conf lines for qx_start_server,
 # appended after its defaults, so they win (bench/run.sh sizes memory with it).
-# QX_PGROOT (optional): a private copy of the PostgreSQL tree
-# (QX_PGROOT/usr/lib/postgresql/15, QX_PGROOT/usr/share/postgresql/15);
-# the extension is installed there with DESTDIR instead of system-wide, so
-# several work trees can be built and tested side by side.
+# QX_PG_CONFIG (optional): the pg_config of the server to build and test
+# against; default Debian's PostgreSQL 15.  scripts/build_pg.sh builds others
+# (bash scripts/test.sh runs 15 and 18.6).  Exported as PG_CONFIG for make.
+# QX_PGROOT (optional): a private copy of the server's tree under this
+# directory (QX_PGROOT/usr/lib/postgresql/15, QX_PGROOT/usr/share/postgresql/15
+# for Debian's; see qx_private_root); the extension is installed there with
+# DESTDIR instead of system-wide, so several work trees can be built and
+# tested side by side.
 
-QX_PGVER=15
+QX_DEB_PGVER=15		# the Debian packages qx_install_deps installs
 QX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-QX_SYSBIN=/usr/lib/postgresql/$QX_PGVER/bin
-QX_BIN=${QX_PGROOT:+$QX_PGROOT}$QX_SYSBIN
+
+# qx_use_server: the paths of the server QX_PG_CONFIG names (run again after
+# qx_install_deps, or after changing QX_PG_CONFIG or QX_PGROOT).
+qx_use_server() {
+	export QX_PG_CONFIG=${QX_PG_CONFIG:-/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config}
+	export PG_CONFIG=$QX_PG_CONFIG
+	QX_SYSBIN=$("$QX_PG_CONFIG" --bindir 2>/dev/null)
+	QX_SYSSHARE=$("$QX_PG_CONFIG" --sharedir 2>/dev/null)
+	QX_PGVER=$("$QX_PG_CONFIG" --version 2>/dev/null | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+	QX_BIN=${QX_PGROOT:+$QX_PGROOT}$QX_SYSBIN
+}
+qx_use_server
 QX_PORT=${QX_PORT:-54329}
 QX_DATA=
 QX_SOCK=
@@ -27,7 +41,7 @@ qx_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages the commands need; only the missing ones are installed.
 qx_install_deps() {
-	local want=(postgresql-$QX_PGVER postgresql-server-dev-$QX_PGVER postgresql-contrib
+	local want=(postgresql-$QX_DEB_PGVER postgresql-server-dev-$QX_DEB_PGVER postgresql-contrib
 		build-essential libipc-run-perl python3 "$@")
 	local missing=() p
 	for p in "${want[@]}"; do
@@ -40,6 +54,28 @@ qx_install_deps() {
 		qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			"${missing[@]}" >/dev/null
 	fi
+	qx_use_server
+}
+
+# qx_private_root DIR: copy the server's installed tree (the parent of its
+# bindir, and its sharedir when that lies elsewhere, as in Debian's layout)
+# under DIR, unless an up-to-date copy is there.  PostgreSQL finds its files
+# relative to its binaries, so the copy runs as is; use it as QX_PGROOT.
+qx_private_root() {
+	local dir=$1 top d stale=
+	top=$(dirname "$QX_SYSBIN")
+	# a rebuilt server (scripts/build_pg.sh) is newer than the copy
+	[ "$QX_SYSBIN/postgres" -nt "$dir$QX_SYSBIN/postgres" ] && stale=1
+	for d in "$top" "$QX_SYSSHARE"; do
+		[ "$d" != "$top" ] && [ "${d#"$top"/}" != "$d" ] && continue
+		if [ -n "$stale" ] || [ ! -e "$dir$d/.qx_copy" ]; then
+			rm -rf "${dir:?}$d"
+			mkdir -p "$(dirname "$dir$d")"
+			cp -a "$d" "$dir$d"
+			touch "$dir$d/.qx_copy"
+		fi
+	done
+	chmod 755 "$dir"
 }
 
 qx_build() {
@@ -48,7 +84,7 @@ qx_build() {
 	make -C "$QX_ROOT" -s "$@" >/dev/null || return 1
 	# Scripts of an earlier build (a since-removed full install script) would
 	# change the path CREATE EXTENSION takes: remove them first.
-	qx_sudo rm -f "${QX_PGROOT:-}$("$QX_SYSBIN/pg_config" --sharedir)"/extension/quota_ext--*.sql
+	qx_sudo rm -f "${QX_PGROOT:-}$QX_SYSSHARE"/extension/quota_ext--*.sql
 	if [ -n "${QX_PGROOT:-}" ]; then
 		make -C "$QX_ROOT" -s install DESTDIR="$QX_PGROOT" >/dev/null
 	else

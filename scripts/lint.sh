@@ -21,14 +21,16 @@ if command -v cppcheck >/dev/null; then
 	#  incorrectStringBooleanError: qx_bad_arg(hint, ...) in quota_ext.h tests
 	#    `(hint) ? errhint(...) : 0` so that callers may pass NULL; with a
 	#    literal hint the test is constant by design, not a mistake.
-	#  *:/usr/include/*: findings inside PostgreSQL's own headers (float.h's
-	#    0.0 / 0.0 NaN) are not ours.
+	#  *:/usr/include/* and the server's include directory (a source-built
+	#    server keeps it elsewhere): findings inside PostgreSQL's own headers
+	#    (float.h's 0.0 / 0.0 NaN) are not ours.
 	#  missingIncludeSystem: system headers are not analysed.
 	#  variableScope: a style preference; PostgreSQL code declares a
 	#    function's working variables together at the top of the function.
 	cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
 		--inline-suppr --error-exitcode=1 --template='{file}:{line}: {severity} [{id}] {message}' \
 		--suppress=missingIncludeSystem --suppress='*:/usr/include/*' \
+		--suppress="*:$($pg_config --includedir-server)/*" \
 		--suppress=incorrectStringBooleanError --suppress=variableScope \
 		-D__GNUC__ -D__x86_64__ "${inc[@]}" "$src"/*.c >"$out" 2>&1
 	rc=$?

@@ -34,13 +34,11 @@ own_root=
 if [ -z "${QX_PGROOT:-}" ]; then
 	QX_PGROOT=$(mktemp -d /tmp/qx_memcheck_root.XXXXXX)
 	own_root=$QX_PGROOT
-	chmod 755 "$QX_PGROOT"
-	mkdir -p "$QX_PGROOT/usr/lib/postgresql" "$QX_PGROOT/usr/share/postgresql"
-	cp -a /usr/lib/postgresql/15 "$QX_PGROOT/usr/lib/postgresql/"
-	cp -a /usr/share/postgresql/15 "$QX_PGROOT/usr/share/postgresql/"
 fi
 export QX_PGROOT
 source "$root/scripts/lib.sh"
+source "$root/test/lib/suite.sh"
+qx_private_root "$QX_PGROOT"
 reports=$(mktemp -d /tmp/qx_memcheck_reports.XXXXXX)
 chmod 777 "$reports"
 t0=$(date +%s)
@@ -94,26 +92,15 @@ CONF
 esac
 export QX_SERVER_LOG=$QX_DATA/server.log
 
-passed=0
-failed=0
 make -C "$root" -s installcheck >"$reports/regress.log" 2>&1
-cat "$reports/regress.log" | grep -E '^(test| ?ok| ?not ok|=|#| All)' || true
-r_ok=$(grep -cE '\.\.\. ok' "$reports/regress.log")
-r_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$reports/regress.log")
-[ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ] && r_bad=1
-passed=$((passed + r_ok))
-failed=$((failed + r_bad))
+qx_tally regress "$reports/regress.log" $?
+qx_regress_lines "$reports/regress.log"
 for s in ${QX_MEMCHECK_SUITES:-}; do
 	echo "== $s"
 	QX_TIMEOUT=${QX_TIMEOUT:-30} bash "$root/$s" >"$reports/suite.log" 2>&1
+	rc=$?
 	tail -3 "$reports/suite.log"
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$reports/suite.log" | tail -1)
-	if [ -n "$line" ]; then
-		passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
-		failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
-	else
-		failed=$((failed + 1))
-	fi
+	qx_tally suite "$reports/suite.log" "$rc"
 done
 
 if [ "$mode" = valgrind ]; then

@@ -17,12 +17,8 @@ src=qx_dump_src
 dst=qx_dump_dst
 dump=$(mktemp /tmp/qx_dump.XXXXXX)
 chmod 644 "$dump"
-passed=0
-failed=0
-check() {	# check NAME CONDITION-RESULT(0/1) [detail]
-	if [ "$2" -eq 0 ]; then echo "ok   $1"; passed=$((passed + 1))
-	else echo "FAIL $1 ${3:-}"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$0")/lib/suite.sh"
+check() { qx_check "$@"; }	# check NAME CONDITION-RESULT(0/1) [detail]
 q() { psql -X -At -v ON_ERROR_STOP=1 "$@"; }
 
 for d in $src $dst; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null; done
@@ -215,5 +211,4 @@ check "trigger works after restore (flag raised with since, cleared, restored si
 
 for d in $src $dst; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null; done
 rm -f "$dump"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+qx_summary

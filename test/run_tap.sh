@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the TAP suites test/t/*.pl with PostgreSQL's own PostgreSQL::Test::Cluster
-# (from postgresql-server-dev-15, with libipc-run-perl).  initdb refuses root,
-# so as root the suites run as the user postgres from a copy of test/.
+# (from postgresql-server-dev-15, or a server built with --enable-tap-tests;
+# needs libipc-run-perl), against the server PG_CONFIG names (scripts/lib.sh).
+# initdb refuses root, so as root the suites run as the user postgres from a
+# copy of test/.
 # Ends with "N passed, N failed" counted from the TAP lines.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bindir=${QX_PGROOT:-}$(pg_config --bindir)	# a private tree (scripts/dev-root.sh) when set
-pgxsdir=$(dirname "$(pg_config --pgxs)")/..
+pg_config=${PG_CONFIG:-pg_config}
+bindir=${QX_PGROOT:-}$("$pg_config" --bindir)	# a private tree (scripts/dev-root.sh) when set
+pgxsdir=$(dirname "$("$pg_config" --pgxs)")/..
 work=$(mktemp -d /tmp/quota_ext_tap.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp -r "$root/test" "$work/"

@@ -21,12 +21,8 @@
 set -uo pipefail
 db=qx_trusted
 role=qx_trusted_user
-passed=0
-failed=0
-check() {
-	if [ "$2" -eq 0 ]; then echo "ok   $1"; passed=$((passed + 1))
-	else echo "FAIL $1 ${3:-}"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$0")/lib/suite.sh"
+check() { qx_check "$@"; }	# check NAME CONDITION-RESULT(0/1) [detail]
 su_() { psql -X -At -q -v ON_ERROR_STOP=1 "$@"; }
 as_user() { PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -v ON_ERROR_STOP=1 -U $role -d $db "$@"; }
 
@@ -220,5 +216,4 @@ bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql | grep -vE '^[^:]*--[
 check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update DROP AGGREGATE to re-declare one and renames of functions taking internal; no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+qx_summary

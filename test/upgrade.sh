@@ -31,12 +31,8 @@ new=qx_upgrade_new
 reg=qx_upgrade_regress
 work=$(mktemp -d /tmp/qx_upgrade.XXXXXX)
 chmod 777 "$work"
-passed=0
-failed=0
-check() {	# check NAME CONDITION-RESULT(0/1) [detail]
-	if [ "$2" -eq 0 ]; then echo "ok   $1"; passed=$((passed + 1))
-	else echo "FAIL $1 ${3:-}"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$0")/lib/suite.sh"
+check() { qx_check "$@"; }	# check NAME CONDITION-RESULT(0/1) [detail]
 q() { psql -X -At -q -v ON_ERROR_STOP=1 "$@"; }
 t0=$(date +%s)
 
@@ -414,9 +410,8 @@ SQL
 suites=$(cd "$QX_ROOT/test/sql" && ls *.sql | sed -n 's/\.sql$//p' | grep -vx schema | sort | tr '\n' ' ')
 make -C "$QX_ROOT" -s installcheck REGRESS="$suites" CONTRIB_TESTDB=$reg \
 	EXTRA_REGRESS_OPTS="--use-existing --outputdir=$work/regress" >"$work/regress.log" 2>&1
-r_ok=$(grep -cE '\.\.\. ok' "$work/regress.log")
-r_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed' "$work/regress.log")
-grep -E '\.\.\. (ok|FAILED|failed)' "$work/regress.log" | sed 's/^/     /'
+read -r r_ok r_bad < <(qx_regress_counts "$work/regress.log")
+qx_regress_lines "$work/regress.log" | sed 's/^/     /'
 [ "$r_bad" -gt 0 ] && [ -f "$work/regress/regression.diffs" ] && head -80 "$work/regress/regression.diffs"
 nsuites=$(echo $suites | wc -w)
 [ "$r_ok" -eq "$nsuites" ] && [ "$r_bad" -eq 0 ]
@@ -425,5 +420,4 @@ check "pg_regress against 1.0 upgraded: $r_ok of $nsuites suites pass" $? "$(tai
 for d in $old $mid $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
 rm -rf "$work"
 echo "upgrade suite: $(( $(date +%s) - t0 )) s"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+qx_summary

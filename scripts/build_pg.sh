@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# scripts/build_pg.sh: a PostgreSQL server built from source for the tests,
+# cached so that the second run takes seconds.  Prints the install prefix
+# (its bin/pg_config is what QX_PG_CONFIG takes) as the last line of stdout.
+#
+#   bash scripts/build_pg.sh                  # 18.6 from ../shared/vendor (CI;
+#                                             # QX_VENDOR names another directory)
+#   bash scripts/build_pg.sh TARBALL          # a release tarball listed in its SHA256SUMS
+#   bash scripts/build_pg.sh --src DIR NAME   # a source tree (git archive of a commit):
+#                                             # cached as pg-NAME
+#
+# A tarball is checked against the SHA256SUMS beside it and cached under
+# QX_PG_CACHE (default /var/cache/quota_ext) as pg-VERSION-SHA12, so a new
+# tarball never reuses an old build.  ccache (in QX_PG_CACHE/ccache) makes a
+# rebuild after a cache wipe take seconds.  Configure flags: those of
+# ../shared/vendor/README.md plus --enable-tap-tests; contrib's postgres_fdw
+# (the TAP suite's shards) is built too.  The build runs as the
+# calling user (root in CI); the installed tree is made world-readable so
+# initdb and the server can run from it as postgres.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${QX_PG_CACHE:-/var/cache/quota_ext}
+log() { printf '== %s\n' "$*" >&2; }
+
+src_dir=
+if [ "${1:-}" = --src ]; then
+	src_dir=$(cd "${2:?source directory}" && pwd)
+	name=${3:?cache name}
+else
+	# shared/ beside the clone (CI), or beside the worktree directory
+	vendor=${QX_VENDOR:-$root/../shared/vendor}
+	[ -d "$vendor" ] || vendor=$root/../../shared/vendor
+	tarball=${1:-$vendor/postgresql-18.6.tar.bz2}
+	[ -f "$tarball" ] || { log "no $tarball"; exit 1; }
+	tarball=$(cd "$(dirname "$tarball")" && pwd)/$(basename "$tarball")
+	base=$(basename "$tarball")
+	want=$(awk -v f="$base" '$2 == f || $2 == "*" f { print $1 }' "$(dirname "$tarball")/SHA256SUMS")
+	[ -n "$want" ] || { log "$base is not listed in SHA256SUMS"; exit 1; }
+	sha=$(sha256sum "$tarball" | cut -d' ' -f1)
+	[ "$sha" = "$want" ] || { log "$base: sha256 $sha, SHA256SUMS says $want"; exit 1; }
+	version=${base#postgresql-}
+	version=${version%.tar.*}
+	name=$version-${sha:0:12}
+fi
+
+mkdir -p "$cache"
+chmod 755 "$cache"
+prefix=$cache/pg-$name
+# one build at a time per cache entry (parallel CI runs on one machine)
+exec 9>"$cache/.lock-$name"
+flock 9
+# What a build holds; a cache entry built by another recipe is rebuilt.
+configure_flags=(--without-icu --without-readline --without-zlib --enable-tap-tests)
+contrib=(postgres_fdw)	# test/t/001_sharding.pl
+recipe="configure ${configure_flags[*]}; contrib ${contrib[*]}"
+if [ -f "$prefix/.complete" ] && [ "$(cat "$prefix/.complete")" = "$recipe" ]; then
+	log "PostgreSQL $name: cached in $prefix"
+	echo "$prefix"
+	exit 0
+fi
+
+deps=(bison flex ccache libipc-run-perl build-essential perl)
+missing=()
+for p in "${deps[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	log "installing ${missing[*]}"
+	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/qx_pgbuild.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if [ -n "$src_dir" ]; then
+	cp -a "$src_dir" "$work/src"
+else
+	mkdir "$work/src"
+	tar -xf "$tarball" -C "$work/src" --strip-components=1
+fi
+rm -rf "$prefix"
+t0=$(date +%s)
+log "building PostgreSQL $name into $prefix (log: $work/build.log while it runs)"
+export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$work/src
+cd "$work/src"
+install_contrib() {
+	local m
+	for m in "${contrib[@]}"; do make -C "contrib/$m" -s install || return 1; done
+}
+if ! { ./configure --prefix="$prefix" "${configure_flags[@]}" CC="ccache gcc" &&
+	make -j2 -s && make -s install && install_contrib; } >"$work/build.log" 2>&1; then
+	tail -40 "$work/build.log" >&2
+	rm -rf "$prefix"
+	exit 1
+fi
+chmod -R a+rX "$prefix"
+echo "$recipe" >"$prefix/.complete"
+log "PostgreSQL $name built in $(( $(date +%s) - t0 )) s"
+echo "$prefix"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# scripts/package.sh: the Debian package, built and checked as a user gets it.
+#
+#   bash scripts/package.sh          # as root (or with sudo); about 1 minute
+#
+# 1. dpkg-buildpackage -b (with -Pnocheck: step 3 is the test) builds
+#    postgresql-15-quota-ext from debian/ in a copy of the work tree;
+# 2. apt-get install ./postgresql-15-quota-ext_*.deb puts it into the
+#    system-wide PostgreSQL 15 tree (the only step of the test commands that
+#    does: it runs last in scripts/test.sh, or alone);
+# 3. the pg_regress suites run against a throwaway server of that system tree,
+#    with nothing built or installed from the source tree;
+# 4. the package is purged, leaving the system tree as it was.
+# Ends with "N passed, N failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+export QX_PORT=${QX_PACKAGE_PORT:-54350}
+unset QX_PGROOT QX_PG_CONFIG
+source "$root/scripts/lib.sh"
+source "$root/test/lib/suite.sh"
+work=$(mktemp -d /tmp/qx_package.XXXXXX)
+chmod 755 "$work"
+pkg=postgresql-$QX_DEB_PGVER-quota-ext
+cleanup() {
+	qx_stop_server
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+		qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+t0=$(date +%s)
+
+qx_install_deps dpkg-dev debhelper postgresql-server-dev-all || { echo "0 passed, 1 failed"; exit 1; }
+
+# 1. build from a copy of the tree (tracked and new files, not build output)
+version=$(dpkg-parsechangelog -l "$root/debian/changelog" -S Version)
+upstream=${version%-*}
+src=$work/quota-ext-$upstream
+mkdir -p "$src"
+(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$src")
+(cd "$src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck) \
+	>"$work/build.log" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || tail -30 "$work/build.log"
+deb=$(ls "$work"/"${pkg}"_"${version}"_*.deb 2>/dev/null | head -1)
+[ -n "$deb" ]
+qx_check "dpkg-buildpackage builds $(basename "${deb:-$pkg.deb}")" $?
+[ -n "$deb" ] || { qx_summary; exit 1; }
+
+# 2. install with apt-get, as a user would; files of an earlier `make
+#    install` into the system tree that the package does not own would
+#    change what step 3 tests, so they go first
+for f in "$QX_SYSSHARE"/extension/quota_ext* "$("$QX_PG_CONFIG" --pkglibdir)"/quota_ext.so; do
+	[ -e "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1 && { echo "removing unpackaged $f"; qx_sudo rm -f "$f"; }
+done
+qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$work/install.log" 2>&1
+qx_check "apt-get install ./$(basename "$deb")" $? "$(tail -5 "$work/install.log")"
+dpkg -L "$pkg" >"$work/files"
+grep -qx "$("$QX_PG_CONFIG" --pkglibdir)/quota_ext.so" "$work/files" &&
+	grep -qx "$QX_SYSSHARE/extension/quota_ext.control" "$work/files" &&
+	grep -qx "$QX_SYSSHARE/extension/quota_ext--1.0.sql" "$work/files" &&
+	grep -qx "$QX_SYSSHARE/extension/quota_ext--1.1--1.2.sql" "$work/files"
+qx_check "the package installs quota_ext.so, the control file and the install scripts" $? "$(cat "$work/files")"
+
+# 3. pg_regress against the installed files: the system tree, nothing built here
+qx_start_server qx_package || { echo "server did not start"; qx_summary; exit 1; }
+make -C "$root" -s installcheck >"$work/regress.log" 2>&1
+rc=$?
+read -r r_ok r_bad < <(qx_regress_counts "$work/regress.log")
+qx_regress_lines "$work/regress.log" | sed 's/^/     /'
+[ "$rc" -eq 0 ] && [ "$r_bad" -eq 0 ]
+qx_check "pg_regress against the installed package: $r_ok suites pass, $r_bad fail" $? \
+	"$(head -60 "$root/regression.diffs" 2>/dev/null)"
+v=$(psql -X -At -d contrib_regression -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'" 2>&1)
+[ "$v" = "${upstream%.0}" ]
+qx_check "the installed extension is version $v (package $upstream)" $?
+qx_stop_server
+
+# 4. purge: nothing of the package stays in the system tree
+qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
+! ls "$QX_SYSSHARE"/extension/quota_ext* "$("$QX_PG_CONFIG" --pkglibdir)"/quota_ext.so >/dev/null 2>&1
+qx_check "apt-get purge leaves no quota_ext file in the system tree" $?
+
+echo "package check: $(( $(date +%s) - t0 )) s"
+qx_summary

@@ -1,0 +1,55 @@
+# test/lib/suite.sh: shell helpers shared by the script suites (test/*.sh),
+# the test runner (scripts/test.sh) and scripts/memcheck.sh.  Sourced.
+#
+#   qx_check NAME RC [DETAIL]  one test: "ok   NAME" when RC is 0, else "FAIL NAME DETAIL"
+#   qx_summary                 the closing "N passed, N failed" line; fails when any failed
+#   qx_regress_lines LOG       the per-test result lines of a pg_regress log
+#   qx_regress_counts LOG      "OK BAD" of a pg_regress log
+#   qx_suite_counts LOG        "OK BAD" of a suite's log (its last "N passed, N failed")
+#   qx_tally KIND LOG RC       add a log's counts to passed/failed (KIND: regress or suite);
+#                              a non-zero exit status with no failure counted is one failure
+passed=${passed:-0}
+failed=${failed:-0}
+
+qx_check() {
+	if [ "$2" -eq 0 ]; then echo "ok   $1"; passed=$((passed + 1))
+	else echo "FAIL $1 ${3:-}"; failed=$((failed + 1)); fi
+}
+
+qx_summary() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
+
+# pg_regress prints "test name ... ok" up to 15 and TAP lines from 16 on:
+# "ok 1 - name  12 ms", "ok 2 + name" (parallel group), "not ok 3 - name".
+# An ignored test ("... failed (ignored)", "not ok ... # (ignored)") counts as
+# failed: quota_ext's schedule ignores none.
+qx_regress_lines() {
+	grep -E '\.\.\. (ok|FAILED|failed)|^(not )?ok [0-9]+ +[-+] ' "$1"
+}
+
+qx_regress_counts() {
+	local ok bad
+	ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$1")
+	bad=$(grep -cE '\.\.\. (FAILED|failed)|^not ok [0-9]+ +[-+] ' "$1")
+	# no result line at all: pg_regress did not run
+	[ "$ok" -eq 0 ] && [ "$bad" -eq 0 ] && bad=1
+	echo "$ok $bad"
+}
+
+qx_suite_counts() {
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	if [ -n "$line" ]; then echo "$line" | cut -d' ' -f1,3
+	else echo "0 1"; fi	# no summary line: the suite died
+}
+
+qx_tally() {
+	local kind=$1 log=$2 rc=$3 ok bad
+	if [ "$kind" = regress ]; then read -r ok bad < <(qx_regress_counts "$log")
+	else read -r ok bad < <(qx_suite_counts "$log"); fi
+	[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+}
