@@ -348,12 +348,12 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION pipeline_forecast_partial_final(internal) IS 'final function of pipeline_forecast_partial: the state as a pipeline_forecast_state value';
 
-CREATE FUNCTION pipeline_forecast_state_merge(pipeline_forecast_state, pipeline_forecast_state)
+CREATE FUNCTION pipeline_forecast_state_combine(pipeline_forecast_state, pipeline_forecast_state)
 RETURNS pipeline_forecast_state
-AS 'MODULE_PATHNAME', 'pipeline_forecast_state_merge'
+AS 'MODULE_PATHNAME', 'pipeline_forecast_state_combine'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION pipeline_forecast_state_merge(pipeline_forecast_state, pipeline_forecast_state) IS 'the state of the deals of both states (transition and combine function of pipeline_forecast_merge); a NULL state is skipped; different targets are an error';
+COMMENT ON FUNCTION pipeline_forecast_state_combine(pipeline_forecast_state, pipeline_forecast_state) IS 'the state of the deals of both states (transition and combine function of pipeline_forecast_merge); a NULL state is skipped; different targets are an error';
 
 CREATE FUNCTION pipeline_forecast_state_final(pipeline_forecast_state)
 RETURNS pipeline_forecast
@@ -419,11 +419,11 @@ COMMENT ON AGGREGATE pipeline_forecast_partial(numeric, float8, numeric) IS
 'partial state of pipeline_forecast with a target over these rows, as a transferable pipeline_forecast_state; combine states with pipeline_forecast_merge()';
 
 CREATE AGGREGATE pipeline_forecast_merge(state pipeline_forecast_state) (
-    SFUNC = pipeline_forecast_state_merge,
+    SFUNC = pipeline_forecast_state_combine,
     FINALFUNC = pipeline_forecast_state_final,
     STYPE = pipeline_forecast_state,
     SSPACE = 8192,
-    COMBINEFUNC = pipeline_forecast_state_merge,
+    COMBINEFUNC = pipeline_forecast_state_combine,
     PARALLEL = SAFE
 );
 

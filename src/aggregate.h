@@ -10,6 +10,8 @@
 
 #include "postgres.h"
 
+#include "pg_compat.h"
+
 #include "access/tupdesc.h"
 #include "fmgr.h"
 
@@ -33,7 +35,7 @@ qx_agg_context(FunctionCallInfo fcinfo, const char *fn)
 extern TupleDesc qx_result_desc(FunctionCallInfo fcinfo);
 
 /* A NULL aggregate parameter (as_of, periods, ...): 22004, naming it. */
-extern void qx_null_param(const char *argname) pg_attribute_noreturn();
+pg_noreturn extern void qx_null_param(const char *argname);
 /* Argument argno of an aggregate that is a parameter: 22004 naming it when NULL. */
 static inline Datum
 qx_param(FunctionCallInfo fcinfo, int argno, const char *argname)
@@ -44,10 +46,10 @@ qx_param(FunctionCallInfo fcinfo, int argno, const char *argname)
 }
 
 /* A parameter that changes within a group: 22023 with both values. */
-extern void qx_param_changed(const char *argname, const char *was, const char *now) pg_attribute_noreturn();
+pg_noreturn extern void qx_param_changed(const char *argname, const char *was, const char *now);
 /* Combining states with different parameters: 22023 with both values. */
-extern void qx_param_mismatch(const char *type, const char *argname,
-							  const char *a, const char *b) pg_attribute_noreturn();
+pg_noreturn extern void qx_param_mismatch(const char *type, const char *argname,
+							  const char *a, const char *b);
 
 /*
  * A state's own combine: in is added to st (both with the same

@@ -1329,7 +1329,7 @@ fc_decode(const char *data, int len, MemoryContext ctx)
  * combine, serialize, deserialize, partial_final and the state type's
  * receive/send (aggregate.h).  The macro's pipeline_forecast_merge_trans
  * is not registered: pipeline_forecast_merge keeps the real state type and
- * folds states with pipeline_forecast_state_merge below.
+ * folds states with pipeline_forecast_state_combine below.
  */
 QX_STATE_SUPPORT(pipeline_forecast, FcState, fc_encode, fc_decode, fc_copy, fc_combine_into);
 
@@ -1349,15 +1349,15 @@ pipeline_forecast_final(PG_FUNCTION_ARGS)
 	return fc_result(fcinfo, (FcState *) PG_GETARG_POINTER(0));
 }
 
-PG_FUNCTION_INFO_V1(pipeline_forecast_state_merge);
+PG_FUNCTION_INFO_V1(pipeline_forecast_state_combine);
 /*
- * pipeline_forecast_state_merge(a, b): the state of the deals of both; a
+ * pipeline_forecast_state_combine(a, b): the state of the deals of both; a
  * NULL side is skipped.  The transition and the combine function of
  * pipeline_forecast_merge, whose state is the real type (Citus splits it).
  * Each call costs the size of both states.
  */
 Datum
-pipeline_forecast_state_merge(PG_FUNCTION_ARGS)
+pipeline_forecast_state_combine(PG_FUNCTION_ARGS)
 {
 	FcState    *a,
 			   *b;

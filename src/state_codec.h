@@ -19,6 +19,8 @@
 
 #include "postgres.h"
 
+#include "pg_compat.h"
+
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/date.h"
@@ -42,7 +44,7 @@ extern void qx_reader_init(QxReader *r, const char *data, int len, const char *t
 extern void qx_reader_begin(QxReader *r, const char *data, int len, const char *type,
 							uint8 version);
 /* 22P03 "invalid binary value for type T: what" */
-extern void qx_bad_binary(const QxReader *r, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void qx_bad_binary(const QxReader *r, const char *what);
 extern int	qx_reader_remaining(const QxReader *r);
 /* The next n bytes (n >= 0), or 22P03 when fewer remain. */
 extern const char *qx_get_bytes(QxReader *r, int n);
@@ -127,7 +129,7 @@ typedef struct QxTextParser
 /* Start at the beginning of input; hint may be NULL. */
 extern void qx_text_begin(QxTextParser *tp, const char *input, const char *type,
 						  const char *hint);
-extern void qx_bad_text(const QxTextParser *tp, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void qx_bad_text(const QxTextParser *tp, const char *what);
 /* 1-based character position of the cursor, for messages. */
 extern int	qx_text_position(const QxTextParser *tp);
 extern void qx_text_skip_space(QxTextParser *tp);
