@@ -1,7 +1,7 @@
 /*
  * abc.c
  *		ABC classes by share of revenue (SPEC §3): the window function
- *		abc_class(), and the partition reader it shares with rfm_score().
+ *		abc_class().
  *
  * A window function here is evaluated once per row, but the answer depends
  * on the whole partition.  So the first call in a partition reads every
@@ -17,60 +17,13 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "windowapi.h"
 
 #include "quota_ext.h"
-
-#define ST_SORT qx_sort_float8
-#define ST_ELEMENT_TYPE double
-#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-/*
- * Read argument argno of every row of the current window partition, leave
- * out NULLs, reject NaN and +-Infinity (naming argname and fname), and
- * return the values sorted ascending, allocated in mcxt; *n gets their count.
- * Shared with rfm_score() in rfm.c.
- */
-double *
-qx_window_sorted_values(WindowObject winobj, int argno, const char *fname,
-						const char *argname, MemoryContext mcxt, int64 *n)
-{
-	int64		rows = WinGetPartitionRowCount(winobj);
-	double	   *vals;
-	int64		k = 0;
-
-	vals = MemoryContextAllocExtended(mcxt, sizeof(double) * Max(rows, 1),
-									  MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < rows; i++)
-	{
-		bool		isnull;
-		bool		isout;
-		Datum		d;
-		double		v;
-
-		d = WinGetFuncArgInPartition(winobj, argno, i, WINDOW_SEEK_HEAD,
-									 false, &isnull, &isout);
-		if (isout)
-			elog(ERROR, "%s: row " INT64_FORMAT " of " INT64_FORMAT " is outside the partition",
-				 fname, i, rows);
-		if (isnull)
-			continue;
-		v = DatumGetFloat8(d);
-		if (!isfinite(v))
-			qx_bad_arg("Leave such rows out, or map them to NULL, which is not counted.",
-					   "%s: %s must be a finite number, got %s",
-					   fname, argname, qx_float_str(v));
-		vals[k++] = v;
-	}
-	qx_sort_float8(vals, k);
-	*n = k;
-	return vals;
-}
+#include "window_values.h"
 
 /*
  * What abc_class() keeps per partition: for each row, by its position in the
@@ -100,6 +53,7 @@ typedef struct AbcItem
 #define ST_ELEMENT_TYPE AbcItem
 #define ST_COMPARE(a, b) (((a)->v < (b)->v) - ((a)->v > (b)->v))
 #define ST_SCOPE static
+#define ST_CHECK_FOR_INTERRUPTS
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
@@ -128,6 +82,31 @@ qx_sum_add(QxSum *acc, double x)
 	acc->s = t;
 }
 
+/* qx_window_read callback: a row's value into cum or the items to sort */
+typedef struct AbcReader
+{
+	AbcPartition *part;
+	AbcItem    *items;
+	int64		n;
+} AbcReader;
+
+static void
+abc_take_value(void *arg, int64 pos, double v, bool isnull)
+{
+	AbcReader  *rd = (AbcReader *) arg;
+
+	if (isnull)
+		rd->part->cum[pos] = ABC_NULL;
+	else if (v <= 0)
+		rd->part->cum[pos] = ABC_NONPOS;
+	else
+	{
+		rd->items[rd->n].v = v;
+		rd->items[rd->n].pos = pos;
+		rd->n++;
+	}
+}
+
 /*
  * Read the partition once in position order, sort its positive values
  * largest first with their positions, and give every row the running sum of
@@ -138,8 +117,9 @@ abc_prepare(WindowObject winobj, AbcPartition *part)
 {
 	MemoryContext mcxt = GetMemoryChunkContext(part);
 	int64		rows = WinGetPartitionRowCount(winobj);
+	AbcReader	rd;
 	AbcItem    *items;
-	int64		n = 0;
+	int64		n;
 	QxSum		acc = {0, 0};
 
 	part->nrows = rows;
@@ -147,36 +127,11 @@ abc_prepare(WindowObject winobj, AbcPartition *part)
 										   MCXT_ALLOC_HUGE);
 	items = MemoryContextAllocExtended(mcxt, sizeof(AbcItem) * Max(rows, 1),
 									   MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < rows; i++)
-	{
-		bool		isnull;
-		bool		isout;
-		Datum		d;
-		double		v;
-
-		d = WinGetFuncArgInPartition(winobj, 0, i, WINDOW_SEEK_HEAD,
-									 false, &isnull, &isout);
-		if (isout)
-			elog(ERROR, "abc_class: row " INT64_FORMAT " of " INT64_FORMAT " is outside the partition",
-				 i, rows);
-		if (isnull)
-		{
-			part->cum[i] = ABC_NULL;
-			continue;
-		}
-		v = DatumGetFloat8(d);
-		if (!isfinite(v))
-			qx_bad_arg("Leave such rows out, or map them to NULL, which is not counted.",
-					   "abc_class: value must be a finite number, got %s", qx_float_str(v));
-		if (v <= 0)
-		{
-			part->cum[i] = ABC_NONPOS;
-			continue;
-		}
-		items[n].v = v;
-		items[n].pos = i;
-		n++;
-	}
+	rd.part = part;
+	rd.items = items;
+	rd.n = 0;
+	qx_window_read(winobj, 0, "abc_class", "value", abc_take_value, &rd);
+	n = rd.n;
 	abc_sort_items(items, n);
 
 	/* ties: all equal values enter cum together */
@@ -186,6 +141,7 @@ abc_prepare(WindowObject winobj, AbcPartition *part)
 		int64		j;
 		double		cum;
 
+		CHECK_FOR_INTERRUPTS();
 		for (j = i; j < n && items[j].v == v; j++)
 			qx_sum_add(&acc, v);
 		cum = acc.s + acc.c;

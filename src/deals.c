@@ -9,8 +9,7 @@
 #include "fmgr.h"
 
 #include "quota_ext.h"
-
-PG_MODULE_MAGIC;
+#include "deals.h"
 
 /*
  * lift index of a deal; validates both inputs.  Shared with the

@@ -1,7 +1,8 @@
 /*
  * quota_ext.h
- *		Shared helpers of the quota_ext extension: argument checks that
- *		raise the extension's standard errors, and small date utilities.
+ *		What every file of quota_ext needs: argument checks that raise the
+ *		extension's standard errors, the text of a float for messages, and
+ *		the cached text result of a function with a fixed set of labels.
  *
  * Every check raises SQLSTATE 22023 (invalid_parameter_value) with a
  * lowercase message that names the argument and the value, as SPEC §0 asks.
@@ -18,7 +19,6 @@
 #include "utils/date.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
-#include "windowapi.h"
 
 /* Raise invalid_parameter_value with a message and an optional hint. */
 #define qx_bad_arg(hint, ...) \
@@ -107,26 +107,9 @@ qx_label_datum(FunctionCallInfo fcinfo, const char *const *labels, int nlabels, 
 }
 
 /*
- * The aggregate's memory context; support functions called outside an
- * aggregate (directly from SQL) are refused.
+ * bgnbd*.c reach the aggregate plumbing (qx_agg_context) through this
+ * header until they include aggregate.h themselves.
  */
-static inline MemoryContext
-qx_agg_context(FunctionCallInfo fcinfo, const char *fn)
-{
-	MemoryContext ctx;
-
-	if (!AggCheckCallContext(fcinfo, &ctx))
-		elog(ERROR, "%s called in non-aggregate context", fn);
-	return ctx;
-}
-
-/* deals.c: the lift index, shared with the trigger in trigger.c */
-extern double qx_lift_index(double agreement, int64 objections);
-extern void qx_check_threshold(double threshold, const char *argname);
-
-/* abc.c: the sorted non-NULL values of a window partition, shared with rfm.c */
-extern double *qx_window_sorted_values(WindowObject winobj, int argno,
-									   const char *fname, const char *argname,
-									   MemoryContext mcxt, int64 *n);
+#include "aggregate.h"
 
 #endif							/* QUOTA_EXT_H */

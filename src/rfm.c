@@ -14,6 +14,7 @@
 #include "windowapi.h"
 
 #include "quota_ext.h"
+#include "window_values.h"
 
 /* What rfm_score() keeps per partition: the sorted non-NULL values. */
 typedef struct RfmPartition

@@ -10,7 +10,7 @@
  * share one binary layout:
  *
  *		byte version (1), int32 as_of, int64 orders, int32 first_order,
- *		int32 last_order, money monetary (see money.c)
+ *		int32 last_order, money monetary (see state_codec.h)
  *
  * first_order and last_order are 0 when orders is 0.  The text form is
  *		v1 as_of=YYYY-MM-DD orders=N first=YYYY-MM-DD last=YYYY-MM-DD monetary=123.45
@@ -27,7 +27,7 @@
 #include "utils/date.h"
 
 #include "quota_ext.h"
-#include "money.h"
+#include "aggregate.h"
 
 #define RS_VERSION 1
 #define RS_TYPE "rfm_summary_state"
@@ -151,6 +151,25 @@ rs_copy(const RsState *src, MemoryContext ctx)
 	return st;
 }
 
+/* The state's decode, copy and combine, untyped for aggregate.c */
+static void *
+rs_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return rs_decode(data, len, ctx);
+}
+
+static void *
+rs_copy_any(void *src, MemoryContext ctx)
+{
+	return rs_copy((RsState *) src, ctx);
+}
+
+static void
+rs_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	rs_combine_into((RsState *) st, (RsState *) in, ctx);
+}
+
 PG_FUNCTION_INFO_V1(rfm_summary_trans);
 /*
  * rfm_summary_trans(state, ts, amount, as_of): not strict.  A NULL as_of is
@@ -199,20 +218,7 @@ PG_FUNCTION_INFO_V1(rfm_summary_combine);
 Datum
 rfm_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_combine");
-	RsState    *a = PG_ARGISNULL(0) ? NULL : (RsState *) PG_GETARG_POINTER(0);
-	RsState    *b = PG_ARGISNULL(1) ? NULL : (RsState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		PG_RETURN_POINTER(rs_copy(b, ctx));
-	rs_combine_into(a, b, ctx);
-	PG_RETURN_POINTER(a);
+	return qx_combine(fcinfo, "rfm_summary_combine", rs_copy_any, rs_combine_any);
 }
 
 PG_FUNCTION_INFO_V1(rfm_summary_serialize);
@@ -265,19 +271,6 @@ rfm_summary_partial_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(rs_encode((RsState *) PG_GETARG_POINTER(0)));
-}
-
-/* qx_merge_trans adapters: the state's decode and combine, untyped */
-static void *
-rs_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return rs_decode(data, len, ctx);
-}
-
-static void
-rs_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	rs_combine_into((RsState *) st, (RsState *) in, ctx);
 }
 
 PG_FUNCTION_INFO_V1(rfm_summary_merge_trans);
@@ -352,26 +345,12 @@ PG_FUNCTION_INFO_V1(rfm_summary_state_recv);
 Datum
 rfm_summary_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	const char *data = msg->data + msg->cursor;
-	int			len = msg->len - msg->cursor;
-
-	rs_decode(data, len, CurrentMemoryContext);
-	msg->cursor = msg->len;
-	{
-		bytea	   *res = palloc(VARHDRSZ + len);
-
-		SET_VARSIZE(res, VARHDRSZ + len);
-		memcpy(VARDATA(res), data, len);
-		PG_RETURN_BYTEA_P(res);
-	}
+	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), rs_decode_any));
 }
 
 PG_FUNCTION_INFO_V1(rfm_summary_state_send);
 Datum
 rfm_summary_state_send(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_P_COPY(0);
-
-	PG_RETURN_BYTEA_P(v);
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
 }

@@ -25,6 +25,7 @@
 #include "access/xact.h"
 
 #include "quota_ext.h"
+#include "deals.h"
 
 #define DEFAULT_THRESHOLD 0.4
 

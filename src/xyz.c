@@ -15,7 +15,6 @@
 
 #include <math.h>
 
-#include "common/shortest_dec.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -25,10 +24,12 @@
 #include "utils/timestamp.h"
 
 #include "quota_ext.h"
+#include "aggregate.h"
 
 #define DCV_VERSION 1
 #define DCV_MIN_PERIODS 2
 #define DCV_MAX_PERIODS 1000
+#define DCV_TYPE "demand_cv_state"
 
 /*
  * A demand_cv state: the parameters, the number of rows that fell in a
@@ -170,48 +171,43 @@ dcv_bounds(const DemandCvState *st, MemoryContext mcxt)
 
 /* ---------- checks of a state from outside ---------- */
 
-static void
-dcv_bad_state(const char *fmt_detail, ...) pg_attribute_printf(1, 2);
-
-/* SQLSTATE of dcv_bad_state(): 22P02 while reading text, else 22P03 */
-static int	dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
-
-static void
-dcv_bad_state(const char *fmt_detail, ...)
-{
-	char		buf[256];
-	va_list		ap;
-
-	va_start(ap, fmt_detail);
-	vsnprintf(buf, sizeof(buf), fmt_detail, ap);
-	va_end(ap);
-	ereport(ERROR,
-			(errcode(dcv_bad_state_code),
-			 errmsg("invalid demand_cv_state: %s", buf)));
-}
-
-/* Every field of a state that came from outside (varsize already checked). */
-static void
-dcv_validate(const DemandCvState *st)
+/*
+ * What is wrong with a state that came from outside (varsize already
+ * checked), in words, or NULL; the caller raises 22P02 or 22P03.
+ */
+static const char *
+dcv_problem(const DemandCvState *st)
 {
 	if (st->version != DCV_VERSION)
-		dcv_bad_state("version %d is not supported, expected %d", st->version, DCV_VERSION);
+		return psprintf("version %d is not supported, expected %d", st->version, DCV_VERSION);
 	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS)
-		dcv_bad_state("periods %d is not between 2 and 1000", st->periods);
+		return psprintf("periods %d is not between %d and %d", st->periods,
+						DCV_MIN_PERIODS, DCV_MAX_PERIODS);
 	if (DATE_NOT_FINITE(st->period_start) || !IS_VALID_DATE(st->period_start))
-		dcv_bad_state("period_start %d is not a finite date", (int) st->period_start);
+		return psprintf("period_start %d is not a finite date", (int) st->period_start);
 	if (st->period_month < 0 || st->period_day < 0 || st->period_time < 0 ||
 		(st->period_month == 0 && st->period_day == 0 && st->period_time == 0))
-		dcv_bad_state("period is not positive");
+		return "period is not positive";
 	if (st->rows < 0)
-		dcv_bad_state("row count " INT64_FORMAT " is negative", st->rows);
+		return psprintf("row count " INT64_FORMAT " is negative", st->rows);
 	for (int i = 0; i < st->periods; i++)
 	{
 		if (!isfinite(st->sums[i]))
-			dcv_bad_state("bucket %d sum is not finite", i + 1);
+			return psprintf("bucket %d sum is not finite", i + 1);
 		if (st->rows == 0 && st->sums[i] != 0)
-			dcv_bad_state("bucket %d has a sum but the state counts no row", i + 1);
+			return psprintf("bucket %d has a sum but the state counts no row", i + 1);
 	}
+	return NULL;
+}
+
+/* 22P03 naming the problem of binary bytes (data, len) */
+static void
+dcv_bad_binary(const char *data, int len, const char *problem)
+{
+	QxReader	r;
+
+	qx_reader_init(&r, data, len, DCV_TYPE);
+	qx_bad_binary(&r, problem);
 }
 
 /* ---------- the type ---------- */
@@ -227,110 +223,33 @@ demand_cv_state_out(PG_FUNCTION_ARGS)
 {
 	DemandCvState *st = PG_GETARG_DCV_P(0);
 	StringInfoData buf;
-	int			y,
-				m,
-				d;
-	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
 
-	j2date(st->period_start + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d;start=%04d-%02d-%02d;periods=%d;period=%d,%d," INT64_FORMAT
-					 ";rows=" INT64_FORMAT ";sums=",
-					 st->version, y, m, d, st->periods,
-					 st->period_month, st->period_day, st->period_time, st->rows);
+	appendStringInfo(&buf, "v%d;start=", st->version);
+	qx_append_date(&buf, st->period_start);
+	appendStringInfo(&buf, ";periods=%d;period=%d,%d," INT64_FORMAT ";rows=" INT64_FORMAT ";sums=",
+					 st->periods, st->period_month, st->period_day, st->period_time, st->rows);
 	for (int i = 0; i < st->periods; i++)
 	{
-		double_to_shortest_decimal_buf(st->sums[i], num);
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		appendStringInfoString(&buf, num);
+		qx_append_float8(&buf, st->sums[i]);
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* text input parsing: a cursor over the string */
-typedef struct DcvParser
-{
-	const char *s;
-	const char *p;
-} DcvParser;
-
-static void
-dcv_syntax(DcvParser *ps, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type demand_cv_state: \"%s\"", ps->s),
-			 errdetail("Expected %s at character %d.", what, (int) (ps->p - ps->s) + 1),
-			 errhint("Pass a value that demand_cv_partial() produced, such as v1;start=2024-01-01;periods=2;period=1,0,0;rows=1;sums=5,0.")));
-}
-
-static void
-dcv_expect(DcvParser *ps, const char *lit)
-{
-	size_t		len = strlen(lit);
-
-	if (strncmp(ps->p, lit, len) != 0)
-		dcv_syntax(ps, psprintf("\"%s\"", lit));
-	ps->p += len;
-}
-
-/* a decimal integer in [lo, hi] */
+/* The next integer of a list field; what names the list, n the item. */
 static int64
-dcv_int(DcvParser *ps, int64 lo, int64 hi, const char *what)
+dcv_item_int(QxTextParser *tp, char **rest, const char *what, int n, int64 min, int64 max)
 {
-	const char *start = ps->p;
-	bool		neg = false;
-	uint64		v = 0;
+	char	   *s = qx_next_item(rest, ',');
+	int64		v;
 
-	if (*ps->p == '-')
-	{
-		neg = true;
-		ps->p++;
-	}
-	if (!isdigit((unsigned char) *ps->p))
-		dcv_syntax(ps, what);
-	while (isdigit((unsigned char) *ps->p))
-	{
-		if (v > (PG_UINT64_MAX - 9) / 10)
-		{
-			ps->p = start;
-			dcv_syntax(ps, psprintf("%s in range", what));
-		}
-		v = v * 10 + (*ps->p - '0');
-		ps->p++;
-	}
-	if (v > (uint64) PG_INT64_MAX ||
-		(neg ? -(int64) v : (int64) v) < lo || (neg ? -(int64) v : (int64) v) > hi)
-	{
-		ps->p = start;
-		dcv_syntax(ps, psprintf("%s in range", what));
-	}
-	return neg ? -(int64) v : (int64) v;
-}
-
-/* a finite float in plain decimal or exponent notation */
-static double
-dcv_float(DcvParser *ps)
-{
-	const char *start = ps->p;
-	char	   *end;
-	double		v;
-	char	   *tok;
-
-	while (*ps->p && strchr("0123456789+-.eE", *ps->p) != NULL)
-		ps->p++;
-	if (ps->p == start)
-		dcv_syntax(ps, "a bucket sum");
-	tok = pnstrdup(start, ps->p - start);
-	errno = 0;
-	v = strtod(tok, &end);
-	if (*end != '\0' || errno != 0 || !isfinite(v))
-	{
-		ps->p = start;
-		dcv_syntax(ps, "a finite bucket sum");
-	}
-	pfree(tok);
+	if (s == NULL)
+		qx_bad_text(tp, psprintf("%s has no item %d.", what, n));
+	if (!qx_parse_int64(s, min, max, &v))
+		qx_bad_text(tp, psprintf("Item %d of %s must be an integer between " INT64_FORMAT
+								 " and " INT64_FORMAT ", got \"%s\".", n, what, min, max, s));
 	return v;
 }
 
@@ -339,72 +258,41 @@ PG_FUNCTION_INFO_V1(demand_cv_state_in);
 Datum
 demand_cv_state_in(PG_FUNCTION_ARGS)
 {
-	DcvParser	ps;
-	int32		version;
-	int32		periods;
-	int			y,
-				m,
-				d;
+	QxTextParser tp;
 	DateADT		start;
+	int32		periods;
 	Interval	period;
 	DemandCvState *st;
+	char	   *rest;
+	const char *problem;
 
-	ps.s = ps.p = PG_GETARG_CSTRING(0);
-	dcv_expect(&ps, "v");
-	version = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "a version number");
-	if (version != DCV_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("demand_cv_state version %d is not supported, expected %d",
-						version, DCV_VERSION)));
-	dcv_expect(&ps, ";start=");
-	y = (int) dcv_int(&ps, -4713, 5874897, "a year");
-	dcv_expect(&ps, "-");
-	m = (int) dcv_int(&ps, 1, 12, "a month 01..12");
-	dcv_expect(&ps, "-");
-	d = (int) dcv_int(&ps, 1, 31, "a day 01..31");
-	{
-		int			y2,
-					m2,
-					d2;
-
-		if (!IS_VALID_JULIAN(y, m, d))
-			dcv_syntax(&ps, "a date in range");
-		start = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
-		j2date(start + POSTGRES_EPOCH_JDATE, &y2, &m2, &d2);
-		if (y2 != y || m2 != m || d2 != d || !IS_VALID_DATE(start))
-			dcv_syntax(&ps, "a valid date");
-	}
-	dcv_expect(&ps, ";periods=");
-	periods = (int32) dcv_int(&ps, DCV_MIN_PERIODS, DCV_MAX_PERIODS, "periods 2..1000");
-	dcv_expect(&ps, ";period=");
-	period.month = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "months >= 0");
-	dcv_expect(&ps, ",");
-	period.day = (int32) dcv_int(&ps, 0, PG_INT32_MAX, "days >= 0");
-	dcv_expect(&ps, ",");
-	period.time = dcv_int(&ps, 0, PG_INT64_MAX, "microseconds >= 0");
+	qx_text_init_sep(&tp, PG_GETARG_CSTRING(0), DCV_TYPE, "v1", ';',
+					 "Pass a value that demand_cv_partial() produced, such as v1;start=2024-01-01;periods=2;period=1,0,0;rows=1;sums=5,0.");
+	start = qx_text_date(&tp, "start");
+	periods = (int32) qx_text_int64(&tp, "periods", DCV_MIN_PERIODS, DCV_MAX_PERIODS);
+	rest = qx_text_field(&tp, "period");
+	period.month = (int32) dcv_item_int(&tp, &rest, "period", 1, 0, PG_INT32_MAX);
+	period.day = (int32) dcv_item_int(&tp, &rest, "period", 2, 0, PG_INT32_MAX);
+	period.time = dcv_item_int(&tp, &rest, "period", 3, 0, PG_INT64_MAX);
+	if (rest != NULL)
+		qx_bad_text(&tp, "period has more than 3 items.");
 	st = dcv_new_state(start, periods, &period);
-	dcv_expect(&ps, ";rows=");
-	st->rows = dcv_int(&ps, 0, PG_INT64_MAX, "a row count >= 0");
-	dcv_expect(&ps, ";sums=");
+	st->rows = qx_text_int64(&tp, "rows", 0, PG_INT64_MAX);
+	rest = qx_text_field(&tp, "sums");
 	for (int i = 0; i < periods; i++)
 	{
-		if (i > 0)
-			dcv_expect(&ps, ",");
-		st->sums[i] = dcv_float(&ps);
+		char	   *s = qx_next_item(&rest, ',');
+
+		if (s == NULL)
+			qx_bad_text(&tp, psprintf("sums has %d items, expected %d.", i, periods));
+		if (!qx_parse_float8(s, &st->sums[i]))
+			qx_bad_text(&tp, psprintf("Sum %d must be a finite number, got \"%s\".", i + 1, s));
 	}
-	if (*ps.p != '\0')
-		dcv_syntax(&ps, psprintf("the end after %d sums", periods));
-	dcv_bad_state_code = ERRCODE_INVALID_TEXT_REPRESENTATION;
-	PG_TRY();
-	{
-		dcv_validate(st);
-	}
-	PG_FINALLY();
-	{
-		dcv_bad_state_code = ERRCODE_INVALID_BINARY_REPRESENTATION;
-	}
-	PG_END_TRY();
+	if (rest != NULL)
+		qx_bad_text(&tp, psprintf("sums has more than %d items.", periods));
+	qx_text_end(&tp);
+	if ((problem = dcv_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
 	PG_RETURN_POINTER(st);
 }
 
@@ -434,35 +322,39 @@ PG_FUNCTION_INFO_V1(demand_cv_state_recv);
 Datum
 demand_cv_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	QxReader	r;
 	int32		version;
 	int32		periods;
 	DateADT		start;
 	Interval	period;
 	DemandCvState *st;
-	int			avail = buf->len - buf->cursor;
+	const char *problem;
 
-	if (avail < 8)
-		dcv_bad_state("binary value has %d bytes, too short for a header", avail);
-	version = pq_getmsgint(buf, 4);
+	qx_reader_init(&r, msg->data + msg->cursor, msg->len - msg->cursor, DCV_TYPE);
+	version = qx_get_int32(&r);
 	if (version != DCV_VERSION)
-		dcv_bad_state("version %d is not supported, expected %d", version, DCV_VERSION);
-	periods = pq_getmsgint(buf, 4);
+		qx_bad_binary(&r, psprintf("version %d is not supported, expected %d",
+								   version, DCV_VERSION));
+	periods = qx_get_int32(&r);
 	if (periods < DCV_MIN_PERIODS || periods > DCV_MAX_PERIODS)
-		dcv_bad_state("periods %d is not between 2 and 1000", periods);
-	if ((Size) avail != DCV_BINARY_SIZE(periods))
-		dcv_bad_state("binary value has %d bytes, expected %d for %d periods",
-					  avail, (int) DCV_BINARY_SIZE(periods), periods);
-	start = pq_getmsgint(buf, 4);
-	period.time = pq_getmsgint64(buf);
-	period.day = pq_getmsgint(buf, 4);
-	period.month = pq_getmsgint(buf, 4);
+		qx_bad_binary(&r, psprintf("periods %d is not between %d and %d", periods,
+								   DCV_MIN_PERIODS, DCV_MAX_PERIODS));
+	if ((Size) r.len != DCV_BINARY_SIZE(periods))
+		qx_bad_binary(&r, psprintf("binary value has %d bytes, expected %d for %d periods",
+								   r.len, (int) DCV_BINARY_SIZE(periods), periods));
+	start = qx_get_int32(&r);
+	period.time = qx_get_int64(&r);
+	period.day = qx_get_int32(&r);
+	period.month = qx_get_int32(&r);
 	st = dcv_new_state(start, periods, &period);
-	st->rows = pq_getmsgint64(buf);
+	st->rows = qx_get_int64(&r);
 	for (int i = 0; i < periods; i++)
-		st->sums[i] = pq_getmsgfloat8(buf);
-	pq_getmsgend(buf);
-	dcv_validate(st);
+		st->sums[i] = qx_get_float8(&r);
+	qx_get_end(&r);
+	if ((problem = dcv_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
+	msg->cursor = msg->len;
 	PG_RETURN_POINTER(st);
 }
 
@@ -521,13 +413,13 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 				hi;
 
 	if (PG_ARGISNULL(3))
-		qx_bad_arg("Pass the first day of the first bucket.", "period_start must not be NULL");
+		qx_null_param("period_start");
 	if (PG_ARGISNULL(4))
-		qx_bad_arg("Pass the number of buckets, such as 12.", "periods must not be NULL");
+		qx_null_param("periods");
 	if (PG_NARGS() > 5)
 	{
 		if (PG_ARGISNULL(5))
-			qx_bad_arg("Pass a bucket length such as '1 month'.", "period must not be NULL");
+			qx_null_param("period");
 		period = PG_GETARG_INTERVAL_P(5);
 	}
 	period_start = PG_GETARG_DATEADT(3);
@@ -633,17 +525,21 @@ demand_cv_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	DemandCvState *st;
 	Size		len = VARSIZE_ANY_EXHDR(in);
+	const char *problem;
 
 	if (len < offsetof(DemandCvState, sums) - VARHDRSZ)
-		dcv_bad_state("serialized state has %d bytes, too short for a header", (int) len);
+		dcv_bad_binary(VARDATA_ANY(in), len,
+					   psprintf("serialized state has %d bytes, too short for a header", (int) len));
 	st = palloc(len + VARHDRSZ);
 	SET_VARSIZE(st, len + VARHDRSZ);
 	memcpy(VARDATA(st), VARDATA_ANY(in), len);
 	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS ||
 		VARSIZE(st) != DCV_SIZE(st->periods))
-		dcv_bad_state("serialized state has %d bytes, which does not fit its periods",
-					  (int) len);
-	dcv_validate(st);
+		dcv_bad_binary(VARDATA_ANY(in), len,
+					   psprintf("serialized state has %d bytes, which does not fit its periods",
+								(int) len));
+	if ((problem = dcv_problem(st)) != NULL)
+		dcv_bad_binary(VARDATA_ANY(in), len, problem);
 	PG_RETURN_POINTER(dcv_agg_from(st, aggcontext));
 }
 

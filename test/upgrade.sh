@@ -14,7 +14,8 @@
 # serial, deserial functions, sspace, initcond and parallel; pg_type with the
 # I/O functions of base types and the attributes of composite types in
 # order; comments; owners and ACLs) are equal as sorted text -- the diff must
-# be empty; the upgrade added exactly the bgnbd objects; values stored by 1.0
+# be empty, for 1.0 and for 1.1 upgraded; an upgrade removes exactly the
+# members a later delta renamed (RENAMES below) and nothing else; values stored by 1.0
 # (materialized views of every customer aggregate, partial states in a
 # table, a quota_status column, a trigger-maintained table) read the same
 # after the upgrade, refresh to the same, merge with the default-version *_merge
@@ -24,6 +25,7 @@
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 old=qx_upgrade_old
+mid=qx_upgrade_mid
 new=qx_upgrade_new
 reg=qx_upgrade_regress
 work=$(mktemp -d /tmp/qx_upgrade.XXXXXX)
@@ -37,7 +39,38 @@ check() {	# check NAME CONDITION-RESULT(0/1) [detail]
 q() { psql -X -At -q -v ON_ERROR_STOP=1 "$@"; }
 t0=$(date +%s)
 
-for d in $old $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" 2>/dev/null; done
+for d in $old $mid $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" 2>/dev/null; done
+
+# Members a release renamed (ALTER ... RENAME in its delta): "old|new", as
+# pg_describe_object names them (the extension in schema qx).  An upgrade must remove exactly the old
+# names it had and add the new ones; nothing else may go.
+RENAMES=$(cat <<'EOF2'
+function qx.bgnbd_fit_transfn(internal,integer,double precision,double precision)|function qx.bgnbd_fit_trans(internal,integer,double precision,double precision)
+function qx.bgnbd_fit_combinefn(internal,internal)|function qx.bgnbd_fit_combine(internal,internal)
+function qx.bgnbd_fit_serialfn(internal)|function qx.bgnbd_fit_serialize(internal)
+function qx.bgnbd_fit_deserialfn(bytea,internal)|function qx.bgnbd_fit_deserialize(bytea,internal)
+function qx.bgnbd_fit_finalfn(internal)|function qx.bgnbd_fit_final(internal)
+function qx.bgnbd_fit_partial_finalfn(internal)|function qx.bgnbd_fit_partial_final(internal)
+function qx.bgnbd_fit_merge_transfn(internal,qx.bgnbd_fit_state)|function qx.bgnbd_fit_merge_trans(internal,qx.bgnbd_fit_state)
+EOF2
+)
+
+# check_upgrade_members FROM TO LABEL: catalog files before and after an
+# upgrade.  Removed members must be exactly the old names of RENAMES that
+# FROM had, each with its new name present after; no old name survives.
+check_upgrade_members() {
+	local from=$1 to=$2 label=$3 removed expect missing stale rc
+	removed=$(comm -23 <(grep '^member ' "$from" | sed 's/^member //' | sort) \
+		<(grep '^member ' "$to" | sed 's/^member //' | sort))
+	expect=$(echo "$RENAMES" | cut -d'|' -f1 | sort | comm -12 - <(grep '^member ' "$from" | sed 's/^member //' | sort))
+	missing=$(echo "$RENAMES" | while IFS='|' read -r o n; do
+		if echo "$expect" | grep -qxF "$o" && ! grep -qxF "member $n" "$to"; then echo "$n"; fi; done)
+	stale=$(echo "$RENAMES" | cut -d'|' -f1 | while read -r o; do grep -qxF "member $o" "$to" && echo "$o"; done)
+	[ "$removed" = "$expect" ] && [ -z "$missing" ] && [ -z "$stale" ]
+	rc=$?
+	check "$label: removed exactly the $(echo "$expect" | grep -c .) renamed members, their new names present, no old name left" $rc \
+		"removed: [$removed] expected: [$expect] new names missing: [$missing] old names left: [$stale]"
+}
 
 # ---------------------------------------------------------------------------
 # The versions the server offers
@@ -246,11 +279,34 @@ for k in function aggregate type attribute comment; do
 	printf '  %-10s %s\n' "$k" "$(grep -c "^$k " "$work/fresh.txt")"
 done
 added=$(comm -13 <(grep '^member ' "$work/1.0.txt") <(grep '^member ' "$work/upgraded.txt"))
-removed=$(comm -23 <(grep '^member ' "$work/1.0.txt") <(grep '^member ' "$work/upgraded.txt"))
 nadded=$(echo "$added" | grep -c .)
 echo "the upgrade added $nadded members: $(echo "$added" | sed 's/^member //' | paste -sd, | cut -c1-300)..."
-[ -z "$removed" ] && [ "$nadded" -gt 0 ]
-check "the upgrade removed nothing and added the later versions' objects" $? "removed: $removed"
+nbg=$(echo "$added" | grep -c 'bgnbd')
+[ "$nbg" -gt 0 ]
+check "1.0 -> 1.2 added the later versions' objects ($nbg BG/NBD members among $nadded)" $?
+check_upgrade_members "$work/1.0.txt" "$work/upgraded.txt" "1.0 -> 1.2"
+
+# ---------------------------------------------------------------------------
+# 1.1, then the upgrade to 1.2: the renames of one naming scheme
+# ---------------------------------------------------------------------------
+q -d postgres -c "CREATE DATABASE $mid TEMPLATE template0"
+q -d $mid -c "CREATE SCHEMA qx" -c "CREATE EXTENSION quota_ext SCHEMA qx VERSION '1.1'"
+check "CREATE EXTENSION quota_ext VERSION '1.1'" $?
+q -d $mid -c "$CATALOG_SQL" >"$work/1.1.txt"
+nren=$(echo "$RENAMES" | cut -d'|' -f1 | while read -r o; do grep -qxF "member $o" "$work/1.1.txt" && echo "$o"; done | grep -c .)
+[ "$nren" -eq "$(echo "$RENAMES" | grep -c .)" ]
+check "1.1 has every member under its old name ($nren)" $?
+q -d $mid -c "ALTER EXTENSION quota_ext UPDATE"
+check "ALTER EXTENSION quota_ext UPDATE from 1.1" $?
+q -d $mid -c "$CATALOG_SQL" >"$work/upgraded11.txt"
+check_upgrade_members "$work/1.1.txt" "$work/upgraded11.txt" "1.1 -> 1.2"
+diff -u "$work/upgraded11.txt" "$work/fresh.txt" >"$work/diff11.txt"
+rc=$?
+[ "$rc" -eq 0 ] || head -40 "$work/diff11.txt"
+check "upgraded 1.1 and fresh install: same members and definitions, empty diff" $rc
+res=$(q -d $mid -c "SET search_path = qx; SELECT count(*) FROM (SELECT bgnbd_fit(f, r, t) FROM (VALUES (2, 30.5::float8, 38.5::float8), (0, 0, 20), (5, 35, 40)) v(f, r, t)) s" 2>&1)
+[ "$res" = 1 ]
+check "bgnbd_fit runs after the renames (its aggregate follows the renamed functions)" $? "got: $res"
 
 # ---------------------------------------------------------------------------
 # Values computed by 1.0 after the upgrade
@@ -342,7 +398,7 @@ nsuites=$(echo $suites | wc -w)
 [ "$r_ok" -eq "$nsuites" ] && [ "$r_bad" -eq 0 ]
 check "pg_regress against 1.0 upgraded: $r_ok of $nsuites suites pass" $? "$(tail -5 "$work/regress.log")"
 
-for d in $old $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
+for d in $old $mid $new $reg; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
 rm -rf "$work"
 echo "upgrade suite: $(( $(date +%s) - t0 )) s"
 echo "$passed passed, $failed failed"

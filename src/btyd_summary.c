@@ -1,5 +1,5 @@
 /*
- * btyd.c
+ * btyd_summary.c
  *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
  *		buy-till-you-die models take, as the Python library lifetimes
  *		defines summary_data_from_transaction_data with freq='D'; with
@@ -32,7 +32,7 @@
 #include "utils/timestamp.h"
 
 #include "quota_ext.h"
-#include "money.h"
+#include "aggregate.h"
 
 #define BT_VERSION 1
 #define BT_TYPE "btyd_summary_state"
@@ -257,6 +257,34 @@ bt_combine_into(BtState *st, BtState *o)
 	bt_compact(st);
 }
 
+static BtState *
+bt_copy(BtState *src, MemoryContext ctx)
+{
+	BtState    *st = bt_new(ctx, src->as_of, src->unit_days, src->ndays);
+
+	bt_combine_into(st, src);
+	return st;
+}
+
+/* The state's decode, copy and combine, untyped for aggregate.c */
+static void *
+bt_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return bt_decode(data, len, ctx);
+}
+
+static void *
+bt_copy_any(void *src, MemoryContext ctx)
+{
+	return bt_copy((BtState *) src, ctx);
+}
+
+static void
+bt_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	bt_combine_into((BtState *) st, (BtState *) in);
+}
+
 /* time_unit: a positive whole number of days, no months, no time part */
 static int32
 bt_unit_days(const Interval *u)
@@ -336,33 +364,11 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-static BtState *
-bt_copy(BtState *src, MemoryContext ctx)
-{
-	BtState    *st = bt_new(ctx, src->as_of, src->unit_days, src->ndays);
-
-	bt_combine_into(st, src);
-	return st;
-}
-
 PG_FUNCTION_INFO_V1(btyd_summary_combine);
 Datum
 btyd_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_combine");
-	BtState    *a = PG_ARGISNULL(0) ? NULL : (BtState *) PG_GETARG_POINTER(0);
-	BtState    *b = PG_ARGISNULL(1) ? NULL : (BtState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		PG_RETURN_POINTER(bt_copy(b, ctx));
-	bt_combine_into(a, b);
-	PG_RETURN_POINTER(a);
+	return qx_combine(fcinfo, "btyd_summary_combine", bt_copy_any, bt_combine_any);
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_serialize);
@@ -422,19 +428,6 @@ btyd_summary_partial_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(bt_encode((BtState *) PG_GETARG_POINTER(0)));
-}
-
-/* qx_merge_trans adapters: the state's decode and combine, untyped */
-static void *
-bt_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return bt_decode(data, len, ctx);
-}
-
-static void
-bt_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	bt_combine_into((BtState *) st, (BtState *) in);
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_merge_trans);
@@ -525,17 +518,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_state_recv);
 Datum
 btyd_summary_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	const char *data = msg->data + msg->cursor;
-	int			len = msg->len - msg->cursor;
-	bytea	   *res;
-
-	bt_decode(data, len, CurrentMemoryContext);
-	msg->cursor = msg->len;
-	res = palloc(VARHDRSZ + len);
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), data, len);
-	PG_RETURN_BYTEA_P(res);
+	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), bt_decode_any));
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_state_send);

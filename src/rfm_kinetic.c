@@ -1,5 +1,5 @@
 /*
- * kinetic.c
+ * rfm_kinetic.c
  *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
  *		in the recent window (b1, as_of] and the prior window (b2, b1],
  *		their trends and the kinetic segment; with rfm_kinetic_partial /
@@ -28,7 +28,7 @@
 #include "utils/timestamp.h"
 
 #include "quota_ext.h"
-#include "money.h"
+#include "aggregate.h"
 
 #define KN_VERSION 1
 #define KN_TYPE "rfm_kinetic_state"
@@ -313,6 +313,25 @@ kn_copy(const KnState *src, MemoryContext ctx)
 	return st;
 }
 
+/* The state's decode, copy and combine, untyped for aggregate.c */
+static void *
+kn_decode_any(const char *data, int len, MemoryContext ctx)
+{
+	return kn_decode(data, len, ctx);
+}
+
+static void *
+kn_copy_any(void *src, MemoryContext ctx)
+{
+	return kn_copy((KnState *) src, ctx);
+}
+
+static void
+kn_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	kn_combine_into((KnState *) st, (KnState *) in, ctx);
+}
+
 PG_FUNCTION_INFO_V1(rfm_kinetic_trans);
 /*
  * rfm_kinetic_trans(state, ts, amount, as_of [, window_len [, threshold]]):
@@ -413,20 +432,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_combine);
 Datum
 rfm_kinetic_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_kinetic_combine");
-	KnState    *a = PG_ARGISNULL(0) ? NULL : (KnState *) PG_GETARG_POINTER(0);
-	KnState    *b = PG_ARGISNULL(1) ? NULL : (KnState *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		PG_RETURN_POINTER(kn_copy(b, ctx));
-	kn_combine_into(a, b, ctx);
-	PG_RETURN_POINTER(a);
+	return qx_combine(fcinfo, "rfm_kinetic_combine", kn_copy_any, kn_combine_any);
 }
 
 PG_FUNCTION_INFO_V1(rfm_kinetic_serialize);
@@ -583,19 +589,6 @@ rfm_kinetic_partial_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(kn_encode((KnState *) PG_GETARG_POINTER(0)));
 }
 
-/* qx_merge_trans adapters: the state's decode and combine, untyped */
-static void *
-kn_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return kn_decode(data, len, ctx);
-}
-
-static void
-kn_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	kn_combine_into((KnState *) st, (KnState *) in, ctx);
-}
-
 PG_FUNCTION_INFO_V1(rfm_kinetic_merge_trans);
 Datum
 rfm_kinetic_merge_trans(PG_FUNCTION_ARGS)
@@ -695,17 +688,7 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_state_recv);
 Datum
 rfm_kinetic_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
-	const char *data = msg->data + msg->cursor;
-	int			len = msg->len - msg->cursor;
-	bytea	   *res;
-
-	kn_decode(data, len, CurrentMemoryContext);
-	msg->cursor = msg->len;
-	res = palloc(VARHDRSZ + len);
-	SET_VARSIZE(res, VARHDRSZ + len);
-	memcpy(VARDATA(res), data, len);
-	PG_RETURN_BYTEA_P(res);
+	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), kn_decode_any));
 }
 
 PG_FUNCTION_INFO_V1(rfm_kinetic_state_send);
