@@ -39,6 +39,152 @@ ALTER FUNCTION bgnbd_fit_merge_transfn(internal, bgnbd_fit_state) RENAME TO bgnb
 -- §11 Customer value, Gamma-Gamma, Pareto/NBD
 -- ---------------------------------------------------------------------------
 
+-- gammagamma (src/gammagamma.c): the Gamma-Gamma spend model (Fader &
+-- Hardie 2013).  Its state is bgnbd_fit's design (bgnbd.h): distinct
+-- (frequency, monetary) with customer counts, combined, serialized and
+-- merged by bgnbd_fit's own support functions.
+
+CREATE TYPE gammagamma_model AS (
+    p float8,
+    q float8,
+    gamma float8,
+    log_likelihood float8,
+    customers bigint,
+    converged boolean
+);
+
+COMMENT ON TYPE gammagamma_model IS
+'a fitted Gamma-Gamma spend model: each purchase ~ Gamma(p, nu), nu ~ Gamma(q, gamma) across customers, with the maximised log-likelihood, the customers used (frequency > 0 and monetary > 0) and whether the fit converged';
+
+CREATE TYPE gammagamma_fit_state;
+
+CREATE FUNCTION gammagamma_fit_state_in(cstring)
+RETURNS gammagamma_fit_state
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_state_in(cstring) IS
+'input function of gammagamma_fit_state: "1:" then (frequency,monetary,customers) entries separated by commas';
+
+CREATE FUNCTION gammagamma_fit_state_out(gammagamma_fit_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_state_out(gammagamma_fit_state) IS
+'output function of gammagamma_fit_state: entries sorted by frequency and monetary, floats in shortest exact form';
+
+CREATE FUNCTION gammagamma_fit_state_recv(internal)
+RETURNS gammagamma_fit_state
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_state_recv(internal) IS
+'binary input function of gammagamma_fit_state';
+
+CREATE FUNCTION gammagamma_fit_state_send(gammagamma_fit_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_state_send(gammagamma_fit_state) IS
+'binary output function of gammagamma_fit_state: int32 version, int64 count, then per entry int32 frequency, float8 monetary, int64 customers';
+
+CREATE TYPE gammagamma_fit_state (
+    INPUT = gammagamma_fit_state_in,
+    OUTPUT = gammagamma_fit_state_out,
+    RECEIVE = gammagamma_fit_state_recv,
+    SEND = gammagamma_fit_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE gammagamma_fit_state IS
+'partial state of gammagamma_fit (from gammagamma_fit_partial, for gammagamma_fit_merge): distinct (frequency, monetary) with customer counts';
+
+CREATE FUNCTION gammagamma_fit_trans(internal, int, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'gammagamma_fit_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_trans(internal, int, numeric) IS
+'transition function of gammagamma_fit and gammagamma_fit_partial; skips rows with a NULL argument, frequency 0 or monetary <= 0';
+
+CREATE FUNCTION gammagamma_fit_final(internal)
+RETURNS gammagamma_model
+AS 'MODULE_PATHNAME', 'gammagamma_fit_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_final(internal) IS
+'final function of gammagamma_fit and gammagamma_fit_merge: the maximum-likelihood fit; NULL without customers';
+
+CREATE FUNCTION gammagamma_fit_partial_final(internal)
+RETURNS gammagamma_fit_state
+AS 'MODULE_PATHNAME', 'bgnbd_fit_partial_finalfn'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_partial_final(internal) IS
+'final function of gammagamma_fit_partial (bgnbd_fit_partial''s C function: the same state layout); NULL without customers';
+
+CREATE FUNCTION gammagamma_fit_merge_trans(internal, gammagamma_fit_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_fit_merge_transfn'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_merge_trans(internal, gammagamma_fit_state) IS
+'transition function of gammagamma_fit_merge (bgnbd_fit_merge''s C function); skips NULL states';
+
+CREATE AGGREGATE gammagamma_fit(frequency int, monetary numeric) (
+    SFUNC = gammagamma_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = gammagamma_fit_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE gammagamma_fit(int, numeric) IS
+'maximum-likelihood Gamma-Gamma spend fit (Fader & Hardie 2013) over btyd_summary frequency and monetary; only customers with frequency > 0 and monetary > 0 count; NULL without them; converged = false when the optimiser did not reach a maximum';
+
+CREATE AGGREGATE gammagamma_fit_partial(frequency int, monetary numeric) (
+    SFUNC = gammagamma_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = gammagamma_fit_partial_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE gammagamma_fit_partial(int, numeric) IS
+'the state of gammagamma_fit as a transferable gammagamma_fit_state value, to be merged by gammagamma_fit_merge; NULL without customers';
+
+CREATE AGGREGATE gammagamma_fit_merge(state gammagamma_fit_state) (
+    SFUNC = gammagamma_fit_merge_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = gammagamma_fit_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE gammagamma_fit_merge(gammagamma_fit_state) IS
+'gammagamma_fit over the customers of several gammagamma_fit_partial states; NULL states are skipped';
+
+CREATE FUNCTION gammagamma_expected_spend(model gammagamma_model, frequency int, monetary numeric)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'gammagamma_expected_spend'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_expected_spend(gammagamma_model, int, numeric) IS
+'Gamma-Gamma expected mean spend per purchase of a customer with this frequency and monetary: (gamma + monetary*frequency) p / (p*frequency + q - 1); p gamma / (q - 1) for frequency 0; q <= 1 is an error';
+
 
 -- ---------------------------------------------------------------------------
 -- §12 Segment-change trigger and ramped quotas

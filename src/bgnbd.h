@@ -16,6 +16,7 @@
 
 #include "postgres.h"
 
+#include "access/htup.h"
 #include "fmgr.h"
 
 /* One distinct customer summary and how many customers share it. */
@@ -74,7 +75,11 @@ extern bytea *bg_flatten(BgAcc *acc);
 extern BgAcc *bg_unflatten(bytea *v);
 extern void bg_merge_into(BgAcc *dst, const BgAcc *src);
 
+/* bgnbd.c */
+extern void bg_get_model(HeapTupleHeader th, BgParams *p);
+
 /* bgnbd_likelihood.c */
+extern double bg_digamma(double x);
 extern void bg_fit(BgAcc *acc, BgFit *out);
 extern double bg_p_alive(const BgParams *p, int32 x, double tx, double T);
 extern double bg_expect(double a, double bp, double m, double s, double horizon);
