@@ -186,6 +186,109 @@ COMMENT ON FUNCTION gammagamma_expected_spend(gammagamma_model, int, numeric) IS
 'Gamma-Gamma expected mean spend per purchase of a customer with this frequency and monetary: (gamma + monetary*frequency) p / (p*frequency + q - 1); p gamma / (q - 1) for frequency 0; q <= 1 is an error';
 
 
+-- btyd_holdout (src/btyd_holdout.c): the calibration/holdout split of
+-- lifetimes' calibration_and_holdout_data, on btyd_summary's state.
+
+CREATE TYPE btyd_holdout AS (
+    frequency_cal int,
+    recency_cal float8,
+    t_cal float8,
+    monetary_cal numeric,
+    frequency_holdout int,
+    monetary_holdout numeric,
+    duration_holdout float8
+);
+
+COMMENT ON TYPE btyd_holdout IS
+'result of btyd_holdout(): the btyd_summary as of calibration_end (frequency_cal, recency_cal, t_cal, monetary_cal), the purchase days in (calibration_end, observation_end] (frequency_holdout), the mean of their sums (monetary_holdout, 0 when none), and the holdout length in time units (duration_holdout)';
+
+CREATE FUNCTION btyd_holdout_trans(internal, date, numeric, date, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_trans(internal, date, numeric, date, date) IS
+'transition function of btyd_holdout (time_unit 1 day); NULL parameters are errors, rows with NULL ts or amount or after observation_end are skipped';
+
+CREATE FUNCTION btyd_holdout_trans(internal, date, numeric, date, date, interval)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_trans(internal, date, numeric, date, date, interval) IS
+'transition function of btyd_holdout; NULL parameters are errors, rows with NULL ts or amount or after observation_end are skipped';
+
+CREATE FUNCTION btyd_holdout_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_combine'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_combine(internal, internal) IS
+'combine function of btyd_holdout; states with different parameters are an error';
+
+CREATE FUNCTION btyd_holdout_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_holdout_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_serialize(internal) IS
+'serialize function of btyd_holdout: the two btyd_summary states, calibration first';
+
+CREATE FUNCTION btyd_holdout_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_deserialize(bytea, internal) IS
+'deserialize function of btyd_holdout';
+
+CREATE FUNCTION btyd_holdout_final(internal)
+RETURNS btyd_holdout
+AS 'MODULE_PATHNAME', 'btyd_holdout_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_final(internal) IS
+'final function of btyd_holdout; NULL for a customer without a purchase up to calibration_end';
+
+CREATE AGGREGATE btyd_holdout(ts date, amount numeric, calibration_end date, observation_end date) (
+    SFUNC = btyd_holdout_trans,
+    FINALFUNC = btyd_holdout_final,
+    STYPE = internal,
+    SSPACE = 256,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_holdout(date, numeric, date, date) IS
+'calibration/holdout split as lifetimes calibration_and_holdout_data(freq=''D''): btyd_summary as of calibration_end, purchase days and mean day sum in (calibration_end, observation_end], holdout length; time_unit 1 day; NULL without a purchase up to calibration_end';
+
+CREATE AGGREGATE btyd_holdout(ts date, amount numeric, calibration_end date, observation_end date, time_unit interval) (
+    SFUNC = btyd_holdout_trans,
+    FINALFUNC = btyd_holdout_final,
+    STYPE = internal,
+    SSPACE = 256,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_holdout(date, numeric, date, date, interval) IS
+'calibration/holdout split as lifetimes calibration_and_holdout_data(freq=''D'', freq_multiplier = days of time_unit): btyd_summary as of calibration_end, purchase days and mean day sum in (calibration_end, observation_end], holdout length in time units; NULL without a purchase up to calibration_end';
+
+-- customer_value (src/customer_value.c)
+
+CREATE FUNCTION customer_value(bg bgnbd_model, gg gammagamma_model, frequency int, recency float8, t float8, monetary numeric, periods int, period_length float8, discount_rate float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'customer_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION customer_value(bgnbd_model, gammagamma_model, int, float8, float8, numeric, int, float8, float8) IS
+'discounted expected revenue of a customer over the next periods periods of period_length time units (the unit of the summaries: a month is 30/7 weeks): sum over i of gammagamma_expected_spend x (bgnbd_expected(i L) - bgnbd_expected((i-1) L)) / (1 + discount_rate)^i; periods 1-1200, period_length > 0, discount_rate >= 0 per period';
+
+
 -- ---------------------------------------------------------------------------
 -- §12 Segment-change trigger and ramped quotas
 -- ---------------------------------------------------------------------------
