@@ -289,6 +289,91 @@ COMMENT ON FUNCTION customer_value(bgnbd_model, gammagamma_model, int, float8, f
 'discounted expected revenue of a customer over the next periods periods of period_length time units (the unit of the summaries: a month is 30/7 weeks): sum over i of gammagamma_expected_spend x (bgnbd_expected(i L) - bgnbd_expected((i-1) L)) / (1 + discount_rate)^i; periods 1-1200, period_length > 0, discount_rate >= 0 per period';
 
 
+-- paretonbd (src/paretonbd.c): the Pareto/NBD model (Schmittlein, Morrison
+-- & Colombo 1987).  Same inputs as bgnbd_fit, so the same state and support
+-- functions: paretonbd_fit_partial returns a bgnbd_fit_state, and either
+-- fit's partial states feed either merge.
+
+CREATE TYPE paretonbd_model AS (
+    r float8,
+    alpha float8,
+    s float8,
+    beta float8,
+    log_likelihood float8,
+    customers bigint,
+    converged boolean
+);
+
+COMMENT ON TYPE paretonbd_model IS
+'a fitted Pareto/NBD model: purchase rates ~ Gamma(r, alpha), dropout rates ~ Gamma(s, beta), with the maximised log-likelihood, the number of customers and whether the fit converged';
+
+CREATE FUNCTION paretonbd_fit_final(internal)
+RETURNS paretonbd_model
+AS 'MODULE_PATHNAME', 'paretonbd_fit_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_fit_final(internal) IS
+'final function of paretonbd_fit and paretonbd_fit_merge: the maximum-likelihood fit; NULL without customers';
+
+CREATE AGGREGATE paretonbd_fit(frequency int, recency float8, t float8) (
+    SFUNC = bgnbd_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = paretonbd_fit_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE paretonbd_fit(int, float8, float8) IS
+'maximum-likelihood Pareto/NBD fit (Schmittlein, Morrison & Colombo 1987) over customer summaries (frequency = repeat purchases, recency, t, as btyd_summary returns them); rows with a NULL argument are skipped; NULL without customers; converged = false when the optimiser did not reach a maximum';
+
+CREATE AGGREGATE paretonbd_fit_partial(frequency int, recency float8, t float8) (
+    SFUNC = bgnbd_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = bgnbd_fit_partial_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE paretonbd_fit_partial(int, float8, float8) IS
+'the state of paretonbd_fit as a transferable bgnbd_fit_state value (the same customer summaries bgnbd_fit keeps), to be merged by paretonbd_fit_merge or bgnbd_fit_merge; NULL without customers';
+
+CREATE AGGREGATE paretonbd_fit_merge(state bgnbd_fit_state) (
+    SFUNC = bgnbd_fit_merge_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = paretonbd_fit_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE paretonbd_fit_merge(bgnbd_fit_state) IS
+'paretonbd_fit over the customers of several bgnbd_fit_state values (from paretonbd_fit_partial or bgnbd_fit_partial); NULL states are skipped';
+
+CREATE FUNCTION paretonbd_p_alive(model paretonbd_model, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'paretonbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_p_alive(paretonbd_model, int, float8, float8) IS
+'Pareto/NBD probability that a customer with this summary is still active (Fader & Hardie 2005 note, eq. 18)';
+
+CREATE FUNCTION paretonbd_expected(model paretonbd_model, horizon float8, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'paretonbd_expected'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_expected(paretonbd_model, float8, int, float8, float8) IS
+'Pareto/NBD expected purchases of a customer with this summary in the next horizon time units (Fader & Hardie 2005 note, eq. 22)';
+
+
 -- ---------------------------------------------------------------------------
 -- §12 Segment-change trigger and ramped quotas
 -- ---------------------------------------------------------------------------
