@@ -19,13 +19,13 @@
  *
  *   E[Y(t) | x, t_x, T] = (r+x)/(alpha+T) (beta+T) [1 - ((beta+T)/(beta+T+t))^(s-1)]/(s-1) P(alive).
  *
- * I is evaluated by Gauss-Legendre quadrature after two substitutions that
- * make the integrand nearly constant: u = ln(c + tau), c = min(alpha, beta),
- * in which the integrand decays like e^-ku with k between its slope at t_x
- * and r+x+s; then v = (1 - e^-k(u-u0)) / (1 - e^-kU), which absorbs the
- * exponential at the slope at t_x.  The quadrature has no cancellation and
- * no series to converge: everything is a positive sum in logarithms, so it
- * stays finite for every positive parameter (README "Reference: Pareto/NBD").
+ * I is evaluated by Gauss-Legendre quadrature in u = ln(c + tau), c =
+ * min(alpha, beta), where the integrand falls like e^-ku with k between
+ * its slope at t_x and r+x+s (exactly so when alpha = beta): the range ends
+ * where the integrand has fallen by e^-45 relative to its start, and is cut
+ * into panels over which it falls by at most about e^8, where 16 nodes
+ * integrate an exponential to float8 precision.  Everything is a positive
+ * sum in logarithms, so it stays finite for every positive parameter.
  * The hypergeometric form of the note loses digits to cancellation when
  * T - t_x is small and converges slowly when alpha and beta differ a lot.
  *
@@ -50,8 +50,14 @@
 
 #define PN_NPAR 4
 #define PN_MODEL_FIELDS 7
-/* Gauss-Legendre nodes of the quadrature of I. */
-#define PN_NODES 24
+/* Gauss-Legendre nodes per panel of the quadrature of I. */
+#define PN_NODES 16
+/* Each panel's integrand falls by at most about e^PN_PANEL_DROP... */
+#define PN_PANEL_DROP 8.0
+/* ... in at most this many panels (README "Reference: Pareto/NBD", Numerics). */
+#define PN_MAX_PANELS 16
+/* The integral ends where the integrand has fallen by e^PN_DROP. */
+#define PN_DROP 45.0
 /* A fit whose log-parameters end beyond +-PN_EDGE ran off to a boundary. */
 #define PN_EDGE 18.0
 #define PN_START_BOUND 20.0
@@ -126,6 +132,16 @@ typedef struct PnBracket
 				g[PN_NPAR];
 } PnBracket;
 
+/* How far ln(integrand * (c+tau)) has fallen from t_x at u = u0 + du. */
+static inline double
+pn_drop(const PnParams *p, double A, double B, double c, double tx, double u0,
+		double lnf0, double du)
+{
+	double		tau = (c + tx) * exp(du) - c;
+
+	return lnf0 - (-A * log(p->alpha + tau) - B * log(p->beta + tau) + u0 + du);
+}
+
 static void
 pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket *out)
 {
@@ -138,7 +154,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				u0,
 				U,
 				k,
-				span,
+				end,
 				lnf0,
 				sum = 0,
 				e_la = 0,
@@ -149,6 +165,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				lnsI,
 				p0,
 				p1;
+	int			panels;
 
 	out->lnF0 = lnF0;
 	if (!(T > tx))
@@ -168,38 +185,56 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 	u0 = log(c + tx);
 	/* U = ln((c+T)/(c+tx)) without cancellation */
 	U = log1p((T - tx) / (c + tx));
-	/* slope of -ln(integrand * (c+tau)) in u at t_x: the smallest on [t_x, T] */
-	k = A * (c + tx) / (p->alpha + tx) + B * (c + tx) / (p->beta + tx) - 1;
-	if (k < 0)
-		k = 0;
-	/* span = (1 - e^-kU)/k, the length of u per unit of v at v = 0 */
-	span = (k * U < 1e-8) ? U * (1 - k * U / 2) : -expm1(-k * U) / k;
 	lnf0 = -A * log(p->alpha + tx) - B * log(p->beta + tx) + u0;
-	for (int j = 0; j < PN_NODES; j++)
+	/*
+	 * The integrand only falls: past a drop of PN_DROP (e^-PN_DROP of its
+	 * value at t_x) the rest is below float8's resolution of the sum, so
+	 * the range ends there (found by bisection on the monotone drop).
+	 */
+	end = U;
+	if (pn_drop(p, A, B, c, tx, u0, lnf0, U) > PN_DROP)
 	{
-		double		v = pn_gl_x[j],
-					du,
-					tau,
-					la,
-					lb,
-					h;
+		double		lo = 0;
 
-		/* u - u0 = -ln(1 - v k span) / k, or v U when k U is tiny */
-		du = (k * U < 1e-8) ? v * U : -log1p(-v * k * span) / k;
-		tau = (c + tx) * exp(du) - c;
-		la = log(p->alpha + tau);
-		lb = log(p->beta + tau);
-		h = pn_gl_w[j] * exp(-A * la - B * lb + u0 + du - lnf0 + k * du);
-		sum += h;
-		if (grad)
+		for (int it = 0; it < 60 && end - lo > 1e-12 * end; it++)
 		{
-			e_la += h * la;
-			e_ia += h / (p->alpha + tau);
-			e_lb += h * lb;
-			e_ib += h / (p->beta + tau);
+			double		mid = (lo + end) / 2;
+
+			if (pn_drop(p, A, B, c, tx, u0, lnf0, mid) > PN_DROP)
+				end = mid;
+			else
+				lo = mid;
 		}
 	}
-	lnI = lnf0 + log(span) + log(sum);
+	/* panels of equal length in u, each falling by at most PN_PANEL_DROP */
+	k = A * (c + tx) * exp(end) / (p->alpha + tx + (c + tx) * expm1(end)) +
+		B * (c + tx) * exp(end) / (p->beta + tx + (c + tx) * expm1(end)) - 1;
+	panels = (int) Min((double) PN_MAX_PANELS, Max(1.0, ceil(k * end / PN_PANEL_DROP)));
+	for (int q = 0; q < panels; q++)
+	{
+		double		from = end * q / panels,
+					len = end / panels;
+
+		for (int j = 0; j < PN_NODES; j++)
+		{
+			double		du = from + len * pn_gl_x[j],
+						tau = (c + tx) * exp(du) - c,
+						la = (c == p->alpha) ? u0 + du : log(p->alpha + tau),
+						lb = (c == p->beta) ? u0 + du : log(p->beta + tau),
+						h;
+
+			h = len * pn_gl_w[j] * exp(-A * la - B * lb + u0 + du - lnf0);
+			sum += h;
+			if (grad)
+			{
+				e_la += h * la;
+				e_ia += h / (p->alpha + tau);
+				e_lb += h * lb;
+				e_ib += h / (p->beta + tau);
+			}
+		}
+	}
+	lnI = lnf0 + log(sum);
 	lnsI = log(p->s) + lnI;
 	{
 		double		mx = Max(lnF0, lnsI);

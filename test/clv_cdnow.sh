@@ -97,6 +97,35 @@ SELECT abs((p).p / (s).p - 1) < 1e-6 AND abs((p).q / (s).q - 1) < 1e-6 AND abs((
    AND abs((p).log_likelihood / (s).log_likelihood - 50) < 1e-9 AND (p).customers = 47300
 FROM (SELECT gammagamma_fit(frequency, monetary) p FROM cal50) a, (SELECT gammagamma_fit(frequency, monetary) s FROM cal) b")" t
 
+# --- Pareto/NBD against the published fit (within 1 %) --------------------
+# Fader & Hardie's note and Fader, Hardie & Lee (2005) report, on the same
+# calibration data: r = 0.55, alpha = 10.58, s = 0.61, beta = 11.67, LL = -9595.0
+pn=$(q -F ' ' -c "SELECT (m).r, (m).alpha, (m).s, (m).beta, (m).log_likelihood, (m).customers, (m).converged FROM (SELECT paretonbd_fit(frequency, recency, t) AS m FROM cal) s")
+echo "paretonbd_fit: $pn"
+read -r pr pal ps pbe pll pn_n pconv <<<"$pn"
+within1() { q -c "SELECT abs($1::float8 / $2 - 1) < 0.01"; }
+check "pn r within 1 % of 0.55" "$(within1 "$pr" 0.55)" t
+check "pn alpha within 1 % of 10.58" "$(within1 "$pal" 10.58)" t
+check "pn s within 1 % of 0.61" "$(within1 "$ps" 0.61)" t
+check "pn beta within 1 % of 11.67" "$(within1 "$pbe" 11.67)" t
+check "pn log-likelihood (to 0.1)" "$(q -c "SELECT round($pll::numeric, 1)")" "-9595.0"
+check "pn customers" "$pn_n" 2357
+check "pn converged" "$pconv" t
+q -F ' ' -c "SELECT frequency, recency, t, count(*) FROM cal GROUP BY 1, 2, 3" >"$tmp/pn.txt"
+ref=$(python3 "$root/test/clv_reference.py" pn-ll "$pr" "$pal" "$ps" "$pbe" <"$tmp/pn.txt")
+check "pn log-likelihood = mpmath hypergeometric form at the fit (1e-9 relative)" \
+	"$(q -c "SELECT abs($pll / $ref - 1) < 1e-9")" t
+check "pn _partial/_merge = whole" "$(q -c "
+SELECT abs((w).log_likelihood - (m).log_likelihood) < 1e-9 AND abs((w).r / (m).r - 1) < 1e-9 AND (w).customers = (m).customers
+FROM (SELECT paretonbd_fit(frequency, recency, t) w FROM cal) a,
+     (SELECT paretonbd_fit_merge(s::text::bgnbd_fit_state) m
+      FROM (SELECT paretonbd_fit_partial(frequency, recency, t) s FROM cal GROUP BY customer % 7) z) b")" t
+check "pn parallel plan" "$(q -c "$par EXPLAIN (COSTS OFF) SELECT paretonbd_fit(frequency, recency, t) FROM cal50" | grep -c 'Partial Aggregate')" 1
+check "pn parallel x50 = serial" "$(q -c "$par
+SELECT abs((p).r / (s).r - 1) < 1e-6 AND abs((p).alpha / (s).alpha - 1) < 1e-6 AND abs((p).s / (s).s - 1) < 1e-6
+   AND abs((p).beta / (s).beta - 1) < 1e-6 AND abs((p).log_likelihood / (s).log_likelihood - 50) < 1e-9 AND (p).customers = 117850
+FROM (SELECT paretonbd_fit(frequency, recency, t) p FROM cal50) a, (SELECT paretonbd_fit(frequency, recency, t) s FROM cal) b")" t
+
 # --- btyd_holdout against plain SQL ---------------------------------------
 q <<'SQL'
 CREATE TABLE hold AS

@@ -150,6 +150,90 @@ SELECT test_util.err($$SELECT btyd_holdout(ts, 1.0, ce, date '2026-06-30') FROM 
        test_util.err($$SELECT btyd_holdout(ts, 'NaN', date '2026-03-31', date '2026-06-30') FROM (VALUES (date '2026-01-10')) o(ts)$$) AS nan_amount,
        test_util.err($$SELECT btyd_holdout(ts, 1.0, date '2026-03-31', date '2026-06-30') FROM (VALUES ('-infinity'::date)) o(ts)$$) AS infinite_ts;
 
+-- 7. Pareto/NBD closed forms against test/clv_reference.py pn-table: the
+-- note's eqs. 18 and 22 with mpmath's hyp2f1 (A0 in the hypergeometric
+-- form), a different route from the C code's quadrature; 1e-8 relative
+CREATE TEMP TABLE pn_model(name text, r float8, alpha float8, s float8, beta float8);
+INSERT INTO pn_model VALUES ('CDNOW', 0.55, 10.58, 0.61, 11.67), ('ALPHABIG', 2.0, 20.0, 1.5, 3.0),
+  ('SONE', 0.8, 5.0, 1.0, 8.0);
+CREATE TEMP TABLE pn_ref(name text, x int, tx float8, tt float8, alive float8, e39 float8);
+INSERT INTO pn_ref VALUES
+('CDNOW', 0, 0, 38.86, 0.293773950467, 0.10582535589),
+('CDNOW', 2, 30.43, 38.86, 0.868410917132, 1.45037137479),
+('CDNOW', 1, 2, 10, 0.66912609665, 1.38353130494),
+('CDNOW', 7, 5, 38.86, 0.00117493953111, 0.0058100013381),
+('CDNOW', 30, 38, 39, 0.983302547699, 19.6274821069),
+('ALPHABIG', 0, 0, 38.86, 0.00288620704747, 0.00230300200619),
+('ALPHABIG', 2, 30.43, 38.86, 0.638207103494, 1.01849397187),
+('ALPHABIG', 1, 2, 10, 0.140670881694, 0.182872146202),
+('ALPHABIG', 7, 5, 38.86, 0.000119782959732, 0.000430104896893),
+('ALPHABIG', 30, 38, 39, 0.953209212709, 12.1561442555),
+('SONE', 0, 0, 38.86, 0.0607989770606, 0.0314682453735),
+('SONE', 2, 30.43, 38.86, 0.767517223466, 1.39037653583),
+('SONE', 1, 2, 10, 0.35790437316, 0.891105920915),
+('SONE', 7, 5, 38.86, 2.96535101173e-5, 0.00014964319767),
+('SONE', 30, 38, 39, 0.969309404693, 19.2680970809);
+SELECT name, x, tx, tt,
+       abs(paretonbd_p_alive(ROW(r, alpha, s, beta, NULL, NULL, NULL)::paretonbd_model, x, tx, tt) / alive - 1) < 1e-8 AS alive_ok,
+       abs(paretonbd_expected(ROW(r, alpha, s, beta, NULL, NULL, NULL)::paretonbd_model, 39, x, tx, tt) / e39 - 1) < 1e-8 AS expected_ok
+FROM pn_ref JOIN pn_model USING (name) ORDER BY name, x;
+
+-- 8. Pareto/NBD at extreme valid parameters: r, alpha, s, beta over
+-- 1e-6..1e6 (every other power of ten), five customers from none to 1000
+-- repeat purchases, horizons 39 and 1e6: P(alive) in [0, 1] and the
+-- expectation finite and >= 0 in every case
+CREATE FUNCTION pg_temp.pn_or_error(m paretonbd_model, x int, tx float8, tt float8, h float8) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE a float8; e float8; st text; msg text;
+BEGIN
+  a := paretonbd_p_alive(m, x, tx, tt);
+  e := paretonbd_expected(m, h, x, tx, tt);
+  RETURN CASE WHEN a >= 0 AND a <= 1 AND e >= 0 AND e < 'Infinity' THEN 'ok' ELSE 'bad ' || a || ' ' || e END;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+  RETURN st || ': ' || msg;
+END $$;
+SELECT res, count(*) AS cases FROM (
+SELECT pg_temp.pn_or_error(ROW(r, al, s, b, NULL, NULL, NULL)::paretonbd_model, x, tx, tt, h) AS res
+FROM (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) r(r),
+     (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) al(al),
+     (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) s(s),
+     (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) b(b),
+     (VALUES (0, 0, 38.86), (2, 30.43, 38.86), (7, 5, 38.86), (1000, 1e-3, 1e6), (1, 0, 1e-6)) c(x, tx, tt),
+     (VALUES (39.0), (1e6)) h(h)) z GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
+
+-- bad arguments and NULLs
+SELECT paretonbd_p_alive(NULL, 1, 1, 2) IS NULL AS null_model,
+       paretonbd_expected(ROW(1, 1, 1, 1, NULL, NULL, NULL)::paretonbd_model, NULL, 1, 1, 2) IS NULL AS null_horizon,
+       paretonbd_expected(ROW(1, 1, 1, 1, NULL, NULL, NULL)::paretonbd_model, 0, 1, 1, 2) AS zero_horizon,
+       paretonbd_p_alive(ROW(1, 1, 1, 1, NULL, NULL, NULL)::paretonbd_model, 3, 5, 5) = 1.0 / (1 + 0) AS bought_at_t;
+SELECT test_util.err(format('SELECT paretonbd_expected(%s::paretonbd_model, %s)', m, a)) AS bad
+FROM (VALUES ('ROW(NULL, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '39, 1, 1, 2'),
+             ('ROW(0.55, 0, 0.61, 11.67, NULL, NULL, NULL)', '39, 1, 1, 2'),
+             ('ROW(0.55, 10.58, -0.61, 11.67, NULL, NULL, NULL)', '39, 1, 1, 2'),
+             ('ROW(0.55, 10.58, 0.61, ''Infinity'', NULL, NULL, NULL)', '39, 1, 1, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '-1, 1, 1, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '''NaN'', 1, 1, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '39, -1, 0, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '39, 1, 3, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '39, 0, 1, 2'),
+             ('ROW(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)', '39, 1, 1, ''NaN'''),
+             ('ROW(1e6, 1e-6, 1e-6, 1e-6, NULL, NULL, NULL)', '1e300, 1000, 0, 0')) t(m, a);
+
+-- 9. paretonbd_fit: NULL rows skipped, empty is NULL, bad rows are errors;
+-- its partial state is bgnbd_fit's: a state from either fit feeds either merge
+SELECT paretonbd_fit(x, tx, tt) IS NULL AS empty FROM (SELECT 1, 1.0::float8, 2.0::float8 WHERE false) t(x, tx, tt);
+SELECT test_util.err($$SELECT paretonbd_fit(x, tx, tt) FROM (VALUES (1, 3.0::float8, 2.0::float8)) t(x, tx, tt)$$) AS bad_row;
+CREATE TEMP TABLE pn_small(x int, tx float8, tt float8);
+INSERT INTO pn_small VALUES (0, 0, 30), (0, 0, 25), (1, 5, 30), (2, 20, 28), (4, 27, 29), (1, 2, 20),
+  (0, 0, 10), (3, 12, 30), (6, 29, 30), (1, 1, 30), (NULL, 1, 2), (0, 0, 30);
+SELECT (f).customers, (f).converged,
+       round((f).log_likelihood::numeric, 6) = round((m).log_likelihood::numeric, 6) AS merge_equals_whole,
+       round((f).log_likelihood::numeric, 6) = round((b).log_likelihood::numeric, 6) AS merge_of_bgnbd_partials_equals_whole
+FROM (SELECT paretonbd_fit(x, tx, tt) f FROM pn_small) a,
+     (SELECT paretonbd_fit_merge(p) m FROM (SELECT paretonbd_fit_partial(x, tx, tt) p FROM pn_small GROUP BY x % 3) z) c,
+     (SELECT paretonbd_fit_merge(p) b FROM (SELECT bgnbd_fit_partial(x, tx, tt) p FROM pn_small GROUP BY x % 2) z) d;
+
 -- 6. parallel = serial for btyd_holdout and gammagamma_fit
 CREATE TABLE clv_orders AS
 SELECT c AS customer, date '2025-01-01' + ((c * 37 + k * 101) % 540) AS ts, ((c * 13 + k * 7) % 200 + 1)::numeric / 4 AS amount
