@@ -27,8 +27,11 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'frequency' THEN '2'
             WHEN a.name = 'recency' THEN '3::float8'
             WHEN a.name = 't' THEN '5::float8'
+            WHEN a.name = 'monetary' THEN '7.5::numeric'
+            WHEN a.name = 'calibration_end' THEN $$date '2024-03-31'$$
+            WHEN a.name = 'observation_end' THEN $$date '2024-06-30'$$
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't') AS is_param
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'monetary') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
