@@ -20,6 +20,7 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 
+#include "aggregate.h"
 #include "bgnbd.h"
 #include "quota_ext.h"
 
@@ -41,9 +42,7 @@ bg_fit_result(FunctionCallInfo fcinfo, BgAcc *acc)
 
 	if (acc == NULL || acc->n == 0)
 		PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "bgnbd_fit: return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = qx_result_desc(fcinfo);
 	if (tupdesc->natts != BG_MODEL_FIELDS)
 		elog(ERROR, "bgnbd_fit: bgnbd_model must have %d fields, has %d",
 			 BG_MODEL_FIELDS, tupdesc->natts);
@@ -77,7 +76,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
 Datum
 bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_transfn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_trans");
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 	int32		x;
 	double		tx,
@@ -104,27 +103,11 @@ bgnbd_fit_transfn(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_combinefn);
-/* bgnbd_fit_combinefn(internal, internal): NULL states are empty */
+/* bgnbd_fit_combine(internal, internal): NULL states are empty */
 Datum
 bgnbd_fit_combinefn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_combinefn");
-	BgAcc	   *a = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-	BgAcc	   *b = PG_ARGISNULL(1) ? NULL : (BgAcc *) PG_GETARG_POINTER(1);
-	MemoryContext old;
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	old = MemoryContextSwitchTo(ctx);
-	if (a == NULL)
-		a = bg_acc_new(b->n);
-	bg_merge_into(a, b);
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(a);
+	return qx_combine(fcinfo, "bgnbd_fit_combine", bg_copy, bg_combine);
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_serialfn);
@@ -142,7 +125,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_deserialfn);
 Datum
 bgnbd_fit_deserialfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_deserialfn");
+	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_deserialize");
 	bytea	   *v = PG_GETARG_BYTEA_P(0);
 	MemoryContext old = MemoryContextSwitchTo(ctx);
 	BgAcc	   *acc = bg_unflatten(v);
@@ -158,7 +141,7 @@ bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 {
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 
-	qx_agg_context(fcinfo, "bgnbd_fit_finalfn");
+	qx_agg_context(fcinfo, "bgnbd_fit_final");
 	return bg_fit_result(fcinfo, acc);
 }
 
@@ -169,40 +152,18 @@ bgnbd_fit_partial_finalfn(PG_FUNCTION_ARGS)
 {
 	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
 
-	qx_agg_context(fcinfo, "bgnbd_fit_partial_finalfn");
+	qx_agg_context(fcinfo, "bgnbd_fit_partial_final");
 	if (acc == NULL || acc->n == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(bg_flatten(acc));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_merge_transfn);
-/* bgnbd_fit_merge_transfn(internal, bgnbd_fit_state): NULL states are skipped */
+/* bgnbd_fit_merge_trans(internal, bgnbd_fit_state): NULL states are skipped */
 Datum
 bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_merge_transfn");
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-	MemoryContext old;
-	BgAcc	   *other;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (acc == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(acc);
-	}
-	old = MemoryContextSwitchTo(ctx);
-	other = bg_unflatten(PG_GETARG_BYTEA_P(1));
-	if (acc == NULL)
-		acc = other;
-	else
-	{
-		bg_merge_into(acc, other);
-		pfree(other->e);
-		pfree(other);
-	}
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(acc);
+	return qx_merge_trans(fcinfo, "bgnbd_fit_merge_trans", bg_decode, bg_combine);
 }
 
 /* ---------------------------------------------------------------------
@@ -275,6 +236,7 @@ bgnbd_expected(PG_FUNCTION_ARGS)
 	double		alive;
 
 	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	bg_check_params(&p);
 	bg_check_horizon(horizon);
 	bg_check_summary(x, tx, T);
 	alive = bg_p_alive(&p, x, tx, T);
@@ -290,6 +252,7 @@ bgnbd_expected_new(PG_FUNCTION_ARGS)
 	double		horizon = PG_GETARG_FLOAT8(1);
 
 	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	bg_check_params(&p);
 	bg_check_horizon(horizon);
 	PG_RETURN_FLOAT8(bg_expect(p.a, p.b, p.r, horizon / p.alpha, horizon));
 }

@@ -73,6 +73,9 @@ extern void bg_append(BgAcc *acc, int32 x, double tx, double T, int64 w);
 extern void bg_compact(BgAcc *acc);
 extern bytea *bg_flatten(BgAcc *acc);
 extern BgAcc *bg_unflatten(bytea *v);
+extern void *bg_decode(const char *data, int len, MemoryContext ctx);
+extern void *bg_copy(void *src, MemoryContext ctx);
+extern void bg_combine(void *st, void *in, MemoryContext ctx);
 extern void bg_merge_into(BgAcc *dst, const BgAcc *src);
 
 /* bgnbd.c */
@@ -83,5 +86,6 @@ extern double bg_digamma(double x);
 extern void bg_fit(BgAcc *acc, BgFit *out);
 extern double bg_p_alive(const BgParams *p, int32 x, double tx, double T);
 extern double bg_expect(double a, double bp, double m, double s, double horizon);
+extern void bg_check_params(const BgParams *p);
 
 #endif							/* QX_BGNBD_H */

@@ -83,8 +83,11 @@ bg_softplus(double v)
 #define BG_ALTERNATING_MAX_S 0.5
 /* Rescale the 2F1 sum when it passes this, to stay within float8. */
 #define BG_RESCALE_AT		1e280
-/* The longest supported horizon, in units of the Gamma scale: s <= this. */
+/* The longest supported horizon: s and m s (the no-dropout bound) at most this. */
 #define BG_MAX_SCALED_HORIZON 1e250
+/* Model parameters the expectations support (README "Reference: BG/NBD"). */
+#define BG_MIN_PARAM		1e-100
+#define BG_MAX_PARAM		1e100
 
 /*
  * s <= 1/2: the Pfaff transform of the paper's 2F1 gives the alternating
@@ -110,7 +113,7 @@ bg_expect_alternating(double a, double bp, double m, double s, double *out)
 		if (ratio < 1.0 && fabs(term) <= BG_SERIES_EPS * fabs(sum))
 		{
 			*out = sum;
-			return sum > 0 && biggest <= BG_MAX_CANCELLATION * sum;
+			return isfinite(sum) && sum > 0 && biggest <= BG_MAX_CANCELLATION * sum;
 		}
 	}
 	return false;
@@ -168,7 +171,7 @@ bg_expect_2f1(double a, double bp, double m, double s, double *out)
  * w(t) = exp(a ln p + b' ln(1-p)), log-concave with its mode at
  * t* = ln(a/b'), and
  *
- *   N = U / D,  U = integral of g(p(t)) w(t) dt,  D = integral of w(t) dt,
+ *   N = m s U / D,  U = integral of g(p(t)) / (m s) w(t) dt,  D = integral of w(t) dt,
  *   g(p) = (1 - (1 + p s)^-m) / p,
  *
  * both integrands positive and smooth, so neither Beta(a, b') nor any
@@ -187,8 +190,12 @@ bg_expect_2f1(double a, double bp, double m, double s, double *out)
 #define BG_QUAD_RTOL		1e-10
 #define BG_QUAD_MAX_PIECES	600
 #define BG_QUAD_BREAKS		16
-/* |t - t*| beyond which e^|t - t*| could overflow: ln p computed directly. */
-#define BG_QUAD_DIRECT		700.0
+/*
+ * Within this distance of the mode the weight's logarithm is formed from
+ * d itself (see bg_mix_at); farther out the weight is below e^-(a+b')/4
+ * or varies slowly, and ln p is formed directly.
+ */
+#define BG_QUAD_NEAR		1.0
 /* The weight's rounding noise, in ulps per unit of sqrt(a b'/(a+b')). */
 #define BG_QUAD_NOISE_ULPS	64.0
 
@@ -215,7 +222,8 @@ bg_h(double m, double u)
 }
 
 /*
- * w / w(t*) and g at t = t* + d.  Within BG_QUAD_DIRECT of the mode,
+ * w / w(t*) and g / (m s) at t = t* + d (g / (m s) is in (0, 1], so
+ * no sum of it overflows).  Within BG_QUAD_NEAR of the mode,
  * ln(p/p*) = -ln(1 + (1-p*)(e^-d - 1)) and ln((1-p)/(1-p*)) = -ln(1 +
  * p*(e^d - 1)) keep their relative accuracy however large a and b' are,
  * so the weight's rounding noise is about sqrt(a b'/(a+b')) ulps rather
@@ -227,7 +235,7 @@ bg_mix_at(const BgMix *q, double d, double *w, double *g)
 	double		dlp,
 				dlq;
 
-	if (fabs(d) <= BG_QUAD_DIRECT)
+	if (fabs(d) <= BG_QUAD_NEAR)
 	{
 		dlp = -log1p(q->qm * expm1(-d));
 		dlq = -log1p(q->pm * expm1(d));
@@ -238,7 +246,7 @@ bg_mix_at(const BgMix *q, double d, double *w, double *g)
 		dlq = -bg_softplus(q->tm + d) + bg_softplus(q->tm);
 	}
 	*w = exp(q->a * dlp + q->bp * dlq);
-	*g = q->s * bg_h(q->m, exp(q->lpm + dlp + q->ls));
+	*g = bg_h(q->m, exp(q->lpm + dlp + q->ls)) / q->m;
 }
 
 /* Gauss-Kronrod 7/15 nodes and weights (Piessens et al., QUADPACK, 1983). */
@@ -342,8 +350,8 @@ bg_quad_breaks(const BgMix *q, double dL, double dR, double *br)
 	return nb;
 }
 
-/* Bisect pieces until the error estimate is below tol (or pieces run out); returns the pieces. */
-static int
+/* Bisect pieces until the error estimate is below tol (or pieces run out). */
+static void
 bg_quad_adapt(const BgMix *q, BgPiece *pc, int np, double tol, double *U, double *D)
 {
 	for (;;)
@@ -363,7 +371,7 @@ bg_quad_adapt(const BgMix *q, BgPiece *pc, int np, double tol, double *U, double
 			eD += pc[i].errD;
 		}
 		if ((eU <= tol * *U && eD <= tol * *D) || np == BG_QUAD_MAX_PIECES)
-			return np;
+			return;
 		for (i = 1; i < np; i++)
 			if (pc[i].errU / *U + pc[i].errD / *D > pc[worst].errU / *U + pc[worst].errD / *D)
 				worst = i;
@@ -412,7 +420,7 @@ bg_expect_quadrature(double a, double bp, double m, double s)
 		pc[np].hi = br[i + 1];
 		bg_gk15(&q, &pc[np++]);
 	}
-	np = bg_quad_adapt(&q, pc, np, tol, &U, &D);
+	bg_quad_adapt(&q, pc, np, tol, &U, &D);
 	pfree(pc);
 
 	/* the tails, exact to e^-BG_TAIL_NATS (see above) */
@@ -424,16 +432,19 @@ bg_expect_quadrature(double a, double bp, double m, double s)
 	slope = bp - (a + bp) / (1.0 + exp(tR));
 	U += g * w / slope;
 	D += w / slope;
-	return U / D;
+	return q.m * q.s * (U / D);
 }
 
-/* Raise the horizon error when horizon / scale is past what is supported. */
+/*
+ * Raise the horizon error when s, or m s (the expectation's no-dropout
+ * bound), is past what is supported.
+ */
 static void
-bg_check_scaled_horizon(double s, double horizon)
+bg_check_scaled_horizon(double m, double s, double horizon)
 {
-	if (s > BG_MAX_SCALED_HORIZON)
+	if (!(Max(m, 1.0) * s <= BG_MAX_SCALED_HORIZON))
 		qx_bad_arg("alpha + t is the model's alpha plus the customer's t (0 for a new customer), in the unit of the summaries.",
-				   "horizon %s is too long for this model: horizon / (alpha + t) must be at most %g",
+				   "horizon %s is too long for this model: max(1, r + frequency) * horizon / (alpha + t) must be at most %g",
 				   qx_float_str(horizon), BG_MAX_SCALED_HORIZON);
 }
 
@@ -441,8 +452,10 @@ bg_check_scaled_horizon(double s, double horizon)
  * N(a, b', m, s) = E_p[(1 - (1 + p s)^-m) / p] with p ~ Beta(a, b'),
  * the expected purchases of a customer alive now, with purchase shape m and
  * dropout Beta(a, b'), in a horizon of s in units of the current Gamma
- * scale.  horizon is only for the error message.  Finite and positive for
- * every positive finite a, b', m and 0 < s <= BG_MAX_SCALED_HORIZON.
+ * scale.  horizon is only for the error message.  Finite, >= 0 and at most
+ * m s for a, b', m within BG_MIN_PARAM..BG_MAX_PARAM (bg_check_params)
+ * and max(1, m) s <= BG_MAX_SCALED_HORIZON; the last check keeps that promise
+ * should anything escape the analysis.
  */
 double
 bg_expect(double a, double bp, double m, double s, double horizon)
@@ -451,12 +464,34 @@ bg_expect(double a, double bp, double m, double s, double horizon)
 
 	if (s == 0.0)
 		return 0.0;
-	bg_check_scaled_horizon(s, horizon);
-	if (s <= BG_ALTERNATING_MAX_S && bg_expect_alternating(a, bp, m, s, &v))
-		return v;
-	if (s > BG_ALTERNATING_MAX_S && a + bp - 1.0 > 0 && bg_expect_2f1(a, bp, m, s, &v))
-		return v;
-	return bg_expect_quadrature(a, bp, m, s);
+	bg_check_scaled_horizon(m, s, horizon);
+	if (!(s <= BG_ALTERNATING_MAX_S && bg_expect_alternating(a, bp, m, s, &v)) &&
+		!(s > BG_ALTERNATING_MAX_S && a + bp - 1.0 > 0 && bg_expect_2f1(a, bp, m, s, &v)))
+		v = bg_expect_quadrature(a, bp, m, s);
+	if (!(isfinite(v) && v >= 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected purchases cannot be computed for this model and horizon %s",
+						qx_float_str(horizon)),
+				 errhint("Model parameters between %g and %g and a horizon up to %g times alpha + t are supported.",
+						 BG_MIN_PARAM, BG_MAX_PARAM, BG_MAX_SCALED_HORIZON)));
+	return Min(v, m * s);
+}
+
+/* Raise 22023 unless the parameters are in the range the expectations support. */
+void
+bg_check_params(const BgParams *p)
+{
+	static const char *const names[4] = {"r", "alpha", "a", "b"};
+	double		v[4] = {p->r, p->alpha, p->a, p->b};
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (v[i] < BG_MIN_PARAM || v[i] > BG_MAX_PARAM)
+			qx_bad_arg(psprintf("Expected purchases are computed for r, alpha, a and b between %g and %g.",
+								BG_MIN_PARAM, BG_MAX_PARAM),
+					   "model field %s is outside the range of the expectations, got %s",
+					   names[i], qx_float_str(v[i]));
 }
 
 /* ln of the odds of having dropped out (x > 0); P(alive) = 1/(1+e^that). */
@@ -536,7 +571,9 @@ typedef struct BgLL
  * = sum 1/(q+k); the sums are carried from one x to the next up to
  * BG_SUMX, exact even where q is huge and lgamma(q) has lost the digits of
  * the difference.  Beyond that the difference itself is large and lgamma
- * differences do.
+ * differences do.  (One function of about 90 lines: the six carried sums
+ * live across the loop over distinct x, and splitting it would only pass
+ * them around.)
  */
 static void
 bg_ll_by_x(const BgData *d, BgLL *L)

@@ -20,7 +20,6 @@
 #include <math.h>
 
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -29,6 +28,7 @@
 
 #include "bgnbd.h"
 #include "quota_ext.h"
+#include "state_codec.h"
 
 #define BG_STATE_VERSION	1
 
@@ -46,8 +46,6 @@ typedef struct BgStateHdr
 
 /* Binary (send/recv) entry: int32 x, float8 t_x, float8 T, int64 w. */
 #define BG_WIRE_ENTRY_BYTES (4 + 8 + 8 + 8)
-/* Binary header: int32 version, int64 count. */
-#define BG_WIRE_HEADER_BYTES (4 + 8)
 #define BG_MAX_ENTRIES	((int64) ((MaxAllocSize - sizeof(BgStateHdr)) / sizeof(BgEntry)))
 /* A fresh state's room; grows by doubling. */
 #define BG_MIN_CAPACITY	64
@@ -259,29 +257,66 @@ bg_flatten(BgAcc *acc)
 }
 
 /*
- * A state from its varlena form.  Values of bgnbd_fit_state were checked
- * when they were read; the bytea of the serialize function comes from our
- * own workers; both are checked for size again here, as cheap insurance.
+ * A state from the bytes after the varlena header of its flattened form
+ * (a QxStateDecode), in ctx.  Values of bgnbd_fit_state were checked when
+ * they were read; the bytea of the serialize function comes from our own
+ * workers; both are checked for size again here, as cheap insurance.  The
+ * bytes may be unaligned (a short varlena header), so they are copied.
  */
-BgAcc *
-bg_unflatten(bytea *v)
+void *
+bg_decode(const char *data, int len, MemoryContext ctx)
 {
+	const Size	hdrlen = sizeof(BgStateHdr) - VARHDRSZ;
 	BgStateHdr	hdr;
-	Size		len = VARSIZE_ANY(v);
 	BgAcc	   *acc;
+	MemoryContext old;
 
-	if (VARATT_IS_SHORT(v) || VARATT_IS_EXTENDED(v) || len < sizeof(BgStateHdr))
-		elog(ERROR, "bgnbd: malformed state of %zu bytes", len);
-	memcpy(&hdr, v, sizeof(hdr));
+	if (len < (int) hdrlen)
+		elog(ERROR, "bgnbd: malformed state of %d bytes", len);
+	memcpy((char *) &hdr + VARHDRSZ, data, hdrlen);
 	if (hdr.version != BG_STATE_VERSION || hdr.n < 0 || hdr.n > BG_MAX_ENTRIES ||
-		len != sizeof(BgStateHdr) + sizeof(BgEntry) * (Size) hdr.n)
-		elog(ERROR, "bgnbd: malformed state (version %d, %lld entries, %zu bytes)",
+		(Size) len != hdrlen + sizeof(BgEntry) * (Size) hdr.n)
+		elog(ERROR, "bgnbd: malformed state (version %d, %lld entries, %d bytes)",
 			 hdr.version, (long long) hdr.n, len);
+	old = MemoryContextSwitchTo(ctx);
 	acc = bg_acc_new(hdr.n);
-	bg_copy_entries(acc->e, (const BgEntry *) ((char *) v + sizeof(hdr)), hdr.n);
+	MemoryContextSwitchTo(old);
+	bg_copy_entries(acc->e, (const BgEntry *) (data + hdrlen), hdr.n);
 	acc->n = hdr.n;
 	acc->nsorted = hdr.n;
 	return acc;
+}
+
+/* A state from its varlena form, in the current memory context. */
+BgAcc *
+bg_unflatten(bytea *v)
+{
+	return (BgAcc *) bg_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+}
+
+/* A copy of src in ctx (a QxStateCopy). */
+void *
+bg_copy(void *src, MemoryContext ctx)
+{
+	BgAcc	   *in = (BgAcc *) src;
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+	BgAcc	   *acc = bg_acc_new(in->n);
+
+	MemoryContextSwitchTo(old);
+	bg_copy_entries(acc->e, in->e, in->n);
+	acc->n = in->n;
+	acc->nsorted = in->nsorted;
+	return acc;
+}
+
+/* st += in, growing st in ctx (a QxStateCombine). */
+void
+bg_combine(void *st, void *in, MemoryContext ctx)
+{
+	MemoryContext old = MemoryContextSwitchTo(ctx);
+
+	bg_merge_into((BgAcc *) st, (const BgAcc *) in);
+	MemoryContextSwitchTo(old);
 }
 
 /* Append another state's entries (it may be in any order). */
@@ -296,84 +331,14 @@ bg_merge_into(BgAcc *dst, const BgAcc *src)
 }
 
 /* ---------------------------------------------------------------------
- * The bgnbd_fit_state type
+ * The bgnbd_fit_state type, on the shared codec (state_codec.h)
  * ---------------------------------------------------------------------
  */
 
-/* Canonical form of entries read from outside: sorted, merged, checked. */
-static bytea *
-bg_state_from_entries(BgAcc *acc)
-{
-	return bg_flatten(acc);
-}
+#define BG_TYPE "bgnbd_fit_state"
+#define BG_TEXT_HINT "Pass a value that bgnbd_fit_partial returned, such as \"1:(2,30.5,38.5,1)\"."
 
-static void
-bg_state_syntax(const char *str, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type bgnbd_fit_state: \"%s\"", str),
-			 errdetail("%s", detail),
-			 errhint("Pass a value that bgnbd_fit_partial returned, such as \"1:(2,30.5,38.5,1)\".")));
-}
-
-static void
-bg_skip_space(const char **p)
-{
-	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-		(*p)++;
-}
-
-/* A float8 field ending at one of the characters in stops. */
-static double
-bg_parse_float(const char *str, const char **p, const char *what)
-{
-	char	   *end;
-	double		v;
-	const char *c;
-
-	bg_skip_space(p);
-	for (c = *p; *c && (isdigit((unsigned char) *c) || *c == '.' || *c == 'e' ||
-						*c == 'E' || *c == '-' || *c == '+'); c++)
-		;
-	if (c == *p)
-		bg_state_syntax(str, psprintf("%s is missing.", what));
-	errno = 0;
-	v = strtod(*p, &end);
-	if (end != c || errno != 0 || !isfinite(v))
-		bg_state_syntax(str, psprintf("%s is not a finite number.", what));
-	*p = end;
-	return v;
-}
-
-static int64
-bg_parse_int(const char *str, const char **p, const char *what)
-{
-	char	   *end;
-	long long	v;
-
-	bg_skip_space(p);
-	if (!isdigit((unsigned char) **p) && **p != '-' && **p != '+')
-		bg_state_syntax(str, psprintf("%s is missing.", what));
-	errno = 0;
-	v = strtoll(*p, &end, 10);
-	if (end == *p || errno != 0)
-		bg_state_syntax(str, psprintf("%s is not an integer in range.", what));
-	*p = end;
-	return (int64) v;
-}
-
-static void
-bg_expect_char(const char *str, const char **p, char ch)
-{
-	bg_skip_space(p);
-	if (**p != ch)
-		bg_state_syntax(str, psprintf("Expected \"%c\" at position %d.", ch,
-									  (int) (*p - str) + 1));
-	(*p)++;
-}
-
-/* Check one entry read from outside; detail for the error when bad. */
+/* Why an entry read from outside is bad, or NULL. */
 static const char *
 bg_entry_problem(int64 x, double tx, double T, int64 w)
 {
@@ -389,66 +354,74 @@ bg_entry_problem(int64 x, double tx, double T, int64 w)
 	return NULL;
 }
 
+/* The next "(frequency,recency,t,customers)" of the text form, appended to acc. */
+static void
+bg_text_entry(QxTextParser *tp, BgAcc *acc)
+{
+	int64		x,
+				w;
+	double		tx,
+				T;
+	const char *why;
+
+	qx_text_skip_space(tp);
+	qx_text_expect(tp, "(");
+	qx_text_skip_space(tp);
+	x = qx_text_read_int64(tp, "frequency", PG_INT64_MIN, PG_INT64_MAX);
+	qx_text_skip_space(tp);
+	qx_text_expect(tp, ",");
+	qx_text_skip_space(tp);
+	tx = qx_text_read_float8(tp, "recency");
+	qx_text_skip_space(tp);
+	qx_text_expect(tp, ",");
+	qx_text_skip_space(tp);
+	T = qx_text_read_float8(tp, "t");
+	qx_text_skip_space(tp);
+	qx_text_expect(tp, ",");
+	qx_text_skip_space(tp);
+	w = qx_text_read_int64(tp, "The customer count", PG_INT64_MIN, PG_INT64_MAX);
+	qx_text_skip_space(tp);
+	qx_text_expect(tp, ")");
+	why = bg_entry_problem(x, tx, T, w);
+	if (why)
+		qx_bad_text(tp, psprintf("Entry %lld: %s.", (long long) acc->n + 1, why));
+	bg_append(acc, (int32) x, tx, T, w);
+}
+
 PG_FUNCTION_INFO_V1(bgnbd_fit_state_in);
 /*
  * Text form: "1:" (the version) followed by zero or more
- * "(frequency,recency,t,customers)" separated by commas.  Entries may come
- * in any order and repeat; the value is stored sorted and merged.
+ * "(frequency,recency,t,customers)" separated by commas, spaces allowed
+ * between tokens.  Entries may come in any order and repeat; the value is
+ * stored sorted and merged.
  */
 Datum
 bgnbd_fit_state_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
+	QxTextParser tp;
 	int64		version;
-	BgAcc	   *acc = bg_acc_new(16);
+	BgAcc	   *acc = bg_acc_new(BG_MIN_CAPACITY);
 
-	version = bg_parse_int(str, &p, "The version");
+	qx_text_begin(&tp, str, BG_TYPE, BG_TEXT_HINT);
+	qx_text_skip_space(&tp);
+	version = qx_text_read_int64(&tp, "The version", PG_INT32_MIN, PG_INT32_MAX);
 	if (version != BG_STATE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("unsupported bgnbd_fit_state version %lld", (long long) version),
-				 errhint("This build reads version %d; compute the state with the same version of quota_ext.",
-						 BG_STATE_VERSION)));
-	bg_expect_char(str, &p, ':');
-	bg_skip_space(&p);
-	while (*p)
+		qx_bad_text(&tp, psprintf("Version %lld is not supported; this build reads version %d.",
+								  (long long) version, BG_STATE_VERSION));
+	qx_text_skip_space(&tp);
+	qx_text_expect(&tp, ":");
+	qx_text_skip_space(&tp);
+	while (!qx_text_at_end(&tp))
 	{
-		int64		x,
-					w;
-		double		tx,
-					T;
-		const char *why;
-
 		if ((acc->n % BG_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (acc->n > 0)
-			bg_expect_char(str, &p, ',');
-		bg_expect_char(str, &p, '(');
-		x = bg_parse_int(str, &p, "frequency");
-		bg_expect_char(str, &p, ',');
-		tx = bg_parse_float(str, &p, "recency");
-		bg_expect_char(str, &p, ',');
-		T = bg_parse_float(str, &p, "t");
-		bg_expect_char(str, &p, ',');
-		w = bg_parse_int(str, &p, "The customer count");
-		bg_expect_char(str, &p, ')');
-		why = bg_entry_problem(x, tx, T, w);
-		if (why)
-			bg_state_syntax(str, psprintf("Entry %lld: %s.", (long long) acc->n + 1, why));
-		bg_append(acc, (int32) x, tx, T, w);
-		bg_skip_space(&p);
+			qx_text_expect(&tp, ",");
+		bg_text_entry(&tp, acc);
+		qx_text_skip_space(&tp);
 	}
-	PG_RETURN_POINTER(bg_state_from_entries(acc));
-}
-
-static void
-bg_append_float(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN + 1];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
+	PG_RETURN_POINTER(bg_flatten(acc));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_state_out);
@@ -469,9 +442,9 @@ bgnbd_fit_state_out(PG_FUNCTION_ARGS)
 		if ((i % BG_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		appendStringInfo(&buf, "%s(%d,", i > 0 ? "," : "", e->x);
-		bg_append_float(&buf, e->tx);
+		qx_append_float8(&buf, e->tx);
 		appendStringInfoChar(&buf, ',');
-		bg_append_float(&buf, e->T);
+		qx_append_float8(&buf, e->T);
 		appendStringInfo(&buf, ",%lld)", (long long) e->w);
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -501,54 +474,44 @@ bgnbd_fit_state_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void
-bg_state_binary_error(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary bgnbd_fit_state value"),
-			 errdetail("%s", detail)));
-}
-
 PG_FUNCTION_INFO_V1(bgnbd_fit_state_recv);
+/* The binary form of bgnbd_fit_state_send, every length checked before it is read. */
 Datum
 bgnbd_fit_state_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	QxReader	r;
 	int32		version;
 	int64		n,
-				i,
-				left;
+				i;
 	BgAcc	   *acc;
 
-	if (buf->len - buf->cursor < BG_WIRE_HEADER_BYTES)
-		bg_state_binary_error(psprintf("The value is shorter than its %d-byte header.",
-									   BG_WIRE_HEADER_BYTES));
-	version = pq_getmsgint(buf, 4);
+	qx_reader_init(&r, msg->data + msg->cursor, msg->len - msg->cursor, BG_TYPE);
+	version = qx_get_int32(&r);
 	if (version != BG_STATE_VERSION)
-		bg_state_binary_error(psprintf("Version %d is not supported; this build reads version %d.",
-									   version, BG_STATE_VERSION));
-	n = pq_getmsgint64(buf);
-	left = buf->len - buf->cursor;
-	if (n < 0 || n > BG_MAX_ENTRIES || n != left / BG_WIRE_ENTRY_BYTES ||
-		left % BG_WIRE_ENTRY_BYTES != 0)
-		bg_state_binary_error(psprintf("The header says %lld entries but %lld bytes follow (%d per entry).",
-									   (long long) n, (long long) left, BG_WIRE_ENTRY_BYTES));
+		qx_bad_binary(&r, psprintf("version %d is not supported, expected %d",
+								   version, BG_STATE_VERSION));
+	n = qx_get_int64(&r);
+	if (n < 0 || n > BG_MAX_ENTRIES || n != qx_reader_remaining(&r) / BG_WIRE_ENTRY_BYTES ||
+		qx_reader_remaining(&r) % BG_WIRE_ENTRY_BYTES != 0)
+		qx_bad_binary(&r, psprintf("the header says %lld entries but %d bytes follow (%d per entry)",
+								   (long long) n, qx_reader_remaining(&r), BG_WIRE_ENTRY_BYTES));
 	acc = bg_acc_new(n);
 	for (i = 0; i < n; i++)
 	{
-		int32		x = pq_getmsgint(buf, 4);
-		double		tx = pq_getmsgfloat8(buf);
-		double		T = pq_getmsgfloat8(buf);
-		int64		w = pq_getmsgint64(buf);
+		int32		x = qx_get_int32(&r);
+		double		tx = qx_get_float8(&r);
+		double		T = qx_get_float8(&r);
+		int64		w = qx_get_int64(&r);
 		const char *why = bg_entry_problem(x, tx, T, w);
 
 		if (why)
-			bg_state_binary_error(psprintf("Entry %lld: %s.", (long long) i + 1, why));
+			qx_bad_binary(&r, psprintf("entry %lld: %s", (long long) i + 1, why));
 		bg_append(acc, x, tx, T, w);
 		if ((i % BG_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	PG_RETURN_POINTER(bg_state_from_entries(acc));
+	qx_get_end(&r);
+	msg->cursor = msg->len;
+	PG_RETURN_POINTER(bg_flatten(acc));
 }
-

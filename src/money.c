@@ -412,13 +412,36 @@ qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb)
 	}
 }
 
+/* numeric to float8: 0 below float8's range, +-Infinity above it */
+static double
+numeric_to_double(Datum n)
+{
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, n));
+}
+
+/*
+ * (x - base)::float8 / base::float8.  When a term is outside float8's range
+ * (sums of amounts up to numeric's 131072 digits are), the quotient is taken
+ * in numeric and rounded once; a quotient outside float8's range is 22003.
+ */
 double
 qx_numeric_trend(Numeric x, Numeric base)
 {
 	Datum		d = DirectFunctionCall2(numeric_sub, NumericGetDatum(x), NumericGetDatum(base));
+	double		fd = numeric_to_double(d);
+	double		fb = numeric_to_double(NumericGetDatum(base));
+	double		q;
 
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d)) /
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(base)));
+	if (isfinite(fd) && isfinite(fb) && fb != 0 && (fd != 0 || qx_numeric_sign(DatumGetNumeric(d)) == 0))
+		return fd / fb;
+	q = numeric_to_double(DirectFunctionCall2(numeric_div, d, NumericGetDatum(base)));
+	if (isinf(q))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("trend is out of range for type double precision"),
+				 errdetail("The change is %s on a base of %s.",
+						   qx_numeric_str(DatumGetNumeric(d)), qx_numeric_str(base))));
+	return q;
 }
 
 int

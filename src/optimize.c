@@ -175,7 +175,7 @@ bfgs_update(Bfgs *b, const double *s, const double *y)
 				j;
 	double		sy = 0,
 				yHy = 0,
-				Hy[QX_OPT_MAX_PARAMS];
+				Hy[QX_OPT_MAX_PARAMS] = {0};
 
 	for (i = 0; i < n; i++)
 		sy += s[i] * y[i];
@@ -214,14 +214,15 @@ qx_bfgs(QxObjective fn, void *ctx, const QxOptOptions *o,
 				it,
 				i,
 				stalls = 0;
-	double		g[QX_OPT_MAX_PARAMS],
-				gn[QX_OPT_MAX_PARAMS],
-				tn[QX_OPT_MAX_PARAMS],
-				dir[QX_OPT_MAX_PARAMS],
-				s[QX_OPT_MAX_PARAMS],
-				y[QX_OPT_MAX_PARAMS];
+	double		g[QX_OPT_MAX_PARAMS] = {0},
+				gn[QX_OPT_MAX_PARAMS] = {0},
+				tn[QX_OPT_MAX_PARAMS] = {0},
+				dir[QX_OPT_MAX_PARAMS] = {0},
+				s[QX_OPT_MAX_PARAMS] = {0},
+				y[QX_OPT_MAX_PARAMS] = {0};
 	double		f;
 
+	memset(&b, 0, sizeof(b));
 	b.o = o;
 	b.fn = fn;
 	b.ctx = ctx;
@@ -328,7 +329,7 @@ nm_contract(QxObjective fn, void *ctx, const QxOptOptions *o, Simplex *sx,
 	int			n = o->n,
 				i,
 				j;
-	double		xc[QX_OPT_MAX_PARAMS],
+	double		xc[QX_OPT_MAX_PARAMS] = {0},
 				fc;
 
 	for (j = 0; j < n; j++)
@@ -360,9 +361,9 @@ nm_step(QxObjective fn, void *ctx, const QxOptOptions *o, Simplex *sx)
 				lo,
 				i,
 				j;
-	double		c[QX_OPT_MAX_PARAMS],
-				xr[QX_OPT_MAX_PARAMS],
-				xe[QX_OPT_MAX_PARAMS],
+	double		c[QX_OPT_MAX_PARAMS] = {0},
+				xr[QX_OPT_MAX_PARAMS] = {0},
+				xe[QX_OPT_MAX_PARAMS] = {0},
 				fr,
 				fe;
 
@@ -407,6 +408,7 @@ qx_nelder_mead(QxObjective fn, void *ctx, const QxOptOptions *o,
 				i,
 				j;
 
+	memset(&sx, 0, sizeof(sx));
 	for (i = 0; i <= n; i++)
 	{
 		memcpy(sx.p[i], theta, sizeof(double) * n);
@@ -435,9 +437,9 @@ qx_minimize(QxObjective fn, void *ctx, const QxOptOptions *o,
 {
 	int			n = o->n;
 	double		f,
-				th2[QX_OPT_MAX_PARAMS],
+				th2[QX_OPT_MAX_PARAMS] = {0},
 				f2,
-				g[QX_OPT_MAX_PARAMS];
+				g[QX_OPT_MAX_PARAMS] = {0};
 	bool		conv;
 	int			it;
 

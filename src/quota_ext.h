@@ -19,6 +19,7 @@
 #include "utils/date.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 
 /* Raise invalid_parameter_value with a message and an optional hint. */
 #define qx_bad_arg(hint, ...) \
@@ -32,6 +33,27 @@ static inline char *
 qx_float_str(double v)
 {
 	return float8out_internal(v);
+}
+
+/*
+ * Text of a numeric for messages: as PostgreSQL prints it when at most
+ * QX_NUMERIC_STR_MAX characters, else its first 7 significant digits in
+ * scientific notation (-1.000000e+1130), so an error never carries a number
+ * of thousands of digits.  In quota_ext.c.
+ */
+#define QX_NUMERIC_STR_MAX 24
+extern char *qx_numeric_str(Numeric n);
+
+/* Longest stretch of a user's string quoted in a message. */
+#define QX_QUOTE_MAX 40
+
+/* A user's string for a message: cut to QX_QUOTE_MAX characters and "...". */
+static inline const char *
+qx_str_brief(const char *s)
+{
+	if (strlen(s) > QX_QUOTE_MAX)
+		return psprintf("%.*s...", QX_QUOTE_MAX, s);
+	return s;
 }
 
 /* NaN and +-Infinity are bad arguments unless a function allows them. */

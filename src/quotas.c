@@ -195,7 +195,7 @@ require_finite_numeric(Numeric n, const char *argname)
 	if (numeric_is_nan(n) || numeric_is_inf(n))
 		qx_bad_arg("Pass a finite number.", "%s must be a finite number, got %s",
 				   argname,
-				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n))));
+				   qx_numeric_str(n));
 }
 
 static void
@@ -204,14 +204,31 @@ require_nonnegative_numeric(Numeric n, const char *argname)
 	require_finite_numeric(n, argname);
 	if (numeric_sign_int(n) < 0)
 		qx_bad_arg(NULL, "%s must not be negative, got %s", argname,
-				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n))));
+				   qx_numeric_str(n));
 }
 
 #define num_mul(a, b)	DirectFunctionCall2(numeric_mul, (a), (b))
 #define num_div(a, b)	DirectFunctionCall2(numeric_div, (a), (b))
 #define num_sub(a, b)	DirectFunctionCall2(numeric_sub, (a), (b))
 #define num_int(i)		NumericGetDatum(int64_to_numeric(i))
-#define num_float8(n)	DatumGetFloat8(DirectFunctionCall1(numeric_float8, (n)))
+/*
+ * A ratio of numeric arguments as float8: what names it and the arguments it
+ * divides ("attainment", "actual / quota") for the 22003 error when it is
+ * past float8's range; one below float8's range is 0.
+ */
+static double
+num_float8(Datum n, const char *what, const char *ratio)
+{
+	double		v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, n));
+
+	if (isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range for type double precision", what),
+				 errdetail("%s is %s.", ratio, qx_numeric_str(DatumGetNumeric(n))),
+				 errhint("float8 holds magnitudes up to about 1e308; check the units of the arguments.")));
+	return v;
+}
 
 /*
  * business_days() keeps the calendar of the last holidays array it saw in
@@ -318,12 +335,14 @@ quota_status(PG_FUNCTION_ARGS)
 	if (numeric_sign_int(quota) == 0)
 		nulls[4] = true;
 	else
-		values[4] = Float8GetDatum(num_float8(num_div(d_actual, d_quota)));
+		values[4] = Float8GetDatum(num_float8(num_div(d_actual, d_quota), "attainment",
+												 "actual / quota"));
 
 	if (numeric_sign_int(DatumGetNumeric(expected)) == 0)
 		nulls[5] = true;
 	else
-		values[5] = Float8GetDatum(num_float8(num_div(d_actual, expected)));
+		values[5] = Float8GetDatum(num_float8(num_div(d_actual, expected), "pace",
+												 "actual / expected_to_date"));
 
 	if (elapsed == 0)
 	{
@@ -470,7 +489,8 @@ pipeline_coverage(PG_FUNCTION_ARGS)
 	remaining = num_sub(NumericGetDatum(quota), NumericGetDatum(closed));
 	if (numeric_sign_int(DatumGetNumeric(remaining)) <= 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(num_float8(num_div(NumericGetDatum(open_pipeline), remaining)));
+	PG_RETURN_FLOAT8(num_float8(num_div(NumericGetDatum(open_pipeline), remaining),
+								 "pipeline_coverage", "open_pipeline / (quota - closed)"));
 }
 
 PG_FUNCTION_INFO_V1(sales_velocity);

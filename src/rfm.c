@@ -218,13 +218,13 @@ rfm_map_bound(JsonbValue *v, int entry, const char *key, const char *which)
 		qx_bad_arg(RFM_MAP_HINT,
 				   "segments entry %d: %s %s bound %s is out of range for a score",
 				   entry, key, which,
-				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num))));
+				   qx_numeric_str(num));
 	if (!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(num),
 										  NumericGetDatum(int64_to_numeric(bound)))))
 		qx_bad_arg(RFM_MAP_HINT,
 				   "segments entry %d: %s %s bound must be a whole number, got %s",
 				   entry, key, which,
-				   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num))));
+				   qx_numeric_str(num));
 	return bound;
 }
 

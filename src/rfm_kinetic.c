@@ -36,10 +36,12 @@
 #define KN_DEFAULT_THRESHOLD 0.2
 
 /*
- * The parameters of a group.  States built by the transition function share
- * one KnParams per distinct (as_of, window_len, threshold), kept in the
- * function's memory context (which outlives the aggregate context), so a
- * state is 120 bytes and fits a 128-byte allocation chunk.
+ * The parameters of a group.  The states of the groups whose parameters are
+ * the first the transition function saw (usually all of them) share one
+ * KnParams kept in fn_extra, so such a state is 120 bytes and fits a
+ * 128-byte allocation chunk; any other state carries its own copy right
+ * after it in the same chunk (kn_new_own), so no memory outside the states
+ * grows with the number of groups.
  */
 typedef struct KnParams
 {
@@ -65,12 +67,22 @@ typedef struct KnState
 
 StaticAssertDecl(sizeof(KnState) <= 128, "KnState must fit a 128-byte chunk");
 
-/* fn_extra cache of the transition function: the last parameters seen */
+/*
+ * fn_extra of the transition function, fixed in size: the first parameters
+ * seen (shared by the states that have them, never changed after), and the
+ * last parameters checked with their window bounds (overwritten), so a new
+ * group costs a few comparisons.
+ */
 typedef struct KnCache
 {
-	KnParams   *p;				/* in fn_mcxt; NULL before the first group */
-	DateADT		b1;
-	DateADT		b2;
+	bool		have_first;
+	bool		have_last;
+	KnParams	first;
+	DateADT		first_b1;
+	DateADT		first_b2;
+	KnParams	last;
+	DateADT		last_b1;
+	DateADT		last_b2;
 } KnCache;
 
 static char *
@@ -124,22 +136,38 @@ kn_check_threshold(double threshold)
 				   qx_float_str(threshold));
 }
 
-static KnParams *
-kn_params(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold)
+static bool
+kn_params_same(const KnParams *p, DateADT as_of, const Interval *w, double threshold)
 {
-	KnParams   *p = MemoryContextAlloc(ctx, sizeof(KnParams));
-
-	p->as_of = as_of;
-	p->window = *w;
-	p->threshold = threshold;
-	return p;
+	return p->as_of == as_of && interval_same(&p->window, w) && p->threshold == threshold;
 }
 
+/* A state sharing p, which outlives it. */
 static KnState *
 kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
 {
 	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState));
 
+	st->p = p;
+	st->b1 = b1;
+	st->b2 = b2;
+	qx_money_init(&st->monetary);
+	qx_money_init(&st->revenue_recent);
+	qx_money_init(&st->revenue_prior);
+	return st;
+}
+
+/* A state with its own copy of the parameters, in the same chunk. */
+static KnState *
+kn_new_own(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold,
+		   DateADT b1, DateADT b2)
+{
+	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState) + sizeof(KnParams));
+	KnParams   *p = (KnParams *) (st + 1);
+
+	p->as_of = as_of;
+	p->window = *w;
+	p->threshold = threshold;
 	st->p = p;
 	st->b1 = b1;
 	st->b2 = b2;
@@ -242,7 +270,7 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 		qx_bad_binary(&r, "threshold is not between 0 and 1");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_binary(&r, "window is not positive");
-	st = kn_new(ctx, kn_params(ctx, as_of, &w, thr.f), b1, b2);
+	st = kn_new_own(ctx, as_of, &w, thr.f, b1, b2);
 	st->orders = qx_get_int64(&r);
 	st->first = qx_get_int32(&r);
 	st->last = qx_get_int32(&r);
@@ -305,9 +333,8 @@ kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
 static KnState *
 kn_copy(const KnState *src, MemoryContext ctx)
 {
-	KnState    *st = kn_new(ctx, kn_params(ctx, src->p->as_of, &src->p->window,
-											 src->p->threshold),
-							src->b1, src->b2);
+	KnState    *st = kn_new_own(ctx, src->p->as_of, &src->p->window, src->p->threshold,
+									src->b1, src->b2);
 
 	kn_combine_into(st, src, ctx);
 	return st;
@@ -330,6 +357,44 @@ static void
 kn_combine_any(void *st, void *in, MemoryContext ctx)
 {
 	kn_combine_into((KnState *) st, (KnState *) in, ctx);
+}
+
+/*
+ * The empty state of a new group: parameters checked and window bounds
+ * computed once per distinct parameters in a row (KnCache).
+ */
+static KnState *
+kn_group_state(FunctionCallInfo fcinfo, MemoryContext ctx, DateADT as_of,
+			   const Interval *w, double threshold)
+{
+	KnCache    *c = (KnCache *) fcinfo->flinfo->fn_extra;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KnCache));
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (c->have_first && kn_params_same(&c->first, as_of, w, threshold))
+		return kn_new(ctx, &c->first, c->first_b1, c->first_b2);
+	if (!c->have_last || !kn_params_same(&c->last, as_of, w, threshold))
+	{
+		qx_require_finite_date(as_of, "as_of");
+		kn_check_threshold(threshold);
+		kn_bounds(as_of, w, &c->last_b1, &c->last_b2, true);
+		c->last.as_of = as_of;
+		c->last.window = *w;
+		c->last.threshold = threshold;
+		c->have_last = true;
+	}
+	if (!c->have_first)
+	{
+		c->first = c->last;
+		c->first_b1 = c->last_b1;
+		c->first_b2 = c->last_b2;
+		c->have_first = true;
+		return kn_new(ctx, &c->first, c->first_b1, c->first_b2);
+	}
+	return kn_new_own(ctx, as_of, w, threshold, c->last_b1, c->last_b2);
 }
 
 PG_FUNCTION_INFO_V1(rfm_kinetic_trans);
@@ -367,29 +432,7 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	}
 
 	if (PG_ARGISNULL(0))
-	{
-		KnCache    *c = (KnCache *) fcinfo->flinfo->fn_extra;
-
-		if (c == NULL)
-		{
-			c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(KnCache));
-			fcinfo->flinfo->fn_extra = c;
-		}
-		if (c->p == NULL || c->p->as_of != as_of || !interval_same(&c->p->window, w) ||
-			c->p->threshold != threshold)
-		{
-			DateADT		b1,
-						b2;
-
-			qx_require_finite_date(as_of, "as_of");
-			kn_check_threshold(threshold);
-			kn_bounds(as_of, w, &b1, &b2, true);
-			c->p = kn_params(fcinfo->flinfo->fn_mcxt, as_of, w, threshold);
-			c->b1 = b1;
-			c->b2 = b2;
-		}
-		st = kn_new(ctx, c->p, c->b1, c->b2);
-	}
+		st = kn_group_state(fcinfo, ctx, as_of, w, threshold);
 	else
 	{
 		st = (KnState *) PG_GETARG_POINTER(0);
@@ -464,28 +507,32 @@ kn_int4_count(int64 n, const char *field)
 }
 
 /*
- * Compare revenue_trend with bound (+-threshold), exactly where it matters.
- * The float trend can land one rounding on the wrong side of a bound the
- * decimal revenues meet exactly: 1000.20 -> 800.16 is a 20 % drop, but
- * -200.04 / 1000.20 gives -0.19999999999999998.  Near the bound the sign of
- * (recent - prior) - bound * prior is taken in numeric arithmetic, with the
- * bound read as the decimal PostgreSQL prints for it (0.2), as the SQL rule
- * (recent - prior) / prior <= -0.2 would.  prior > 0 here.
+ * Compare the trend with bound (+-threshold) as README "rfm_kinetic" states
+ * the rule in SQL: ((recent - prior) / prior)::float8 against the threshold's
+ * binary value -- the numeric quotient of the decimal revenues, rounded once
+ * to float8.  The float revenue_trend rt can land one rounding on the other
+ * side (1000.20 -> 800.16 is a 20 % drop, but -200.04 / 1000.20 gives
+ * -0.19999999999999998), so near the bound the quotient is computed as SQL
+ * computes it.  rt is within a few ulps of that quotient, so farther away
+ * than KN_TREND_NEAR (relative) rt decides.  prior > 0 here.
  */
+#define KN_TREND_NEAR 1e-9
+
 static int
 kn_trend_cmp(double rt, Numeric rev_recent, Numeric rev_prior, double bound)
 {
-	Datum		diff;
-	Datum		limit;
+	Datum		q;
+	double		trend;
 
-	if (fabs(rt - bound) > 1e-9 * Max(1.0, fabs(bound)))
+	if (fabs(rt - bound) > KN_TREND_NEAR * Max(1.0, fabs(bound)))
 		return rt < bound ? -1 : 1;
-	diff = DirectFunctionCall2(numeric_sub, NumericGetDatum(rev_recent),
-							   NumericGetDatum(rev_prior));
-	limit = DirectFunctionCall2(numeric_mul,
-								DirectFunctionCall1(float8_numeric, Float8GetDatum(bound)),
-								NumericGetDatum(rev_prior));
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, diff, limit));
+	q = DirectFunctionCall2(numeric_div,
+							DirectFunctionCall2(numeric_sub, NumericGetDatum(rev_recent),
+												NumericGetDatum(rev_prior)),
+							NumericGetDatum(rev_prior));
+	/* rounded as float8in rounds; a quotient below float8's range is 0, not an error */
+	trend = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, q));
+	return (trend > bound) - (trend < bound);
 }
 
 PG_FUNCTION_INFO_V1(rfm_kinetic_final);
@@ -628,7 +675,7 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 		qx_bad_text(&tp, "threshold must be between 0 and 1.");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_text(&tp, "The window is not positive.");
-	st = kn_new(CurrentMemoryContext, kn_params(CurrentMemoryContext, as_of, &w, thr), b1, b2);
+	st = kn_new_own(CurrentMemoryContext, as_of, &w, thr, b1, b2);
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
 	s = qx_text_field(&tp, "first");
 	if (st->orders == 0 && strcmp(s, "none") != 0)

@@ -26,6 +26,7 @@
 
 #include "quota_ext.h"
 #include "deals.h"
+#include "state_codec.h"
 
 #define DEFAULT_THRESHOLD 0.4
 
@@ -44,7 +45,7 @@ trigger_column(TriggerData *trigdata, const char *colname, const char *role,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" does not exist",
 						trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-						role, colname),
+						role, qx_str_brief(colname)),
 				 errhint("The arguments are (agreement_column, objections_column, flag_column [, threshold [, since_column]]).")));
 
 	typid = SPI_gettypeid(tupdesc, attnum);
@@ -56,7 +57,7 @@ trigger_column(TriggerData *trigdata, const char *colname, const char *role,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
 			 errmsg("trigger \"%s\" on table \"%s\": %s column \"%s\" has type %s",
 					trigdata->tg_trigger->tgname, RelationGetRelationName(rel),
-					role, colname, format_type_be(typid)),
+					role, qx_str_brief(colname), format_type_be(typid)),
 			 errhint("The %s column must be of type %s.", role, typenames)));
 	return 0;					/* keep compiler quiet */
 }
@@ -72,7 +73,16 @@ agreement_value(Datum value, Oid typid)
 		case FLOAT4OID:
 			return (double) DatumGetFloat4(value);
 		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, value));
+			{
+				/* a share: below float8's range is 0, above it an error */
+				double		v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+																   value));
+
+				if (isinf(v))
+					qx_bad_arg(NULL, "agreement must be between 0 and 1, got %s",
+							   qx_numeric_str(DatumGetNumeric(value)));
+				return v;
+			}
 	}
 	elog(ERROR, "flag_reanimation: unexpected agreement type %u", typid);
 	return 0;
@@ -93,6 +103,32 @@ objections_value(Datum value, Oid typid)
 	}
 	elog(ERROR, "flag_reanimation: unexpected objections type %u", typid);
 	return 0;
+}
+
+/*
+ * The threshold argument of the trigger: a finite number greater than 0,
+ * read by the state codec's float reader (so 1e-310 is the subnormal it
+ * denotes, not an error).  Messages quote the argument briefly.
+ */
+static double
+trigger_threshold(Trigger *trigger, Relation rel, const char *arg)
+{
+	double		threshold;
+
+	if (!qx_parse_float8(arg, &threshold))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" on table \"%s\": threshold must be a number within float8's range, got \"%s\"",
+						trigger->tgname, RelationGetRelationName(rel),
+						qx_str_brief(arg)),
+				 errhint("The usual threshold is 0.4.")));
+	if (threshold <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" on table \"%s\": threshold must be greater than 0, got %s",
+						trigger->tgname, RelationGetRelationName(rel), qx_float_str(threshold)),
+				 errhint("The usual threshold is 0.4.")));
+	return threshold;
 }
 
 PG_FUNCTION_INFO_V1(flag_reanimation);
@@ -166,17 +202,7 @@ flag_reanimation(PG_FUNCTION_ARGS)
 							  lengthof(flag_types), "boolean");
 	if (trigger->tgnargs >= 4)
 	{
-		char	   *end;
-
-		errno = 0;
-		threshold = strtod(args[3], &end);
-		if (end == args[3] || *end != '\0' || errno != 0 ||
-			!isfinite(threshold) || threshold <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("trigger \"%s\" on table \"%s\": threshold must be a number greater than 0, got \"%s\"",
-							trigger->tgname, RelationGetRelationName(rel), args[3]),
-					 errhint("The usual threshold is 0.4.")));
+		threshold = trigger_threshold(trigger, rel, args[3]);
 	}
 	if (trigger->tgnargs == 5)
 		att_since = trigger_column(trigdata, args[4], "since", since_types,

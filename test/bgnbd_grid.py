@@ -15,6 +15,8 @@ bgnbd_grid.py: the property test of the BG/NBD scores (issue 10).
 4. A denser sweep without reference: every expectation finite, >= 0, at
    most the no-dropout bound (r+x) horizon / (alpha+T) (since
    (1 - (1+ps)^-m)/p <= m s), and nondecreasing in the horizon.
+   Far outside the grid (parameters and horizons from 1e-300 to 1e300),
+   every call gives a value >= 0 or raises 22023.
 5. The two cases of issue 10, and the horizon limit's error.
 """
 import csv
@@ -163,6 +165,33 @@ FROM e""")
     check("sweep: finite and >= 0", out_of_range == 0, "%d bad" % out_of_range)
     check("sweep: at most (r+x) horizon / (alpha+t)", over == 0, "%d over" % over)
     check("sweep: nondecreasing in the horizon", down == 0, "%d decrease" % down)
+
+    # 4b. far outside the grid: every answer finite and >= 0, or 22023
+    cur.execute("""
+CREATE FUNCTION outcome(r float8, al float8, a float8, b float8, h float8, x int, tx float8, tt float8)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v float8; st text;
+BEGIN
+  v := bgnbd_expected(ROW(r, al, a, b, NULL, NULL, NULL)::bgnbd_model, h, x, tx, tt);
+  IF v::text IN ('NaN', 'Infinity') OR v < 0 THEN RETURN 'impossible'; END IF;
+  RETURN 'value';
+EXCEPTION WHEN OTHERS THEN GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE; RETURN st;
+END $$""")
+    cur.execute("""
+WITH v(val) AS (VALUES (1e-300::float8), (1e-100), (1e-30), (1e30), (1e100), (1e300)),
+h(h) AS (VALUES (1e-300::float8), (1), (1e100)),
+hist(x, tx, tt) AS (VALUES (0, 0::float8, 0::float8), (1000000, 1e300, 1e300))
+SELECT outcome(r.val, al.val, a.val, b.val, h.h, x, tx, tt) AS o, count(*)
+FROM v r, v al, v a, v b, h, hist GROUP BY 1 ORDER BY 1""")
+    outcomes = dict(cur.fetchall())
+    check("extreme models and horizons: a value >= 0 or 22023, never anything else",
+          set(outcomes) <= {"value", "22023"}, str(outcomes))
+    try:
+        cur.execute("SELECT bgnbd_expected_new(ROW(1, 1, 1e-101, 1, NULL, NULL, NULL)::bgnbd_model, 1)")
+        check("a model field outside 1e-100..1e100 is an error for the expectations", False, "no error")
+    except psycopg2.Error as e:
+        check("a model field outside 1e-100..1e100: 22023 naming the field and the range",
+              e.pgcode == "22023" and "field a" in e.pgerror and "1e-100" in e.pgerror, e.pgerror.strip())
 
     # 5. issue 10's cases and the horizon limit
     cur.execute("SELECT bgnbd_expected_new(ROW(1000,1,1e-9,1,NULL,NULL,NULL)::bgnbd_model, 0.4)")

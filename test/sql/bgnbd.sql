@@ -217,8 +217,18 @@ SELECT round(bgnbd_expected_new(model, 39)::numeric, 8) AS a_one FROM m WHERE na
 -- (reference 48.61684407; the series needs a few hundred thousand terms)
 SELECT round(bgnbd_expected(model, 100000, 2, 30.43, 38.86)::numeric, 7) AS long_horizon
 FROM m WHERE name = 'PAPER';
--- ... and where the series would need more than a million terms: an error
-SELECT test_util.err($$SELECT bgnbd_expected_new(ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model, 1e6)$$) AS too_long;
+-- ... and where the series would need more than a million terms: the
+-- quadrature (reference 53.540478253, from test/bgnbd_reference.py's Beta
+-- mixture and, independently, mpmath's hyp2f1 on eq. 7)
+SELECT round(bgnbd_expected_new(model, 1e6)::numeric, 8) AS very_long_horizon FROM m WHERE name = 'PAPER';
+-- issue 10: both were impossible (-1.25e+192 and -1.41).  References
+-- 399.999997771 (Beta mixture and hyp2f1 agree) and 9.50795540369e-05
+SELECT round(bgnbd_expected_new(ROW(1000, 1, 1e-9, 1, NULL, NULL, NULL)::bgnbd_model, 0.4)::numeric, 8) AS big_r_tiny_a,
+       round((bgnbd_expected(ROW(1, 1e6, 1e6, 1, NULL, NULL, NULL)::bgnbd_model, 400400, 100, 500, 1000) * 1e9)::numeric, 1) AS big_a_times_1e9;
+-- the supported horizon: max(1, r + frequency) * horizon / (alpha + t) up to
+-- 1e250 (here horizon / alpha = 1e251, then 1e249)
+SELECT test_util.err($$SELECT bgnbd_expected_new(ROW(0.243, 1e-6, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model, 1e245)$$) AS too_long;
+SELECT bgnbd_expected_new(ROW(0.243, 1e-6, 0.793, 2.426, NULL, NULL, NULL)::bgnbd_model, 1e243) > 0 AS longest_ok;
 -- horizon 0 gives 0; frequency 0 is alive; a tiny horizon gives rate * horizon
 -- ((r+x)/(alpha+T) per unit of time for a customer alive for sure: x = 0)
 SELECT bgnbd_expected_new(model, 0) AS new_0, bgnbd_expected(model, 0, 3, 2, 5) AS exp_0,
@@ -371,7 +381,11 @@ SELECT test_util.err(q) FROM (VALUES
   ('SELECT bgnbd_expected_new(ROW(1, -1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1)'),
   ('SELECT bgnbd_p_alive(ROW(1, 1, ''NaN'', 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)'),
   ('SELECT bgnbd_expected(ROW(1, 1, 1, ''Infinity'', NULL, NULL, NULL)::bgnbd_model, 1, 1, 1, 1)'),
-  ('SELECT bgnbd_p_alive(ROW(NULL, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)')) t(q);
+  ('SELECT bgnbd_p_alive(ROW(NULL, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)'),
+  -- the expectations support model fields in [1e-100, 1e100]; P(alive) any positive one
+  ('SELECT bgnbd_expected(ROW(1, 1, 1, 1e101, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1, 1)'),
+  ('SELECT bgnbd_expected_new(ROW(1e-101, 1, 1, 1, NULL, NULL, NULL)::bgnbd_model, 1)'),
+  ('SELECT round(bgnbd_p_alive(ROW(1e-300, 1e300, 1e300, 1e-300, NULL, NULL, NULL)::bgnbd_model, 1, 1, 1)::numeric, 6)')) t(q);
 
 -- 6. partial / merge, the state type and its round trips
 -- shards merged equal the whole
@@ -387,6 +401,9 @@ FROM (SELECT bgnbd_fit_partial(x, tx, tt) s FROM base UNION ALL SELECT NULL) v;
 SELECT bgnbd_fit_partial(x, tx, tt) AS state
 FROM (VALUES (2, 30.428571428571427::float8, 38.857142857142854::float8), (0, 0, 38.857142857142854),
              (0, 0, 38.857142857142854), (1, 0.1, 0.30000000000000004), (2, 30.428571428571427, 38.857142857142854)) v(x, tx, tt);
+-- every float the output writes reads back, subnormals and extremes included
+SELECT '1:(1,1e-310,1,1),(2,5e-324,1.7976931348623157e308,9223372036854775807)'::bgnbd_fit_state AS extremes,
+       '1:(1,1e-310,1,1)'::bgnbd_fit_state::text::bgnbd_fit_state::text = '1:(1,1e-310,1,1)' AS subnormal_round_trip;
 SELECT ' 1 : (2, 1e1, 2E1, 3) ,(0,-0,5,1)'::bgnbd_fit_state AS lenient_input,
        '1:(1,1,2,1),(1,1,2,2)'::bgnbd_fit_state AS duplicates_merged;
 -- text round trip is exact

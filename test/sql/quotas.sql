@@ -141,3 +141,17 @@ SELECT test_util.err(q) FROM (VALUES
   ('SELECT sales_velocity(10, 0.5, -100, 30)'),
   ('SELECT sales_velocity(10, 0.5, 100, ''Infinity'')'),
   ('SELECT sales_velocity(1e300, 1, 1e300, 1)')) t(q);
+
+-- Results past float8's range are 22003 naming the result and printing the
+-- figures briefly (the figure used to travel as a 2,000-character number):
+-- actual / quota = -1e130 / 1e-1000 = -1e1130; pace = actual / expected =
+-- 1e307 / (1 * 1 / 66 business days) = 6.6e308;
+-- open_pipeline / quota = 1e600.  A ratio below float8's range is 0.
+SELECT left(q, 90) AS q, test_util.err(q) FROM (VALUES
+  ('SELECT quota_status(-1e130, 1e-1000, ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')'),
+  ('SELECT (quota_status(1e307, 1, ''2026-07-01'', ''2026-09-30'', ''2026-07-01'')).pace'),
+  ('SELECT pipeline_coverage(1e300, 1e-300)'),
+  ('SELECT quota_status(1, -1e-1000, ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')'),
+  ('SELECT quota_status(1, ''-' || repeat('9', 3000) || ''', ''2026-07-01'', ''2026-09-30'', ''2026-08-01'')')) t(q);
+SELECT (quota_status(1e-400, 1, '2026-07-01', '2026-09-30', '2026-08-01')).attainment AS tiny_attainment,
+       pipeline_coverage(1e-400, 1) AS tiny_coverage;

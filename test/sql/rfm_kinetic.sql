@@ -218,3 +218,63 @@ FROM (SELECT c, rfm_kinetic(ts, amount, '2024-03-31') AS k
                    (4, '2023-12-01', 1000.20), (4, '2024-02-01', 1200.23)) v(c, ts, amount)
       GROUP BY c) q
 ORDER BY c;
+
+-- The trend rule against its SQL statement (README rfm_kinetic), the test
+-- oracle: 'fading' when ((recent - prior) / prior)::float8 <= -threshold,
+-- 'growing' when it is >= threshold, else 'steady' -- for customers with one
+-- order in each window (so neither lost, new nor returning).  Revenues at,
+-- one digit off and far from +-threshold; thresholds one ulp around 0.2
+-- (0.19999999999999998, 0.2, 0.2000000000000001), at the ends of (0, 1)
+-- (1e-310, 0.9999999999999999) and plain.  threshold 0.2000000000000001 with
+-- an exact 20 % drop (1000.20 -> 800.16) is 'steady': the drop does not
+-- reach the threshold's binary value.
+CREATE TEMP TABLE trend_cases AS
+SELECT row_number() OVER (ORDER BY prior, thr, recent) AS id, prior, recent, thr
+FROM unnest(ARRAY[1000.20, 1, 3, 7.77, 123456789.01, 0.0000001]::numeric[]) prior,
+     unnest(ARRAY[0.2, 0.2000000000000001, 0.19999999999999998, 0.5, 1e-310,
+                  0.9999999999999999, 0.1, 0.3]::float8[]) thr,
+     LATERAL (SELECT DISTINCT prior * (1 + s * k) AS recent
+              FROM unnest(ARRAY[-1, 1]) s,
+                   unnest(ARRAY[thr::numeric, 0.2, 0.2000000000000001, 0.2000000000000002,
+                                0.1999999999999999, 0.5, 0.0000000001, 0]) k) r;
+CREATE TEMP TABLE trend_orders AS
+SELECT id, DATE '2024-02-15' AS ts, prior AS amount FROM trend_cases
+UNION ALL SELECT id, DATE '2024-03-15', recent FROM trend_cases;
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE k.segment IS DISTINCT FROM
+           CASE WHEN ((c.recent - c.prior) / c.prior)::float8 <= -c.thr THEN 'fading'
+                WHEN ((c.recent - c.prior) / c.prior)::float8 >= c.thr THEN 'growing'
+                ELSE 'steady' END) AS differ_from_sql_rule,
+       count(*) FILTER (WHERE k.segment = 'fading') AS fading,
+       count(*) FILTER (WHERE k.segment = 'growing') AS growing,
+       count(*) FILTER (WHERE k.segment = 'steady') AS steady
+FROM trend_cases c
+JOIN (SELECT id, rfm_kinetic(ts, amount, DATE '2024-03-31', '30 days', thr) AS r
+      FROM trend_orders JOIN trend_cases USING (id) GROUP BY id, thr) a USING (id),
+     LATERAL (SELECT (a.r).segment) k(segment);
+-- the issue's example, and the same drop at threshold 0.2
+SET extra_float_digits = 1;
+SELECT thr, (rfm_kinetic(ts, amount, DATE '2024-03-31', '30 days', thr)).segment
+FROM (VALUES (DATE '2024-02-15', 1000.20), ('2024-03-15', 800.16)) o(ts, amount),
+     unnest(ARRAY[0.2, 0.2000000000000001]::float8[]) thr
+GROUP BY thr ORDER BY thr;
+SET extra_float_digits = 0;
+
+-- No memory outside the states grows with the number of groups: groups
+-- whose as_of, window or threshold differ from the previous group's used
+-- to leave a parameter block in the query's memory each (~40 bytes).  The
+-- query's own context (ExecutorState, where the transition function's
+-- cache lives) is read after 2,000 and after 200,000 such groups (read
+-- from a table: a function scan would keep its rows there); it may not grow
+-- by 1 MB (the old blocks made it grow by about 9 MB).
+CREATE TEMP TABLE kin_groups AS SELECT g FROM generate_series(1, 200000) g;
+CREATE FUNCTION pg_temp.executor_bytes_after(n int) RETURNS bigint LANGUAGE sql AS $$
+    WITH a AS MATERIALIZED (
+        SELECT count(k) AS groups FROM (
+            SELECT g, rfm_kinetic(DATE '2024-03-01', 1.0, DATE '2024-03-31' + (g % 2),
+                                  make_interval(days => 30 + g % 3), 0.2 + (g % 5) / 100.0) AS k
+            FROM kin_groups WHERE g <= n GROUP BY g) s)
+    SELECT (SELECT max(total_bytes) FROM pg_backend_memory_contexts WHERE name = 'ExecutorState')
+    FROM a WHERE groups = n $$;
+SELECT pg_temp.executor_bytes_after(200000) - pg_temp.executor_bytes_after(2000) < 1024 * 1024
+       AS executor_memory_flat;

@@ -130,3 +130,22 @@ SELECT a AS trigger_args, pg_temp.try_trigger(a) AS error FROM (VALUES
 SELECT count(*) AS rows_left FROM misuse;
 -- called as a plain function
 SELECT test_util.err('SELECT flag_reanimation()');
+
+-- Thresholds the float reader of the state codec reads: a subnormal is a
+-- valid threshold greater than 0 (1e-310: lift 0.5 is not below it, so no
+-- flag), -0 is not greater than 0, a number past float8's range is refused;
+-- long arguments are quoted briefly (at most 40 characters and "...").
+SELECT left(a, 60) AS a, pg_temp.try_trigger(a) FROM (VALUES
+  ('''agreement'', ''objections'', ''flag'', ''1e-310'''),
+  ('''agreement'', ''objections'', ''flag'', ''-0'''),
+  ('''agreement'', ''objections'', ''flag'', ''1e-400'''),
+  ('''agreement'', ''objections'', ''flag'', ''' || repeat('9', 400) || 'x''')) t(a);
+SELECT length(pg_temp.try_trigger('''' || repeat('c', 5000) || ''', ''objections'', ''flag''')) < 250
+       AS long_column_quoted_briefly;
+-- a numeric agreement past float8's range: the error prints it briefly
+CREATE TABLE big_agreement (agreement numeric, objections int, flag boolean);
+CREATE TRIGGER b BEFORE INSERT ON big_agreement
+    FOR EACH ROW EXECUTE FUNCTION flag_reanimation('agreement', 'objections', 'flag');
+SELECT test_util.err('INSERT INTO big_agreement VALUES (1e400, 1)');
+INSERT INTO big_agreement VALUES (1e-400, 1) RETURNING flag;
+DROP TABLE big_agreement;
