@@ -49,6 +49,7 @@ customer_value(PG_FUNCTION_ARGS)
 				v;
 
 	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &bg);
+	bg_check_params(&bg);
 	gg_get_model(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
 	bg_check_summary(x, tx, T);
 	m = gg_check_customer(x, PG_GETARG_DATUM(5));

@@ -23,6 +23,7 @@
  */
 #include "postgres.h"
 
+#include <errno.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -57,16 +58,26 @@ double
 gg_check_customer(int32 x, Datum monetary)
 {
 	double		m;
+	char	   *text;
 
 	if (x < 0)
 		qx_bad_arg("frequency is the number of repeat purchases (purchase days minus 1), as btyd_summary returns it.",
 				   "frequency must not be negative, got %d", x);
 	qx_require_finite_amount(monetary);
-	m = DatumGetFloat8(DirectFunctionCall1(numeric_float8, monetary));
-	if (!isfinite(m))
+
+	/*
+	 * Through the text, as numeric_float8 does, but with a short message:
+	 * numeric's own names the whole value, which may have 131072 digits.
+	 * Below float8's range is 0 (or a subnormal) for a model of spend.
+	 */
+	text = DatumGetCString(DirectFunctionCall1(numeric_out, monetary));
+	errno = 0;
+	m = strtod(text, NULL);
+	if (!isfinite(m) || (errno == ERANGE && fabs(m) >= 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("monetary is out of range for float8")));
+				 errmsg("monetary is out of range for float8 (beyond 1e308 in magnitude)")));
+	pfree(text);
 	return m;
 }
 
