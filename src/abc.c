@@ -1,6 +1,6 @@
 /*
  * abc.c
- *		ABC classes by share of revenue (SPEC §3): the window function
+ *		ABC classes by share of revenue (README "ABC and XYZ classes"): the window function
  *		abc_class().
  *
  * A window function here is evaluated once per row, but the answer depends

@@ -111,3 +111,27 @@ qx_merge_trans(FunctionCallInfo fcinfo, const char *fn,
 	combine(st, in, ctx);
 	PG_RETURN_POINTER(st);
 }
+
+Datum
+qx_serialize(FunctionCallInfo fcinfo, const char *fn, QxStateEncode encode)
+{
+	qx_agg_context(fcinfo, fn);
+	PG_RETURN_BYTEA_P(encode(PG_GETARG_POINTER(0)));
+}
+
+Datum
+qx_deserialize(FunctionCallInfo fcinfo, const char *fn, QxStateDecode decode)
+{
+	MemoryContext ctx = qx_agg_context(fcinfo, fn);
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_POINTER(decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
+}
+
+Datum
+qx_partial_final(FunctionCallInfo fcinfo, QxStateEncode encode)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(encode(PG_GETARG_POINTER(0)));
+}

@@ -187,13 +187,22 @@ bg_expect_2f1(double a, double bp, double m, double s, double *out)
  * cancels in U / D.
  */
 #define BG_TAIL_NATS		40.0
+/*
+ * On |Kronrod - Gauss|, which bounds the 7-point rule's error; the 15-point
+ * sums kept are far more accurate (worst 9e-11 against the reference grid).
+ */
 #define BG_QUAD_RTOL		1e-10
 #define BG_QUAD_MAX_PIECES	600
 #define BG_QUAD_BREAKS		16
+/* Breakpoints at +-2, 8 and 32 times the weight's width at its mode. */
+#define BG_QUAD_WIDTH_FIRST	2
+#define BG_QUAD_WIDTH_LAST	32
+#define BG_QUAD_WIDTH_STEP	4
 /*
  * Within this distance of the mode the weight's logarithm is formed from
- * d itself (see bg_mix_at); farther out the weight is below e^-(a+b')/4
- * or varies slowly, and ln p is formed directly.
+ * d itself (see bg_mix_at); farther out the weight has fallen by about
+ * e^(-a b' / (5 (a + b'))), so its rounding noise no longer matters, and
+ * ln p is formed directly.
  */
 #define BG_QUAD_NEAR		1.0
 /* The weight's rounding noise, in ulps per unit of sqrt(a b'/(a+b')). */
@@ -326,7 +335,7 @@ bg_quad_breaks(const BgMix *q, double dL, double dR, double *br)
 				j;
 
 	cand[nc++] = 0;
-	for (i = 2; i <= 32; i *= 4)
+	for (i = BG_QUAD_WIDTH_FIRST; i <= BG_QUAD_WIDTH_LAST; i *= BG_QUAD_WIDTH_STEP)
 	{
 		cand[nc++] = -i * sd;
 		cand[nc++] = i * sd;

@@ -67,8 +67,8 @@ bh_combine(void *a, void *b, MemoryContext ctx)
 	BhState    *st = (BhState *) a,
 			   *in = (BhState *) b;
 
-	bt_combine_into(st->cal, in->cal);
-	bt_combine_into(st->hold, in->hold);
+	bt_combine_into(st->cal, in->cal, ctx);
+	bt_combine_into(st->hold, in->hold, ctx);
 }
 
 static void *

@@ -1,6 +1,6 @@
 /*
  * btyd_summary.c
- *		The btyd_summary aggregate (SPEC §4): the customer-base summary that
+ *		The btyd_summary aggregate (README "Customer aggregates"): the customer-base summary that
  *		buy-till-you-die models take, as the Python library lifetimes
  *		defines summary_data_from_transaction_data with freq='D'; with
  *		btyd_summary_partial / btyd_summary_merge and the transferable state
@@ -170,15 +170,11 @@ bt_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	BtState    *st;
 	const char *problem;
-	uint8		version;
 	DateADT		as_of;
 	int32		unit,
 				n;
 
-	qx_reader_init(&r, data, len, BT_TYPE);
-	version = qx_get_byte(&r);
-	if (version != BT_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, BT_TYPE, BT_VERSION);
 	as_of = qx_get_date(&r, "as_of");
 	unit = qx_get_int32(&r);
 	if (unit < 1)
@@ -202,7 +198,7 @@ bt_decode(const char *data, int len, MemoryContext ctx)
 
 /* st += o: the union of the days; the earlier first day wins */
 void
-bt_combine_into(BtState *st, BtState *o)
+bt_combine_into(BtState *st, BtState *o, MemoryContext ctx)
 {
 	if (st->as_of != o->as_of)
 		qx_param_mismatch("btyd_summary", "as_of", qx_date_str(st->as_of),
@@ -249,28 +245,12 @@ bt_copy(BtState *src, MemoryContext ctx)
 {
 	BtState    *st = bt_new(ctx, src->as_of, src->unit_days, src->ndays);
 
-	bt_combine_into(st, src);
+	bt_combine_into(st, src, ctx);
 	return st;
 }
 
-/* The state's decode, copy and combine, untyped for aggregate.c */
-static void *
-bt_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return bt_decode(data, len, ctx);
-}
-
-static void *
-bt_copy_any(void *src, MemoryContext ctx)
-{
-	return bt_copy((BtState *) src, ctx);
-}
-
-static void
-bt_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	bt_combine_into((BtState *) st, (BtState *) in);
-}
+/* combine, serialize, ..., state_recv/send: see aggregate.h */
+QX_STATE_SUPPORT(btyd_summary, BtState, bt_encode, bt_decode, bt_copy, bt_combine_into);
 
 /* time_unit: a positive whole number of days, no months, no time part */
 int32
@@ -299,15 +279,9 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	DateADT		ts;
 	QxAmount	amount;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_NARGS() > 4)
-	{
-		if (PG_ARGISNULL(4))
-			qx_null_param("time_unit");
-		unit = bt_unit_days(PG_GETARG_INTERVAL_P(4));
-	}
+		unit = bt_unit_days(DatumGetIntervalP(qx_param(fcinfo, 4, "time_unit")));
 	if (PG_ARGISNULL(0))
 	{
 		qx_require_finite_date(as_of, "as_of");
@@ -359,31 +333,6 @@ bt_add_purchase(BtState *st, DateADT ts, const QxAmount *a, MemoryContext ctx)
 	bt_add_day(st, ts);
 }
 
-PG_FUNCTION_INFO_V1(btyd_summary_combine);
-Datum
-btyd_summary_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "btyd_summary_combine", bt_copy_any, bt_combine_any);
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_serialize);
-Datum
-btyd_summary_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "btyd_summary_serialize");
-	PG_RETURN_BYTEA_P(bt_encode((BtState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
-Datum
-btyd_summary_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_summary_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(bt_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
-}
-
 PG_FUNCTION_INFO_V1(btyd_summary_final);
 /* The btyd_summary composite; NULL when no row was counted. */
 Datum
@@ -424,22 +373,6 @@ bt_summary_values(BtState *st, Datum *values)
 										NumericGetDatum(int64_to_numeric(frequency)));
 }
 
-PG_FUNCTION_INFO_V1(btyd_summary_partial_final);
-Datum
-btyd_summary_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(bt_encode((BtState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_merge_trans);
-Datum
-btyd_summary_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "btyd_summary_merge_trans", bt_decode_any, bt_combine_any);
-}
-
 /* ---------------------------------------------------------------------
  * btyd_summary_state I/O.  Text form:
  *	v1 as_of=D time_unit_days=N first_day_sum=X repeat_sum=X days=D,D,...|none
@@ -452,7 +385,6 @@ btyd_summary_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	BtState    *st;
-	const char *problem;
 	DateADT		as_of;
 	int32		unit;
 	char	   *s;
@@ -464,27 +396,18 @@ btyd_summary_state_in(PG_FUNCTION_ARGS)
 	qx_text_money(&tp, "first_day_sum", &st->first_sum, CurrentMemoryContext);
 	qx_text_money(&tp, "repeat_sum", &st->repeat_sum, CurrentMemoryContext);
 	s = qx_text_field(&tp, "days");
-	qx_text_end(&tp);
 	if (strcmp(s, "none") != 0)
 	{
-		char	   *p = s;
+		char	   *day;
 
-		for (;;)
+		while ((day = qx_next_item(&s, ',')) != NULL)
 		{
-			char	   *comma = strchr(p, ',');
-
-			if (comma)
-				*comma = '\0';
 			bt_reserve(st, 1);
-			st->days[st->ndays++] = qx_parse_date(&tp, p, "day");
-			if (!comma)
-				break;
-			p = comma + 1;
+			st->days[st->ndays++] = qx_parse_date(&tp, day, "day");
 		}
 	}
 	st->nsorted = st->ndays;
-	if ((problem = bt_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, bt_problem(st));
 	if (st->ndays > 0)
 		st->first = st->days[0];
 	PG_RETURN_POINTER(bt_encode(st));
@@ -494,39 +417,22 @@ PG_FUNCTION_INFO_V1(btyd_summary_state_out);
 Datum
 btyd_summary_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	BtState    *st = bt_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	BtState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), btyd_summary_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->as_of);
-	appendStringInfo(&buf, " time_unit_days=%d first_day_sum=", st->unit_days);
-	qx_append_money(&buf, &st->first_sum);
-	appendStringInfoString(&buf, " repeat_sum=");
-	qx_append_money(&buf, &st->repeat_sum);
-	appendStringInfoString(&buf, " days=");
+	appendStringInfo(buf, " time_unit_days=%d first_day_sum=", st->unit_days);
+	qx_append_money(buf, &st->first_sum);
+	appendStringInfoString(buf, " repeat_sum=");
+	qx_append_money(buf, &st->repeat_sum);
+	appendStringInfoString(buf, " days=");
 	if (st->ndays == 0)
-		appendStringInfoString(&buf, "none");
+		appendStringInfoString(buf, "none");
 	for (int32 i = 0; i < st->ndays; i++)
 	{
 		if (i > 0)
-			appendStringInfoChar(&buf, ',');
-		qx_append_date(&buf, st->days[i]);
+			appendStringInfoChar(buf, ',');
+		qx_append_date(buf, st->days[i]);
 	}
-	PG_RETURN_CSTRING(buf.data);
+	PG_RETURN_CSTRING(buf->data);
 }
 
-PG_FUNCTION_INFO_V1(btyd_summary_state_recv);
-Datum
-btyd_summary_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), bt_decode_any));
-}
-
-PG_FUNCTION_INFO_V1(btyd_summary_state_send);
-Datum
-btyd_summary_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
-}

@@ -34,7 +34,7 @@ extern char *bt_unit_str(int32 days);
 extern int32 bt_unit_days(const Interval *u);
 extern void bt_compact(BtState *st);
 extern void bt_add_purchase(BtState *st, DateADT ts, const QxAmount *a, MemoryContext ctx);
-extern void bt_combine_into(BtState *st, BtState *o);
+extern void bt_combine_into(BtState *st, BtState *o, MemoryContext ctx);
 extern bytea *bt_encode(BtState *st);
 extern BtState *bt_decode(const char *data, int len, MemoryContext ctx);
 /* values[0..3]: frequency, recency, t, monetary of a non-empty state. */

@@ -1,6 +1,6 @@
 /*
  * deals.c
- *		The deal lift index (SPEC §1): agreement reached divided by the
+ *		The deal lift index (README "Deals"): agreement reached divided by the
  *		objections still open, reanimation mode below a threshold, and the
  *		close probability derived from it.
  */

@@ -1,6 +1,6 @@
 /*
  * heat.c
- *		The heat matrix cell colour (SPEC §6): red is a missed chance,
+ *		The heat matrix cell colour (README "The heat matrix"): red is a missed chance,
  *		green spare potential, amber within tolerance of what was expected.
  */
 #include "postgres.h"

@@ -1,7 +1,7 @@
 /*
  * leads.c
  *		Lead priority groups (fast/slow x big/small) and lead qualification
- *		by need, budget and urgency (SPEC §2).
+ *		by need, budget and urgency (README "Leads").
  */
 #include "postgres.h"
 

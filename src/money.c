@@ -30,6 +30,7 @@
 #define NUM_SHORT_DSCALE_SHIFT 7
 #define NUM_SHORT_WEIGHT_SIGN 0x0040
 #define NUM_SHORT_WEIGHT_MASK 0x003F
+#define NBASE				10000	/* numeric's digit base */
 
 static const int64 pow10_64[] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
@@ -42,17 +43,20 @@ static const int64 pow10_64[] = {
 	INT64CONST(1000000000000000000)
 };
 
-/* 10^k as int128 for 0 <= k <= 38 */
+#define POW10_INT64_MAX		18	/* 10^18 is the largest power of 10 in int64 */
+#define POW10_INT128_MAX	38	/* and 10^38 in int128 */
+
+/* 10^k as int128 for 0 <= k <= POW10_INT128_MAX */
 static int128
 pow10_128(int k)
 {
 	int128		r;
 
-	Assert(k >= 0 && k <= 38);
-	if (k <= 18)
+	Assert(k >= 0 && k <= POW10_INT128_MAX);
+	if (k <= POW10_INT64_MAX)
 		return pow10_64[k];
-	r = pow10_64[18];
-	for (k -= 18; k > 0; k--)
+	r = pow10_64[POW10_INT64_MAX];
+	for (k -= POW10_INT64_MAX; k > 0; k--)
 		r *= 10;
 	return r;
 }
@@ -66,7 +70,7 @@ mul_pow10(int128 v, int k, int128 *res)
 		*res = v;
 		return true;
 	}
-	if (k > 38)
+	if (k > POW10_INT128_MAX)
 		return v == 0 ? (*res = 0, true) : false;
 	return !__builtin_mul_overflow(v, pow10_128(k), res);
 }
@@ -97,6 +101,7 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 	const char *digits;
 	int			ndigits;
 	int			e;
+	int128		acc;
 
 	if (h & NUM_SHORT)
 	{
@@ -130,52 +135,35 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 	/* the digits as an integer: the value times 10^e */
 	e = 4 * (ndigits - 1 - weight);
-	if (ndigits <= 4)
+	acc = 0;
+	for (int i = 0; i < ndigits; i++)
 	{
-		int64		acc = 0;
+		int16		d;
 
-		for (int i = 0; i < ndigits; i++)
-		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
-		}
-		if (e > *dscale)
-		{
-			int			k = e - *dscale;
-
-			if (k > 18 || acc % pow10_64[k] != 0)
-				return false;
-			acc /= pow10_64[k];
-			*value = neg ? -(int128) acc : (int128) acc;
-			return true;
-		}
-		*value = neg ? -(int128) acc : (int128) acc;
+		memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
+		acc = acc * NBASE + d;
 	}
-	else
+	if (e > *dscale)
 	{
-		int128		acc = 0;
+		/* digits past dscale must be zeros; up to 4 digits divide in 64 bits */
+		int			k = e - *dscale;
 
-		for (int i = 0; i < ndigits; i++)
+		if (ndigits <= 4)
 		{
-			int16		d;
-
-			memcpy(&d, digits + i * sizeof(int16), sizeof(int16));
-			acc = acc * 10000 + d;
+			if (k > POW10_INT64_MAX || (int64) acc % pow10_64[k] != 0)
+				return false;
+			acc = (int64) acc / pow10_64[k];
 		}
-		if (e > *dscale)
+		else
 		{
-			int			k = e - *dscale;
-
-			if (k > 38 || acc % pow10_128(k) != 0)
+			if (k > POW10_INT128_MAX || acc % pow10_128(k) != 0)
 				return false;
 			acc /= pow10_128(k);
-			*value = neg ? -acc : acc;
-			return true;
 		}
 		*value = neg ? -acc : acc;
+		return true;
 	}
+	*value = neg ? -acc : acc;
 	return mul_pow10(*value, *dscale - e, value);
 }
 
@@ -343,73 +331,69 @@ qx_money_get(const QxMoney *m)
 	return small_to_numeric(m->v.i, m->scale);
 }
 
+/* Sums within this magnitude and scale take the exact float fast path. */
+#define TREND_FAST_BITS 53
+#define TREND_FAST_SCALE 22
+
 /*
- * (x - base)::float8 / base::float8, the difference exact.  When both fit
- * 2^53 at a scale of at most 22 every step is one correctly rounded double
- * operation, which is what numeric_float8's strtod gives; else numeric.
+ * The fast path of qx_trend and qx_mean_trend: d = x*kb - base*kx and
+ * b = base*kx as integers at a common scale; when both fit 2^53 at a scale
+ * of at most 22, every step below is one correctly rounded double
+ * operation, which is what numeric_float8's strtod gives.  false: the
+ * caller takes numeric.
  */
+static bool
+fast_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb, double *res)
+{
+	int			scale = Max(x->scale, base->scale);
+	int128		a,
+				b,
+				d;
+	const int128 lim = ((int128) 1) << TREND_FAST_BITS;
+	double		p;
+
+	if (x->big || base->big || scale > TREND_FAST_SCALE ||
+		!mul_pow10(x->v.i, scale - x->scale, &a) ||
+		!mul_pow10(base->v.i, scale - base->scale, &b) ||
+		__builtin_mul_overflow(a, (int128) kb, &a) ||
+		__builtin_mul_overflow(b, (int128) kx, &b) ||
+		__builtin_sub_overflow(a, b, &d) ||
+		d >= lim || d <= -lim || b >= lim || b <= -lim)
+		return false;
+	p = (double) pow10_128(scale);
+	*res = ((double) d / p) / ((double) b / p);
+	return true;
+}
+
+/* (x - base)::float8 / base::float8, the difference exact. */
 double
 qx_trend(const QxMoney *x, const QxMoney *base)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
+	if (fast_trend(x, 1, base, 1, &r))
+		return r;
 	return qx_numeric_trend(qx_money_get(x), qx_money_get(base));
 }
 
 /*
  * The relative change of the mean x/kx against the mean base/kb, from the
- * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8, with the same
- * fast path as qx_trend.  kx, kb > 0.
+ * exact sums: (x*kb - base*kx)::float8 / (base*kx)::float8.  kx, kb > 0.
  */
 double
 qx_mean_trend(const QxMoney *x, int64 kx, const QxMoney *base, int64 kb)
 {
-	if (!x->big && !base->big)
-	{
-		int			scale = Max(x->scale, base->scale);
-		int128		a,
-					b,
-					d;
-		const int128 lim = ((int128) 1) << 53;
+	double		r;
+	Datum		a,
+				b;
 
-		if (scale <= 22 &&
-			mul_pow10(x->v.i, scale - x->scale, &a) &&
-			mul_pow10(base->v.i, scale - base->scale, &b) &&
-			!__builtin_mul_overflow(a, (int128) kb, &a) &&
-			!__builtin_mul_overflow(b, (int128) kx, &b) &&
-			!__builtin_sub_overflow(a, b, &d) &&
-			d < lim && d > -lim && b < lim && b > -lim)
-		{
-			double		p = (double) pow10_128(scale);
-
-			return ((double) d / p) / ((double) b / p);
-		}
-	}
-	{
-		Datum		a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
-											NumericGetDatum(int64_to_numeric(kb)));
-		Datum		b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
-											NumericGetDatum(int64_to_numeric(kx)));
-
-		return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
-	}
+	if (fast_trend(x, kx, base, kb, &r))
+		return r;
+	a = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(x)),
+							NumericGetDatum(int64_to_numeric(kb)));
+	b = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(base)),
+							NumericGetDatum(int64_to_numeric(kx)));
+	return qx_numeric_trend(DatumGetNumeric(a), DatumGetNumeric(b));
 }
 
 /* numeric to float8: 0 below float8's range, +-Infinity above it */

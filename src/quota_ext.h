@@ -5,7 +5,7 @@
  *		the cached text result of a function with a fixed set of labels.
  *
  * Every check raises SQLSTATE 22023 (invalid_parameter_value) with a
- * lowercase message that names the argument and the value, as SPEC §0 asks.
+ * lowercase message that names the argument and the value, as README "Errors" says.
  */
 #ifndef QUOTA_EXT_H
 #define QUOTA_EXT_H

@@ -1,6 +1,6 @@
 /*
  * quotas.c
- *		Revenue and activity quotas (SPEC §5): counted days, plan/fact status
+ *		Revenue and activity quotas (README "Quotas and activity quotas"): counted days, plan/fact status
  *		with pace and run-rate forecast, the period split into numbered
  *		checkpoints, pipeline coverage and sales velocity.
  *
@@ -42,26 +42,30 @@ floor_div(int64 a, int64 b)
 	return q;
 }
 
+#define A_MONDAY			2	/* DateADT of 2000-01-03, a Monday */
+#define WEEK_DAYS			7
+#define WEEKDAYS_PER_WEEK	5	/* Monday to Friday */
+
 /*
- * Weekdays among the dates before x.  DateADT 2 (2000-01-03) is a Monday,
- * so counting from there gives 5 per whole week plus min(rest, 5).
+ * Weekdays among the dates before x: counting from a Monday, 5 per whole
+ * week plus min(rest, 5).
  */
 static int64
 weekdays_before(int64 x)
 {
-	int64		k = x - 2;
-	int64		weeks = floor_div(k, 7);
-	int64		rest = k - weeks * 7;
+	int64		k = x - A_MONDAY;
+	int64		weeks = floor_div(k, WEEK_DAYS);
+	int64		rest = k - weeks * WEEK_DAYS;
 
-	return weeks * 5 + Min(rest, 5);
+	return weeks * WEEKDAYS_PER_WEEK + Min(rest, WEEKDAYS_PER_WEEK);
 }
 
 static bool
 is_weekday(DateADT d)
 {
-	int64		rest = ((int64) d - 2) - floor_div((int64) d - 2, 7) * 7;
+	int64		k = (int64) d - A_MONDAY;
 
-	return rest < 5;
+	return k - floor_div(k, WEEK_DAYS) * WEEK_DAYS < WEEKDAYS_PER_WEEK;
 }
 
 static int

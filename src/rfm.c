@@ -1,6 +1,6 @@
 /*
  * rfm.c
- *		RFM scores and named segments (SPEC §4): the window function
+ *		RFM scores and named segments (README "RFM"): the window function
  *		rfm_score() and rfm_segment() with the standard table or the user's
  *		own table given as jsonb.
  */
@@ -15,6 +15,10 @@
 
 #include "quota_ext.h"
 #include "window_values.h"
+
+#define RFM_MIN_BINS 2
+#define RFM_MAX_BINS 100			/* bins * count then fits int64 */
+#define RFM_STANDARD_SCORES 5		/* the standard segments take scores 1 to 5 */
 
 /* What rfm_score() keeps per partition: the sorted non-NULL values. */
 typedef struct RfmPartition
@@ -74,7 +78,7 @@ rfm_score(PG_FUNCTION_ARGS)
 	bins = DatumGetInt32(WinGetFuncArgCurrent(winobj, 1, &isnull));
 	if (isnull)
 		PG_RETURN_NULL();
-	if (bins < 2 || bins > 100)
+	if (bins < RFM_MIN_BINS || bins > RFM_MAX_BINS)
 		qx_bad_arg("bins is the number of scores, usually 5; it must be between 2 and 100.",
 				   "bins must be between 2 and 100, got %d", bins);
 	higher_is_better = DatumGetBool(WinGetFuncArgCurrent(winobj, 2, &isnull));
@@ -108,7 +112,7 @@ typedef struct RfmSegment
 				m_hi;
 } RfmSegment;
 
-/* The standard table of SPEC §4, in priority order. */
+/* The standard segment table (README "rfm_segment"), in priority order. */
 static const RfmSegment rfm_standard[] = {
 	{"Champions", 5, 5, 5, 5, 5, 5},
 	{"Potential Loyalist", 3, 5, 3, 5, 2, 5},
@@ -150,7 +154,7 @@ rfm_lookup(const RfmSegment *table, int nsegments, int32 r, int32 f, int32 m)
 static void
 rfm_check_score(int32 score, const char *argname)
 {
-	if (score < 1 || score > 5)
+	if (score < 1 || score > RFM_STANDARD_SCORES)
 		qx_bad_arg("The standard segments take scores 1 to 5, as rfm_score() gives with bins => 5; pass your own segments map for other scales.",
 				   "%s must be a score between 1 and 5, got %d", argname, score);
 }
@@ -160,7 +164,7 @@ rfm_check_score(int32 score, const char *argname)
  * use in the backend: rfm_standard_index[(r - 1) * 25 + (f - 1) * 5 + m - 1]
  * is the label index, so a row costs one array read.
  */
-static int8 rfm_standard_index[125];
+static int8 rfm_standard_index[RFM_STANDARD_SCORES * RFM_STANDARD_SCORES * RFM_STANDARD_SCORES];
 static bool rfm_standard_ready = false;
 
 PG_FUNCTION_INFO_V1(rfm_segment);
@@ -177,13 +181,16 @@ rfm_segment(PG_FUNCTION_ARGS)
 	rfm_check_score(m, "m");
 	if (unlikely(!rfm_standard_ready))
 	{
-		for (int i = 0; i < 125; i++)
+		const int	s = RFM_STANDARD_SCORES;
+
+		for (int i = 0; i < lengthof(rfm_standard_index); i++)
 			rfm_standard_index[i] = (int8) rfm_lookup(rfm_standard, lengthof(rfm_standard),
-													  i / 25 + 1, i / 5 % 5 + 1, i % 5 + 1);
+													  i / (s * s) + 1, i / s % s + 1, i % s + 1);
 		rfm_standard_ready = true;
 	}
 	PG_RETURN_DATUM(qx_label_datum(fcinfo, rfm_standard_labels, lengthof(rfm_standard_labels),
-								   rfm_standard_index[(r - 1) * 25 + (f - 1) * 5 + m - 1]));
+								   rfm_standard_index[((r - 1) * RFM_STANDARD_SCORES + (f - 1)) *
+													  RFM_STANDARD_SCORES + m - 1]));
 }
 
 /*

@@ -1,6 +1,6 @@
 /*
  * rfm_kinetic.c
- *		The rfm_kinetic aggregate (SPEC §4): a customer's orders and revenue
+ *		The rfm_kinetic aggregate (README "Customer aggregates"): a customer's orders and revenue
  *		in the recent window (b1, as_of] and the prior window (b2, b1],
  *		their trends and the kinetic segment; with rfm_kinetic_partial /
  *		rfm_kinetic_merge and the transferable state type rfm_kinetic_state.
@@ -142,12 +142,10 @@ kn_params_same(const KnParams *p, DateADT as_of, const Interval *w, double thres
 	return p->as_of == as_of && interval_same(&p->window, w) && p->threshold == threshold;
 }
 
-/* A state sharing p, which outlives it. */
+/* A state of parameters p, which must outlive it, in a zeroed chunk. */
 static KnState *
-kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
+kn_init(KnState *st, const KnParams *p, DateADT b1, DateADT b2)
 {
-	KnState    *st = MemoryContextAllocZero(ctx, sizeof(KnState));
-
 	st->p = p;
 	st->b1 = b1;
 	st->b2 = b2;
@@ -155,6 +153,13 @@ kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
 	qx_money_init(&st->revenue_recent);
 	qx_money_init(&st->revenue_prior);
 	return st;
+}
+
+/* A state sharing p, which outlives it. */
+static KnState *
+kn_new(MemoryContext ctx, const KnParams *p, DateADT b1, DateADT b2)
+{
+	return kn_init(MemoryContextAllocZero(ctx, sizeof(KnState)), p, b1, b2);
 }
 
 /* A state with its own copy of the parameters, in the same chunk. */
@@ -168,13 +173,7 @@ kn_new_own(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold
 	p->as_of = as_of;
 	p->window = *w;
 	p->threshold = threshold;
-	st->p = p;
-	st->b1 = b1;
-	st->b2 = b2;
-	qx_money_init(&st->monetary);
-	qx_money_init(&st->revenue_recent);
-	qx_money_init(&st->revenue_prior);
-	return st;
+	return kn_init(st, p, b1, b2);
 }
 
 static const char *
@@ -215,20 +214,14 @@ static bytea *
 kn_encode(const KnState *st)
 {
 	StringInfoData buf;
-	union
-	{
-		double		f;
-		int64		i;
-	}			thr;
 
-	thr.f = st->p->threshold;
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, KN_VERSION);
 	pq_sendint32(&buf, st->p->as_of);
 	pq_sendint32(&buf, st->p->window.month);
 	pq_sendint32(&buf, st->p->window.day);
 	pq_sendint64(&buf, st->p->window.time);
-	pq_sendint64(&buf, thr.i);
+	pq_sendfloat8(&buf, st->p->threshold);
 	pq_sendint64(&buf, st->orders);
 	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
 	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
@@ -246,38 +239,26 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	KnState    *st;
 	const char *problem;
-	uint8		version;
 	DateADT		as_of,
 				b1,
 				b2;
 	Interval	w;
-	union
-	{
-		double		f;
-		int64		i;
-	}			thr;
+	double		thr;
 
-	qx_reader_init(&r, data, len, KN_TYPE);
-	version = qx_get_byte(&r);
-	if (version != KN_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, KN_TYPE, KN_VERSION);
 	as_of = qx_get_date(&r, "as_of");
 	w.month = qx_get_int32(&r);
 	w.day = qx_get_int32(&r);
 	w.time = qx_get_int64(&r);
-	thr.i = qx_get_int64(&r);
-	if (!isfinite(thr.f) || thr.f <= 0 || thr.f >= 1)
+	thr = qx_get_float8(&r);
+	if (!isfinite(thr) || thr <= 0 || thr >= 1)
 		qx_bad_binary(&r, "threshold is not between 0 and 1");
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_binary(&r, "window is not positive");
-	st = kn_new_own(ctx, as_of, &w, thr.f, b1, b2);
+	st = kn_new_own(ctx, as_of, &w, thr, b1, b2);
 	st->orders = qx_get_int64(&r);
-	st->first = qx_get_int32(&r);
-	st->last = qx_get_int32(&r);
-	if (st->orders > 0 &&
-		(DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
-		 DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last)))
-		qx_bad_binary(&r, "first or last order is not a finite date");
+	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
+	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
 	qx_money_recv(&r, &st->monetary, ctx, "monetary");
 	st->orders_recent = qx_get_int64(&r);
 	qx_money_recv(&r, &st->revenue_recent, ctx, "revenue_recent");
@@ -340,24 +321,8 @@ kn_copy(const KnState *src, MemoryContext ctx)
 	return st;
 }
 
-/* The state's decode, copy and combine, untyped for aggregate.c */
-static void *
-kn_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return kn_decode(data, len, ctx);
-}
-
-static void *
-kn_copy_any(void *src, MemoryContext ctx)
-{
-	return kn_copy((KnState *) src, ctx);
-}
-
-static void
-kn_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	kn_combine_into((KnState *) st, (KnState *) in, ctx);
-}
+/* combine, serialize, ..., state_recv/send: see aggregate.h */
+QX_STATE_SUPPORT(rfm_kinetic, KnState, kn_encode, kn_decode, kn_copy, kn_combine_into);
 
 /*
  * The empty state of a new group: parameters checked and window bounds
@@ -415,21 +380,11 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	DateADT		ts;
 	QxAmount	amount;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_NARGS() > 4)
-	{
-		if (PG_ARGISNULL(4))
-			qx_null_param("window_len");
-		w = PG_GETARG_INTERVAL_P(4);
-	}
+		w = DatumGetIntervalP(qx_param(fcinfo, 4, "window_len"));
 	if (PG_NARGS() > 5)
-	{
-		if (PG_ARGISNULL(5))
-			qx_null_param("threshold");
-		threshold = PG_GETARG_FLOAT8(5);
-	}
+		threshold = DatumGetFloat8(qx_param(fcinfo, 5, "threshold"));
 
 	if (PG_ARGISNULL(0))
 		st = kn_group_state(fcinfo, ctx, as_of, w, threshold);
@@ -471,31 +426,6 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(rfm_kinetic_combine);
-Datum
-rfm_kinetic_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "rfm_kinetic_combine", kn_copy_any, kn_combine_any);
-}
-
-PG_FUNCTION_INFO_V1(rfm_kinetic_serialize);
-Datum
-rfm_kinetic_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "rfm_kinetic_serialize");
-	PG_RETURN_BYTEA_P(kn_encode((KnState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_kinetic_deserialize);
-Datum
-rfm_kinetic_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_kinetic_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(kn_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
-}
-
 static int32
 kn_int4_count(int64 n, const char *field)
 {
@@ -535,112 +465,106 @@ kn_trend_cmp(double rt, Numeric rev_recent, Numeric rev_prior, double bound)
 	return (trend > bound) - (trend < bound);
 }
 
+/* Fields of the rfm_kinetic composite, in order (README "rfm_kinetic"). */
+enum
+{
+	KN_RECENCY, KN_FREQUENCY, KN_MONETARY, KN_FIRST, KN_LAST,
+	KN_ORDERS_RECENT, KN_ORDERS_PRIOR, KN_REVENUE_RECENT, KN_REVENUE_PRIOR,
+	KN_TICKET_RECENT, KN_TICKET_PRIOR, KN_FREQUENCY_TREND, KN_TICKET_TREND,
+	KN_REVENUE_TREND, KN_SEGMENT, KN_NFIELDS
+};
+
+/* revenue / orders of a window into the field; NULL (and *value NULL) without orders */
+static Numeric
+kn_ticket(Numeric revenue, int64 orders, Datum *value, bool *isnull)
+{
+	Numeric		t;
+
+	*isnull = (orders == 0);
+	if (orders == 0)
+		return NULL;
+	t = DatumGetNumeric(DirectFunctionCall2(numeric_div, NumericGetDatum(revenue),
+											NumericGetDatum(int64_to_numeric(orders))));
+	*value = NumericGetDatum(t);
+	return t;
+}
+
+/* The segment (README "rfm_kinetic": the first rule that holds). */
+static const char *
+kn_segment(const KnState *st, bool have_rt, double rt, Numeric rev_recent, Numeric rev_prior)
+{
+	if (st->orders_recent == 0 && st->orders_prior == 0)
+		return "lost";
+	if (st->first > st->b1)
+		return "new";
+	if (st->orders_prior == 0)
+		return "returning";
+	if (st->orders_recent == 0 ||
+		(have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, -st->p->threshold) <= 0))
+		return "fading";
+	if (have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, st->p->threshold) >= 0)
+		return "growing";
+	return "steady";
+}
+
 PG_FUNCTION_INFO_V1(rfm_kinetic_final);
 /* The rfm_kinetic composite; NULL when no row was counted. */
 Datum
 rfm_kinetic_final(PG_FUNCTION_ARGS)
 {
 	KnState    *st;
-	TupleDesc	desc;
-	Datum		values[15];
-	bool		nulls[15];
+	Datum		values[KN_NFIELDS];
+	bool		nulls[KN_NFIELDS] = {0};
 	Numeric		rev_recent,
 				rev_prior,
-				ticket_recent = NULL,
-				ticket_prior = NULL;
-	bool		have_rt = false;
+				ticket_recent,
+				ticket_prior;
+	bool		have_rt;
 	double		rt = 0;
-	const char *segment;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (KnState *) PG_GETARG_POINTER(0);
 	if (st->orders == 0)
 		PG_RETURN_NULL();
-	desc = qx_result_desc(fcinfo);
-	memset(nulls, 0, sizeof(nulls));
 
 	rev_recent = qx_money_get(&st->revenue_recent);
 	rev_prior = qx_money_get(&st->revenue_prior);
-	values[0] = Int32GetDatum(st->p->as_of - st->last);
-	values[1] = Int64GetDatum(st->orders);
-	values[2] = NumericGetDatum(qx_money_get(&st->monetary));
-	values[3] = DateADTGetDatum(st->first);
-	values[4] = DateADTGetDatum(st->last);
-	values[5] = Int32GetDatum(kn_int4_count(st->orders_recent, "orders_recent"));
-	values[6] = Int32GetDatum(kn_int4_count(st->orders_prior, "orders_prior"));
-	values[7] = NumericGetDatum(rev_recent);
-	values[8] = NumericGetDatum(rev_prior);
-	if (st->orders_recent > 0)
-	{
-		ticket_recent = DatumGetNumeric(DirectFunctionCall2(numeric_div,
-															NumericGetDatum(rev_recent),
-															NumericGetDatum(int64_to_numeric(st->orders_recent))));
-		values[9] = NumericGetDatum(ticket_recent);
-	}
-	else
-		nulls[9] = true;
-	if (st->orders_prior > 0)
-	{
-		ticket_prior = DatumGetNumeric(DirectFunctionCall2(numeric_div,
-														   NumericGetDatum(rev_prior),
-														   NumericGetDatum(int64_to_numeric(st->orders_prior))));
-		values[10] = NumericGetDatum(ticket_prior);
-	}
-	else
-		nulls[10] = true;
+	values[KN_RECENCY] = Int32GetDatum(st->p->as_of - st->last);
+	values[KN_FREQUENCY] = Int64GetDatum(st->orders);
+	values[KN_MONETARY] = NumericGetDatum(qx_money_get(&st->monetary));
+	values[KN_FIRST] = DateADTGetDatum(st->first);
+	values[KN_LAST] = DateADTGetDatum(st->last);
+	values[KN_ORDERS_RECENT] = Int32GetDatum(kn_int4_count(st->orders_recent, "orders_recent"));
+	values[KN_ORDERS_PRIOR] = Int32GetDatum(kn_int4_count(st->orders_prior, "orders_prior"));
+	values[KN_REVENUE_RECENT] = NumericGetDatum(rev_recent);
+	values[KN_REVENUE_PRIOR] = NumericGetDatum(rev_prior);
+	ticket_recent = kn_ticket(rev_recent, st->orders_recent,
+							  &values[KN_TICKET_RECENT], &nulls[KN_TICKET_RECENT]);
+	ticket_prior = kn_ticket(rev_prior, st->orders_prior,
+							 &values[KN_TICKET_PRIOR], &nulls[KN_TICKET_PRIOR]);
 	/* frequency_trend: exact integers, one float division */
+	nulls[KN_FREQUENCY_TREND] = (st->orders_prior == 0);
 	if (st->orders_prior > 0)
-		values[11] = Float8GetDatum(((double) st->orders_recent - (double) st->orders_prior) /
-									(double) st->orders_prior);
-	else
-		nulls[11] = true;
-	if (ticket_recent != NULL && ticket_prior != NULL &&
-		qx_numeric_sign(ticket_prior) != 0)
-		values[12] = Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,
-												  &st->revenue_prior, st->orders_prior));
-	else
-		nulls[12] = true;
-	if (qx_money_sign(&st->revenue_prior) > 0)
+		values[KN_FREQUENCY_TREND] =
+			Float8GetDatum(((double) st->orders_recent - (double) st->orders_prior) /
+						   (double) st->orders_prior);
+	nulls[KN_TICKET_TREND] = !(ticket_recent != NULL && ticket_prior != NULL &&
+							   qx_numeric_sign(ticket_prior) != 0);
+	if (!nulls[KN_TICKET_TREND])
+		values[KN_TICKET_TREND] =
+			Float8GetDatum(qx_mean_trend(&st->revenue_recent, st->orders_recent,
+										 &st->revenue_prior, st->orders_prior));
+	have_rt = qx_money_sign(&st->revenue_prior) > 0;
+	nulls[KN_REVENUE_TREND] = !have_rt;
+	if (have_rt)
 	{
 		rt = qx_trend(&st->revenue_recent, &st->revenue_prior);
-		have_rt = true;
-		values[13] = Float8GetDatum(rt);
+		values[KN_REVENUE_TREND] = Float8GetDatum(rt);
 	}
-	else
-		nulls[13] = true;
-
-	if (st->orders_recent == 0 && st->orders_prior == 0)
-		segment = "lost";
-	else if (st->first > st->b1)
-		segment = "new";
-	else if (st->orders_prior == 0)
-		segment = "returning";
-	else if (st->orders_recent == 0 ||
-			 (have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, -st->p->threshold) <= 0))
-		segment = "fading";
-	else if (have_rt && kn_trend_cmp(rt, rev_recent, rev_prior, st->p->threshold) >= 0)
-		segment = "growing";
-	else
-		segment = "steady";
-	values[14] = PointerGetDatum(cstring_to_text(segment));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_kinetic_partial_final);
-Datum
-rfm_kinetic_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(kn_encode((KnState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_kinetic_merge_trans);
-Datum
-rfm_kinetic_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "rfm_kinetic_merge_trans", kn_decode_any, kn_combine_any);
+	values[KN_SEGMENT] = PointerGetDatum(cstring_to_text(kn_segment(st, have_rt, rt,
+																	 rev_recent, rev_prior)));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(qx_result_desc(fcinfo), values, nulls)));
 }
 
 /* ---------------------------------------------------------------------
@@ -657,13 +581,11 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	KnState    *st;
-	const char *problem;
 	DateADT		as_of,
 				b1,
 				b2;
 	Interval	w;
 	double		thr;
-	char	   *s;
 
 	qx_text_init(&tp, str, KN_TYPE, "v1");
 	as_of = qx_text_date(&tp, "as_of");
@@ -677,24 +599,14 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 		qx_bad_text(&tp, "The window is not positive.");
 	st = kn_new_own(CurrentMemoryContext, as_of, &w, thr, b1, b2);
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
-	s = qx_text_field(&tp, "first");
-	if (st->orders == 0 && strcmp(s, "none") != 0)
-		qx_bad_text(&tp, "first must be none when orders is 0.");
-	if (st->orders > 0)
-		st->first = qx_parse_date(&tp, s, "first");
-	s = qx_text_field(&tp, "last");
-	if (st->orders == 0 && strcmp(s, "none") != 0)
-		qx_bad_text(&tp, "last must be none when orders is 0.");
-	if (st->orders > 0)
-		st->last = qx_parse_date(&tp, s, "last");
+	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
+	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
 	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
 	st->orders_recent = qx_text_int64(&tp, "orders_recent", 0, PG_INT64_MAX);
 	qx_text_money(&tp, "revenue_recent", &st->revenue_recent, CurrentMemoryContext);
 	st->orders_prior = qx_text_int64(&tp, "orders_prior", 0, PG_INT64_MAX);
 	qx_text_money(&tp, "revenue_prior", &st->revenue_prior, CurrentMemoryContext);
-	qx_text_end(&tp);
-	if ((problem = kn_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, kn_problem(st));
 	PG_RETURN_POINTER(kn_encode(st));
 }
 
@@ -702,45 +614,22 @@ PG_FUNCTION_INFO_V1(rfm_kinetic_state_out);
 Datum
 rfm_kinetic_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	KnState    *st = kn_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	KnState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), rfm_kinetic_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->p->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->p->as_of);
-	appendStringInfo(&buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
+	appendStringInfo(buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
 					 " threshold=", st->p->window.month, st->p->window.day, st->p->window.time);
-	qx_append_float8(&buf, st->p->threshold);
-	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
-	if (st->orders > 0)
-		qx_append_date(&buf, st->first);
-	else
-		appendStringInfoString(&buf, "none");
-	appendStringInfoString(&buf, " last=");
-	if (st->orders > 0)
-		qx_append_date(&buf, st->last);
-	else
-		appendStringInfoString(&buf, "none");
-	appendStringInfoString(&buf, " monetary=");
-	qx_append_money(&buf, &st->monetary);
-	appendStringInfo(&buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
-	qx_append_money(&buf, &st->revenue_recent);
-	appendStringInfo(&buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);
-	qx_append_money(&buf, &st->revenue_prior);
-	PG_RETURN_CSTRING(buf.data);
+	qx_append_float8(buf, st->p->threshold);
+	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
+	qx_append_date_or_none(buf, st->first, st->orders > 0);
+	appendStringInfoString(buf, " last=");
+	qx_append_date_or_none(buf, st->last, st->orders > 0);
+	appendStringInfoString(buf, " monetary=");
+	qx_append_money(buf, &st->monetary);
+	appendStringInfo(buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
+	qx_append_money(buf, &st->revenue_recent);
+	appendStringInfo(buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);
+	qx_append_money(buf, &st->revenue_prior);
+	PG_RETURN_CSTRING(buf->data);
 }
 
-PG_FUNCTION_INFO_V1(rfm_kinetic_state_recv);
-Datum
-rfm_kinetic_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), kn_decode_any));
-}
-
-PG_FUNCTION_INFO_V1(rfm_kinetic_state_send);
-Datum
-rfm_kinetic_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
-}

@@ -1,9 +1,9 @@
 /*
  * rfm_summary.c
- *		The rfm_summary aggregate (SPEC §4): recency, frequency, exact
+ *		The rfm_summary aggregate (README "Customer aggregates"): recency, frequency, exact
  *		monetary sum, first and last order of a customer at as_of; with
  *		rfm_summary_partial / rfm_summary_merge and the transferable state
- *		type rfm_summary_state (SPEC §7).
+ *		type rfm_summary_state (README "Aggregates at scale").
  *
  * The aggregate state is an RsState in the aggregate memory context
  * (internal), a few dozen bytes; serialize/deserialize and the state type
@@ -93,22 +93,12 @@ rs_decode(const char *data, int len, MemoryContext ctx)
 	QxReader	r;
 	RsState    *st;
 	const char *problem;
-	uint8		version;
 
-	qx_reader_init(&r, data, len, RS_TYPE);
-	version = qx_get_byte(&r);
-	if (version != RS_VERSION)
-		qx_bad_binary(&r, psprintf("unsupported version %d", version));
+	qx_reader_begin(&r, data, len, RS_TYPE, RS_VERSION);
 	st = rs_new(ctx, qx_get_date(&r, "as_of"));
 	st->orders = qx_get_int64(&r);
-	st->first = qx_get_int32(&r);
-	st->last = qx_get_int32(&r);
-	if (st->orders > 0)
-	{
-		if (DATE_NOT_FINITE(st->first) || !IS_VALID_DATE(st->first) ||
-			DATE_NOT_FINITE(st->last) || !IS_VALID_DATE(st->last))
-			qx_bad_binary(&r, "first or last order is not a finite date");
-	}
+	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
+	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
 	qx_money_recv(&r, &st->monetary, ctx, "monetary");
 	qx_get_end(&r);
 	if ((problem = rs_problem(st)) != NULL)
@@ -151,24 +141,8 @@ rs_copy(const RsState *src, MemoryContext ctx)
 	return st;
 }
 
-/* The state's decode, copy and combine, untyped for aggregate.c */
-static void *
-rs_decode_any(const char *data, int len, MemoryContext ctx)
-{
-	return rs_decode(data, len, ctx);
-}
-
-static void *
-rs_copy_any(void *src, MemoryContext ctx)
-{
-	return rs_copy((RsState *) src, ctx);
-}
-
-static void
-rs_combine_any(void *st, void *in, MemoryContext ctx)
-{
-	rs_combine_into((RsState *) st, (RsState *) in, ctx);
-}
+/* combine, serialize, ..., state_recv/send: see aggregate.h */
+QX_STATE_SUPPORT(rfm_summary, RsState, rs_encode, rs_decode, rs_copy, rs_combine_into);
 
 PG_FUNCTION_INFO_V1(rfm_summary_trans);
 /*
@@ -183,9 +157,7 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	DateADT		as_of;
 	DateADT		ts;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("as_of");
-	as_of = PG_GETARG_DATEADT(3);
+	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_ARGISNULL(0))
 	{
 		qx_require_finite_date(as_of, "as_of");
@@ -213,32 +185,6 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_combine);
-/* Combine two states; either may be NULL.  Different as_of: error. */
-Datum
-rfm_summary_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "rfm_summary_combine", rs_copy_any, rs_combine_any);
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_serialize);
-Datum
-rfm_summary_serialize(PG_FUNCTION_ARGS)
-{
-	qx_agg_context(fcinfo, "rfm_summary_serialize");
-	PG_RETURN_BYTEA_P(rs_encode((RsState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_deserialize);
-Datum
-rfm_summary_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "rfm_summary_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-
-	PG_RETURN_POINTER(rs_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
-}
-
 PG_FUNCTION_INFO_V1(rfm_summary_final);
 /* The rfm_summary composite; NULL when no row was counted. */
 Datum
@@ -263,24 +209,6 @@ rfm_summary_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_partial_final);
-/* The state as a transferable rfm_summary_state value. */
-Datum
-rfm_summary_partial_final(PG_FUNCTION_ARGS)
-{
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(rs_encode((RsState *) PG_GETARG_POINTER(0)));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_merge_trans);
-/* rfm_summary_merge's transition: fold one state value in; NULL skipped. */
-Datum
-rfm_summary_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "rfm_summary_merge_trans", rs_decode_any, rs_combine_any);
-}
-
 /* ---------------------------------------------------------------------
  * rfm_summary_state I/O
  * --------------------------------------------------------------------- */
@@ -292,26 +220,14 @@ rfm_summary_state_in(PG_FUNCTION_ARGS)
 	char	   *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	RsState    *st;
-	const char *problem;
-	char	   *s;
 
 	qx_text_init(&tp, str, RS_TYPE, "v1");
 	st = rs_new(CurrentMemoryContext, qx_text_date(&tp, "as_of"));
 	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
-	s = qx_text_field(&tp, "first");
-	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
-		qx_bad_text(&tp, "first must be none when orders is 0.");
-	if (st->orders > 0)
-		st->first = qx_parse_date(&tp, s, "first");
-	s = qx_text_field(&tp, "last");
-	if (st->orders == 0 ? strcmp(s, "none") != 0 : false)
-		qx_bad_text(&tp, "last must be none when orders is 0.");
-	if (st->orders > 0)
-		st->last = qx_parse_date(&tp, s, "last");
+	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
+	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
 	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
-	qx_text_end(&tp);
-	if ((problem = rs_problem(st)) != NULL)
-		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	qx_text_finish(&tp, rs_problem(st));
 	PG_RETURN_POINTER(rs_encode(st));
 }
 
@@ -319,38 +235,15 @@ PG_FUNCTION_INFO_V1(rfm_summary_state_out);
 Datum
 rfm_summary_state_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *v = PG_GETARG_BYTEA_PP(0);
-	RsState    *st = rs_decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
-	StringInfoData buf;
+	RsState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), rfm_summary_decode_any);
+	StringInfo	buf = qx_text_out_begin("v1", st->as_of);
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "v1 as_of=");
-	qx_append_date(&buf, st->as_of);
-	appendStringInfo(&buf, " orders=" INT64_FORMAT " first=", st->orders);
-	if (st->orders > 0)
-		qx_append_date(&buf, st->first);
-	else
-		appendStringInfoString(&buf, "none");
-	appendStringInfoString(&buf, " last=");
-	if (st->orders > 0)
-		qx_append_date(&buf, st->last);
-	else
-		appendStringInfoString(&buf, "none");
-	appendStringInfoString(&buf, " monetary=");
-	qx_append_money(&buf, &st->monetary);
-	PG_RETURN_CSTRING(buf.data);
+	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
+	qx_append_date_or_none(buf, st->first, st->orders > 0);
+	appendStringInfoString(buf, " last=");
+	qx_append_date_or_none(buf, st->last, st->orders > 0);
+	appendStringInfoString(buf, " monetary=");
+	qx_append_money(buf, &st->monetary);
+	PG_RETURN_CSTRING(buf->data);
 }
 
-PG_FUNCTION_INFO_V1(rfm_summary_state_recv);
-Datum
-rfm_summary_state_recv(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(qx_state_recv((StringInfo) PG_GETARG_POINTER(0), rs_decode_any));
-}
-
-PG_FUNCTION_INFO_V1(rfm_summary_state_send);
-Datum
-rfm_summary_state_send(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
-}

@@ -38,6 +38,17 @@ qx_reader_init(QxReader *r, const char *data, int len, const char *type)
 }
 
 void
+qx_reader_begin(QxReader *r, const char *data, int len, const char *type, uint8 version)
+{
+	uint8		v;
+
+	qx_reader_init(r, data, len, type);
+	v = qx_get_byte(r);
+	if (v != version)
+		qx_bad_binary(r, psprintf("unsupported version %d", v));
+}
+
+void
 qx_bad_binary(const QxReader *r, const char *what)
 {
 	ereport(ERROR,
@@ -117,6 +128,12 @@ qx_get_date(QxReader *r, const char *field)
 	return d;
 }
 
+DateADT
+qx_get_date_if(QxReader *r, const char *field, bool present)
+{
+	return present ? qx_get_date(r, field) : qx_get_int32(r);
+}
+
 bytea *
 qx_state_recv(StringInfo msg, QxStateDecode decode)
 {
@@ -132,27 +149,44 @@ qx_state_recv(StringInfo msg, QxStateDecode decode)
 	return res;
 }
 
+void *
+qx_state_from_datum(Datum value, QxStateDecode decode)
+{
+	bytea	   *v = DatumGetByteaPP(value);
+
+	return decode(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), CurrentMemoryContext);
+}
+
 /* ---------------------------------------------------------------------
  * Money
  * --------------------------------------------------------------------- */
+
+/*
+ * Past digits[.digits] at p (either part may be empty); *ndigits gets the
+ * number of digits.  The decimal part of numbers in money and float text.
+ */
+static const char *
+skip_decimal(const char *p, int *ndigits)
+{
+	*ndigits = 0;
+	while (isdigit((unsigned char) *p))
+		p++, (*ndigits)++;
+	if (*p == '.')
+	{
+		p++;
+		while (isdigit((unsigned char) *p))
+			p++, (*ndigits)++;
+	}
+	return p;
+}
 
 /* [-]digits[.digits], at least one digit: the text numeric_out writes. */
 static bool
 money_syntax_ok(const char *s)
 {
-	const char *p = s;
-	int			digits = 0;
+	int			digits;
+	const char *p = skip_decimal(*s == '-' ? s + 1 : s, &digits);
 
-	if (*p == '-')
-		p++;
-	while (isdigit((unsigned char) *p))
-		p++, digits++;
-	if (*p == '.')
-	{
-		p++;
-		while (isdigit((unsigned char) *p))
-			p++, digits++;
-	}
 	return digits > 0 && *p == '\0';
 }
 
@@ -231,6 +265,16 @@ qx_money_recv(QxReader *r, QxMoney *m, MemoryContext ctx, const char *field)
  * Text writers
  * --------------------------------------------------------------------- */
 
+StringInfo
+qx_text_out_begin(const char *version_word, DateADT as_of)
+{
+	StringInfo	buf = makeStringInfo();
+
+	appendStringInfo(buf, "%s as_of=", version_word);
+	qx_append_date(buf, as_of);
+	return buf;
+}
+
 void
 qx_append_date(StringInfo buf, DateADT d)
 {
@@ -243,6 +287,15 @@ qx_append_date(StringInfo buf, DateADT d)
 		appendStringInfo(buf, "-%04d-%02d-%02d", -y, m, day);
 	else
 		appendStringInfo(buf, "%04d-%02d-%02d", y, m, day);
+}
+
+void
+qx_append_date_or_none(StringInfo buf, DateADT d, bool present)
+{
+	if (present)
+		qx_append_date(buf, d);
+	else
+		appendStringInfoString(buf, "none");
 }
 
 char *
@@ -283,21 +336,11 @@ qx_append_money(StringInfo buf, const QxMoney *m)
 bool
 qx_parse_float8(const char *s, double *v)
 {
-	const char *p = s;
-	int			digits = 0;
+	int			digits;
+	const char *p = skip_decimal((*s == '+' || *s == '-') ? s + 1 : s, &digits);
 	char	   *end;
 	double		x;
 
-	if (*p == '+' || *p == '-')
-		p++;
-	while (isdigit((unsigned char) *p))
-		p++, digits++;
-	if (*p == '.')
-	{
-		p++;
-		while (isdigit((unsigned char) *p))
-			p++, digits++;
-	}
 	if (digits == 0)
 		return false;
 	if (*p == 'e' || *p == 'E')
@@ -439,6 +482,14 @@ qx_text_end(QxTextParser *tp)
 		rest++;
 	qx_bad_text(tp, psprintf("Unexpected text \"%s\" after the last field.",
 							 quote_short(rest, strlen(rest))));
+}
+
+void
+qx_text_finish(QxTextParser *tp, const char *problem)
+{
+	qx_text_end(tp);
+	if (problem != NULL)
+		qx_bad_text(tp, psprintf("Inconsistent state: %s.", problem));
 }
 
 /* The longest run at the cursor of characters in chars, as a fresh string. */
@@ -628,6 +679,18 @@ qx_text_money(QxTextParser *tp, const char *key, QxMoney *m, MemoryContext ctx)
 	if (!money_from_text(s, m, ctx))
 		qx_bad_text(tp, psprintf("%s must be a number, got \"%s\".",
 								 key, quote_short(s, strlen(s))));
+}
+
+DateADT
+qx_text_date_or_none(QxTextParser *tp, const char *key, bool present)
+{
+	char	   *s = qx_text_field(tp, key);
+
+	if (present)
+		return qx_parse_date(tp, s, key);
+	if (strcmp(s, "none") != 0)
+		qx_bad_text(tp, psprintf("%s must be none in an empty state.", key));
+	return 0;
 }
 
 char *

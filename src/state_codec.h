@@ -38,6 +38,9 @@ typedef struct QxReader
 } QxReader;
 
 extern void qx_reader_init(QxReader *r, const char *data, int len, const char *type);
+/* qx_reader_init, then the leading version byte, which must be version. */
+extern void qx_reader_begin(QxReader *r, const char *data, int len, const char *type,
+							uint8 version);
 /* 22P03 "invalid binary value for type T: what" */
 extern void qx_bad_binary(const QxReader *r, const char *what) pg_attribute_noreturn();
 extern int	qx_reader_remaining(const QxReader *r);
@@ -50,6 +53,8 @@ extern int64 qx_get_int64(QxReader *r);
 extern double qx_get_float8(QxReader *r);
 /* A finite, valid date; field names it in the error. */
 extern DateADT qx_get_date(QxReader *r, const char *field);
+/* A date when present (first/last order of a nonempty state), else the raw int32. */
+extern DateADT qx_get_date_if(QxReader *r, const char *field, bool present);
 /* 22P03 unless every byte was read. */
 extern void qx_get_end(QxReader *r);
 
@@ -68,17 +73,23 @@ extern void qx_money_recv(QxReader *r, QxMoney *m, MemoryContext ctx, const char
  */
 typedef void *(*QxStateDecode) (const char *data, int len, MemoryContext ctx);
 extern bytea *qx_state_recv(StringInfo msg, QxStateDecode decode);
+/* A value of such a type (any varlena header) decoded in the current context. */
+extern void *qx_state_from_datum(Datum value, QxStateDecode decode);
 
 /* ---------------------------------------------------------------------
  * Text writers
  * --------------------------------------------------------------------- */
 
+/* The start of a keyed text form: "version_word as_of=YYYY-MM-DD". */
+extern StringInfo qx_text_out_begin(const char *version_word, DateADT as_of);
 /* ISO 8601 with an astronomical year (0000 is 1 BC), whatever DateStyle. */
 extern void qx_append_date(StringInfo buf, DateADT d);
 /* The shortest decimal that reads back to exactly v (qx_parse_float8). */
 extern void qx_append_float8(StringInfo buf, double v);
 /* numeric's plain decimal text of the sum. */
 extern void qx_append_money(StringInfo buf, const QxMoney *m);
+/* A date, or "none" when !present (first/last order of an empty state). */
+extern void qx_append_date_or_none(StringInfo buf, DateADT d, bool present);
 /* Plain ISO text of a date for error messages, independent of DateStyle. */
 extern char *qx_date_str(DateADT d);
 
@@ -127,6 +138,11 @@ extern void qx_text_expect(QxTextParser *tp, const char *lit);
 extern bool qx_text_at_end(const QxTextParser *tp);
 /* Error unless the whole input was read. */
 extern void qx_text_end(QxTextParser *tp);
+/*
+ * qx_text_end, then "Inconsistent state: problem." unless problem (the
+ * state type's own check of the parsed value) is NULL.
+ */
+extern void qx_text_finish(QxTextParser *tp, const char *problem);
 
 /*
  * Readers at the cursor: each takes the longest run of characters its
@@ -164,6 +180,8 @@ extern void qx_text_value_end(QxTextParser *tp, const char *key);
  * delim, or NULL after the last; *rest starts as the field's text.
  */
 extern char *qx_next_item(char **rest, char delim);
+/* Field key: a date when present, else the word none (then 0). */
+extern DateADT qx_text_date_or_none(QxTextParser *tp, const char *key, bool present);
 /* A date in s (a field's text); key names it in the error. */
 extern DateADT qx_parse_date(QxTextParser *tp, const char *s, const char *key);
 

@@ -131,6 +131,91 @@ trigger_threshold(Trigger *trigger, Relation rel, const char *arg)
 	return threshold;
 }
 
+/*
+ * The trigger data of a call: fired by the trigger manager BEFORE INSERT OR
+ * UPDATE FOR EACH ROW with 3 to 5 arguments, else 39P01 or 22023.
+ */
+static TriggerData *
+reanimation_trigger(FunctionCallInfo fcinfo)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	Relation	rel;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("flag_reanimation: not called by trigger manager"),
+				 errhint("Use it in CREATE TRIGGER ... BEFORE INSERT OR UPDATE ... FOR EACH ROW.")));
+	trigger = trigdata->tg_trigger;
+	rel = trigdata->tg_relation;
+	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
+		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation must be fired BEFORE INSERT OR UPDATE FOR EACH ROW",
+						trigger->tgname, RelationGetRelationName(rel))));
+	if (trigger->tgnargs < 3 || trigger->tgnargs > 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation takes 3 to 5 arguments, got %d",
+						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
+				 errhint("The arguments are (agreement_column, objections_column, flag_column [, threshold [, since_column]]).")));
+	return trigdata;
+}
+
+/*
+ * The flag of a row: lift_index(agreement, objections) < threshold; *isnull
+ * when either column is NULL (README "flag_reanimation()").
+ */
+static bool
+reanimation_flag(HeapTuple tuple, TupleDesc tupdesc, int att_agreement,
+				 int att_objections, double threshold, bool *isnull)
+{
+	bool		isnull_a,
+				isnull_o;
+	Datum		a = heap_getattr(tuple, att_agreement, tupdesc, &isnull_a);
+	Datum		o = heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
+
+	*isnull = isnull_a || isnull_o;
+	if (*isnull)
+		return false;
+	return qx_lift_index(agreement_value(a, SPI_gettypeid(tupdesc, att_agreement)),
+						 objections_value(o, SPI_gettypeid(tupdesc, att_objections)))
+		< threshold;
+}
+
+/*
+ * The since column of a row whose flag is now flagged (true, not NULL): the
+ * old since value while the flag stays raised, the transaction's start when
+ * it is raised now (or was raised before since was tracked), NULL otherwise.
+ */
+static Datum
+since_value(HeapTuple oldtuple, TupleDesc tupdesc, int att_flag, int att_since,
+			bool flagged, bool *isnull)
+{
+	bool		was_flagged = false;
+	bool		old_since_null = true;
+	Datum		old_since = (Datum) 0;
+
+	*isnull = !flagged;
+	if (!flagged)
+		return (Datum) 0;
+	if (oldtuple != NULL)
+	{
+		bool		oldflag_null;
+		Datum		oldflag = heap_getattr(oldtuple, att_flag, tupdesc, &oldflag_null);
+
+		was_flagged = !oldflag_null && DatumGetBool(oldflag);
+		old_since = heap_getattr(oldtuple, att_since, tupdesc, &old_since_null);
+	}
+	if (was_flagged && !old_since_null)
+		return old_since;
+	return TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+}
+
 PG_FUNCTION_INFO_V1(flag_reanimation);
 /*
  * flag_reanimation() trigger: flag = needs_reanimation(agreement,
@@ -145,7 +230,7 @@ flag_reanimation(PG_FUNCTION_ARGS)
 	static const Oid objections_types[] = {INT2OID, INT4OID, INT8OID};
 	static const Oid flag_types[] = {BOOLOID};
 	static const Oid since_types[] = {TIMESTAMPTZOID};
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	TriggerData *trigdata;
 	Trigger    *trigger;
 	Relation	rel;
 	TupleDesc	tupdesc;
@@ -157,9 +242,6 @@ flag_reanimation(PG_FUNCTION_ARGS)
 				att_flag,
 				att_since = 0;
 	double		threshold = DEFAULT_THRESHOLD;
-	Datum		value;
-	bool		isnull_a,
-				isnull_o;
 	int			cols[2];
 	Datum		newvals[2];
 	bool		newnulls[2];
@@ -167,32 +249,10 @@ flag_reanimation(PG_FUNCTION_ARGS)
 	bool		flag_null;
 	bool		flag = false;
 
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("flag_reanimation: not called by trigger manager"),
-				 errhint("Use it in CREATE TRIGGER ... BEFORE INSERT OR UPDATE ... FOR EACH ROW.")));
-
+	trigdata = reanimation_trigger(fcinfo);
 	trigger = trigdata->tg_trigger;
 	rel = trigdata->tg_relation;
 	tupdesc = RelationGetDescr(rel);
-
-	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
-		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
-		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation must be fired BEFORE INSERT OR UPDATE FOR EACH ROW",
-						trigger->tgname, RelationGetRelationName(rel))));
-
-	if (trigger->tgnargs < 3 || trigger->tgnargs > 5)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("trigger \"%s\" on table \"%s\": flag_reanimation takes 3 to 5 arguments, got %d",
-						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
-				 errhint("The arguments are (agreement_column, objections_column, flag_column [, threshold [, since_column]]).")));
-
 	args = trigger->tgargs;
 	att_agreement = trigger_column(trigdata, args[0], "agreement", agreement_types,
 								   lengthof(agreement_types), "double precision, real or numeric");
@@ -216,20 +276,8 @@ flag_reanimation(PG_FUNCTION_ARGS)
 	else
 		tuple = trigdata->tg_trigtuple;
 
-	value = heap_getattr(tuple, att_agreement, tupdesc, &isnull_a);
-	if (!isnull_a)
-	{
-		double		agreement = agreement_value(value, SPI_gettypeid(tupdesc, att_agreement));
-		Datum		ovalue = heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
-
-		if (!isnull_o)
-			flag = qx_lift_index(agreement,
-								 objections_value(ovalue, SPI_gettypeid(tupdesc, att_objections)))
-				< threshold;
-	}
-	else
-		(void) heap_getattr(tuple, att_objections, tupdesc, &isnull_o);
-	flag_null = isnull_a || isnull_o;
+	flag = reanimation_flag(tuple, tupdesc, att_agreement, att_objections, threshold,
+							&flag_null);
 
 	cols[ncols] = att_flag;
 	newvals[ncols] = BoolGetDatum(flag);
@@ -238,37 +286,9 @@ flag_reanimation(PG_FUNCTION_ARGS)
 
 	if (att_since)
 	{
-		bool		was_flagged = false;
-		bool		old_since_null = true;
-		Datum		old_since = (Datum) 0;
-
-		if (oldtuple != NULL)
-		{
-			bool		isnull;
-			Datum		oldflag = heap_getattr(oldtuple, att_flag, tupdesc, &isnull);
-
-			was_flagged = !isnull && DatumGetBool(oldflag);
-			old_since = heap_getattr(oldtuple, att_since, tupdesc, &old_since_null);
-		}
-
 		cols[ncols] = att_since;
-		if (flag_null || !flag)
-		{
-			newvals[ncols] = (Datum) 0;
-			newnulls[ncols] = true;
-		}
-		else if (was_flagged && !old_since_null)
-		{
-			/* still flagged: the flag was raised then */
-			newvals[ncols] = old_since;
-			newnulls[ncols] = false;
-		}
-		else
-		{
-			/* raised now (or raised before the since column was tracked) */
-			newvals[ncols] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-			newnulls[ncols] = false;
-		}
+		newvals[ncols] = since_value(oldtuple, tupdesc, att_flag, att_since,
+									 flag && !flag_null, &newnulls[ncols]);
 		ncols++;
 	}
 

@@ -1,6 +1,6 @@
 /*
  * xyz.c
- *		Demand variability and XYZ classes (SPEC §3): the aggregate
+ *		Demand variability and XYZ classes (README "ABC and XYZ classes"): the aggregate
  *		demand_cv() with its shard pair demand_cv_partial()/demand_cv_merge(),
  *		the state type demand_cv_state, and xyz_class().
  *
@@ -412,18 +412,10 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 	int			lo,
 				hi;
 
-	if (PG_ARGISNULL(3))
-		qx_null_param("period_start");
-	if (PG_ARGISNULL(4))
-		qx_null_param("periods");
+	period_start = DatumGetDateADT(qx_param(fcinfo, 3, "period_start"));
+	periods = DatumGetInt32(qx_param(fcinfo, 4, "periods"));
 	if (PG_NARGS() > 5)
-	{
-		if (PG_ARGISNULL(5))
-			qx_null_param("period");
-		period = PG_GETARG_INTERVAL_P(5);
-	}
-	period_start = PG_GETARG_DATEADT(3);
-	periods = PG_GETARG_INT32(4);
+		period = DatumGetIntervalP(qx_param(fcinfo, 5, "period"));
 
 	if (agg == NULL)
 	{
@@ -481,25 +473,36 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(agg);
 }
 
+/* The state's copy and combine, untyped for aggregate.c */
+static void *
+dcv_copy_any(void *src, MemoryContext ctx)
+{
+	return dcv_agg_from(((DcvAgg *) src)->st, ctx);
+}
+
+static void
+dcv_combine_any(void *st, void *in, MemoryContext ctx)
+{
+	dcv_add(((DcvAgg *) st)->st, ((DcvAgg *) in)->st, "demand_cv");
+}
+
+/* a demand_cv_state value (checked by its input) as a working state in ctx */
+static void *
+dcv_value_any(const char *data, int len, MemoryContext ctx)
+{
+	DemandCvState *st = palloc(len + VARHDRSZ);
+
+	SET_VARSIZE(st, len + VARHDRSZ);
+	memcpy(VARDATA(st), data, len);
+	return dcv_agg_from(st, ctx);
+}
+
 PG_FUNCTION_INFO_V1(demand_cv_combine);
 /* combine two internal states; either may be NULL */
 Datum
 demand_cv_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_combine");
-	DcvAgg	   *a = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
-	DcvAgg	   *b = PG_ARGISNULL(1) ? NULL : (DcvAgg *) PG_GETARG_POINTER(1);
-
-	if (b == NULL)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
-	if (a == NULL)
-		PG_RETURN_POINTER(dcv_agg_from(b->st, aggcontext));
-	dcv_add(a->st, b->st, "demand_cv");
-	PG_RETURN_POINTER(a);
+	return qx_combine(fcinfo, "demand_cv_combine", dcv_copy_any, dcv_combine_any);
 }
 
 PG_FUNCTION_INFO_V1(demand_cv_serialize);
@@ -563,21 +566,7 @@ PG_FUNCTION_INFO_V1(demand_cv_merge_trans);
 Datum
 demand_cv_merge_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_merge_trans");
-	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
-	DemandCvState *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (agg == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(agg);
-	}
-	st = PG_GETARG_DCV_P(1);
-	if (agg == NULL)
-		PG_RETURN_POINTER(dcv_agg_from(st, aggcontext));
-	dcv_add(agg->st, st, "demand_cv_merge");
-	PG_RETURN_POINTER(agg);
+	return qx_merge_trans(fcinfo, "demand_cv_merge_trans", dcv_value_any, dcv_combine_any);
 }
 
 PG_FUNCTION_INFO_V1(demand_cv_final);
