@@ -171,8 +171,8 @@ bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-/* Read and check the parameters of a bgnbd_model argument. */
-static void
+/* Read and check the parameters of a bgnbd_model argument (also customer_value's). */
+void
 bg_get_model(HeapTupleHeader th, BgParams *p)
 {
 	static const char *const names[BG_MODEL_PARAMS] = {"r", "alpha", "a", "b"};

@@ -16,6 +16,7 @@
 
 #include "postgres.h"
 
+#include "access/htup.h"
 #include "fmgr.h"
 
 /* One distinct customer summary and how many customers share it. */
@@ -77,7 +78,11 @@ extern void *bg_copy(void *src, MemoryContext ctx);
 extern void bg_combine(void *st, void *in, MemoryContext ctx);
 extern void bg_merge_into(BgAcc *dst, const BgAcc *src);
 
+/* bgnbd.c */
+extern void bg_get_model(HeapTupleHeader th, BgParams *p);
+
 /* bgnbd_likelihood.c */
+extern double bg_digamma(double x);
 extern void bg_fit(BgAcc *acc, BgFit *out);
 extern double bg_p_alive(const BgParams *p, int32 x, double tx, double T);
 extern double bg_expect(double a, double bp, double m, double s, double horizon);

@@ -34,8 +34,8 @@
 /* Digamma's recurrence runs up to here, then the asymptotic series. */
 #define BG_DIGAMMA_ASYMPTOTIC 10.0
 
-/* Digamma for x > 0 (Abramowitz & Stegun 6.3.5 and 6.3.18). */
-static double
+/* Digamma for x > 0 (Abramowitz & Stegun 6.3.5 and 6.3.18); shared with the §11 fits. */
+double
 bg_digamma(double x)
 {
 	double		acc = 0.0,

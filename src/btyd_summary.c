@@ -33,26 +33,13 @@
 
 #include "quota_ext.h"
 #include "aggregate.h"
+#include "btyd_summary.h"
 
 #define BT_VERSION 1
 #define BT_TYPE "btyd_summary_state"
 #define BT_MAX_DAYS ((int32) (MaxAllocSize / sizeof(DateADT)))
 
-typedef struct BtState
-{
-	DateADT		as_of;
-	int32		unit_days;		/* time_unit in days, >= 1 */
-	DateADT		first;			/* first purchase day, when ndays > 0 */
-	int32		ndays;			/* entries used in days */
-	int32		nsorted;		/* days[0 .. nsorted-1] sorted and distinct */
-	int32		cap;
-	DateADT    *days;
-	QxMoney		first_sum;		/* amounts on the first day */
-	QxMoney		repeat_sum;		/* amounts on later days */
-	MemoryContext ctx;			/* where days lives */
-} BtState;
-
-static BtState *
+BtState *
 bt_new(MemoryContext ctx, DateADT as_of, int32 unit_days, int32 cap)
 {
 	BtState    *st = MemoryContextAllocZero(ctx, sizeof(BtState));
@@ -67,8 +54,8 @@ bt_new(MemoryContext ctx, DateADT as_of, int32 unit_days, int32 cap)
 	return st;
 }
 
-static char *
-unit_str(int32 days)
+char *
+bt_unit_str(int32 days)
 {
 	return days == 1 ? pstrdup("1 day") : psprintf("%d days", days);
 }
@@ -83,7 +70,7 @@ day_cmp(const void *a, const void *b)
 }
 
 /* Sort and deduplicate all of days. */
-static void
+void
 bt_compact(BtState *st)
 {
 	int32		u;
@@ -159,7 +146,7 @@ bt_problem(BtState *st)
 	return NULL;
 }
 
-static bytea *
+bytea *
 bt_encode(BtState *st)
 {
 	StringInfoData buf;
@@ -177,7 +164,7 @@ bt_encode(BtState *st)
 	return pq_endtypsend(&buf);
 }
 
-static BtState *
+BtState *
 bt_decode(const char *data, int len, MemoryContext ctx)
 {
 	QxReader	r;
@@ -210,7 +197,7 @@ bt_decode(const char *data, int len, MemoryContext ctx)
 }
 
 /* st += o: the union of the days; the earlier first day wins */
-static void
+void
 bt_combine_into(BtState *st, BtState *o, MemoryContext ctx)
 {
 	if (st->as_of != o->as_of)
@@ -218,8 +205,8 @@ bt_combine_into(BtState *st, BtState *o, MemoryContext ctx)
 						  qx_date_str(o->as_of));
 	if (st->unit_days != o->unit_days)
 		qx_param_mismatch("btyd_summary", "time_unit",
-						  unit_str(st->unit_days),
-						  unit_str(o->unit_days));
+						  bt_unit_str(st->unit_days),
+						  bt_unit_str(o->unit_days));
 	if (o->ndays == 0)
 		return;
 	if (st->ndays == 0)
@@ -266,7 +253,7 @@ bt_copy(BtState *src, MemoryContext ctx)
 QX_STATE_SUPPORT(btyd_summary, BtState, bt_encode, bt_decode, bt_copy, bt_combine_into);
 
 /* time_unit: a positive whole number of days, no months, no time part */
-static int32
+int32
 bt_unit_days(const Interval *u)
 {
 	if (u->month != 0 || u->time != 0 || u->day <= 0)
@@ -306,8 +293,8 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 		if (st->as_of != as_of)
 			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
 		if (st->unit_days != unit)
-			qx_param_changed("time_unit", unit_str(st->unit_days),
-							 unit_str(unit));
+			qx_param_changed("time_unit", bt_unit_str(st->unit_days),
+							 bt_unit_str(unit));
 	}
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(st);
@@ -316,6 +303,15 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	qx_require_finite_date(ts, "ts");
 	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
+	bt_add_purchase(st, ts, &amount, ctx);
+	PG_RETURN_POINTER(st);
+}
+
+/* A purchase on day ts (not after as_of) of amount. */
+void
+bt_add_purchase(BtState *st, DateADT ts, const QxAmount *a, MemoryContext ctx)
+{
+	QxAmount	amount = *a;
 
 	if (st->ndays == 0)
 	{
@@ -335,7 +331,6 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 	else
 		qx_money_add_amount(&st->repeat_sum, &amount, ctx);
 	bt_add_day(st, ts);
-	PG_RETURN_POINTER(st);
 }
 
 PG_FUNCTION_INFO_V1(btyd_summary_final);
@@ -347,15 +342,24 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
-	int32		frequency;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (BtState *) PG_GETARG_POINTER(0);
 	if (st->ndays == 0)
 		PG_RETURN_NULL();
-	bt_compact(st);
 	desc = qx_result_desc(fcinfo);
+	bt_summary_values(st, values);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* frequency, recency, t and monetary of a non-empty state (btyd_holdout's too). */
+void
+bt_summary_values(BtState *st, Datum *values)
+{
+	int32		frequency;
+
+	bt_compact(st);
 	frequency = st->ndays - 1;
 	values[0] = Int32GetDatum(frequency);
 	values[1] = Float8GetDatum((double) (st->days[st->ndays - 1] - st->first) /
@@ -365,7 +369,6 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	values[3] = NumericGetDatum(qx_money_div_round(&st->repeat_sum, Max(frequency, 1),
 												   qx_derived_scale(Max(st->first_sum.scale,
 																		st->repeat_sum.scale))));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
 /* ---------------------------------------------------------------------

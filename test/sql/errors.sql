@@ -29,8 +29,11 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 't' THEN '5::float8'
             WHEN a.name = 'probability' THEN '0.5::float8'
             WHEN a.name = 'target' THEN '100::numeric'
+            WHEN a.name = 'monetary' THEN '7.5::numeric'
+            WHEN a.name = 'calibration_end' THEN $$date '2024-03-31'$$
+            WHEN a.name = 'observation_end' THEN $$date '2024-06-30'$$
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability') AS is_param
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

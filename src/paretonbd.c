@@ -1,0 +1,505 @@
+/*
+ * paretonbd.c
+ *		The Pareto/NBD model (SPEC §11; Schmittlein, Morrison & Colombo 1987,
+ *		"Counting Your Customers: Who Are They and What Will They Do Next?",
+ *		Management Science 33(1); Fader & Hardie 2005, "A Note on Deriving
+ *		the Pareto/NBD Model and Related Expressions"): purchases at rate
+ *		lambda ~ Gamma(r, alpha) while alive, a lifetime ~ Exponential(mu)
+ *		with mu ~ Gamma(s, beta).
+ *
+ * For a customer with x repeat purchases, the last at t_x, observed for T:
+ *
+ *   L = G(r+x) alpha^r beta^s / G(r) * K,
+ *   K = (alpha+T)^-(r+x) (beta+T)^-s + s I,
+ *   I = integral over tau in [t_x, T] of (alpha+tau)^-(r+x) (beta+tau)^-(s+1),
+ *
+ * the second term of K being the customer dying at tau after the last
+ * purchase (the note's A0 term, s/(r+s+x) A0 = s I, written as the integral
+ * it comes from).  P(alive) = (alpha+T)^-(r+x) (beta+T)^-s / K, and
+ *
+ *   E[Y(t) | x, t_x, T] = (r+x)/(alpha+T) (beta+T) [1 - ((beta+T)/(beta+T+t))^(s-1)]/(s-1) P(alive).
+ *
+ * I is evaluated by Gauss-Legendre quadrature in u = ln(c + tau), c =
+ * min(alpha, beta), where the integrand falls like e^-ku with k between
+ * its slope at t_x and r+x+s (exactly so when alpha = beta): the range ends
+ * where the integrand has fallen by e^-45 relative to its start, and is cut
+ * into panels over which it falls by at most about e^8, where 16 nodes
+ * integrate an exponential to float8 precision.  Everything is a positive
+ * sum in logarithms, so it stays finite for every positive parameter.
+ * The hypergeometric form of the note loses digits to cancellation when
+ * T - t_x is small and converges slowly when alpha and beta differ a lot.
+ *
+ * The fit shares bgnbd_fit's state (bgnbd.h): paretonbd_fit_partial returns
+ * a bgnbd_fit_state, and a state from either fit feeds either merge.
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "aggregate.h"
+#include "bgnbd.h"
+#include "optimize.h"
+#include "quota_ext.h"
+
+#define PN_NPAR 4
+#define PN_MODEL_FIELDS 7
+/* Gauss-Legendre nodes per panel of the quadrature of I. */
+#define PN_NODES 16
+/* Each panel's integrand falls by at most about e^PN_PANEL_DROP... */
+#define PN_PANEL_DROP 8.0
+/* ... in at most this many panels (README "Reference: Pareto/NBD", Numerics). */
+#define PN_MAX_PANELS 16
+/* The integral ends where the integrand has fallen by e^PN_DROP. */
+#define PN_DROP 45.0
+/* A fit whose log-parameters end beyond +-PN_EDGE ran off to a boundary. */
+#define PN_EDGE 18.0
+#define PN_START_BOUND 20.0
+
+typedef struct PnParams
+{
+	double		r,
+				alpha,
+				s,
+				beta;
+} PnParams;
+
+/* ---------------------------------------------------------------------
+ * Gauss-Legendre nodes on [0, 1]
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Rules of 6, 10 and 16 nodes: each integrates e^-a t over [0, 1] to about
+ * 1e-13 relative for a up to 1, 4 and 8 (the error is about
+ * (a/2)^2n / (2n)!), so a panel gets the smallest that covers its drop.
+ */
+#define PN_RULES 3
+static const int pn_rule_nodes[PN_RULES] = {6, 10, PN_NODES};
+static const double pn_rule_drop[PN_RULES] = {1.0, 4.0, PN_PANEL_DROP};
+static double pn_gl_x[PN_RULES][PN_NODES],
+			pn_gl_w[PN_RULES][PN_NODES];
+static bool pn_gl_ready = false;
+
+/* Nodes and weights on [0, 1] by Newton's method on P_n. */
+static void
+pn_gl_rule(int n, double *xs, double *ws)
+{
+	for (int i = 0; i < (n + 1) / 2; i++)
+	{
+		double		z = cos(M_PI * (i + 0.75) / (n + 0.5)),
+					dp = 0;
+
+		for (int it = 0; it < 100; it++)
+		{
+			double		p0 = 1,
+						p1 = 0,
+						z1;
+
+			for (int j = 0; j < n; j++)
+			{
+				double		p2 = p1;
+
+				p1 = p0;
+				p0 = ((2.0 * j + 1) * z * p1 - j * p2) / (j + 1);
+			}
+			dp = n * (z * p0 - p1) / (z * z - 1);
+			z1 = z;
+			z = z1 - p0 / dp;
+			if (fabs(z - z1) < 1e-16)
+				break;
+		}
+		xs[i] = (1 - z) / 2;
+		xs[n - 1 - i] = (1 + z) / 2;
+		ws[i] = ws[n - 1 - i] = 1.0 / ((1 - z * z) * dp * dp);
+	}
+}
+
+static void
+pn_gl_init(void)
+{
+	if (pn_gl_ready)
+		return;
+	for (int q = 0; q < PN_RULES; q++)
+		pn_gl_rule(pn_rule_nodes[q], pn_gl_x[q], pn_gl_w[q]);
+	pn_gl_ready = true;
+}
+
+/* ---------------------------------------------------------------------
+ * The bracket K and its parts
+ * ---------------------------------------------------------------------
+ */
+
+/* ln K and, when grad, d ln K / d(r, alpha, s, beta); *lnF0 gets the first term. */
+typedef struct PnBracket
+{
+	double		lnK,
+				lnF0,
+				g[PN_NPAR];
+} PnBracket;
+
+/* How far ln(integrand * (c+tau)) has fallen from t_x at u = u0 + du. */
+static inline double
+pn_drop(const PnParams *p, double A, double B, double c, double tx, double u0,
+		double lnf0, double du)
+{
+	double		tau = (c + tx) * exp(du) - c;
+
+	return lnf0 - (-A * log(p->alpha + tau) - B * log(p->beta + tau) + u0 + du);
+}
+
+static void
+pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket *out)
+{
+	double		A = p->r + x,
+				B = p->s + 1,
+				lT_a = log(p->alpha + T),
+				lT_b = log(p->beta + T),
+				lnF0 = -A * lT_a - p->s * lT_b,
+				c,
+				u0,
+				U,
+				k,
+				end,
+				lnf0,
+				sum = 0,
+				e_la = 0,
+				e_ia = 0,
+				e_lb = 0,
+				e_ib = 0,
+				lnI,
+				lnsI,
+				p0,
+				p1;
+	int			panels,
+				rule;
+
+	out->lnF0 = lnF0;
+	if (!(T > tx))
+	{
+		out->lnK = lnF0;
+		if (grad)
+		{
+			out->g[0] = -lT_a;
+			out->g[1] = -A / (p->alpha + T);
+			out->g[2] = -lT_b;
+			out->g[3] = -p->s / (p->beta + T);
+		}
+		return;
+	}
+	pn_gl_init();
+	c = Min(p->alpha, p->beta);
+	u0 = log(c + tx);
+	/* U = ln((c+T)/(c+tx)) without cancellation */
+	U = log1p((T - tx) / (c + tx));
+	lnf0 = -A * log(p->alpha + tx) - B * log(p->beta + tx) + u0;
+	/*
+	 * The integrand only falls: past a drop of PN_DROP (e^-PN_DROP of its
+	 * value at t_x) the rest is below float8's resolution of the sum, so
+	 * the range ends there (found by bisection on the monotone drop).
+	 */
+	end = U;
+	if (pn_drop(p, A, B, c, tx, u0, lnf0, U) > PN_DROP)
+	{
+		double		lo = 0;
+
+		for (int it = 0; it < 60 && end - lo > 1e-12 * end; it++)
+		{
+			double		mid = (lo + end) / 2;
+
+			if (pn_drop(p, A, B, c, tx, u0, lnf0, mid) > PN_DROP)
+				end = mid;
+			else
+				lo = mid;
+		}
+	}
+	/* panels of equal length in u, each falling by at most PN_PANEL_DROP */
+	k = A * (c + tx) * exp(end) / (p->alpha + tx + (c + tx) * expm1(end)) +
+		B * (c + tx) * exp(end) / (p->beta + tx + (c + tx) * expm1(end)) - 1;
+	panels = (int) Min((double) PN_MAX_PANELS, Max(1.0, ceil(k * end / PN_PANEL_DROP)));
+	for (rule = 0; rule < PN_RULES - 1 && k * end / panels > pn_rule_drop[rule]; rule++)
+		;
+	for (int q = 0; q < panels; q++)
+	{
+		double		from = end * q / panels,
+					len = end / panels;
+
+		for (int j = 0; j < pn_rule_nodes[rule]; j++)
+		{
+			double		du = from + len * pn_gl_x[rule][j],
+						tau = (c + tx) * exp(du) - c,
+						la = (c == p->alpha) ? u0 + du : log(p->alpha + tau),
+						lb = (c == p->beta) ? u0 + du : log(p->beta + tau),
+						h;
+
+			h = len * pn_gl_w[rule][j] * exp(-A * la - B * lb + u0 + du - lnf0);
+			sum += h;
+			if (grad)
+			{
+				e_la += h * la;
+				e_ia += h / (p->alpha + tau);
+				e_lb += h * lb;
+				e_ib += h / (p->beta + tau);
+			}
+		}
+	}
+	lnI = lnf0 + log(sum);
+	lnsI = log(p->s) + lnI;
+	{
+		double		mx = Max(lnF0, lnsI);
+
+		out->lnK = mx + log1p(exp(Min(lnF0, lnsI) - mx));
+	}
+	if (grad)
+	{
+		p0 = exp(lnF0 - out->lnK);
+		p1 = exp(lnsI - out->lnK);
+		out->g[0] = -p0 * lT_a - p1 * e_la / sum;
+		out->g[1] = -A * (p0 / (p->alpha + T) + p1 * e_ia / sum);
+		out->g[2] = -p0 * lT_b + p1 * (1.0 / p->s - e_lb / sum);
+		out->g[3] = -p0 * p->s / (p->beta + T) - p1 * B * e_ib / sum;
+	}
+}
+
+/* P(alive | x, t_x, T) = first term of K / K. */
+static double
+pn_p_alive(const PnParams *p, int32 x, double tx, double T)
+{
+	PnBracket	b;
+
+	pn_bracket(p, x, tx, T, false, &b);
+	return exp(b.lnF0 - b.lnK);
+}
+
+/* ---------------------------------------------------------------------
+ * The fit
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct PnData
+{
+	int64		n;
+	const BgEntry *e;
+	double		W;
+	int64		evals;
+} PnData;
+
+/* Minus ln L per customer at theta = ln(r, alpha, s, beta), and its gradient. */
+static double
+pn_negll(void *ctx, const double *theta, double *g)
+{
+	PnData	   *d = (PnData *) ctx;
+	PnParams	p;
+	double		ll = 0,
+				gr[PN_NPAR] = {0},
+				lnalpha = theta[1],
+				lnbeta = theta[3],
+				lgr,
+				dgr = 0,
+				lgx = 0,
+				dgx = 0;
+	int32		prevx = -1;
+
+	p.r = exp(theta[0]);
+	p.alpha = exp(theta[1]);
+	p.s = exp(theta[2]);
+	p.beta = exp(theta[3]);
+	d->evals++;
+	lgr = lgamma(p.r);
+	if (g)
+		dgr = bg_digamma(p.r);
+	for (int64 i = 0; i < d->n; i++)
+	{
+		const BgEntry *e = &d->e[i];
+		double		w = (double) e->w;
+		PnBracket	b;
+
+		if ((i % BG_ROWS_PER_CHECK) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (e->x != prevx)
+		{
+			lgx = lgamma(p.r + e->x) - lgr;
+			if (g)
+				dgx = bg_digamma(p.r + e->x) - dgr;
+			prevx = e->x;
+		}
+		pn_bracket(&p, e->x, e->tx, e->T, g != NULL, &b);
+		ll += w * (lgx + p.r * lnalpha + p.s * lnbeta + b.lnK);
+		if (g)
+		{
+			gr[0] += w * (dgx + lnalpha + b.g[0]);
+			gr[1] += w * (p.r / p.alpha + b.g[1]);
+			gr[2] += w * (lnbeta + b.g[2]);
+			gr[3] += w * (p.s / p.beta + b.g[3]);
+		}
+	}
+	if (g)
+	{
+		g[0] = -gr[0] * p.r / d->W;
+		g[1] = -gr[1] * p.alpha / d->W;
+		g[2] = -gr[2] * p.s / d->W;
+		g[3] = -gr[3] * p.beta / d->W;
+	}
+	return -ll / d->W;
+}
+
+PG_FUNCTION_INFO_V1(paretonbd_fit_final);
+/* paretonbd_fit_final(internal) -> paretonbd_model; NULL without customers */
+Datum
+paretonbd_fit_final(PG_FUNCTION_ARGS)
+{
+	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
+	TupleDesc	desc;
+	Datum		values[PN_MODEL_FIELDS];
+	bool		nulls[PN_MODEL_FIELDS] = {0};
+	PnData		d;
+	QxOptOptions opts;
+	QxOptResult res;
+	double		theta[PN_NPAR],
+				sumx = 0,
+				sumT = 0,
+				ll;
+	int64		cust = 0,
+				nrep = 0;
+	bool		conv;
+
+	qx_agg_context(fcinfo, "paretonbd_fit_final");
+	if (acc == NULL || acc->n == 0)
+		PG_RETURN_NULL();
+	desc = qx_result_desc(fcinfo);
+	bg_compact(acc);
+	for (int64 i = 0; i < acc->n; i++)
+	{
+		cust = bg_add_weight(cust, acc->e[i].w);
+		sumx += (double) acc->e[i].x * acc->e[i].w;
+		sumT += acc->e[i].T * acc->e[i].w;
+		if (acc->e[i].x > 0)
+			nrep += acc->e[i].w;
+	}
+	d.n = acc->n;
+	d.e = acc->e;
+	d.W = (double) cust;
+	d.evals = 0;
+
+	/* start: r = s = 1, alpha from the mean rate (as bgnbd_fit), beta = alpha */
+	theta[0] = theta[2] = 0;
+	theta[1] = (sumx > 0 && sumT > 0) ? log(sumT / sumx) : 0;
+	theta[1] = Max(-PN_START_BOUND, Min(PN_START_BOUND, theta[1]));
+	theta[3] = theta[1];
+	qx_opt_defaults(&opts, PN_NPAR);
+	qx_minimize(pn_negll, &d, &opts, theta, &res);
+	conv = res.converged && nrep > 0;
+	for (int k = 0; k < PN_NPAR; k++)
+		if (fabs(theta[k]) > PN_EDGE)
+			conv = false;
+	ll = isfinite(res.f) ? -res.f * d.W : -get_float8_infinity();
+	if (!isfinite(ll))
+		conv = false;
+	elog(DEBUG1, "paretonbd_fit: %lld customers, %lld distinct, %d iterations, %lld evaluations, converged %d",
+		 (long long) cust, (long long) acc->n, res.iterations, (long long) d.evals, conv);
+
+	values[0] = Float8GetDatum(exp(theta[0]));
+	values[1] = Float8GetDatum(exp(theta[1]));
+	values[2] = Float8GetDatum(exp(theta[2]));
+	values[3] = Float8GetDatum(exp(theta[3]));
+	values[4] = Float8GetDatum(ll);
+	values[5] = Int64GetDatum(cust);
+	values[6] = BoolGetDatum(conv);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/* ---------------------------------------------------------------------
+ * Using a model
+ * ---------------------------------------------------------------------
+ */
+
+static void
+pn_get_model(HeapTupleHeader th, PnParams *p)
+{
+	static const char *const names[PN_NPAR] = {"r", "alpha", "s", "beta"};
+	double		v[PN_NPAR];
+
+	for (int i = 0; i < PN_NPAR; i++)
+	{
+		bool		isnull;
+		Datum		dv = GetAttributeByNum(th, i + 1, &isnull);
+
+		if (isnull)
+			qx_bad_arg("Pass a model that paretonbd_fit returned.",
+					   "model field %s must not be NULL", names[i]);
+		v[i] = DatumGetFloat8(dv);
+		if (!isfinite(v[i]) || v[i] <= 0)
+			qx_bad_arg("Pass a model that paretonbd_fit returned.",
+					   "model field %s must be a positive finite number, got %s",
+					   names[i], qx_float_str(v[i]));
+	}
+	p->r = v[0];
+	p->alpha = v[1];
+	p->s = v[2];
+	p->beta = v[3];
+}
+
+PG_FUNCTION_INFO_V1(paretonbd_p_alive);
+/* paretonbd_p_alive(model, frequency, recency, t) -> probability still active */
+Datum
+paretonbd_p_alive(PG_FUNCTION_ARGS)
+{
+	PnParams	p;
+	int32		x = PG_GETARG_INT32(1);
+	double		tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	pn_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	bg_check_summary(x, tx, T);
+	PG_RETURN_FLOAT8(pn_p_alive(&p, x, tx, T));
+}
+
+PG_FUNCTION_INFO_V1(paretonbd_expected);
+/* paretonbd_expected(model, horizon, frequency, recency, t) -> E[Y(horizon) | x, t_x, T] */
+Datum
+paretonbd_expected(PG_FUNCTION_ARGS)
+{
+	PnParams	p;
+	double		t = PG_GETARG_FLOAT8(1);
+	int32		x = PG_GETARG_INT32(2);
+	double		tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4),
+				q,
+				l1p,
+				life,
+				v;
+
+	pn_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_require_finite(t, "horizon");
+	if (t < 0)
+		qx_bad_arg("horizon is a length of time in the unit of the summaries, such as 13 weeks.",
+				   "horizon must not be negative, got %s", qx_float_str(t));
+	bg_check_summary(x, tx, T);
+	if (t == 0)
+		PG_RETURN_FLOAT8(0.0);
+
+	/*
+	 * life = [1 - (1 + h)^-(s-1)] / (s-1), h = t / (beta+T): the expected
+	 * remaining lifetime within the horizon, in units of beta+T; ln(1+h) at
+	 * s = 1.
+	 */
+	q = p.s - 1;
+	l1p = log1p(t / (p.beta + T));
+	if (fabs(q * l1p) < 1e-8)
+		life = l1p * (1 - q * l1p / 2);
+	else
+		life = -expm1(-q * l1p) / q;
+	/* (r+x)/(alpha+T) * (beta+T) * life * P(alive), in logarithms */
+	v = exp(log(p.r + x) - log(p.alpha + T) + log(p.beta + T) + log(life)) *
+		pn_p_alive(&p, x, tx, T);
+	if (!isfinite(v))
+		qx_bad_arg("The expected purchases exceed the range of float8: shorten the horizon.",
+				   "horizon %s is too long for this model", qx_float_str(t));
+	PG_RETURN_FLOAT8(v);
+}
