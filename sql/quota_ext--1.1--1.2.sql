@@ -523,13 +523,21 @@ LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION gammagamma_fit_partial_final(internal) IS
 'final function of gammagamma_fit_partial (bgnbd_fit_partial''s C function: the same state layout); NULL without customers';
 
-CREATE FUNCTION gammagamma_fit_merge_trans(internal, gammagamma_fit_state)
-RETURNS internal
-AS 'MODULE_PATHNAME', 'bgnbd_fit_merge_transfn'
-LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+CREATE FUNCTION gammagamma_fit_state_combine(gammagamma_fit_state, gammagamma_fit_state)
+RETURNS gammagamma_fit_state
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION gammagamma_fit_merge_trans(internal, gammagamma_fit_state) IS
-'transition function of gammagamma_fit_merge (bgnbd_fit_merge''s C function); skips NULL states';
+COMMENT ON FUNCTION gammagamma_fit_state_combine(gammagamma_fit_state, gammagamma_fit_state) IS
+'transition and combine function of gammagamma_fit_merge: the two states merged; NULL states are skipped';
+
+CREATE FUNCTION gammagamma_fit_state_final(gammagamma_fit_state)
+RETURNS gammagamma_model
+AS 'MODULE_PATHNAME', 'gammagamma_fit_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION gammagamma_fit_state_final(gammagamma_fit_state) IS
+'final function of gammagamma_fit_merge: gammagamma_fit''s result from a merged state';
 
 CREATE AGGREGATE gammagamma_fit(frequency int, monetary numeric) (
     SFUNC = gammagamma_fit_trans,
@@ -560,13 +568,11 @@ COMMENT ON AGGREGATE gammagamma_fit_partial(int, numeric) IS
 'the state of gammagamma_fit as a transferable gammagamma_fit_state value, to be merged by gammagamma_fit_merge; NULL without customers';
 
 CREATE AGGREGATE gammagamma_fit_merge(state gammagamma_fit_state) (
-    SFUNC = gammagamma_fit_merge_trans,
-    STYPE = internal,
+    SFUNC = gammagamma_fit_state_combine,
+    STYPE = gammagamma_fit_state,
     SSPACE = 32832,
-    FINALFUNC = gammagamma_fit_final,
-    COMBINEFUNC = bgnbd_fit_combine,
-    SERIALFUNC = bgnbd_fit_serialize,
-    DESERIALFUNC = bgnbd_fit_deserialize,
+    FINALFUNC = gammagamma_fit_state_final,
+    COMBINEFUNC = gammagamma_fit_state_combine,
     PARALLEL = SAFE
 );
 
@@ -739,14 +745,28 @@ CREATE AGGREGATE paretonbd_fit_partial(frequency int, recency float8, t float8) 
 COMMENT ON AGGREGATE paretonbd_fit_partial(int, float8, float8) IS
 'the state of paretonbd_fit as a transferable bgnbd_fit_state value (the same customer summaries bgnbd_fit keeps), to be merged by paretonbd_fit_merge or bgnbd_fit_merge; NULL without customers';
 
+CREATE FUNCTION paretonbd_fit_state_combine(bgnbd_fit_state, bgnbd_fit_state)
+RETURNS bgnbd_fit_state
+AS 'MODULE_PATHNAME', 'paretonbd_fit_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_fit_state_combine(bgnbd_fit_state, bgnbd_fit_state) IS
+'transition and combine function of paretonbd_fit_merge: the two states merged; NULL states are skipped';
+
+CREATE FUNCTION paretonbd_fit_state_final(bgnbd_fit_state)
+RETURNS paretonbd_model
+AS 'MODULE_PATHNAME', 'paretonbd_fit_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_fit_state_final(bgnbd_fit_state) IS
+'final function of paretonbd_fit_merge: paretonbd_fit''s result from a merged state';
+
 CREATE AGGREGATE paretonbd_fit_merge(state bgnbd_fit_state) (
-    SFUNC = bgnbd_fit_merge_trans,
-    STYPE = internal,
+    SFUNC = paretonbd_fit_state_combine,
+    STYPE = bgnbd_fit_state,
     SSPACE = 32832,
-    FINALFUNC = paretonbd_fit_final,
-    COMBINEFUNC = bgnbd_fit_combine,
-    SERIALFUNC = bgnbd_fit_serialize,
-    DESERIALFUNC = bgnbd_fit_deserialize,
+    FINALFUNC = paretonbd_fit_state_final,
+    COMBINEFUNC = paretonbd_fit_state_combine,
     PARALLEL = SAFE
 );
 

@@ -287,6 +287,9 @@ extern Datum bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS);
 extern Datum bgnbd_fit_partial_finalfn(PG_FUNCTION_ARGS);
 extern Datum bgnbd_fit_finalfn(PG_FUNCTION_ARGS);
 extern Datum bgnbd_fit_state_in(PG_FUNCTION_ARGS);
+extern Datum gammagamma_fit_final(PG_FUNCTION_ARGS);
+extern Datum gammagamma_fit_state_in(PG_FUNCTION_ARGS);
+extern Datum paretonbd_fit_final(PG_FUNCTION_ARGS);
 
 static const QxStateAgg rfm_summary_agg = {
 	"rfm_summary_state", rfm_summary_merge_trans, rfm_summary_partial_final,
@@ -309,6 +312,15 @@ static const QxStateAgg bgnbd_fit_agg = {
 	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
 	bgnbd_fit_finalfn, bgnbd_fit_state_in, "1:"
 };
+/* the Gamma-Gamma and Pareto/NBD fits keep bgnbd_fit's state layout */
+static const QxStateAgg gammagamma_fit_agg = {
+	"gammagamma_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	gammagamma_fit_final, gammagamma_fit_state_in, "1:"
+};
+static const QxStateAgg paretonbd_fit_agg = {
+	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	paretonbd_fit_final, bgnbd_fit_state_in, "1:"
+};
 
 /* X_state_combine and X_state_final of one family */
 #define QX_STATE_FUNCS(X) \
@@ -324,6 +336,8 @@ QX_STATE_FUNCS(btyd_summary)
 QX_STATE_FUNCS(rfm_kinetic)
 QX_STATE_FUNCS(demand_cv)
 QX_STATE_FUNCS(bgnbd_fit)
+QX_STATE_FUNCS(gammagamma_fit)
+QX_STATE_FUNCS(paretonbd_fit)
 
 extern Datum rfm_summary_trans(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_trans(PG_FUNCTION_ARGS);
