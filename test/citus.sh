@@ -86,7 +86,7 @@ SELECT create_distributed_table('orders', 'customer_id');
 INSERT INTO orders SELECT * FROM orders_local;
 -- per-customer BTYD summaries with the customer's main rep, for bgnbd_fit
 CREATE TABLE cust_local AS
-SELECT customer_id, rep_id, (b).frequency, (b).recency, (b).t
+SELECT customer_id, rep_id, (b).frequency, (b).recency, (b).t, (b).monetary
 FROM (SELECT customer_id, min(rep_id) AS rep_id, btyd_summary(ts, amount, '2024-06-30', '7 days') AS b
       FROM orders_local GROUP BY customer_id) s
 WHERE b IS NOT NULL;
@@ -101,6 +101,7 @@ echo "# orders (distributed, local), customers with a summary: $n"
 # 2. Every aggregate, by customer and by rep
 # ---------------------------------------------------------------------
 # name | table | arguments | how a result is printed for comparison
+# [| the state type, when not name_state]
 # (demand_cv is float8 over float8 amounts summed in another order on each
 # path: compared to 12 significant digits)
 aggs=(
@@ -109,6 +110,9 @@ aggs=(
 	"rfm_kinetic|orders|ts, amount, '2024-06-30', '60 days', 0.25|r::text"
 	"demand_cv|orders|ts, amount::float8, '2024-01-01', 6, '1 month'|to_char(r, '9.99999999999EEEE')"
 	"bgnbd_fit|cust|frequency, recency, t|r::text"
+	"gammagamma_fit|cust|frequency, monetary|r::text"
+	"paretonbd_fit|cust|frequency, recency, t|r::text|bgnbd_fit_state"
+	"pipeline_forecast|orders|amount, ((customer_id * 37 + (ts - DATE '2023-01-01')) % 101) / 100.0::float8, 20000|r::text"
 )
 # one row per group, "group: result", in group order
 answer() {	# table, group column, aggregate expression, printer of r
@@ -116,7 +120,8 @@ answer() {	# table, group column, aggregate expression, printer of r
 	       FROM (SELECT $2 AS g, $3 AS r FROM $1 GROUP BY $2) s"
 }
 for spec in "${aggs[@]}"; do
-	IFS='|' read -r agg tbl args show <<<"$spec"
+	IFS='|' read -r agg tbl args show stype <<<"$spec"
+	stype=${stype:-${agg}_state}
 	local_tbl=${tbl}_local
 
 	# grouped by customer: pushed down whole, the single-node answer
@@ -144,7 +149,7 @@ for spec in "${aggs[@]}"; do
 	# grouped by rep, the two-level form: X_merge splits across the workers
 	two="(SELECT rep_id, customer_id, ${agg}_partial($args) AS st FROM $tbl GROUP BY rep_id, customer_id) t"
 	plan=$(cq -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT rep_id, ${agg}_merge(st) FROM $two GROUP BY rep_id")
-	echo "$plan" | grep -qE "Query: SELECT .*worker_partial_agg\('public\.${agg}_merge\(public\.${agg}_state\)'::regprocedure.*public\.${agg}_partial\(" &&
+	echo "$plan" | grep -qE "Query: SELECT .*worker_partial_agg\('public\.${agg}_merge\(public\.${stype}\)'::regprocedure.*public\.${agg}_partial\(" &&
 		echo "$plan" | grep -qE "coord_combine_agg\("
 	check "${agg}_merge(${agg}_partial) by rep: partial aggregation of ${agg}_merge in the worker query, combined on the coordinator" $? "$plan"
 	dist_m=$(cq -c "SELECT string_agg(g || ': ' || coalesce($show, 'NULL'), E'\n' ORDER BY g)
