@@ -130,10 +130,4 @@ qx_label_datum(FunctionCallInfo fcinfo, const char *const *labels, int nlabels, 
 	return PointerGetDatum(cache[i]);
 }
 
-/*
- * bgnbd*.c reach the aggregate plumbing (qx_agg_context) through this
- * header until they include aggregate.h themselves.
- */
-#include "aggregate.h"
-
 #endif							/* QUOTA_EXT_H */

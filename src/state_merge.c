@@ -35,6 +35,7 @@
 #include "utils/memutils.h"
 
 #include "quota_ext.h"
+#include "aggregate.h"
 
 /* The support functions of one aggregate family, all taking internal. */
 typedef struct QxStateAgg
