@@ -215,5 +215,44 @@ bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql | grep -vE '^[^:]*--[
 [ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE VIEW|SELECT |COMMENT ON|DROP |ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
 check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update DROP AGGREGATE to re-declare one and renames of functions taking internal; no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
 
+# ---------------------------------------------------------------------
+# The trusted-extension hazard (README "Who may install it"): an installer
+# who owns the extension's schema can add an overload there that is a
+# better match than the extension's own function (lift_index(numeric, int)
+# for a decimal literal, where the extension takes float8), and so run
+# their code in the session of anyone -- a superuser too -- whose
+# search_path holds that schema.  The recommended setup is immune: the
+# extension in a schema only trusted roles can create in, and qualified
+# calls.
+# ---------------------------------------------------------------------
+hz=qx_trusted_hazard
+su_ -d postgres -c "DROP DATABASE IF EXISTS $hz WITH (FORCE)" -c "CREATE DATABASE $hz TEMPLATE template0" \
+	-c "GRANT CREATE ON DATABASE $hz TO $role"
+if [ "$trusted" = t ]; then
+	out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -v ON_ERROR_STOP=1 -U $role -d $hz 2>&1 <<'SQL'
+CREATE SCHEMA app;
+CREATE EXTENSION quota_ext SCHEMA app;
+CREATE FUNCTION app.lift_index(numeric, int) RETURNS float8 LANGUAGE sql AS 'SELECT 42::float8';
+SQL
+)
+	res=$(su_ -d $hz -c "SET search_path = app, public" -c "SELECT lift_index(0.5, 2)" 2>&1)
+	[ "$res" = 42 ]
+	check "hazard shown: a superuser whose search_path holds the installer's schema runs the installer's overload (lift_index(0.5, 2) = $res)" $? "$out"
+	su_ -d $hz -c "DROP EXTENSION quota_ext CASCADE" -c "DROP SCHEMA app CASCADE" >/dev/null 2>&1
+fi
+# the recommended setup: a superuser creates the schema and the extension;
+# ordinary roles get USAGE only, and calls are schema-qualified
+su_ -d $hz -c "CREATE SCHEMA qx" -c "CREATE EXTENSION quota_ext SCHEMA qx" -c "GRANT USAGE ON SCHEMA qx TO $role"
+out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -U $role -d $hz \
+	-c "CREATE FUNCTION qx.lift_index(numeric, int) RETURNS float8 LANGUAGE sql AS 'SELECT 42::float8'" 2>&1)
+echo "$out" | grep -q 'permission denied for schema qx'
+check "recommended setup: an ordinary role cannot add an overload to the extension's schema" $? "$out"
+PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -v ON_ERROR_STOP=1 -U $role -d $hz \
+	-c "CREATE SCHEMA mine" -c "CREATE FUNCTION mine.lift_index(numeric, int) RETURNS float8 LANGUAGE sql AS 'SELECT 42::float8'" >/dev/null 2>&1
+res=$(su_ -d $hz -c "SET search_path = mine, qx" -c "SELECT qx.lift_index(0.5, 2)" -c "SET search_path = qx" -c "SELECT lift_index(0.5, 2)" 2>&1)
+[ "$(echo $res)" = "0.25 0.25" ]
+check "recommended setup: a qualified call, and a search_path of the extension's schema only, reach the extension's function (got $(echo $res))" $?
+su_ -d postgres -c "DROP DATABASE IF EXISTS $hz WITH (FORCE)"
+
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
 qx_summary
