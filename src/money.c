@@ -33,7 +33,7 @@
 #define NUM_SHORT_WEIGHT_MASK 0x003F
 #define NBASE				10000	/* numeric's digit base */
 
-static const int64 pow10_64[] = {
+const int64 qx_pow10_64[QX_POW10_INT64_MAX + 1] = {
 	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
 	INT64CONST(10000), INT64CONST(100000), INT64CONST(1000000),
 	INT64CONST(10000000), INT64CONST(100000000), INT64CONST(1000000000),
@@ -44,7 +44,6 @@ static const int64 pow10_64[] = {
 	INT64CONST(1000000000000000000)
 };
 
-#define POW10_INT64_MAX		18	/* 10^18 is the largest power of 10 in int64 */
 #define POW10_INT128_MAX	38	/* and 10^38 in int128 */
 
 /* 10^k as int128 for 0 <= k <= POW10_INT128_MAX */
@@ -54,10 +53,10 @@ pow10_128(int k)
 	int128		r;
 
 	Assert(k >= 0 && k <= POW10_INT128_MAX);
-	if (k <= POW10_INT64_MAX)
-		return pow10_64[k];
-	r = pow10_64[POW10_INT64_MAX];
-	for (k -= POW10_INT64_MAX; k > 0; k--)
+	if (k <= QX_POW10_INT64_MAX)
+		return qx_pow10_64[k];
+	r = qx_pow10_64[QX_POW10_INT64_MAX];
+	for (k -= QX_POW10_INT64_MAX; k > 0; k--)
 		r *= 10;
 	return r;
 }
@@ -151,9 +150,9 @@ numeric_decode(const struct varlena *num, int128 *value, int *dscale)
 
 		if (ndigits <= 4)
 		{
-			if (k > POW10_INT64_MAX || (int64) acc % pow10_64[k] != 0)
+			if (k > QX_POW10_INT64_MAX || (int64) acc % qx_pow10_64[k] != 0)
 				return false;
-			acc = (int64) acc / pow10_64[k];
+			acc = (int64) acc / qx_pow10_64[k];
 		}
 		else
 		{

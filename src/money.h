@@ -94,6 +94,10 @@ extern Numeric qx_numeric_div_round(Numeric n, int64 den, int scale);
 /* m / den rounded half away from zero to scale decimals, exactly; den > 0. */
 extern Numeric qx_money_div_round(const QxMoney *m, int64 den, int scale);
 
+/* 10^k for 0 <= k <= QX_POW10_INT64_MAX, the largest power of 10 in int64 */
+#define QX_POW10_INT64_MAX 18
+extern const int64 qx_pow10_64[QX_POW10_INT64_MAX + 1];
+
 /* -1, 0 or 1 for a finite numeric (any varlena header) */
 extern int	qx_numeric_sign(Numeric num);
 

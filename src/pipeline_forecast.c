@@ -102,16 +102,6 @@ typedef struct FcProbCache
 	bool		valid;
 } FcProbCache;
 
-static const int64 fc_pow10[] = {
-	INT64CONST(1), INT64CONST(10), INT64CONST(100), INT64CONST(1000),
-	INT64CONST(10000), INT64CONST(100000), INT64CONST(1000000),
-	INT64CONST(10000000), INT64CONST(100000000), INT64CONST(1000000000),
-	INT64CONST(10000000000), INT64CONST(100000000000),
-	INT64CONST(1000000000000), INT64CONST(10000000000000),
-	INT64CONST(100000000000000), INT64CONST(1000000000000000),
-	INT64CONST(10000000000000000), INT64CONST(100000000000000000),
-	INT64CONST(1000000000000000000)
-};
 
 /* v * 10^k in int128; false on overflow */
 static bool
@@ -120,7 +110,7 @@ fc_mul_pow10(int128 v, int k, int128 *res)
 	int128		r = v;
 
 	for (; k > 0; k -= Min(k, 18))
-		if (__builtin_mul_overflow(r, (int128) fc_pow10[Min(k, 18)], &r))
+		if (__builtin_mul_overflow(r, (int128) qx_pow10_64[Min(k, QX_POW10_INT64_MAX)], &r))
 			return false;
 	*res = r;
 	return true;
@@ -182,7 +172,7 @@ fc_rescale(FcState *st, int s)
 			fc_make_coarse(st);
 		else
 		{
-			int64		f = fc_pow10[s - st->scale];
+			int64		f = qx_pow10_64[s - st->scale];
 
 			for (int i = 0; i < st->n; i++)
 			{
@@ -434,7 +424,7 @@ fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
 		if (st->coarse && !o->coarse)
 			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
 		else if (!st->coarse && o->scale < st->scale &&
-				 pg_mul_s64_overflow(d.a.units, fc_pow10[st->scale - o->scale], &d.a.units))
+				 pg_mul_s64_overflow(d.a.units, qx_pow10_64[st->scale - o->scale], &d.a.units))
 		{
 			fc_make_coarse(st);
 			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
@@ -918,7 +908,7 @@ static int128
 fc_target_units(Numeric target, int scale, int *over)
 {
 	Datum		t = DirectFunctionCall2(numeric_mul, NumericGetDatum(target),
-									   NumericGetDatum(int64_to_numeric(fc_pow10[scale])));
+									   NumericGetDatum(int64_to_numeric(qx_pow10_64[scale])));
 	Datum		lim = NumericGetDatum(int64_to_numeric(PG_INT64_MAX));
 	Datum		neg = NumericGetDatum(int64_to_numeric(-PG_INT64_MAX));
 
