@@ -16,25 +16,8 @@
 # Ends with "N passed, N failed"; exits non-zero when anything failed.
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-data=${QX_CDNOW:-$root/../shared/data/CDNOW_sample.txt}
-if [ ! -r "$data" ]; then
-	echo "skipped: ../shared/data/CDNOW_sample.txt not found"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-db=qx_bgnbd_cdnow_$$
-tmp=$(mktemp -d /tmp/qx_bgnbd_cdnow.XXXXXX)
-chmod 755 "$tmp"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# CRLF line ends: strip the CR before \copy.
-sed 's/\r$//' "$data" >"$tmp/cdnow.txt"
+source "$(dirname "$0")/lib/cdnow.sh"
+qx_cdnow_setup bgnbd_cdnow
 
 passed=0
 failed=0

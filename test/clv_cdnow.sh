@@ -17,24 +17,8 @@
 # beside the checkout (QX_CDNOW overrides).  Ends with "N passed, N failed".
 set -uo pipefail
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-data=${QX_CDNOW:-$root/../shared/data/CDNOW_sample.txt}
-if [ ! -r "$data" ]; then
-	echo "skipped: ../shared/data/CDNOW_sample.txt not found"
-	echo "0 passed, 0 failed"
-	exit 0
-fi
-
-db=qx_clv_cdnow_$$
-tmp=$(mktemp -d /tmp/qx_clv_cdnow.XXXXXX)
-chmod 755 "$tmp"
-cleanup() {
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-sed 's/\r$//' "$data" >"$tmp/cdnow.txt"
-chmod 644 "$tmp/cdnow.txt"
+source "$(dirname "$0")/lib/cdnow.sh"
+qx_cdnow_setup clv_cdnow
 
 passed=0
 failed=0
