@@ -19,21 +19,6 @@ set -uo pipefail
 source "$(dirname "$0")/lib/cdnow.sh"
 qx_cdnow_setup bgnbd_cdnow
 
-passed=0
-failed=0
-check() {	# check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1: $2"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		failed=$((failed + 1))
-	fi
-}
-
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-
 q <<SQL || { echo "could not load the data"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 CREATE EXTENSION quota_ext;
 CREATE TABLE raw(line text);

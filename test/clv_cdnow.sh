@@ -20,20 +20,6 @@ set -uo pipefail
 source "$(dirname "$0")/lib/cdnow.sh"
 qx_cdnow_setup clv_cdnow
 
-passed=0
-failed=0
-check() {	# check NAME GOT WANT
-	if [ "$2" = "$3" ]; then
-		echo "ok   $1: $2"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $1: got '$2', want '$3'"
-		failed=$((failed + 1))
-	fi
-}
-
-psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 par="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;"
 

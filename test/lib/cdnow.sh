@@ -7,7 +7,9 @@
 #                         (a scratch database name), tmp (a directory the
 #                         server can read) and $tmp/cdnow.txt (the data with
 #                         CRLF line ends stripped, for \copy), and drops both
-#                         on exit.
+#                         on exit; creates the database.
+#   q ARGS                psql on that database (unaligned, tuples only)
+#   check NAME GOT WANT   a check that GOT equals WANT, counted in passed/failed
 qx_cdnow_setup() {
 	local name=$1
 	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -23,4 +25,19 @@ qx_cdnow_setup() {
 	trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 	sed 's/\r$//' "$data" >"$tmp/cdnow.txt"
 	chmod 644 "$tmp/cdnow.txt"
+	passed=0
+	failed=0
+	psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+}
+
+q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+check() {
+	if [ "$2" = "$3" ]; then
+		echo "ok   $1: $2"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $1: got '$2', want '$3'"
+		failed=$((failed + 1))
+	fi
 }
