@@ -15,7 +15,8 @@
  *
  * The day set is an int32 array: a sorted, deduplicated prefix and an
  * unsorted tail; it is sorted and deduplicated when full, before growing,
- * and before it is read.  Merging two states is the union of their days.
+ * and before it is read.  Merging two states appends the other's days (the
+ * union is sorted when read, like the transition's).
  *
  * Binary layout (serialize and the state type):
  *		byte version (1), int32 as_of, int32 time unit in days,
@@ -85,6 +86,12 @@ bt_compact(BtState *st)
 	st->ndays = st->nsorted = u;
 }
 
+/*
+ * Room for extra more days.  When full, duplicates are dropped first, and the
+ * array grows only if that leaves it more than half full: so a merge of many
+ * small states sorts the union a logarithmic number of times, not once per
+ * state.
+ */
 static void
 bt_reserve(BtState *st, int32 extra)
 {
@@ -93,8 +100,12 @@ bt_reserve(BtState *st, int32 extra)
 
 	if (need <= st->cap)
 		return;
+	bt_compact(st);
+	need = (int64) st->ndays + extra;
+	if (need <= st->cap && st->ndays <= st->cap / 2)
+		return;
 	cap = st->cap;
-	while (cap < need)
+	while (cap < need || cap < 2 * (int64) st->ndays)
 		cap *= 2;
 	if (cap > BT_MAX_DAYS)
 	{
@@ -237,7 +248,6 @@ bt_combine_into(BtState *st, BtState *o, MemoryContext ctx)
 	bt_reserve(st, o->ndays);
 	memcpy(st->days + st->ndays, o->days, sizeof(DateADT) * o->ndays);
 	st->ndays += o->ndays;
-	bt_compact(st);
 }
 
 static BtState *
