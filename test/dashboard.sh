@@ -7,8 +7,10 @@
 # dist/ on 127.0.0.1, and opens both pages (English, Russian) in Debian's
 # headless Chromium (examples/dashboard/check.mjs): no console error, no
 # request outside the local server, every figure equal to the value computed
-# here in plain SQL, rows in the label catalog's order, heat cells in its
-# colours.  Screenshots of both pages are kept in $QX_DASHBOARD_SHOTS when set
+# here in plain SQL, rows in the label catalog's order, heat cells and the
+# pipeline forecast's chance per rep in its colours.  The forecast (chance,
+# commit, best case) comes from the distribution of the open deals built in a
+# recursive query here, not from pipeline_forecast.  Screenshots of both pages are kept in $QX_DASHBOARD_SHOTS when set
 # (screenshot.png, screenshot-ru.png); the English one is committed as
 # examples/dashboard/screenshot.png for the README.  Needs node >= 18 with npm and the
 # chromium package.  Ends with "N passed, N failed".
@@ -80,7 +82,7 @@ port=$(cat "$tmp/port" 2>/dev/null)
 # money rounded as shown; ratios ("float") unrounded, the shown value within
 # half a unit of its last digit (forecast: of the cents derived money gives)
 q -c "
-WITH d AS (SELECT count(*) FILTER (WHERE g <= '2026-09-15') AS el, count(*) AS tot
+WITH RECURSIVE d AS (SELECT count(*) FILTER (WHERE g <= '2026-09-15') AS el, count(*) AS tot
            FROM generate_series(date '2026-07-01', '2026-09-30', '1 day') g
            WHERE extract(isodow FROM g) < 6 AND g::date NOT IN (SELECT day FROM sales.holidays)),
 a AS (SELECT c.rep_id, sum(o.amount) AS actual FROM sales.orders o JOIN sales.customers c USING (customer_id)
@@ -91,6 +93,41 @@ r AS (SELECT q.rep_id, q.quota, coalesce(a.actual, 0) AS actual, coalesce(p.open
                   WHEN coalesce(a.actual, 0) > q.quota * d.el / d.tot * 1.1 THEN 'green' ELSE 'amber' END AS zone
       FROM sales.revenue_quotas q LEFT JOIN a USING (rep_id) LEFT JOIN p USING (rep_id), d
       WHERE q.period_start = '2026-07-01'),
+-- will we make the quarter: the distribution of what the open deals bring,
+-- built deal by deal as a map from each reachable sum to its probability
+-- (P(S = s) after deal i = P(s) (1 - p) + P(s - a) p), not by pipeline_forecast;
+-- p = L / (1 + L) with L = agreement / objections (README close_probability)
+od AS (SELECT rep_id, amount, p, row_number() OVER (PARTITION BY rep_id ORDER BY deal_id) AS i
+       FROM (SELECT rep_id, deal_id, amount,
+                    CASE WHEN objections = 0 THEN CASE WHEN agreement > 0 THEN 1 ELSE 0 END
+                         ELSE (agreement / objections) / (1 + agreement / objections) END AS p
+             FROM sales.deals) x WHERE p IS NOT NULL),
+dist(rep_id, i, sums, probs) AS (
+    SELECT rep_id, 0::bigint, ARRAY[0::numeric], ARRAY[1::float8] FROM r
+    UNION ALL
+    SELECT dist.rep_id, dist.i + 1, x.sums, x.probs
+    FROM dist JOIN od ON od.rep_id = dist.rep_id AND od.i = dist.i + 1
+    CROSS JOIN LATERAL (
+        SELECT array_agg(s ORDER BY s), array_agg(pr ORDER BY s)
+        FROM (SELECT s, sum(pr) AS pr
+              FROM (SELECT u.s, u.pr * (1 - od.p) FROM unnest(dist.sums, dist.probs) u(s, pr)
+                    UNION ALL
+                    SELECT u.s + od.amount, u.pr * od.p FROM unnest(dist.sums, dist.probs) u(s, pr)) t(s, pr)
+              GROUP BY s) g) x(sums, probs)),
+cdf AS (SELECT f.rep_id, u.s, u.pr, sum(u.pr) OVER (PARTITION BY f.rep_id ORDER BY u.s) AS c
+        FROM (SELECT DISTINCT ON (rep_id) rep_id, sums, probs FROM dist ORDER BY rep_id, i DESC) f,
+             unnest(f.sums, f.probs) u(s, pr)),
+-- chance P(S >= quota - closed); commit and best case: closed + the smallest s
+-- with P(S <= s) >= 0.1 / 0.9 (within 1e-10, README); zone: blue when the
+-- commit covers the quota, red when the best case misses it
+fc AS (SELECT r.rep_id, r.quota, r.actual,
+              CASE WHEN r.quota <= r.actual THEN 1
+                   ELSE (SELECT coalesce(sum(pr), 0) FROM cdf WHERE cdf.rep_id = r.rep_id AND s >= r.quota - r.actual) END AS chance,
+              r.actual + (SELECT min(s) FROM cdf WHERE cdf.rep_id = r.rep_id AND c >= 0.1 - 1e-10) AS commit,
+              r.actual + (SELECT min(s) FROM cdf WHERE cdf.rep_id = r.rep_id AND c >= 0.9 - 1e-10) AS best,
+              (SELECT coalesce(sum(amount * p::numeric), 0) FROM od WHERE od.rep_id = r.rep_id) AS weighted
+       FROM r),
+fcz AS (SELECT fc.*, CASE WHEN commit >= quota THEN 'green' WHEN best < quota THEN 'red' ELSE 'amber' END AS zone FROM fc),
 deals AS (SELECT row_number() OVER (ORDER BY amount DESC, deal_id) AS i, deal_id, amount,
                  CASE WHEN objections = 0 THEN NULL ELSE agreement / objections END AS lift
           FROM sales.deals WHERE needs_reanimation ORDER BY amount DESC, deal_id LIMIT 12),
@@ -140,6 +177,13 @@ checks AS (
                   FROM r JOIN quota_labels l ON l.kind = 'heat' AND l.code = r.zone
         UNION ALL SELECT 'ledge:' || rep_id || ':' || k, jsonb_build_object('attr', round(quota * k / 6, 2))
                   FROM r, generate_series(1, 6) k
+        UNION ALL SELECT 'fcquota:' || rep_id, jsonb_build_object('num', round(quota), 'digits', 0) FROM fcz
+        UNION ALL SELECT 'fcclosed:' || rep_id, jsonb_build_object('num', round(actual), 'digits', 0) FROM fcz
+        UNION ALL SELECT 'fcweighted:' || rep_id, jsonb_build_object('num', round(weighted), 'digits', 0) FROM fcz
+        UNION ALL SELECT 'fccommit:' || rep_id, jsonb_build_object('num', round(commit), 'digits', 0) FROM fcz
+        UNION ALL SELECT 'fcbest:' || rep_id, jsonb_build_object('num', round(best), 'digits', 0) FROM fcz
+        UNION ALL SELECT 'fcrunrate:' || rep_id, jsonb_build_object('num', round(actual * tot / el, 2), 'digits', 0, 'float', true) FROM r
+        UNION ALL SELECT 'fcchance:' || rep_id, jsonb_build_object('num', round(100 * chance::numeric, 10), 'digits', 1, 'float', true) FROM fcz
         UNION ALL SELECT 'deal:' || i, jsonb_build_object('num', round(amount), 'digits', 0) FROM deals
         UNION ALL SELECT 'lift:' || deal_id, jsonb_build_object('num', round(lift::numeric, 10), 'digits', 3, 'float', true) FROM deals
         UNION ALL SELECT 'rfm:' || code, jsonb_build_object('num', n, 'digits', 0) FROM rfm
@@ -153,10 +197,13 @@ SELECT jsonb_build_object('pages', jsonb_object_agg(lang.file, jsonb_build_objec
     'checks', (SELECT jsonb_object_agg(k, v) FROM checks WHERE checks.file = lang.file),
     'order', jsonb_build_object(
         'attain', (SELECT jsonb_agg('attain:' || rep_id ORDER BY rep_id) FROM r),
+        'fcchance', (SELECT jsonb_agg('fcchance:' || rep_id ORDER BY rep_id) FROM r),
         'rfm', (SELECT jsonb_agg('rfm:' || code ORDER BY rank) FROM rfm)),
     'deals', (SELECT jsonb_object_agg('deal:' || i, deal_id) FROM deals),
-    'colors', (SELECT jsonb_object_agg('heatcell:' || kinetic || ':' || abc, l.color)
-               FROM cells JOIN quota_labels l ON l.kind = 'heat' AND l.code = cells.zone))))
+    'colors', (SELECT jsonb_object_agg(k, l.color) FROM (
+                   SELECT 'heatcell:' || kinetic || ':' || abc, zone FROM cells
+                   UNION ALL SELECT 'fcchance:' || rep_id, zone FROM fcz) c(k, zone)
+               JOIN quota_labels l ON l.kind = 'heat' AND l.code = c.zone))))
 FROM lang" >"$tmp/expected.json" 2>"$tmp/expected.err" && [ -s "$tmp/expected.json" ] \
 	&& ok "expected figures from plain SQL" || { bad "expected figures" "$(cat "$tmp/expected.err")"; finish; }
 

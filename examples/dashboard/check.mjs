@@ -2,7 +2,8 @@
 // and checks it: no console error or uncaught exception, no request outside
 // the local server, every figure marked data-check equal to the expected
 // value computed from SQL by test/dashboard.sh, rows in the catalog's order,
-// heat cells in the catalog's colours.  Keeps a screenshot of each page.
+// heat cells and the forecast's chance chips in the catalog's colours.
+// Keeps a screenshot of each page.
 //   node check.mjs BASE_URL EXPECTED.json OUT_DIR
 // Prints "ok - ..." / "FAIL - ..." lines and "N passed, N failed".
 import {spawn} from "node:child_process";
@@ -146,8 +147,8 @@ for (const [file, exp] of Object.entries(expected.pages)) {
   const rgb = (hex) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
   const colours = Object.entries(exp.colors).filter(([k, hex]) => shown.color[k] !== hex || shown.bg[k] !== rgb(hex));
   colours.length === 0 && Object.keys(exp.colors).length > 0
-    ? ok(`${file}: ${Object.keys(exp.colors).length} heat cells in the catalog's colours`)
-    : bad(`${file}: heat cell colours`, JSON.stringify(colours.slice(0, 5)));
+    ? ok(`${file}: ${Object.keys(exp.colors).length} heat cells and forecast chances in the catalog's colours`)
+    : bad(`${file}: heat cell and forecast colours`, JSON.stringify(colours.slice(0, 5)));
 
   if (outDir) {
     await send("Emulation.setDeviceMetricsOverride", {width: 1400, height: Math.min(shown.height, 6000), deviceScaleFactor: 1, mobile: false});

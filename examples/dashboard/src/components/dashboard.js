@@ -14,6 +14,16 @@ const TEXT = {
       "(expected to date). Numbered ticks: the quarter's six ledges, filled when met on their due date.",
     rep: "Rep", quotaCol: "Quota", actual: "Revenue", attain: "Attainment", pace: "Pace",
     forecast: "Forecast", onTrack: "On track", yes: "yes", no: "no",
+    outlook: "Will we make the quarter?",
+    outlookNote: "Closed revenue plus the open deals, each with its close probability " +
+      "(pipeline_forecast, target = quota − closed). Commit: closed + what the pipeline brings with 90 % certainty " +
+      "(P10); best case: closed + P90. The weighted pipeline is a mean, not a chance; the run-rate forecast carries " +
+      "today's pace to the quarter's end (quota_status). Bar, 50–150 % of quota: closed (grey), commit to best case, " +
+      "quota (line), run rate (▼). Blue: the commit covers the quota; yellow: the pipeline decides; " +
+      "red: even the best case falls short.",
+    closed: "Closed", weighted: "Weighted pipeline", commit: "Commit", best: "Best case",
+    runRate: "Run-rate forecast", chance: "Chance to make quota",
+    axis: ["50 %", "quota", "150 %"],
     pipeline: "Pipeline coverage and heat",
     pipelineNote: "Open pipeline against what is left of the quota; heat: revenue against the expected to date.",
     open: "Open pipeline", remaining: "Left to close", coverage: "Coverage", heat: "Heat",
@@ -40,6 +50,16 @@ const TEXT = {
       "(план на дату). Пронумерованные засечки: шесть уступов квартала, закрашены, если взяты в срок.",
     rep: "Менеджер", quotaCol: "Квота", actual: "Выручка", attain: "Выполнение", pace: "Темп",
     forecast: "Прогноз", onTrack: "Успевает", yes: "да", no: "нет",
+    outlook: "Закроем ли квартал?",
+    outlookNote: "Закрытая выручка плюс открытые сделки, каждая со своей вероятностью закрытия " +
+      "(pipeline_forecast, цель = квота − закрыто). Коммит: закрыто + то, что воронка принесёт с уверенностью 90 % " +
+      "(P10); лучший сценарий: закрыто + P90. Взвешенная воронка — среднее, а не шанс; прогноз по темпу продлевает " +
+      "нынешний темп до конца квартала (quota_status). Полоса, 50–150 % квоты: закрыто (серое), от коммита до " +
+      "лучшего сценария, квота (черта), темп (▼). Синее: коммит покрывает квоту; жёлтое: всё решит воронка; " +
+      "красное: не хватает даже в лучшем сценарии.",
+    closed: "Закрыто", weighted: "Взвешенная воронка", commit: "Коммит", best: "Лучший сценарий",
+    runRate: "Прогноз по темпу", chance: "Шанс выполнить план",
+    axis: ["50 %", "квота", "150 %"],
     pipeline: "Покрытие квоты воронкой и тепловая зона",
     pipelineNote: "Открытая воронка против остатка квоты; зона: выручка против плана на дату.",
     open: "Открытая воронка", remaining: "Осталось закрыть", coverage: "Покрытие", heat: "Зона",
@@ -126,6 +146,43 @@ export function quotaSection(data, lang) {
       el("tbody", {}, rows)));
 }
 
+// Per rep: the chance that closed revenue plus the open deals reach the
+// quota, the commit (P10) and best case (P90) as quarter totals, beside the
+// run-rate forecast; chip and band in the catalog's heat colours.
+export function outlookSection(data, lang) {
+  const t = TEXT[lang], f = formats(lang);
+  const rows = data.reps.map((r) => {
+    // one axis for every rep, 50 % to 150 % of the rep's quota: the quota
+    // lines up down the table; beyond the ends the shapes are cut off
+    const w = (v) => `${Math.max(0, Math.min(100, (100 * v) / (r.quota || 1) - 50))}%`;
+    const bar = el("div", {class: "qx-bar"},
+      el("div", {class: "qx-fill qx-closed", style: {width: w(r.actual)}}),
+      el("div", {class: "qx-band", style: {left: w(r.fc_commit), width: `calc(${w(r.fc_best)} - ${w(r.fc_commit)})`,
+                                            background: r.fc_color}}),
+      el("div", {class: "qx-quota", style: {left: w(r.quota)}}),
+      el("div", {class: "qx-runrate", style: {left: w(r.forecast)}, title: `${t.runRate}: ${f.money(r.forecast)}`}));
+    return el("tr", {},
+      el("td", {class: "qx-name"}, r.name),
+      el("td", {class: "n"}, num(`fcquota:${r.rep_id}`, f.money(r.quota))),
+      el("td", {class: "n"}, num(`fcclosed:${r.rep_id}`, f.money(r.actual))),
+      el("td", {class: "n"}, num(`fcweighted:${r.rep_id}`, f.money(r.fc_weighted))),
+      el("td", {class: "n"}, el("strong", {}, num(`fccommit:${r.rep_id}`, f.money(r.fc_commit)))),
+      el("td", {class: "n"}, num(`fcbest:${r.rep_id}`, f.money(r.fc_best))),
+      el("td", {class: "qx-narrow"}, bar),
+      el("td", {class: "n"}, num(`fcrunrate:${r.rep_id}`, f.money(r.forecast))),
+      el("td", {class: "n"}, el("span", {class: "qx-chip qx-chance", style: {background: r.fc_color},
+                                         "data-check": `fcchance:${r.rep_id}`, "data-color": r.fc_color},
+        f.pct(r.fc_chance))));
+  });
+  return el("section", {class: "qx-card"},
+    el("h2", {}, t.outlook), el("p", {class: "qx-note"}, t.outlookNote),
+    el("table", {class: "qx-table"},
+      el("thead", {}, el("tr", {}, [t.rep, t.quotaCol, t.closed, t.weighted, t.commit, t.best,
+                                    el("div", {class: "qx-scale"}, t.axis.map((a) => el("span", {}, a))), t.runRate, t.chance]
+        .map((h, i) => el("th", {class: i === 6 ? "qx-axis" : i > 0 ? "n" : null}, h)))),
+      el("tbody", {}, rows)));
+}
+
 export function pipelineSection(data, lang) {
   const t = TEXT[lang], f = formats(lang);
   const rows = data.reps.map((r) => el("tr", {},
@@ -205,6 +262,7 @@ export function dashboard(data, lang) {
   return el("div", {class: "qx-dash", lang},
     header(data, lang),
     quotaSection(data, lang),
+    outlookSection(data, lang),
     el("div", {class: "qx-grid2"}, pipelineSection(data, lang), rfmSection(data, lang)),
     heatSection(data, lang),
     reanimationSection(data, lang));

@@ -4,7 +4,11 @@
 // from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); dates
 // from QX_AS_OF (quota position, default 2026-09-15) and the segmentation
 // date of scripts/demo.sql (2026-09-30).  Composite results are read as
-// README "Reading composite results" says: LATERAL for functions.
+// README "Reading composite results" says: LATERAL for functions, a column
+// of a grouped subquery for aggregates.  The pipeline forecast is computed
+// here, not kept in the nightly sales.customer_segments view: it is per rep,
+// changes with every deal, and takes milliseconds; the built site is the
+// snapshot.
 import pg from "pg";
 
 // numeric and bigint arrive as strings from node-postgres (README "Using it
@@ -24,21 +28,47 @@ const reps = await q(
         act AS (SELECT c.rep_id, sum(o.amount) AS actual
                 FROM sales.orders o JOIN sales.customers c USING (customer_id)
                 WHERE o.ts BETWEEN $2::date AND $1::date GROUP BY c.rep_id),
-        pipe AS (SELECT rep_id, sum(amount) AS open_pipeline FROM sales.deals GROUP BY rep_id)
+        pipe AS (SELECT rep_id, sum(amount) AS open_pipeline FROM sales.deals GROUP BY rep_id),
+        -- will we make the quarter: the open deals against what is still
+        -- missing (README "Will we make the number"); one aggregate row per
+        -- rep, its fields read by the outer query
+        fc AS (SELECT rep_id, (f).deals, (f).expected, (f).p_target, (f).p10, (f).p90
+               FROM (SELECT d.rep_id,
+                            pipeline_forecast(d.amount, close_probability(d.agreement, d.objections),
+                                              q.quota - coalesce(a.actual, 0)) AS f
+                     FROM sales.deals d
+                     JOIN sales.revenue_quotas q ON q.rep_id = d.rep_id AND q.period_start = $2::date
+                     LEFT JOIN act a ON a.rep_id = d.rep_id
+                     GROUP BY d.rep_id) g),
+        -- a rep without an open deal (or none with a probability) closes nothing more
+        fc0 AS (SELECT q.rep_id, coalesce(f.deals, 0) AS deals, coalesce(f.expected, 0) AS weighted,
+                       coalesce(f.p_target, CASE WHEN coalesce(a.actual, 0) >= q.quota THEN 1 ELSE 0 END) AS chance,
+                       coalesce(a.actual, 0) + coalesce(f.p10, 0) AS commit,
+                       coalesce(a.actual, 0) + coalesce(f.p90, 0) AS best_case
+                FROM sales.revenue_quotas q LEFT JOIN act a USING (rep_id) LEFT JOIN fc f USING (rep_id)
+                WHERE q.period_start = $2::date)
    SELECT q.rep_id, r.name, q.quota, coalesce(a.actual, 0) AS actual,
           s.total_days, s.elapsed_days, s.expected_to_date, s.attainment, s.pace, s.forecast,
           s.gap, s.on_track, coalesce(p.open_pipeline, 0) AS open_pipeline,
           pipeline_coverage(coalesce(p.open_pipeline, 0), q.quota, coalesce(a.actual, 0)) AS coverage,
-          z.code AS heat, z.color AS heat_color, z.en AS heat_en, z.ru AS heat_ru
+          z.code AS heat, z.color AS heat_color, z.en AS heat_en, z.ru AS heat_ru,
+          f.deals AS fc_deals, f.weighted AS fc_weighted, f.chance AS fc_chance,
+          f.commit AS fc_commit, f.best_case AS fc_best, fz.code AS fc_zone, fz.color AS fc_color
    FROM sales.revenue_quotas q
    JOIN sales.reps r USING (rep_id)
    LEFT JOIN act a USING (rep_id)
    LEFT JOIN pipe p USING (rep_id)
+   JOIN fc0 f USING (rep_id)
    CROSS JOIN hol
    CROSS JOIN LATERAL quota_status(coalesce(a.actual, 0), q.quota, q.period_start, q.period_end,
                                    $1::date, hol.days) s
    JOIN quota_labels z ON z.kind = 'heat'
                       AND z.code = heat_zone(coalesce(a.actual, 0)::float8, s.expected_to_date::float8)
+   -- the forecast's zone: blue when the commit covers the quota, red when
+   -- even the best case misses it, yellow in between
+   JOIN quota_labels fz ON fz.kind = 'heat'
+                       AND fz.code = CASE WHEN f.commit >= q.quota THEN 'green'
+                                          WHEN f.best_case < q.quota THEN 'red' ELSE 'amber' END
    WHERE q.period_start = $2::date
    ORDER BY q.rep_id`,
   [asOf, quarter.start]
