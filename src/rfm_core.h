@@ -52,7 +52,10 @@ rfm_core_add(RfmCore *c, DateADT ts, const QxAmount *amount, MemoryContext ctx)
 
 /* The problem of a decoded core at as_of in words, or NULL. */
 extern const char *rfm_core_problem(const RfmCore *c, DateADT as_of);
-/* c += other; agg names the aggregate in the order-count overflow error. */
+/*
+ * c += other (an empty other adds nothing, not even the scale of its zero
+ * money); agg names the aggregate in the order-count overflow error.
+ */
 extern void rfm_core_combine(RfmCore *c, const RfmCore *other, MemoryContext ctx,
 							 const char *agg);
 /* An order count added to *a; agg names the aggregate on overflow (22003). */

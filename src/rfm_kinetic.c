@@ -175,7 +175,10 @@ kn_new_own(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold
 	return kn_init(st, p, b1, b2);
 }
 
-/* The problem of a decoded state in words, or NULL; the windows after the core. */
+/*
+ * The problem of a decoded state in words, or NULL: its counts and revenues,
+ * the core's own check, then the dates against the windows.
+ */
 static const char *
 kn_problem(const KnState *st)
 {
@@ -271,6 +274,7 @@ kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
 	if (st->p->threshold != o->p->threshold)
 		qx_param_mismatch("rfm_kinetic", "threshold", qx_float_str(st->p->threshold),
 						  qx_float_str(o->p->threshold));
+	/* an empty state adds nothing, not even the scale of its zero revenues */
 	if (o->core.orders == 0)
 		return;
 	rfm_core_combine(&st->core, &o->core, ctx, "rfm_kinetic");
