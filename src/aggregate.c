@@ -7,6 +7,7 @@
 #include "funcapi.h"
 #include "utils/memutils.h"
 
+#include "quota_ext.h"
 #include "aggregate.h"
 
 TupleDesc
@@ -34,6 +35,19 @@ qx_null_param(const char *argname)
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 			 errmsg("%s must not be NULL", argname),
 			 errhint("Pass the same non-NULL %s for every row of a group.", argname)));
+}
+
+bool
+qx_order_row(FunctionCallInfo fcinfo, DateADT until, DateADT *ts, QxAmount *amount)
+{
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return false;
+	*ts = PG_GETARG_DATEADT(1);
+	if (*ts > until)
+		return false;
+	qx_require_finite_date(*ts, "ts");
+	qx_amount_decode(PG_GETARG_DATUM(2), amount);
+	return true;
 }
 
 void

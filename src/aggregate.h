@@ -2,8 +2,9 @@
  * aggregate.h
  *		The plumbing every quota_ext aggregate shares: the aggregate-context
  *		check, the result descriptor of a composite final function, the
- *		errors for NULL, changing and mismatched parameters, and the
- *		combine and X_merge transitions over a state's own combine.
+ *		errors for NULL, changing and mismatched parameters, the order row
+ *		of the customer aggregates, and the combine and X_merge transitions
+ *		over a state's own combine.
  */
 #ifndef QX_AGGREGATE_H
 #define QX_AGGREGATE_H
@@ -44,6 +45,15 @@ qx_param(FunctionCallInfo fcinfo, int argno, const char *argname)
 		qx_null_param(argname);
 	return PG_GETARG_DATUM(argno);
 }
+
+/*
+ * The row (ts, amount) in arguments 1 and 2 of a customer aggregate's
+ * transition (README "Customer aggregates"): false when it is skipped (ts
+ * or amount NULL, or ts after until); else ts, which must be a finite date
+ * (22023 naming ts), and amount decoded (NaN or Infinity is 22023).
+ */
+extern bool qx_order_row(FunctionCallInfo fcinfo, DateADT until, DateADT *ts,
+						 QxAmount *amount);
 
 /* A parameter that changes within a group: 22023 with both values. */
 pg_noreturn extern void qx_param_changed(const char *argname, const char *was, const char *now);

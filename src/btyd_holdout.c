@@ -130,14 +130,8 @@ btyd_holdout_trans(PG_FUNCTION_ARGS)
 		if (st->cal->unit_days != unit)
 			qx_param_changed("time_unit", bt_unit_str(st->cal->unit_days), bt_unit_str(unit));
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
-	ts = PG_GETARG_DATEADT(1);
-	if (ts > obs_end)
-		PG_RETURN_POINTER(st);
-	qx_require_finite_date(ts, "ts");
-	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
-	bt_add_purchase(ts <= cal_end ? st->cal : st->hold, ts, &amount, ctx);
+	if (qx_order_row(fcinfo, obs_end, &ts, &amount))
+		bt_add_purchase(ts <= cal_end ? st->cal : st->hold, ts, &amount, ctx);
 	PG_RETURN_POINTER(st);
 }
 

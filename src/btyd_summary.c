@@ -306,14 +306,8 @@ btyd_summary_trans(PG_FUNCTION_ARGS)
 			qx_param_changed("time_unit", bt_unit_str(st->unit_days),
 							 bt_unit_str(unit));
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
-	ts = PG_GETARG_DATEADT(1);
-	if (ts > as_of)
-		PG_RETURN_POINTER(st);
-	qx_require_finite_date(ts, "ts");
-	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
-	bt_add_purchase(st, ts, &amount, ctx);
+	if (qx_order_row(fcinfo, as_of, &ts, &amount))
+		bt_add_purchase(st, ts, &amount, ctx);
 	PG_RETURN_POINTER(st);
 }
 

@@ -16,11 +16,12 @@
  *		int64 orders, int32 first, int32 last, money monetary,
  *		int64 orders_recent, money revenue_recent,
  *		int64 orders_prior, money revenue_prior
+ * where orders to monetary are the RFM core it shares with rfm_summary
+ * (rfm_core.h).
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -29,6 +30,7 @@
 
 #include "quota_ext.h"
 #include "aggregate.h"
+#include "rfm_core.h"
 
 #define KN_VERSION 1
 #define KN_TYPE "rfm_kinetic_state"
@@ -52,15 +54,12 @@ typedef struct KnParams
 
 typedef struct KnState
 {
-	int64		orders;
+	RfmCore		core;			/* orders, first, last, monetary */
 	int64		orders_recent;
 	int64		orders_prior;
 	DateADT		b1;				/* derived from as_of and window */
 	DateADT		b2;
-	DateADT		first;			/* valid when orders > 0 */
-	DateADT		last;
 	const KnParams *p;
-	QxMoney		monetary;
 	QxMoney		revenue_recent;
 	QxMoney		revenue_prior;
 } KnState;
@@ -149,7 +148,7 @@ kn_init(KnState *st, const KnParams *p, DateADT b1, DateADT b2)
 	st->p = p;
 	st->b1 = b1;
 	st->b2 = b2;
-	qx_money_init(&st->monetary);
+	rfm_core_init(&st->core);
 	qx_money_init(&st->revenue_recent);
 	qx_money_init(&st->revenue_prior);
 	return st;
@@ -176,36 +175,35 @@ kn_new_own(MemoryContext ctx, DateADT as_of, const Interval *w, double threshold
 	return kn_init(st, p, b1, b2);
 }
 
+/*
+ * The problem of a decoded state in words, or NULL: its counts and revenues,
+ * the core's own check, then the dates against the windows.
+ */
 static const char *
 kn_problem(const KnState *st)
 {
-	if (st->orders < 0 || st->orders_recent < 0 || st->orders_prior < 0)
+	const RfmCore *c = &st->core;
+	const char *problem;
+
+	if (c->orders < 0 || st->orders_recent < 0 || st->orders_prior < 0)
 		return "an order count is negative";
-	if (st->orders_recent > st->orders - st->orders_prior)
+	if (st->orders_recent > c->orders - st->orders_prior)
 		return "window orders exceed orders";
 	if (st->orders_recent == 0 && !qx_money_is_zero(&st->revenue_recent))
 		return "revenue_recent without recent orders";
 	if (st->orders_prior == 0 && !qx_money_is_zero(&st->revenue_prior))
 		return "revenue_prior without prior orders";
-	if (st->orders == 0)
-	{
-		if (st->first != 0 || st->last != 0 || !qx_money_is_zero(&st->monetary))
-			return "an empty state has orders or money";
-		return NULL;
-	}
-	if (st->first > st->last)
-		return "first order is after last order";
-	if (st->last > st->p->as_of)
-		return "last order is after as_of";
-	if (st->orders_recent > 0 && st->last <= st->b1)
+	if ((problem = rfm_core_problem(c, st->p->as_of)) != NULL || c->orders == 0)
+		return problem;
+	if (st->orders_recent > 0 && c->last <= st->b1)
 		return "recent orders but last order before the recent window";
-	if (st->orders_recent == 0 && st->last > st->b1)
+	if (st->orders_recent == 0 && c->last > st->b1)
 		return "last order in the recent window but no recent orders";
-	if (st->orders_prior > 0 && (st->first > st->b1 || st->last <= st->b2))
+	if (st->orders_prior > 0 && (c->first > st->b1 || c->last <= st->b2))
 		return "prior orders outside the dates of the state";
-	if (st->orders_recent + st->orders_prior < st->orders && st->first > st->b2)
+	if (st->orders_recent + st->orders_prior < c->orders && c->first > st->b2)
 		return "orders before the prior window but first order inside it";
-	if (st->orders_recent + st->orders_prior == st->orders && st->first <= st->b2)
+	if (st->orders_recent + st->orders_prior == c->orders && c->first <= st->b2)
 		return "first order before the prior window but no order there";
 	return NULL;
 }
@@ -222,10 +220,7 @@ kn_encode(const KnState *st)
 	pq_sendint32(&buf, st->p->window.day);
 	pq_sendint64(&buf, st->p->window.time);
 	pq_sendfloat8(&buf, st->p->threshold);
-	pq_sendint64(&buf, st->orders);
-	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
-	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
-	qx_money_send(&buf, &st->monetary);
+	rfm_core_send(&buf, &st->core);
 	pq_sendint64(&buf, st->orders_recent);
 	qx_money_send(&buf, &st->revenue_recent);
 	pq_sendint64(&buf, st->orders_prior);
@@ -256,10 +251,7 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_binary(&r, "window is not positive");
 	st = kn_new_own(ctx, as_of, &w, thr, b1, b2);
-	st->orders = qx_get_int64(&r);
-	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
-	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
-	qx_money_recv(&r, &st->monetary, ctx, "monetary");
+	rfm_core_recv(&r, &st->core, ctx);
 	st->orders_recent = qx_get_int64(&r);
 	qx_money_recv(&r, &st->revenue_recent, ctx, "revenue_recent");
 	st->orders_prior = qx_get_int64(&r);
@@ -268,15 +260,6 @@ kn_decode(const char *data, int len, MemoryContext ctx)
 	if ((problem = kn_problem(st)) != NULL)
 		qx_bad_binary(&r, problem);
 	return st;
-}
-
-static void
-kn_add_count(int64 *a, int64 b)
-{
-	if (pg_add_s64_overflow(*a, b, a))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("rfm_kinetic: order count out of range")));
 }
 
 static void
@@ -291,22 +274,12 @@ kn_combine_into(KnState *st, const KnState *o, MemoryContext ctx)
 	if (st->p->threshold != o->p->threshold)
 		qx_param_mismatch("rfm_kinetic", "threshold", qx_float_str(st->p->threshold),
 						  qx_float_str(o->p->threshold));
-	if (o->orders == 0)
+	/* an empty state adds nothing, not even the scale of its zero revenues */
+	if (o->core.orders == 0)
 		return;
-	if (st->orders == 0)
-	{
-		st->first = o->first;
-		st->last = o->last;
-	}
-	else
-	{
-		st->first = Min(st->first, o->first);
-		st->last = Max(st->last, o->last);
-	}
-	kn_add_count(&st->orders, o->orders);
-	kn_add_count(&st->orders_recent, o->orders_recent);
-	kn_add_count(&st->orders_prior, o->orders_prior);
-	qx_money_add(&st->monetary, &o->monetary, ctx);
+	rfm_core_combine(&st->core, &o->core, ctx, "rfm_kinetic");
+	rfm_core_add_count(&st->orders_recent, o->orders_recent, "rfm_kinetic");
+	rfm_core_add_count(&st->orders_prior, o->orders_prior, "rfm_kinetic");
 	qx_money_add(&st->revenue_recent, &o->revenue_recent, ctx);
 	qx_money_add(&st->revenue_prior, &o->revenue_prior, ctx);
 }
@@ -399,20 +372,9 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 			qx_param_changed("threshold", qx_float_str(st->p->threshold),
 							 qx_float_str(threshold));
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (!qx_order_row(fcinfo, as_of, &ts, &amount))
 		PG_RETURN_POINTER(st);
-	ts = PG_GETARG_DATEADT(1);
-	if (ts > as_of)
-		PG_RETURN_POINTER(st);
-	qx_require_finite_date(ts, "ts");
-	qx_amount_decode(PG_GETARG_DATUM(2), &amount);
-	qx_money_add_amount(&st->monetary, &amount, ctx);
-	if (st->orders++ == 0)
-		st->first = st->last = ts;
-	else if (ts < st->first)
-		st->first = ts;
-	else if (ts > st->last)
-		st->last = ts;
+	rfm_core_add(&st->core, ts, &amount, ctx);
 	if (ts > st->b1)
 	{
 		st->orders_recent++;
@@ -494,7 +456,7 @@ kn_segment(const KnState *st, bool have_rt, double rt, Numeric rev_recent, Numer
 {
 	if (st->orders_recent == 0 && st->orders_prior == 0)
 		return "lost";
-	if (st->first > st->b1)
+	if (st->core.first > st->b1)
 		return "new";
 	if (st->orders_prior == 0)
 		return "returning";
@@ -524,24 +486,24 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (KnState *) PG_GETARG_POINTER(0);
-	if (st->orders == 0)
+	if (st->core.orders == 0)
 		PG_RETURN_NULL();
 
 	rev_recent = qx_money_get(&st->revenue_recent);
 	rev_prior = qx_money_get(&st->revenue_prior);
-	values[KN_RECENCY] = Int32GetDatum(st->p->as_of - st->last);
-	values[KN_FREQUENCY] = Int64GetDatum(st->orders);
-	values[KN_MONETARY] = NumericGetDatum(qx_money_get(&st->monetary));
-	values[KN_FIRST] = DateADTGetDatum(st->first);
-	values[KN_LAST] = DateADTGetDatum(st->last);
+	values[KN_RECENCY] = Int32GetDatum(st->p->as_of - st->core.last);
+	values[KN_FREQUENCY] = Int64GetDatum(st->core.orders);
+	values[KN_MONETARY] = NumericGetDatum(qx_money_get(&st->core.monetary));
+	values[KN_FIRST] = DateADTGetDatum(st->core.first);
+	values[KN_LAST] = DateADTGetDatum(st->core.last);
 	values[KN_ORDERS_RECENT] = Int32GetDatum(kn_int4_count(st->orders_recent, "orders_recent"));
 	values[KN_ORDERS_PRIOR] = Int32GetDatum(kn_int4_count(st->orders_prior, "orders_prior"));
 	values[KN_REVENUE_RECENT] = NumericGetDatum(rev_recent);
 	values[KN_REVENUE_PRIOR] = NumericGetDatum(rev_prior);
 	/* both tickets at the scale of the customer's amounts (README "Money") */
-	ticket_recent = kn_ticket(&st->revenue_recent, st->orders_recent, qx_derived_scale(st->monetary.scale),
+	ticket_recent = kn_ticket(&st->revenue_recent, st->orders_recent, qx_derived_scale(st->core.monetary.scale),
 							  &values[KN_TICKET_RECENT], &nulls[KN_TICKET_RECENT]);
-	ticket_prior = kn_ticket(&st->revenue_prior, st->orders_prior, qx_derived_scale(st->monetary.scale),
+	ticket_prior = kn_ticket(&st->revenue_prior, st->orders_prior, qx_derived_scale(st->core.monetary.scale),
 							 &values[KN_TICKET_PRIOR], &nulls[KN_TICKET_PRIOR]);
 	/* frequency_trend: exact integers, one float division */
 	nulls[KN_FREQUENCY_TREND] = (st->orders_prior == 0);
@@ -599,10 +561,7 @@ rfm_kinetic_state_in(PG_FUNCTION_ARGS)
 	if (!kn_bounds(as_of, &w, &b1, &b2, false))
 		qx_bad_text(&tp, "The window is not positive.");
 	st = kn_new_own(CurrentMemoryContext, as_of, &w, thr, b1, b2);
-	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
-	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
-	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
-	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
+	rfm_core_text_in(&tp, &st->core, CurrentMemoryContext);
 	st->orders_recent = qx_text_int64(&tp, "orders_recent", 0, PG_INT64_MAX);
 	qx_text_money(&tp, "revenue_recent", &st->revenue_recent, CurrentMemoryContext);
 	st->orders_prior = qx_text_int64(&tp, "orders_prior", 0, PG_INT64_MAX);
@@ -621,12 +580,7 @@ rfm_kinetic_state_out(PG_FUNCTION_ARGS)
 	appendStringInfo(buf, " window_months=%d window_days=%d window_usecs=" INT64_FORMAT
 					 " threshold=", st->p->window.month, st->p->window.day, st->p->window.time);
 	qx_append_float8(buf, st->p->threshold);
-	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
-	qx_append_date_or_none(buf, st->first, st->orders > 0);
-	appendStringInfoString(buf, " last=");
-	qx_append_date_or_none(buf, st->last, st->orders > 0);
-	appendStringInfoString(buf, " monetary=");
-	qx_append_money(buf, &st->monetary);
+	rfm_core_text_out(buf, &st->core);
 	appendStringInfo(buf, " orders_recent=" INT64_FORMAT " revenue_recent=", st->orders_recent);
 	qx_append_money(buf, &st->revenue_recent);
 	appendStringInfo(buf, " orders_prior=" INT64_FORMAT " revenue_prior=", st->orders_prior);

@@ -12,6 +12,8 @@
  *		byte version (1), int32 as_of, int64 orders, int32 first_order,
  *		int32 last_order, money monetary (see state_codec.h)
  *
+ * all but as_of being the RFM core it shares with rfm_kinetic (rfm_core.h).
+ *
  * first_order and last_order are 0 when orders is 0.  The text form is
  *		v1 as_of=YYYY-MM-DD orders=N first=YYYY-MM-DD last=YYYY-MM-DD monetary=123.45
  * with first=none last=none when orders is 0.
@@ -19,7 +21,6 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "common/int.h"
 #include "funcapi.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -28,17 +29,15 @@
 
 #include "quota_ext.h"
 #include "aggregate.h"
+#include "rfm_core.h"
 
 #define RS_VERSION 1
 #define RS_TYPE "rfm_summary_state"
 
 typedef struct RsState
 {
-	int64		orders;			/* rows counted */
+	RfmCore		core;
 	DateADT		as_of;
-	DateADT		first;			/* valid when orders > 0 */
-	DateADT		last;
-	QxMoney		monetary;
 } RsState;
 
 StaticAssertDecl(sizeof(RsState) <= 64, "RsState must fit a 64-byte chunk");
@@ -49,27 +48,8 @@ rs_new(MemoryContext ctx, DateADT as_of)
 	RsState    *st = MemoryContextAllocZero(ctx, sizeof(RsState));
 
 	st->as_of = as_of;
-	qx_money_init(&st->monetary);
+	rfm_core_init(&st->core);
 	return st;
-}
-
-/* Validate a decoded state; the problem in words, or NULL. */
-static const char *
-rs_problem(const RsState *st)
-{
-	if (st->orders < 0)
-		return "orders is negative";
-	if (st->orders == 0)
-	{
-		if (st->first != 0 || st->last != 0 || !qx_money_is_zero(&st->monetary))
-			return "an empty state has orders or money";
-		return NULL;
-	}
-	if (st->first > st->last)
-		return "first order is after last order";
-	if (st->last > st->as_of)
-		return "last order is after as_of";
-	return NULL;
 }
 
 static bytea *
@@ -80,10 +60,7 @@ rs_encode(const RsState *st)
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, RS_VERSION);
 	pq_sendint32(&buf, st->as_of);
-	pq_sendint64(&buf, st->orders);
-	pq_sendint32(&buf, st->orders > 0 ? st->first : 0);
-	pq_sendint32(&buf, st->orders > 0 ? st->last : 0);
-	qx_money_send(&buf, &st->monetary);
+	rfm_core_send(&buf, &st->core);
 	return pq_endtypsend(&buf);
 }
 
@@ -96,12 +73,9 @@ rs_decode(const char *data, int len, MemoryContext ctx)
 
 	qx_reader_begin(&r, data, len, RS_TYPE, RS_VERSION);
 	st = rs_new(ctx, qx_get_date(&r, "as_of"));
-	st->orders = qx_get_int64(&r);
-	st->first = qx_get_date_if(&r, "first order", st->orders > 0);
-	st->last = qx_get_date_if(&r, "last order", st->orders > 0);
-	qx_money_recv(&r, &st->monetary, ctx, "monetary");
+	rfm_core_recv(&r, &st->core, ctx);
 	qx_get_end(&r);
-	if ((problem = rs_problem(st)) != NULL)
+	if ((problem = rfm_core_problem(&st->core, st->as_of)) != NULL)
 		qx_bad_binary(&r, problem);
 	return st;
 }
@@ -113,23 +87,7 @@ rs_combine_into(RsState *st, const RsState *other, MemoryContext ctx)
 	if (st->as_of != other->as_of)
 		qx_param_mismatch("rfm_summary", "as_of", qx_date_str(st->as_of),
 						  qx_date_str(other->as_of));
-	if (other->orders == 0)
-		return;
-	if (st->orders == 0)
-	{
-		st->first = other->first;
-		st->last = other->last;
-	}
-	else
-	{
-		st->first = Min(st->first, other->first);
-		st->last = Max(st->last, other->last);
-	}
-	if (pg_add_s64_overflow(st->orders, other->orders, &st->orders))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("rfm_summary: order count out of range")));
-	qx_money_add(&st->monetary, &other->monetary, ctx);
+	rfm_core_combine(&st->core, &other->core, ctx, "rfm_summary");
 }
 
 static RsState *
@@ -156,6 +114,7 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	RsState    *st;
 	DateADT		as_of;
 	DateADT		ts;
+	QxAmount	amount;
 
 	as_of = DatumGetDateADT(qx_param(fcinfo, 3, "as_of"));
 	if (PG_ARGISNULL(0))
@@ -169,19 +128,8 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 		if (st->as_of != as_of)
 			qx_param_changed("as_of", qx_date_str(st->as_of), qx_date_str(as_of));
 	}
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
-	ts = PG_GETARG_DATEADT(1);
-	if (ts > as_of)
-		PG_RETURN_POINTER(st);
-	qx_require_finite_date(ts, "ts");
-	qx_money_add_numeric(&st->monetary, PG_GETARG_DATUM(2), ctx);
-	if (st->orders++ == 0)
-		st->first = st->last = ts;
-	else if (ts < st->first)
-		st->first = ts;
-	else if (ts > st->last)
-		st->last = ts;
+	if (qx_order_row(fcinfo, as_of, &ts, &amount))
+		rfm_core_add(&st->core, ts, &amount, ctx);
 	PG_RETURN_POINTER(st);
 }
 
@@ -198,14 +146,14 @@ rfm_summary_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (RsState *) PG_GETARG_POINTER(0);
-	if (st->orders == 0)
+	if (st->core.orders == 0)
 		PG_RETURN_NULL();
 	desc = qx_result_desc(fcinfo);
-	values[0] = Int32GetDatum(st->as_of - st->last);
-	values[1] = Int64GetDatum(st->orders);
-	values[2] = NumericGetDatum(qx_money_get(&st->monetary));
-	values[3] = DateADTGetDatum(st->first);
-	values[4] = DateADTGetDatum(st->last);
+	values[0] = Int32GetDatum(st->as_of - st->core.last);
+	values[1] = Int64GetDatum(st->core.orders);
+	values[2] = NumericGetDatum(qx_money_get(&st->core.monetary));
+	values[3] = DateADTGetDatum(st->core.first);
+	values[4] = DateADTGetDatum(st->core.last);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -223,11 +171,8 @@ rfm_summary_state_in(PG_FUNCTION_ARGS)
 
 	qx_text_init(&tp, str, RS_TYPE, "v1");
 	st = rs_new(CurrentMemoryContext, qx_text_date(&tp, "as_of"));
-	st->orders = qx_text_int64(&tp, "orders", 0, PG_INT64_MAX);
-	st->first = qx_text_date_or_none(&tp, "first", st->orders > 0);
-	st->last = qx_text_date_or_none(&tp, "last", st->orders > 0);
-	qx_text_money(&tp, "monetary", &st->monetary, CurrentMemoryContext);
-	qx_text_finish(&tp, rs_problem(st));
+	rfm_core_text_in(&tp, &st->core, CurrentMemoryContext);
+	qx_text_finish(&tp, rfm_core_problem(&st->core, st->as_of));
 	PG_RETURN_POINTER(rs_encode(st));
 }
 
@@ -238,12 +183,7 @@ rfm_summary_state_out(PG_FUNCTION_ARGS)
 	RsState    *st = qx_state_from_datum(PG_GETARG_DATUM(0), rfm_summary_decode_any);
 	StringInfo	buf = qx_text_out_begin("v1", st->as_of);
 
-	appendStringInfo(buf, " orders=" INT64_FORMAT " first=", st->orders);
-	qx_append_date_or_none(buf, st->first, st->orders > 0);
-	appendStringInfoString(buf, " last=");
-	qx_append_date_or_none(buf, st->last, st->orders > 0);
-	appendStringInfoString(buf, " monetary=");
-	qx_append_money(buf, &st->monetary);
+	rfm_core_text_out(buf, &st->core);
 	PG_RETURN_CSTRING(buf->data);
 }
 
