@@ -78,7 +78,7 @@
  * build, so the results do not depend on the CPU.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define FC_VECTOR __attribute__((optimize("O3"), target_clones("avx2", "default")))
+#define FC_VECTOR __attribute__((optimize("O3", "fp-contract=off"), target_clones("avx512f", "avx2", "default")))
 #elif defined(__GNUC__) && !defined(__clang__)
 #define FC_VECTOR __attribute__((optimize("O3")))
 #else
@@ -113,7 +113,8 @@ typedef struct FcState
  * direct-mapped on the float8's bits.  Rows arrive in no order of p, and
  * printing p to find its decimal costs more than the rest of the row.
  */
-#define FC_PROB_CACHE 256		/* a power of two */
+#define FC_PROB_CACHE_BITS 10
+#define FC_PROB_CACHE (1 << FC_PROB_CACHE_BITS)	/* Fibonacci hashing */
 typedef struct FcProbEntry
 {
 	double		p;
@@ -271,8 +272,7 @@ fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
 	FcProbEntry *pe;
 
 	memcpy(&bits, &p, sizeof(bits));
-	bits ^= bits >> 29;
-	pe = &pc->e[(bits ^ (bits >> 17)) & (FC_PROB_CACHE - 1)];
+	pe = &pc->e[(bits * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - FC_PROB_CACHE_BITS)];
 	if (!pe->valid || pe->p != p)
 	{
 		fc_prob_decimal(p, &pe->mant, &pe->k);
@@ -993,27 +993,38 @@ fc_grid_step(const double *amounts, const double *ps, int n, double total,
  * arithmetic, so that the result does not depend on the order rows arrive
  * in: parallel plans and merged states give the serial answer to the bit.
  */
-static int
-fc_cmp_deal_units(const void *a, const void *b)
+static inline int
+fc_cmp_deal_units(const FcDeal *x, const FcDeal *y)
 {
-	const FcDeal *x = a,
-			   *y = b;
-
 	if (x->a.units != y->a.units)
 		return (x->a.units > y->a.units) - (x->a.units < y->a.units);
 	return (x->p > y->p) - (x->p < y->p);
 }
 
-static int
-fc_cmp_deal_value(const void *a, const void *b)
+static inline int
+fc_cmp_deal_value(const FcDeal *x, const FcDeal *y)
 {
-	const FcDeal *x = a,
-			   *y = b;
-
 	if (x->a.value != y->a.value)
 		return (x->a.value > y->a.value) - (x->a.value < y->a.value);
 	return (x->p > y->p) - (x->p < y->p);
 }
+
+/* the sorts, with the comparison inlined (qsort's call per compare costs more) */
+#define ST_SORT fc_sort_units
+#define ST_ELEMENT_TYPE FcDeal
+#define ST_COMPARE(a, b) fc_cmp_deal_units(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+#define ST_SORT fc_sort_value
+#define ST_ELEMENT_TYPE FcDeal
+#define ST_COMPARE(a, b) fc_cmp_deal_value(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Result fields computed from the deals */
 typedef struct FcResult
@@ -1150,7 +1161,10 @@ fc_open_deals(const FcState *st, FcOpen *o)
 	o->amounts = palloc(Max(st->n, 1) * sizeof(double));
 	o->ps = palloc(Max(st->n, 1) * sizeof(double));
 	memcpy(dl, st->d, st->n * sizeof(FcDeal));
-	qsort(dl, st->n, sizeof(FcDeal), st->coarse ? fc_cmp_deal_value : fc_cmp_deal_units);
+	if (st->coarse)
+		fc_sort_value(dl, st->n);
+	else
+		fc_sort_units(dl, st->n);
 	for (int i = 0; i < st->n; i++)
 	{
 		double		a = st->coarse ? dl[i].a.value : (double) dl[i].a.units / f;
