@@ -18,7 +18,8 @@
  *	   dense array over the lattice g * j;
  *	2. exact, sparse: otherwise the distinct subset sums, merged deal by deal
  *	   (deals of the most frequent amounts first), while they number at most
- *	   2^20 (always for up to 20 deals);
+ *	   2^20 (always for up to 20 deals); cheap proofs that they number more
+ *	   (fc_many_sums first) skip the attempt;
  *	3. grid: otherwise each amount a is split between the grid points
  *	   floor(a/h) and floor(a/h)+1 in proportion (mean-preserving), with the
  *	   step h chosen from the bounds of the README.
@@ -73,9 +74,10 @@
 /*
  * The two inner loops (the dense DP's pass, the residue bitset's pass) are
  * built for the baseline and, where GCC can dispatch at load time, for
- * AVX2: 4 doubles a step instead of 2.  Not FMA, which would round
- * differently: each point is the same sum of the same products in every
- * build, so the results do not depend on the CPU.
+ * AVX2 and AVX-512: 4 or 8 doubles a step instead of 2.  Without
+ * contraction into fused multiply-adds, which round differently: each point
+ * is the same sum of the same products in every build, so the results do
+ * not depend on the CPU (README "pipeline_forecast: method and bounds").
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define FC_VECTOR __attribute__((optimize("O3", "fp-contract=off"), target_clones("avx512f", "avx2", "default")))
@@ -615,7 +617,7 @@ fc_cmp_count(const void *a, const void *b)
 #define FC_LIST_RES 8192		/* residues listed one by one before passes */
 #define FC_FIRST_PASSES 24		/* passes of the probe before any merge */
 #define FC_PROBE_SUMS (1 << 15) /* the merge's own probe starts here */
-#define FC_PROBE_PASSES 16		/* ... and makes at most this many passes */
+#define FC_PROBE_PASSES 21		/* ... and makes at most this many passes */
 
 /* dst = src | src rotated left by sh bits, circularly (0 < sh < M) */
 /* dst[j] = a[j] | hi[j] << b | lo[j] >> (64 - b), 0 < b < 64 */
@@ -810,8 +812,7 @@ fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, in
 		known += !(r[x / 64] & (UINT64CONST(1) << (x % 64)));
 		r[x / 64] |= UINT64CONST(1) << (x % 64);
 	}
-	proven = fc_residue_passes(&r, &t, known, sd, n, g,
-							   FC_PROBE_PASSES + 5);
+	proven = fc_residue_passes(&r, &t, known, sd, n, g, FC_PROBE_PASSES);
 	pfree(r);
 	pfree(t);
 	return proven;
