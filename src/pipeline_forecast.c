@@ -18,7 +18,8 @@
  *	   dense array over the lattice g * j;
  *	2. exact, sparse: otherwise the distinct subset sums, merged deal by deal
  *	   (deals of the most frequent amounts first), while they number at most
- *	   2^20 (always for up to 20 deals);
+ *	   2^20 (always for up to 20 deals); cheap proofs that they number more
+ *	   (fc_many_sums first) skip the attempt;
  *	3. grid: otherwise each amount a is split between the grid points
  *	   floor(a/h) and floor(a/h)+1 in proportion (mean-preserving), with the
  *	   step h chosen from the bounds of the README.
@@ -70,6 +71,22 @@
 #define FC_NOISE_SIGMAS 4.0		/* ... as 4 SDs of the rounding noise */
 #define FC_SMOOTH_SHARE 0.03	/* rounding noise SD <= 3 % of stddev */
 
+/*
+ * The two inner loops (the dense DP's pass, the residue bitset's pass) are
+ * built for the baseline and, where GCC can dispatch at load time, for
+ * AVX2 and AVX-512: 4 or 8 doubles a step instead of 2.  Without
+ * contraction into fused multiply-adds, which round differently: each point
+ * is the same sum of the same products in every build, so the results do
+ * not depend on the CPU (README "pipeline_forecast: method and bounds").
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define FC_VECTOR __attribute__((optimize("O3", "fp-contract=off"), target_clones("avx512f", "avx2", "default")))
+#elif defined(__GNUC__) && !defined(__clang__)
+#define FC_VECTOR __attribute__((optimize("O3")))
+#else
+#define FC_VECTOR
+#endif
+
 typedef struct FcDeal
 {
 	union
@@ -93,13 +110,24 @@ typedef struct FcState
 	FcDeal	   *d;
 } FcState;
 
-/* fn_extra cache of the transition: the last probability's decimal */
-typedef struct FcProbCache
+/*
+ * fn_extra cache of the transition: the decimals of recent probabilities,
+ * direct-mapped on the float8's bits.  Rows arrive in no order of p, and
+ * printing p to find its decimal costs more than the rest of the row.
+ */
+#define FC_PROB_CACHE_BITS 10
+#define FC_PROB_CACHE (1 << FC_PROB_CACHE_BITS)	/* Fibonacci hashing */
+typedef struct FcProbEntry
 {
 	double		p;
 	int64		mant;			/* p::numeric = mant * 10^-k */
 	int			k;
 	bool		valid;
+} FcProbEntry;
+
+typedef struct FcProbCache
+{
+	FcProbEntry e[FC_PROB_CACHE];
 } FcProbCache;
 
 
@@ -242,20 +270,24 @@ fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
 				FcProbCache *pc, MemoryContext ctx)
 {
 	int128		prod;
+	uint64		bits;
+	FcProbEntry *pe;
 
-	if (!pc->valid || pc->p != p)
+	memcpy(&bits, &p, sizeof(bits));
+	pe = &pc->e[(bits * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - FC_PROB_CACHE_BITS)];
+	if (!pe->valid || pe->p != p)
 	{
-		fc_prob_decimal(p, &pc->mant, &pc->k);
-		pc->p = p;
-		pc->valid = true;
+		fc_prob_decimal(p, &pe->mant, &pe->k);
+		pe->p = p;
+		pe->valid = true;
 	}
-	if (amt->fits && !__builtin_mul_overflow(amt->value, (int128) pc->mant, &prod) &&
-		fc_money_room(&st->expected, prod, amt->dscale + pc->k))
+	if (amt->fits && !__builtin_mul_overflow(amt->value, (int128) pe->mant, &prod) &&
+		fc_money_room(&st->expected, prod, amt->dscale + pe->k))
 	{
 		QxAmount	x;
 
 		x.value = prod;
-		x.dscale = amt->dscale + pc->k;
+		x.dscale = amt->dscale + pe->k;
 		x.fits = true;
 		x.num = NULL;			/* not read: fc_money_room ruled out the slow path */
 		qx_money_add_amount(&st->expected, &x, ctx);
@@ -486,10 +518,7 @@ fc_gcd(int64 a, int64 b)
  * (mean-preserving; theta = 0 on the exact lattice).  Out of place and
  * branch-free in its main loop, which GCC vectorises at -O3.
  */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("O3")))
-#endif
-static void
+FC_VECTOR static void
 fc_dense_step(double *restrict src, double *restrict dst, int64 *lo, int64 *hi,
 			  int64 k, double theta, double p)
 {
@@ -573,81 +602,217 @@ fc_cmp_count(const void *a, const void *b)
 }
 
 /*
- * A cheap proof that the deals have more than FC_MAX_SUMS distinct subset
- * sums: their residues modulo M = 64 * FC_RES_WORDS (a circular bitset,
- * each deal ORs in its rotation) number at most as many as the sums, so
- * more than FC_MAX_SUMS residues settle it.  Seeded with the nsums sums
- * merged so far (more than FC_PROBE_SUMS), it needs about 6 passes of
- * 256 kB for amounts without common structure, against 2^21 steps of the
- * exact merge.  false means "not proven", not "few".
+ * Cheap proofs that the deals have more than FC_MAX_SUMS distinct subset
+ * sums (README "pipeline_forecast: method and bounds").  Reducing modulo
+ * M = 64 * FC_RES_WORDS maps the subset sums onto their residues, so there
+ * are at least as many sums as residues: more than FC_MAX_SUMS residues
+ * prove that no exact attempt can succeed.  The residues of the deals
+ * added so far form a circular bitset; adding a deal of u units ORs in the
+ * bitset rotated by u mod M (a residue x gives x and x + u), which at most
+ * doubles their number, so they are counted only when that could pass
+ * FC_MAX_SUMS.  false means "not proven", not "few".
  */
 #define FC_RES_WORDS 32771
-#define FC_PROBE_SUMS (1 << 15)
-#define FC_PROBE_PASSES 16		/* counted passes before the probe gives up */
+#define FC_RES_BITS ((int64) 64 * FC_RES_WORDS)
+#define FC_LIST_RES 8192		/* residues listed one by one before passes */
+#define FC_FIRST_PASSES 24		/* passes of the probe before any merge */
+#define FC_PROBE_SUMS (1 << 15) /* the merge's own probe starts here */
+#define FC_PROBE_PASSES 21		/* ... and makes at most this many passes */
 
-/* r |= r rotated left by 64 * w + b bits (t is scratch) */
-#if defined(__GNUC__) && !defined(__clang__)
-__attribute__((optimize("O3")))
-#endif
-static void
-fc_rotate_or(uint64 *restrict r, uint64 *restrict t, int w, int b)
+/* dst = src | src rotated left by sh bits, circularly (0 < sh < M) */
+/* dst[j] = a[j] | hi[j] << b | lo[j] >> (64 - b), 0 < b < 64 */
+FC_VECTOR static void
+fc_or_shifted(uint64 *restrict dst, const uint64 *restrict a, const uint64 *restrict hi,
+			  const uint64 *restrict lo, int64 len, int b)
 {
-	const int	nw = FC_RES_WORDS;
+	for (int64 j = 0; j < len; j++)
+		dst[j] = a[j] | (hi[j] << b) | (lo[j] >> (64 - b));
+}
 
-	/* word j takes words j - w and j - w - 1, circularly */
+/*
+ * dst = src | src rotated left by sh bits, circularly (0 < sh < M): word j
+ * takes words j - w and j - w - 1 (mod FC_RES_WORDS), shifted by b.
+ * Pointers, not indices, so that -fwrapv does not keep GCC from
+ * vectorising.
+ */
+static void
+fc_rotate_or(const uint64 *restrict src, uint64 *restrict dst, int64 sh)
+{
+	const int64 nw = FC_RES_WORDS;
+	const int64 w = sh / 64;
+	const int	b = (int) (sh % 64);
+
 	if (b == 0)
 	{
-		for (int j = 0; j < w; j++)
-			t[j] = r[j - w + nw];
-		for (int j = w; j < nw; j++)
-			t[j] = r[j - w];
+		for (int64 j = 0; j < w; j++)
+			dst[j] = src[j] | src[j - w + nw];
+		for (int64 j = w; j < nw; j++)
+			dst[j] = src[j] | src[j - w];
+		return;
 	}
-	else
-	{
-		for (int j = 0; j < w; j++)
-			t[j] = (r[j - w + nw] << b) | (r[j - w + nw - 1] >> (64 - b));
-		t[w] = (r[0] << b) | (r[nw - 1] >> (64 - b));
-		for (int j = w + 1; j < nw; j++)
-			t[j] = (r[j - w] << b) | (r[j - w - 1] >> (64 - b));
-	}
-	for (int j = 0; j < nw; j++)
-		r[j] |= t[j];
+	fc_or_shifted(dst, src, src + nw - w, src + nw - w - 1, w, b);
+	dst[w] = src[w] | (src[0] << b) | (src[nw - 1] >> (64 - b));
+	fc_or_shifted(dst + w + 1, src + w + 1, src + 1, src, nw - w - 1, b);
 }
-static bool
-fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, int64 g)
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define FC_HAVE_POPCNT_TARGET 1
+__attribute__((target("popcnt")))
+static int64
+fc_count_bits_popcnt(const uint64 *w, int n)
 {
-	const int64 m = (int64) 64 * FC_RES_WORDS;
-	uint64	   *r = palloc0(FC_RES_WORDS * sizeof(uint64));
-	uint64	   *t = palloc(FC_RES_WORDS * sizeof(uint64));
-	double		bound = (double) nsums;
-	bool		proven = false;
+	int64		c = 0;
+
+	for (int i = 0; i < n; i++)
+		c += __builtin_popcountll(w[i]);
+	return c;
+}
+#endif
+
+/* bits set in n words */
+static int64
+fc_count_bits(const uint64 *w, int n)
+{
+#ifdef FC_HAVE_POPCNT_TARGET
+	/* pg_popcount calls through a pointer per word: 5x slower here */
+	if (__builtin_cpu_supports("popcnt"))
+		return fc_count_bits_popcnt(w, n);
+#endif
+	return (int64) pg_popcount((const char *) w, n * sizeof(uint64));
+}
+
+/*
+ * Add the deals to the residues *r (*t scratch; they swap), which number at
+ * most known; true once more than FC_MAX_SUMS are set.  Gives up after
+ * max_passes passes.
+ */
+static bool
+fc_residue_passes(uint64 **r, uint64 **t, int64 known, const FcSortDeal *sd,
+				  int n, int64 g, int max_passes)
+{
 	int			passes = 0;
 
-	for (int64 i = 0; i < nsums; i++)
+	for (int i = 0; i < n && passes < max_passes; i++)
 	{
-		int64		x = (sums[i] / g) % m;
-
-		r[x / 64] |= UINT64CONST(1) << (x % 64);
-	}
-	for (int i = 0; i < n && !proven; i++)
-	{
-		int64		sh = (sd[i].units / g) % m;
-		int			w = (int) (sh / 64);
-		int			b = (int) (sh % 64);
-		int64		count = 0;
+		int64		sh = (sd[i].units / g) % FC_RES_BITS;
+		uint64	   *swap = *r;
 
 		CHECK_FOR_INTERRUPTS();
 		if (sh == 0)
 			continue;
-		fc_rotate_or(r, t, w, b);
-		bound *= 2;
-		if (bound <= FC_MAX_SUMS)
+		fc_rotate_or(*r, *t, sh);
+		*r = *t;
+		*t = swap;
+		passes++;
+		known *= 2;
+		if (known <= FC_MAX_SUMS)
 			continue;
-		count = (int64) pg_popcount((const char *) r, FC_RES_WORDS * sizeof(uint64));
-		proven = count > FC_MAX_SUMS;
-		if (++passes >= FC_PROBE_PASSES)
-			break;
+		known = fc_count_bits(*r, FC_RES_WORDS);
+		if (known > FC_MAX_SUMS)
+			return true;
 	}
+	return false;
+}
+
+/*
+ * The probe before any exact attempt, on the deals in canonical order
+ * (amounts ascending), taken from the largest: the residues of the
+ * distinct amounts' sums are listed one by one while few, then the
+ * remaining deals (distinct amounts first) are added in passes.  Distinct
+ * and large amounts spread the residues fastest (the sums of small ones
+ * crowd into [0, their total] and stop doubling).  Skipped when the amounts
+ * cannot have more than FC_MAX_SUMS sums: with c_v deals of amount v, at
+ * most the product of (c_v + 1).
+ */
+static bool
+fc_many_sums(const FcSortDeal *sd, int n, int64 g)
+{
+	uint64	   *r,
+			   *t;
+	uint32	   *list;
+	FcSortDeal *rest;
+	int			nlist = 1,
+				nrest = 0,
+				run = 1;
+	double		most = 1;
+	bool		proven;
+
+	for (int i = 1; i <= n && most <= FC_MAX_SUMS; i++)
+	{
+		if (i < n && sd[i].units == sd[i - 1].units)
+			run++;
+		else
+		{
+			most *= run + 1;
+			run = 1;
+		}
+	}
+	if (most <= FC_MAX_SUMS)
+		return false;
+
+	r = palloc0(FC_RES_WORDS * sizeof(uint64));
+	t = palloc(FC_RES_WORDS * sizeof(uint64));
+	list = palloc(FC_LIST_RES * sizeof(uint32));
+	rest = palloc(n * sizeof(FcSortDeal));
+	list[0] = 0;
+	r[0] = 1;
+	for (int i = n - 1; i >= 0; i--)
+	{
+		int64		sh = (sd[i].units / g) % FC_RES_BITS;
+		int			had = nlist;
+
+		if (i > 0 && sd[i].units == sd[i - 1].units)
+			continue;
+		if (nlist > FC_LIST_RES / 2)
+		{
+			rest[nrest++] = sd[i];
+			continue;
+		}
+		CHECK_FOR_INTERRUPTS();
+		for (int k = 0; k < had; k++)
+		{
+			int64		y = list[k] + sh;
+
+			if (y >= FC_RES_BITS)
+				y -= FC_RES_BITS;
+			if (!(r[y / 64] & (UINT64CONST(1) << (y % 64))))
+			{
+				r[y / 64] |= UINT64CONST(1) << (y % 64);
+				list[nlist++] = (uint32) y;
+			}
+		}
+	}
+	for (int i = n - 1; i > 0; i--)
+		if (sd[i].units == sd[i - 1].units)
+			rest[nrest++] = sd[i];
+	proven = fc_residue_passes(&r, &t, nlist, rest, nrest, g, FC_FIRST_PASSES);
+	pfree(r);
+	pfree(t);
+	pfree(list);
+	pfree(rest);
+	return proven;
+}
+
+/*
+ * The merge's probe, seeded with the nsums exact sums merged so far (more
+ * than FC_PROBE_SUMS) before the remaining deals are added.
+ */
+static bool
+fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, int64 g)
+{
+	uint64	   *r = palloc0(FC_RES_WORDS * sizeof(uint64));
+	uint64	   *t = palloc(FC_RES_WORDS * sizeof(uint64));
+	int64		known = 0;
+	bool		proven;
+
+	for (int64 i = 0; i < nsums; i++)
+	{
+		int64		x = (sums[i] / g) % FC_RES_BITS;
+
+		known += !(r[x / 64] & (UINT64CONST(1) << (x % 64)));
+		r[x / 64] |= UINT64CONST(1) << (x % 64);
+	}
+	proven = fc_residue_passes(&r, &t, known, sd, n, g, FC_PROBE_PASSES);
 	pfree(r);
 	pfree(t);
 	return proven;
@@ -829,27 +994,38 @@ fc_grid_step(const double *amounts, const double *ps, int n, double total,
  * arithmetic, so that the result does not depend on the order rows arrive
  * in: parallel plans and merged states give the serial answer to the bit.
  */
-static int
-fc_cmp_deal_units(const void *a, const void *b)
+static inline int
+fc_cmp_deal_units(const FcDeal *x, const FcDeal *y)
 {
-	const FcDeal *x = a,
-			   *y = b;
-
 	if (x->a.units != y->a.units)
 		return (x->a.units > y->a.units) - (x->a.units < y->a.units);
 	return (x->p > y->p) - (x->p < y->p);
 }
 
-static int
-fc_cmp_deal_value(const void *a, const void *b)
+static inline int
+fc_cmp_deal_value(const FcDeal *x, const FcDeal *y)
 {
-	const FcDeal *x = a,
-			   *y = b;
-
 	if (x->a.value != y->a.value)
 		return (x->a.value > y->a.value) - (x->a.value < y->a.value);
 	return (x->p > y->p) - (x->p < y->p);
 }
+
+/* the sorts, with the comparison inlined (qsort's call per compare costs more) */
+#define ST_SORT fc_sort_units
+#define ST_ELEMENT_TYPE FcDeal
+#define ST_COMPARE(a, b) fc_cmp_deal_units(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+#define ST_SORT fc_sort_value
+#define ST_ELEMENT_TYPE FcDeal
+#define ST_COMPARE(a, b) fc_cmp_deal_value(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* Result fields computed from the deals */
 typedef struct FcResult
@@ -986,7 +1162,10 @@ fc_open_deals(const FcState *st, FcOpen *o)
 	o->amounts = palloc(Max(st->n, 1) * sizeof(double));
 	o->ps = palloc(Max(st->n, 1) * sizeof(double));
 	memcpy(dl, st->d, st->n * sizeof(FcDeal));
-	qsort(dl, st->n, sizeof(FcDeal), st->coarse ? fc_cmp_deal_value : fc_cmp_deal_units);
+	if (st->coarse)
+		fc_sort_value(dl, st->n);
+	else
+		fc_sort_units(dl, st->n);
 	for (int i = 0; i < st->n; i++)
 	{
 		double		a = st->coarse ? dl[i].a.value : (double) dl[i].a.units / f;
@@ -1065,7 +1244,8 @@ fc_build(const FcOpen *o, double sd, FcDist *dist)
 		fc_dense(dist, o->n, ks, NULL, o->ps, (int64) (o->open_units / o->g));
 		return true;
 	}
-	if (o->exact_ok && o->g > 0 && fc_sparse(dist, o->n, o->sd, o->g))
+	if (o->exact_ok && o->g > 0 && !fc_many_sums(o->sd, o->n, o->g) &&
+		fc_sparse(dist, o->n, o->sd, o->g))
 		return true;
 
 	/* the grid, amounts ascending: the bulk stays narrow longer */

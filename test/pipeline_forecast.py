@@ -11,7 +11,11 @@ share nothing with the C code's method.
    targets across the distribution, each quantile within 0.1 % of sum(a)
    (SPEC §10).  The C code takes its grid path here (the sums have more than
    2^20 distinct values); the errors seen are printed.
-3. Timing of one 10,000-deal group (printed, not a test).
+3. Sets of 40 to 42 deals with distinct amounts but few distinct subset
+   sums (at most 2^20: exact; beyond: the bounds) against brute force over
+   their structure (structured_sets says how): the exact paths are not
+   skipped when the amounts merely look many.
+4. Timing of one 10,000-deal group (printed, not a test).
 
 Connection: libpq environment (PGHOST, PGPORT, PGUSER); a scratch database
 is created and dropped.  Needs python3-numpy and python3-psycopg2.
@@ -161,6 +165,62 @@ def large_set(cur, rng, label, amounts, probs):
           % (label, n, total, worst_p, worst_q, [str(x) for x in row[4:7]], ref_q, t_ref, t_c))
 
 
+def structured_sets(cur, rng):
+    """More than 20 deals, all amounts distinct, yet few distinct subset sums.
+
+    A: n_a deals in cents below 100,000 each; B: 30 deals of 10^7 * j cents,
+    j = 1..30.  Every sum is s_A + 10^7 * s_B with s_A < 10^7 and s_B a
+    subset sum of 1..30, i.e. any of 0..465: the distinct sums number
+    |sums of A| * 466 <= 2^n_a * 466.  For n_a = 10 and 11 that is at most
+    954,368 <= 2^20, so SPEC §10 says exact (quantiles to the cent, p_target
+    to float rounding) although the amounts' total is far beyond a dense
+    lattice and a quick count of their combinations (2^41) is not; for
+    n_a = 12 the sums can number 1,908,736 and the stated bounds apply.
+    Reference: brute force over A's 2^n_a outcomes times B's distribution
+    over s_B by direct convolution, combined on the pairs.
+    """
+    for n_a in (10, 11, 12):
+        cents_a = [int(x) for x in rng.integers(1, 100_000, size=n_a)]
+        probs_a = [round(float(x), 4) for x in rng.uniform(0.02, 0.98, size=n_a)]
+        probs_b = [round(float(x), 4) for x in rng.uniform(0.02, 0.98, size=30)]
+        masks = np.arange(1 << n_a, dtype=np.int64)
+        bits = ((masks[:, None] >> np.arange(n_a)) & 1).astype(bool)
+        sums_a = bits.astype(np.int64) @ np.array(cents_a, dtype=np.int64)
+        pr_a = np.where(bits, np.array(probs_a), 1 - np.array(probs_a)).prod(axis=1)
+        dist_b = np.array([1.0])
+        for j, p in enumerate(probs_b, start=1):
+            new = np.zeros(len(dist_b) + j)
+            new[:len(dist_b)] += (1 - p) * dist_b
+            new[j:] += p * dist_b
+            dist_b = new
+        sums = (sums_a[:, None] + 10_000_000 * np.arange(len(dist_b))[None, :]).ravel()
+        prs = (pr_a[:, None] * dist_b[None, :]).ravel()
+        values, inverse = np.unique(sums, return_inverse=True)
+        pmf = np.bincount(inverse, weights=prs)
+        cdf = np.cumsum(pmf)
+        q = [int(values[np.argmax(cdf >= lvl - 1e-12)]) for lvl in (0.1, 0.5, 0.9)]
+        cents = cents_a + [10_000_000 * j for j in range(1, 31)]
+        probs = probs_a + probs_b
+        total = sum(cents)
+        target_cents = int(float((np.array(cents) * np.array(probs)).sum()))
+        pt = float(pmf[values >= target_cents].sum())
+        amounts = [decimal.Decimal(c) / 100 for c in cents]
+        t0 = time.time()
+        row = forecast(cur, amounts, probs, decimal.Decimal(target_cents) / 100)
+        t_c = time.time() - t0
+        got_q = [int(x * 100) for x in row[4:7]]
+        if len(values) <= 1 << 20:
+            ok = got_q == q and abs(row[3] - pt) < 1e-9
+            rule = "exact"
+        else:
+            ok = abs(row[3] - pt) <= 1e-3 and all(abs(g - r) <= 0.001 * total
+                                                  for g, r in zip(got_q, q))
+            rule = "within the bounds"
+        check(ok, "%d deals, %d distinct sums (%s): quantiles %s (reference %s), "
+              "p_target %.12f (%.12f); pipeline_forecast %.3f s"
+              % (n_a + 30, len(values), rule, got_q, q, row[3], pt, t_c))
+
+
 def main():
     rng = np.random.default_rng(20261201)
     qxtest.make_scratch_db(DB)
@@ -182,6 +242,7 @@ def main():
                                    rng.integers(40000, 60000, size=5)]).astype(np.int64)
         probs2 = np.round(rng.uniform(0.05, 0.95, size=n), 3)
         large_set(cur, rng, "five big deals", amounts2, probs2)
+        structured_sets(cur, np.random.default_rng(20261202))
         conn.close()
     finally:
         qxtest.drop_db(DB)
