@@ -4,11 +4,12 @@
 # PGHOST/PGPORT/PGUSER): the extension in a schema of its own on a role's
 # search_path; parameters sent as varchar, cast and untyped; and how psql,
 # psycopg2, pandas and node-postgres see composite, numeric, bigint and date
-# columns.  node-postgres is checked when examples/dashboard/node_modules has
-# it (npm ci there); otherwise that part is reported as skipped.
+# columns.  node-postgres is the dashboard's (examples/dashboard, installed
+# from its lock file with npm ci when missing); without node it fails.
 # Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/test/lib/suite.sh"
 db=quota_ext_bi_$$
 role=qx_bi_reader_$$
 passed=0
@@ -120,9 +121,13 @@ else
 	bad "python3-psycopg2 and python3-pandas installed"
 fi
 
-# node-postgres (npm pg, installed with the dashboard: cd examples/dashboard && npm ci)
-nm=$root/examples/dashboard/node_modules
-if command -v node >/dev/null && [ -d "$nm/pg" ]; then
+# node-postgres (npm pg, installed with the dashboard's packages)
+npm_log=$(mktemp /tmp/qx_bi_npm.XXXXXX)
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	bad "node and npm installed (node >= 18)"
+elif ! qx_dashboard_npm "$npm_log"; then
+	bad "npm ci in examples/dashboard" "$(tail -5 "$npm_log")"
+else
 	out=$(cd "$root/examples/dashboard" && QX_DB=$db QX_ROLE=$role node --input-type=module 2>&1 <<'JS'
 import pg from 'pg';
 const c = new pg.Client({ host: process.env.PGHOST, port: +process.env.PGPORT,
@@ -157,9 +162,8 @@ JS
 	p=$(echo "$out" | awk '/^JSRESULT/ { print $2 }')
 	f=$(echo "$out" | awk '/^JSRESULT/ { print $3 }')
 	if [ -n "$p" ]; then passed=$((passed + p)); failed=$((failed + f)); else bad "node checks ran" "$out"; fi
-else
-	echo "skip - node-postgres: no examples/dashboard/node_modules/pg (cd examples/dashboard && npm ci)"
 fi
+rm -f "$npm_log"
 
 cleanup
 echo "$passed passed, $failed failed"

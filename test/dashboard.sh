@@ -16,6 +16,7 @@
 # chromium package.  Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/test/lib/suite.sh"
 dash=$root/examples/dashboard
 db=quota_ext_dashboard_$$
 passed=0
@@ -48,10 +49,8 @@ if createdb "$db" && q -c 'CREATE EXTENSION quota_ext' &&
 else bad "demo database"; finish; fi
 
 # npm ci when node_modules is missing or older than the lock file
-if [ ! -f "$dash/node_modules/.package-lock.json" ] || [ "$dash/package-lock.json" -nt "$dash/node_modules/.package-lock.json" ]; then
-	if (cd "$dash" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1); then ok "npm ci (Observable Framework, pg)"
-	else bad "npm ci" "$(tail -5 "$tmp/npm.log")"; finish; fi
-else ok "npm packages installed from the lock file"; fi
+if qx_dashboard_npm "$tmp/npm.log"; then ok "npm packages installed from the lock file (Observable Framework, pg)"
+else bad "npm ci" "$(tail -5 "$tmp/npm.log")"; finish; fi
 
 # build without network when a network namespace can be made (root)
 netns=()

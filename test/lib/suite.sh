@@ -8,6 +8,8 @@
 #   qx_suite_counts LOG        "OK BAD" of a suite's log (its last "N passed, N failed")
 #   qx_tally KIND LOG RC       add a log's counts to passed/failed (KIND: regress or suite);
 #                              a non-zero exit status with no failure counted is one failure
+#   qx_dashboard_npm LOG       npm ci in examples/dashboard when its packages are missing or
+#                              older than the lock file (npm's output in LOG); 0 when installed
 passed=${passed:-0}
 failed=${failed:-0}
 
@@ -52,4 +54,14 @@ qx_tally() {
 	[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
 	passed=$((passed + ok))
 	failed=$((failed + bad))
+}
+
+# The dashboard's npm packages (Observable Framework, and pg, which
+# test/bi_clients.sh uses too): whichever suite runs first installs them.
+qx_dashboard_npm() {
+	local dash
+	dash=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples/dashboard" && pwd) || return 1
+	[ -f "$dash/node_modules/.package-lock.json" ] &&
+		! [ "$dash/package-lock.json" -nt "$dash/node_modules/.package-lock.json" ] && return 0
+	(cd "$dash" && npm ci --no-audit --no-fund >"$1" 2>&1)
 }
