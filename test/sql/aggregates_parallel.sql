@@ -238,6 +238,9 @@ SELECT v, pg_temp.errd(format('SELECT %L::btyd_summary_state', v)) AS error FROM
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01,2024-02-01'),
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-02-01,2024-01-01'),
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01,2024-01-01'),
+-- past the 8 days the parser first makes room for: still checked as written, not sorted
+ ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-09,2024-01-08,2024-01-07,2024-01-06,2024-01-05,2024-01-04,2024-01-03,2024-01-02,2024-01-01'),
+ ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01,2024-01-02,2024-01-03,2024-01-04,2024-01-05,2024-01-06,2024-01-07,2024-01-08,2024-01-09,2024-01-10,2024-01-11,2024-01-12,2024-01-05,2024-01-14,2024-01-15,2024-01-16,2024-01-17'),
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01,2024-04-01'),
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01,'),
  ('v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=5 repeat_sum=7 days=2024-01-01'),
