@@ -73,13 +73,14 @@
 
 /*
  * The two inner loops (the dense DP's pass, the residue bitset's pass) are
- * built for the baseline and, where GCC can dispatch at load time, for
- * AVX2 and AVX-512: 4 or 8 doubles a step instead of 2.  Without
+ * built for the baseline and, where GCC can dispatch at load time (an ifunc:
+ * x86-64 Linux with glibc, not musl), for AVX2 and AVX-512: 4 or 8 doubles
+ * a step instead of 2.  Without
  * contraction into fused multiply-adds, which round differently: each point
  * is the same sum of the same products in every build, so the results do
  * not depend on the CPU (README "pipeline_forecast: method and bounds").
  */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
 #define FC_VECTOR __attribute__((optimize("O3", "fp-contract=off"), target_clones("avx512f", "avx2", "default")))
 #elif defined(__GNUC__) && !defined(__clang__)
 #define FC_VECTOR __attribute__((optimize("O3")))
