@@ -125,11 +125,7 @@ bt_add_day(BtState *st, DateADT d)
 	if (st->ndays > 0 && st->days[st->ndays - 1] == d)
 		return;
 	if (st->ndays == st->cap)
-	{
-		bt_compact(st);
-		if (st->ndays > st->cap / 2)
-			bt_reserve(st, st->cap);
-	}
+		bt_reserve(st, 1);
 	st->days[st->ndays++] = d;
 }
 
@@ -401,14 +397,14 @@ btyd_summary_state_in(PG_FUNCTION_ARGS)
 	if (strcmp(s, "none") != 0)
 	{
 		char	   *day;
+		int64		items = 1;
 
+		/* room for every item at once: the days stay as written for bt_problem */
+		for (const char *c = s; *c; c++)
+			items += (*c == ',');
+		bt_reserve(st, (int32) items);
 		while ((day = qx_next_item(&s, ',')) != NULL)
-		{
-			/* kept as written (no compaction) for bt_problem to check */
-			st->nsorted = st->ndays;
-			bt_reserve(st, 1);
 			st->days[st->ndays++] = qx_parse_date(&tp, day, "day");
-		}
 	}
 	st->nsorted = st->ndays;
 	qx_text_finish(&tp, bt_problem(st));
