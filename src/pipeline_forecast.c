@@ -579,15 +579,6 @@ typedef struct FcSortDeal
 	double		p;
 } FcSortDeal;
 
-static int
-fc_cmp_units(const void *a, const void *b)
-{
-	const FcSortDeal *x = a,
-			   *y = b;
-
-	return (x->units > y->units) - (x->units < y->units);
-}
-
 /* most frequent amounts first, so that the distinct sums grow slowly */
 static int
 fc_cmp_count(const void *a, const void *b)
@@ -836,9 +827,8 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	bool		probed = false;
 	double		min_sums;
 
-	qsort(sd, n, sizeof(FcSortDeal), fc_cmp_units);
-
 	/*
+	 * sd arrives with the amounts ascending (fc_open_deals sorts the deals).
 	 * A lower bound on the distinct subset sums: with the amounts ascending
 	 * x_1 <= ... <= x_n, the sums of the k largest (k = 0..n) increase
 	 * strictly, and between the sum of the k largest and the next one lie
@@ -1142,7 +1132,7 @@ typedef struct FcOpen
 	int			n;
 	double	   *amounts;		/* ascending */
 	double	   *ps;
-	FcSortDeal *sd;				/* units and p, when !coarse */
+	FcSortDeal *sd;				/* units and p, amounts ascending, when !coarse */
 	double		total;			/* sum of the open amounts */
 	double		sum_p;
 	int128		shift;			/* units of the deals with p = 1, when !coarse */
