@@ -5,10 +5,11 @@ MODULE_big = quota_ext
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA = $(sort $(wildcard sql/quota_ext--*.sql))
 
-# sql/ holds the install and upgrade scripts; every test/sql/<name>.sql is a
-# pg_regress suite with its expected output in test/expected/<name>.out.
-REGRESS = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
-REGRESS_OPTS = --inputdir=test --load-extension=$(EXTENSION)
+# sql/ holds the install and upgrade scripts (quota_ext--*.sql) and the
+# pg_regress suites: every other sql/<name>.sql, with its expected output in
+# expected/<name>.out (the contrib layout).
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/quota_ext--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare

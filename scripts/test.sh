@@ -34,9 +34,13 @@ trap cleanup EXIT
 # test/pipeline_forecast.sh; python3-mpmath: test/bgnbd_grid.sh (the BG/NBD
 # reference); python3-numpy: test/pipeline_forecast.sh; python3-pandas:
 # test/bi_clients.sh; sqlsmith: test/sqlsmith.sh; cppcheck, clang-tidy:
-# scripts/lint.sh; chromium, and nodejs + npm unless a node with npm is
+# scripts/lint.sh; python3-sklearn: the calibration suites (SPEC §15);
+# r-cran-survival: the funnel suites (Kaplan-Meier, SPEC §13);
+# postgresql-15-cron: the deal-diary nightly refresh (SPEC §14);
+# chromium, and nodejs + npm unless a node with npm is
 # already there: test/dashboard.sh (which runs npm ci).
-suite_deps=(python3-psycopg2 python3-mpmath python3-numpy python3-pandas sqlsmith cppcheck clang-tidy chromium)
+suite_deps=(python3-psycopg2 python3-mpmath python3-numpy python3-pandas sqlsmith cppcheck clang-tidy chromium
+	python3-sklearn r-cran-survival postgresql-15-cron)
 command -v npm >/dev/null || suite_deps+=(nodejs npm)
 
 # run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
@@ -111,7 +115,7 @@ run_suite suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
 
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
-# 1. pg_regress: one file per concept in test/sql/, expected output in test/expected/.
+# 1. pg_regress: one file per concept in sql/, expected output in expected/.
 run_suite regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
 
 # 2. Script suites: every test/*.sh runs against the same server and ends

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference values for test/sql/bgnbd.sql (BG/NBD closed forms).
+"""Independent reference values for sql/bgnbd.sql (BG/NBD closed forms).
 
 Computed straight from the formulas of Fader, Hardie & Lee (2005), "Counting
 Your Customers the Easy Way", Marketing Science 24(2):

@@ -12,7 +12,7 @@ arithmetic with mpmath, straight from the published formulas.
       C code, which integrates the dropout term by quadrature
   pn-table:
       P(alive) and E[Y(39) | x, t_x, T] (the note's eqs. 18 and 22) at fixed
-      parameters, for test/sql/clv.sql; at s = 1, where eq. 22 is 0/0, s is
+      parameters, for sql/clv.sql; at s = 1, where eq. 22 is 0/0, s is
       moved by 1e-40
 """
 import sys
@@ -88,7 +88,7 @@ def main_pn():
                 total += int(w) * pn_ll1(*p, int(x), tx, T)
         print(mp.nstr(total, 20))
     elif cmd == "pn-table":
-        # the reference values of test/sql/clv.sql
+        # the reference values of sql/clv.sql
         models = {"CDNOW": (0.55, 10.58, 0.61, 11.67), "ALPHABIG": (2.0, 20.0, 1.5, 3.0),
                   "SONE": (0.8, 5.0, 1.0, 8.0)}
         for name, m in models.items():

@@ -37,8 +37,8 @@ cases = [
     ("prereq version 15", lambda m: m["prereqs"]["runtime"]["requires"].update(PostgreSQL="15")),
     ("tags a string", lambda m: m.update(tags="sales")),
     ("unknown field", lambda m: m.update(homepage="x")),
-    ("version 1.3.0 while the control file says 1.2",
-     lambda m: (m.update(version="1.3.0"), m["provides"]["quota_ext"].update(version="1.3.0"))),
+    ("version 1.4.0 while the control file says 1.3",
+     lambda m: (m.update(version="1.4.0"), m["provides"]["quota_ext"].update(version="1.4.0"))),
 ]
 for name, breakit in cases:
     m = copy.deepcopy(good)

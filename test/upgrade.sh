@@ -8,7 +8,7 @@
 #   qx_upgrade_old  CREATE EXTENSION quota_ext VERSION '1.0' (checked to have
 #                   no BG/NBD object), data and materialized views computed by
 #                   1.0, then ALTER EXTENSION quota_ext UPDATE
-#   qx_upgrade_new  CREATE EXTENSION quota_ext (the default version, 1.2)
+#   qx_upgrade_new  CREATE EXTENSION quota_ext (the default version, 1.3)
 #
 # Checks: the member objects (pg_describe_object over pg_depend deptype 'e')
 # and their definitions (pg_get_functiondef; pg_aggregate with its combine,
@@ -76,16 +76,17 @@ versions=$(q -d postgres -c "SELECT string_agg(version, ' ' ORDER BY version) FR
 default=$(q -d postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'quota_ext'")
 paths=$(q -d postgres -c "SELECT string_agg(source || '>' || target || '=' || coalesce(path, '-'), ' ' ORDER BY source, target) FROM pg_extension_update_paths('quota_ext')")
 echo "versions: $versions; default: $default; update paths: $paths"
-[ "$versions" = "1.0 1.1 1.2" ] && [ "$default" = 1.2 ] &&
-	[ "$paths" = "1.0>1.1=1.0--1.1 1.0>1.2=1.0--1.1--1.2 1.1>1.0=- 1.1>1.2=1.1--1.2 1.2>1.0=- 1.2>1.1=-" ]
-check "versions 1.0, 1.1 and 1.2 installed, default 1.2, update paths 1.0--1.1--1.2 and no downgrade" $?
+[ "$versions" = "1.0 1.1 1.2 1.3" ] && [ "$default" = 1.3 ] &&
+	[ "$paths" = "1.0>1.1=1.0--1.1 1.0>1.2=1.0--1.1--1.2 1.0>1.3=1.0--1.1--1.2--1.3 1.1>1.0=- 1.1>1.2=1.1--1.2 1.1>1.3=1.1--1.2--1.3 1.2>1.0=- 1.2>1.1=- 1.2>1.3=1.2--1.3 1.3>1.0=- 1.3>1.1=- 1.3>1.2=-" ]
+check "versions 1.0 to 1.3 installed, default 1.3, update paths 1.0--1.1--1.2--1.3 and no downgrade" $?
 sharedir=$("$QX_BIN/pg_config" --sharedir 2>/dev/null)
 if [ -n "$sharedir" ]; then
 	ls "$sharedir"/extension/quota_ext--*.sql >/dev/null 2>&1 &&
 		echo "scripts: $(cd "$sharedir/extension" && echo quota_ext--*.sql)"
 	[ -f "$sharedir/extension/quota_ext--1.0.sql" ] && [ -f "$sharedir/extension/quota_ext--1.0--1.1.sql" ] &&
-		[ -f "$sharedir/extension/quota_ext--1.1--1.2.sql" ] && ! [ -f "$sharedir/extension/quota_ext--1.1.sql" ]
-	check "the base script 1.0 and the deltas 1.0--1.1, 1.1--1.2 are installed, no full script beside them" $?
+		[ -f "$sharedir/extension/quota_ext--1.1--1.2.sql" ] && [ -f "$sharedir/extension/quota_ext--1.2--1.3.sql" ] &&
+		! [ -f "$sharedir/extension/quota_ext--1.1.sql" ] && ! [ -f "$sharedir/extension/quota_ext--1.3.sql" ]
+	check "the base script 1.0 and the deltas 1.0--1.1, 1.1--1.2, 1.2--1.3 are installed, no full script beside them" $?
 fi
 
 # ---------------------------------------------------------------------------
@@ -247,7 +248,7 @@ nrel=$(echo "$before" | grep -c .)
 q -d $old -c "ALTER EXTENSION quota_ext UPDATE"
 rc=$?
 v=$(q -d $old -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
-[ "$rc" -eq 0 ] && [ "$v" = 1.2 ]
+[ "$rc" -eq 0 ] && [ "$v" = 1.3 ]
 check "ALTER EXTENSION quota_ext UPDATE (now $v)" $?
 q -d $old -c "$CATALOG_SQL" >"$work/upgraded.txt"
 
@@ -257,7 +258,7 @@ q -d $old -c "$CATALOG_SQL" >"$work/upgraded.txt"
 q -d postgres -c "CREATE DATABASE $new TEMPLATE template0"
 q -d $new -c "CREATE SCHEMA qx" -c "CREATE SCHEMA sales" -c "CREATE EXTENSION quota_ext SCHEMA qx"
 v=$(q -d $new -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'")
-[ "$v" = 1.2 ]
+[ "$v" = 1.3 ]
 check "fresh CREATE EXTENSION quota_ext installs the default version ($v)" $?
 q -d $new -c "$CATALOG_SQL" >"$work/fresh.txt"
 
@@ -280,8 +281,8 @@ nadded=$(echo "$added" | grep -c .)
 echo "the upgrade added $nadded members: $(echo "$added" | sed 's/^member //' | paste -sd, | cut -c1-300)..."
 nbg=$(echo "$added" | grep -c 'bgnbd')
 [ "$nbg" -gt 0 ]
-check "1.0 -> 1.2 added the later versions' objects ($nbg BG/NBD members among $nadded)" $?
-check_upgrade_members "$work/1.0.txt" "$work/upgraded.txt" "1.0 -> 1.2"
+check "1.0 -> 1.3 added the later versions' objects ($nbg BG/NBD members among $nadded)" $?
+check_upgrade_members "$work/1.0.txt" "$work/upgraded.txt" "1.0 -> 1.3"
 
 # ---------------------------------------------------------------------------
 # 1.1, then the upgrade to 1.2: the renames of one naming scheme
@@ -296,7 +297,7 @@ check "1.1 has every member under its old name ($nren)" $?
 q -d $mid -c "ALTER EXTENSION quota_ext UPDATE"
 check "ALTER EXTENSION quota_ext UPDATE from 1.1" $?
 q -d $mid -c "$CATALOG_SQL" >"$work/upgraded11.txt"
-check_upgrade_members "$work/1.1.txt" "$work/upgraded11.txt" "1.1 -> 1.2"
+check_upgrade_members "$work/1.1.txt" "$work/upgraded11.txt" "1.1 -> 1.3"
 diff -u "$work/upgraded11.txt" "$work/fresh.txt" >"$work/diff11.txt"
 rc=$?
 [ "$rc" -eq 0 ] || head -40 "$work/diff11.txt"
@@ -410,7 +411,7 @@ ALTER DATABASE $reg SET lc_time TO 'C';
 ALTER DATABASE $reg SET bytea_output TO 'hex';
 ALTER DATABASE $reg SET timezone_abbreviations TO 'Default';
 SQL
-suites=$(cd "$QX_ROOT/test/sql" && ls *.sql | sed -n 's/\.sql$//p' | grep -vx schema | sort | tr '\n' ' ')
+suites=$(cd "$QX_ROOT/sql" && ls *.sql | grep -v "^quota_ext--" | sed -n 's/\.sql$//p' | grep -vx schema | sort | tr '\n' ' ')
 make -C "$QX_ROOT" -s installcheck REGRESS="$suites" CONTRIB_TESTDB=$reg \
 	EXTRA_REGRESS_OPTS="--use-existing --outputdir=$work/regress" >"$work/regress.log" 2>&1
 read -r r_ok r_bad < <(qx_regress_counts "$work/regress.log")
