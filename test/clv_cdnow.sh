@@ -171,7 +171,7 @@ SELECT count(*) FROM cal, m,
 WHERE abs(customer_value(bg, gg, frequency, recency, t, monetary, 12, 30 / 7.0, 0.01) - s.v) > 1e-9 * s.v")" 0
 
 # --- the README's model check (the query of README "Is the model right?") ---
-sed -n '/^-- model check: begin/,/^-- model check: end/p' "$root/README.md" | sed 's/^-- model check.*//' >"$tmp/mc.sql"
+sed -n '/^-- model check: begin/,/^-- model check: end/p' "$root/doc/customer_models.md" | sed 's/^-- model check.*//' >"$tmp/mc.sql"
 check "README model check query found" "$(grep -c 'GROUP BY ROLLUP' "$tmp/mc.sql")" 1
 q -c "CREATE VIEW model_check AS $(cat "$tmp/mc.sql" | sed 's/;[[:space:]]*$//')"
 check "model check: 9 rows, the last the total" "$(q -c "SELECT count(*) || ' ' || (array_agg(purchases_cal))[9] FROM model_check")" "9 total"
