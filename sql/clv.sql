@@ -178,7 +178,7 @@ INSERT INTO pn_ref VALUES
 SELECT name, x, tx, tt,
        abs(paretonbd_p_alive(ROW(r, alpha, s, beta, NULL, NULL, NULL)::paretonbd_model, x, tx, tt) / alive - 1) < 1e-8 AS alive_ok,
        abs(paretonbd_expected(ROW(r, alpha, s, beta, NULL, NULL, NULL)::paretonbd_model, 39, x, tx, tt) / e39 - 1) < 1e-8 AS expected_ok
-FROM pn_ref JOIN pn_model USING (name) ORDER BY name, x;
+FROM pn_ref JOIN pn_model USING (name) ORDER BY name COLLATE "C", x;
 
 -- 8. Pareto/NBD at extreme valid parameters: r, alpha, s, beta over
 -- 1e-6..1e6 (every other power of ten), five customers from none to 1000

@@ -14,7 +14,7 @@ SELECT aggfnoid::regprocedure AS aggregate, aggtranstype::regtype AS state_type,
        CASE WHEN aggtranstype <> 'internal'::regtype THEN aggcombinefn::regproc END AS real_state_combine
 FROM pg_aggregate
 WHERE aggfnoid::regprocedure::text ~ '^(rfm_summary|btyd_summary|rfm_kinetic|demand_cv|bgnbd_fit)(_merge)?\('
-ORDER BY aggfnoid::regprocedure::text;
+ORDER BY aggfnoid::regprocedure::text COLLATE "C";
 
 -- Rows: 2000 customers in 7 groups, one state per customer.
 CREATE TABLE sm_orders AS
