@@ -37,10 +37,13 @@ trap cleanup EXIT
 # scripts/lint.sh; python3-sklearn: the calibration suites (SPEC §15);
 # r-cran-survival: the funnel suites (Kaplan-Meier, SPEC §13);
 # postgresql-15-cron: the deal-diary nightly refresh (SPEC §14);
+# python3-pyodbc, unixodbc, odbc-postgresql, libpostgresql-jdbc-java,
+# openjdk-17-jdk-headless: test/bi_drivers.sh (the ODBC and JDBC drivers);
 # chromium, and nodejs + npm unless a node with npm is
 # already there: test/dashboard.sh (which runs npm ci).
 suite_deps=(python3-psycopg2 python3-mpmath python3-numpy python3-pandas sqlsmith cppcheck clang-tidy chromium
-	python3-sklearn r-cran-survival postgresql-15-cron)
+	python3-sklearn r-cran-survival postgresql-15-cron
+	python3-pyodbc unixodbc odbc-postgresql libpostgresql-jdbc-java openjdk-17-jdk-headless)
 command -v npm >/dev/null || suite_deps+=(nodejs npm)
 
 # run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
