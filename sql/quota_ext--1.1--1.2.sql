@@ -50,10 +50,13 @@ COMMENT ON AGGREGATE rfm_kinetic(date, numeric, date, interval, float8) IS
 -- X_merge keeps its working state in X_state itself (not internal), with
 -- X_state_combine as transition and combine function, so Citus runs its
 -- partial aggregation on the workers and PostgreSQL ships the state between
--- parallel workers in its binary form (src/state_merge.c).  An aggregate's
--- state type cannot be altered: X_merge is dropped and created again with
--- the same signature, so a view that uses X_merge blocks the update (drop
--- it first, create it again after; README "Upgrading").  The top-level
+-- parallel workers in its binary form (src/state_merge.c).  X_merge is
+-- re-declared in place with CREATE OR REPLACE AGGREGATE (same signature and
+-- result, new state type), so a user's view over X_merge keeps working and
+-- does not block the update (until 1.3 this script dropped and re-created
+-- them, and such a view stopped the update).  OR REPLACE is safe here: the
+-- aggregate is already a member of the extension (PostgreSQL refuses to
+-- replace an object the extension does not own).  The top-level
 -- aggregates keep internal states: the real type cost them more than 10 %
 -- on one node (bench/state_design.sh).
 
@@ -71,9 +74,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION rfm_summary_state_final(rfm_summary_state) IS 'final function of rfm_summary_merge: rfm_summary''s result from a merged state';
 
-DROP AGGREGATE rfm_summary_merge(rfm_summary_state);
-
-CREATE AGGREGATE rfm_summary_merge(state rfm_summary_state) (
+CREATE OR REPLACE AGGREGATE rfm_summary_merge(state rfm_summary_state) (
     SFUNC = rfm_summary_state_combine,
     STYPE = rfm_summary_state,
     SSPACE = 64,
@@ -99,9 +100,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION btyd_summary_state_final(btyd_summary_state) IS 'final function of btyd_summary_merge: btyd_summary''s result from a merged state';
 
-DROP AGGREGATE btyd_summary_merge(btyd_summary_state);
-
-CREATE AGGREGATE btyd_summary_merge(state btyd_summary_state) (
+CREATE OR REPLACE AGGREGATE btyd_summary_merge(state btyd_summary_state) (
     SFUNC = btyd_summary_state_combine,
     STYPE = btyd_summary_state,
     SSPACE = 128,
@@ -127,9 +126,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION rfm_kinetic_state_final(rfm_kinetic_state) IS 'final function of rfm_kinetic_merge: rfm_kinetic''s result from a merged state';
 
-DROP AGGREGATE rfm_kinetic_merge(rfm_kinetic_state);
-
-CREATE AGGREGATE rfm_kinetic_merge(state rfm_kinetic_state) (
+CREATE OR REPLACE AGGREGATE rfm_kinetic_merge(state rfm_kinetic_state) (
     SFUNC = rfm_kinetic_state_combine,
     STYPE = rfm_kinetic_state,
     SSPACE = 160,
@@ -155,9 +152,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION demand_cv_state_final(demand_cv_state) IS 'final function of demand_cv_merge: demand_cv''s result from a merged state';
 
-DROP AGGREGATE demand_cv_merge(demand_cv_state);
-
-CREATE AGGREGATE demand_cv_merge(state demand_cv_state) (
+CREATE OR REPLACE AGGREGATE demand_cv_merge(state demand_cv_state) (
     SFUNC = demand_cv_state_combine,
     STYPE = demand_cv_state,
     SSPACE = 8100,
@@ -183,9 +178,7 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION bgnbd_fit_state_final(bgnbd_fit_state) IS 'final function of bgnbd_fit_merge: bgnbd_fit''s result from a merged state';
 
-DROP AGGREGATE bgnbd_fit_merge(bgnbd_fit_state);
-
-CREATE AGGREGATE bgnbd_fit_merge(state bgnbd_fit_state) (
+CREATE OR REPLACE AGGREGATE bgnbd_fit_merge(state bgnbd_fit_state) (
     SFUNC = bgnbd_fit_state_combine,
     STYPE = bgnbd_fit_state,
     SSPACE = 32832,

@@ -12,6 +12,28 @@
 
 
 -- ---------------------------------------------------------------------------
+-- What an update changes (issue 21): a result that changes in 1.3 is reached
+-- through a new C symbol named only here, so a database at 1.2 keeps 1.2's
+-- results from the same library until ALTER EXTENSION UPDATE (the 1.0-1.2
+-- definitions keep their symbols).  Re-declared in place with CREATE OR
+-- REPLACE: views over them keep working.
+-- ---------------------------------------------------------------------------
+
+-- rfm_kinetic: an empty window's revenue_recent/revenue_prior is 0 at the
+-- scale of the customer's amounts (0.00), no longer a bare 0.
+CREATE OR REPLACE FUNCTION rfm_kinetic_final(internal)
+RETURNS rfm_kinetic
+AS 'MODULE_PATHNAME', 'rfm_kinetic_final_1_3'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION rfm_kinetic_state_final(rfm_kinetic_state)
+RETURNS rfm_kinetic
+AS 'MODULE_PATHNAME', 'rfm_kinetic_state_final_1_3'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- (end of what an update changes)
+
+
+-- ---------------------------------------------------------------------------
 -- SPEC §13: the funnel -- stage_funnel, required_activity (issue 22)
 -- ---------------------------------------------------------------------------
 -- (end of §13)

@@ -134,8 +134,9 @@ r AS (
            min(t.ts) AS first_order, max(t.ts) AS last_order,
            count(*) FILTER (WHERE t.ts > p.b1)::int AS orders_recent,
            count(*) FILTER (WHERE t.ts > p.b2 AND t.ts <= p.b1)::int AS orders_prior,
-           coalesce(sum(t.amount) FILTER (WHERE t.ts > p.b1), 0) AS revenue_recent,
-           coalesce(sum(t.amount) FILTER (WHERE t.ts > p.b2 AND t.ts <= p.b1), 0) AS revenue_prior
+           -- an empty window: 0 at the scale of the customer's amounts (1.3)
+           coalesce(sum(t.amount) FILTER (WHERE t.ts > p.b1), round(0, scale(sum(t.amount)))) AS revenue_recent,
+           coalesce(sum(t.amount) FILTER (WHERE t.ts > p.b2 AND t.ts <= p.b1), round(0, scale(sum(t.amount)))) AS revenue_prior
     FROM kin_tx t, p
     WHERE t.ts <= p.as_of AND t.amount IS NOT NULL
     GROUP BY t.customer, p.as_of, p.b1, p.b2),

@@ -468,10 +468,44 @@ kn_segment(const KnState *st, bool have_rt, double rt, Numeric rev_recent, Numer
 	return "steady";
 }
 
+/*
+ * An empty window's revenue: 0 at the scale of the customer's amounts from
+ * 1.3 on (0.00 beside 120.00, SPEC §0), a bare 0 under the 1.0-1.2 SQL
+ * definitions, which keep their symbol and so their result until ALTER
+ * EXTENSION UPDATE (doc/operations.md "What an update changes").
+ */
+static Numeric
+kn_window_revenue(const QxMoney *revenue, int64 orders, int scale, bool scaled_zero)
+{
+	QxMoney		zero;
+
+	if (orders > 0 || !scaled_zero)
+		return qx_money_get(revenue);
+	qx_money_init(&zero);
+	zero.scale = scale;
+	return qx_money_get(&zero);
+}
+
+static Datum kn_final(FunctionCallInfo fcinfo, bool scaled_zero);
+
 PG_FUNCTION_INFO_V1(rfm_kinetic_final);
-/* The rfm_kinetic composite; NULL when no row was counted. */
+/* The rfm_kinetic composite of 1.0-1.2; NULL when no row was counted. */
 Datum
 rfm_kinetic_final(PG_FUNCTION_ARGS)
+{
+	return kn_final(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_final_1_3);
+/* The rfm_kinetic composite of 1.3: an empty window's revenue keeps the scale. */
+Datum
+rfm_kinetic_final_1_3(PG_FUNCTION_ARGS)
+{
+	return kn_final(fcinfo, true);
+}
+
+static Datum
+kn_final(FunctionCallInfo fcinfo, bool scaled_zero)
 {
 	KnState    *st;
 	Datum		values[KN_NFIELDS];
@@ -489,8 +523,10 @@ rfm_kinetic_final(PG_FUNCTION_ARGS)
 	if (st->core.orders == 0)
 		PG_RETURN_NULL();
 
-	rev_recent = qx_money_get(&st->revenue_recent);
-	rev_prior = qx_money_get(&st->revenue_prior);
+	rev_recent = kn_window_revenue(&st->revenue_recent, st->orders_recent,
+								   st->core.monetary.scale, scaled_zero);
+	rev_prior = kn_window_revenue(&st->revenue_prior, st->orders_prior,
+								  st->core.monetary.scale, scaled_zero);
 	values[KN_RECENCY] = Int32GetDatum(st->p->as_of - st->core.last);
 	values[KN_FREQUENCY] = Int64GetDatum(st->core.orders);
 	values[KN_MONETARY] = NumericGetDatum(qx_money_get(&st->core.monetary));

@@ -281,6 +281,7 @@ extern Datum btyd_summary_final(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_merge_trans(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_partial_final(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_final(PG_FUNCTION_ARGS);
+extern Datum rfm_kinetic_final_1_3(PG_FUNCTION_ARGS);
 extern Datum demand_cv_merge_trans(PG_FUNCTION_ARGS);
 extern Datum demand_cv_partial_final(PG_FUNCTION_ARGS);
 extern Datum demand_cv_final(PG_FUNCTION_ARGS);
@@ -303,6 +304,11 @@ static const QxStateAgg btyd_summary_agg = {
 static const QxStateAgg rfm_kinetic_agg = {
 	"rfm_kinetic_state", rfm_kinetic_merge_trans, rfm_kinetic_partial_final,
 	rfm_kinetic_final, NULL, NULL
+};
+/* 1.3's rfm_kinetic_merge: an empty window's revenue keeps the amounts' scale */
+static const QxStateAgg rfm_kinetic_1_3_agg = {
+	"rfm_kinetic_state", rfm_kinetic_merge_trans, rfm_kinetic_partial_final,
+	rfm_kinetic_final_1_3, NULL, NULL
 };
 static const QxStateAgg demand_cv_agg = {
 	"demand_cv_state", demand_cv_merge_trans, demand_cv_partial_final,
@@ -339,6 +345,13 @@ QX_STATE_FUNCS(demand_cv)
 QX_STATE_FUNCS(bgnbd_fit)
 QX_STATE_FUNCS(gammagamma_fit)
 QX_STATE_FUNCS(paretonbd_fit)
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_final_1_3);
+Datum
+rfm_kinetic_state_final_1_3(PG_FUNCTION_ARGS)
+{
+	return qx_state_final(fcinfo, &rfm_kinetic_1_3_agg, "rfm_kinetic_state_final");
+}
 
 extern Datum rfm_summary_trans(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_trans(PG_FUNCTION_ARGS);

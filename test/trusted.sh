@@ -186,7 +186,7 @@ echo "     $out"
 echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions, types and views: 0, calls in views to functions not of the extension: 0, views: 1$'
 check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions, types and the quota_labels view over them" $?
 
-# and in the scripts themselves: no CREATE OR REPLACE, IF NOT EXISTS, SQL
+# and in the scripts themselves: no CREATE OR REPLACE (but in an update script, of an earlier version's object), IF NOT EXISTS, SQL
 # bodies, SET or statements other than CREATE and COMMENT (a SELECT only as
 # the line right after CREATE VIEW) -- and the renames of one naming scheme,
 # exactly "ALTER FUNCTION f(types) RENAME TO g;": the types resolve in
@@ -195,25 +195,31 @@ check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DE
 # member (test/upgrade.sh checks each rename)
 root=$(cd "$(dirname "$0")/.." && pwd)
 rename='^ALTER FUNCTION [a-z_0-9]+[(]([a-z_0-9]+, )*internal(, [a-z_0-9]+)*[)] RENAME TO [a-z_0-9]+;$'
-bad=$(awk -v rename="$rename" '{ l = tolower($0) }
+bad=$(awk -v rename="$rename" '/^--/ { next } { l = tolower($0) }
 	(l ~ /or replace|if not exists|security definer|language (sql|plpgsql)/ ||
 	 l ~ /^ *(set|select|do|grant|alter|insert|update|delete)([^a-z_]|$)/) &&
-	!(prev ~ /^CREATE VIEW [a-z_]+ AS$/ && $0 ~ /^SELECT /) && $0 !~ rename { print FILENAME ":" FNR ": " $0 }
+	!(prev ~ /^CREATE VIEW [a-z_]+ AS$/ && $0 ~ /^SELECT /) && $0 !~ rename &&
+	!(FILENAME ~ /--[0-9.]+--[0-9.]+\.sql$/ && $0 ~ /^CREATE OR REPLACE (AGGREGATE|FUNCTION) [a-z_0-9]+\(/) { print FILENAME ":" FNR ": " $0 }
 	{ prev = $0 }' "$root"/sql/quota_ext--*.sql)
 stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
 echo "     statements in sql/quota_ext--*.sql:$stmts"
-# DROP only to re-declare an aggregate (a state type cannot be altered): in
-# an update script, DROP AGGREGATE x(...) followed by CREATE AGGREGATE x in
-# the same script
-for f in "$root"/sql/quota_ext--*--*.sql; do
-	while read -r agg; do
-		grep -qE "^CREATE AGGREGATE $agg\(" "$f" || bad="$bad
-$f: DROP AGGREGATE $agg without CREATE AGGREGATE $agg"
-	done < <(grep -oE '^DROP AGGREGATE [a-z_0-9]+' "$f" | cut -d' ' -f3)
+# No DROP anywhere: an update script re-declares an object in place with
+# CREATE OR REPLACE (which PostgreSQL allows only on a member of the
+# extension), so a user's view over it neither blocks the update nor breaks;
+# an OR REPLACE must name an object an earlier script created.
+scripts=$(cd "$root/sql" && ls quota_ext--*.sql | sort -t- -k3,3V -k5,5V)
+for f in $scripts; do
+	case $f in *--*--*) ;; *) continue ;; esac
+	earlier=$(for e in $scripts; do [ "$e" = "$f" ] && break; echo "$root/sql/$e"; done)
+	while read -r kind obj; do
+		[ -z "$obj" ] && continue
+		grep -qE "^CREATE $kind $obj\(" $earlier || bad="$bad
+$f: CREATE OR REPLACE $kind $obj names no object of an earlier version"
+	done < <(grep -oE '^CREATE OR REPLACE (AGGREGATE|FUNCTION) [a-z_0-9]+' "$root/sql/$f" | cut -d' ' -f4,5)
 done
-bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql | grep -vE '^[^:]*--[^:]*--[^:]*:[0-9]+:DROP AGGREGATE [a-z_0-9]+\([a-z_0-9]+\);$')"
-[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE VIEW|SELECT |COMMENT ON|DROP |ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
-check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update DROP AGGREGATE to re-declare one and renames of functions taking internal; no OR REPLACE, IF NOT EXISTS or SQL bodies" $? "$bad"
+bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql)"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE OR|CREATE VIEW|SELECT |COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update CREATE OR REPLACE of an earlier version's object and renames of functions taking internal; no DROP, no OR REPLACE elsewhere, no IF NOT EXISTS or SQL bodies" $? "$bad"
 
 # ---------------------------------------------------------------------
 # The trusted-extension hazard (README "Who may install it"): an installer
