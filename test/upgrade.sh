@@ -401,6 +401,32 @@ after=$(q -d $mv -c "SELECT r::text FROM merged" -c "SELECT * FROM merged_k" 2>&
 [ -z "$out" ] && [ "$v" = 1.2 ] && [ -n "$before" ] && [ "$before" = "$after" ]
 check "1.1 -> 1.2 with views over rfm_summary_merge and rfm_kinetic_merge: the update goes through and the views read the same" $? \
 	"update: [$out] now $v; before: [$before] after: [$after]"
+# and a view over every aggregate and function a user can call at 1.1
+# (NULL arguments of each signature; not the support functions taking
+# internal, nor the triggers): the update to the newest version goes through
+# and every view still runs
+q -d $mv -At -c "SELECT string_agg(format(CASE WHEN p.prorettype = 'record'::regtype
+                                       THEN 'CREATE VIEW %I AS SELECT * FROM %s(%s);'
+                                       ELSE 'CREATE VIEW %I AS SELECT %s(%s) AS r;' END,
+         'uv_' || p.oid, p.oid::regproc::text,
+         (SELECT string_agg('NULL::' || format_type(t, NULL), ', ' ORDER BY i)
+          FROM unnest(p.proargtypes) WITH ORDINALITY a(t, i))), E'\n')
+  FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'quota_ext'
+  WHERE NOT 'internal'::regtype = ANY (p.proargtypes) AND NOT 'cstring'::regtype = ANY (p.proargtypes)
+    AND p.prorettype NOT IN ('trigger'::regtype, 'internal'::regtype, 'cstring'::regtype)
+    AND p.prokind <> 'w' AND p.pronargs > 0" >"$work/user_views.sql"
+# window functions need OVER ()
+q -d $mv -At -c "SELECT string_agg(format('CREATE VIEW %I AS SELECT %s(%s) OVER () AS r;',
+         'uv_' || p.oid, p.oid::regproc::text,
+         (SELECT string_agg('NULL::' || format_type(t, NULL), ', ' ORDER BY i)
+          FROM unnest(p.proargtypes) WITH ORDINALITY a(t, i))), E'\n')
+  FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'quota_ext'
+  WHERE p.prokind = 'w'" >>"$work/user_views.sql"
+nviews_sql=$(grep -c 'CREATE VIEW' "$work/user_views.sql")
+q -d $mv -f "$work/user_views.sql" >/dev/null
+check "1.1 database with a view over each of its $nviews_sql callable functions and aggregates" $?
 out=$(q -d $mv -c "ALTER EXTENSION quota_ext UPDATE" \
 	-c "SELECT count(*) FILTER (WHERE a.aggtranstype <> p.proargtypes[0] OR a.aggcombinefn::regproc::text NOT LIKE '%\_state\_combine'
 	                            OR a.aggtransfn <> a.aggcombinefn OR a.aggserialfn <> 0) || ' of ' || count(*)
@@ -410,6 +436,10 @@ out=$(q -d $mv -c "ALTER EXTENSION quota_ext UPDATE" \
 nmerge=$(q -d $mv -c "SELECT count(*) FROM pg_proc WHERE proname LIKE '%\_merge' AND prokind = 'a'")
 [ "$out" = "0 of $nmerge" ] && [ "$nmerge" -ge 8 ]
 check "and on to the default version: every X_merge on X_state with X_state_combine" $? "$out"
+bad_views=$(q -d $mv -At -c "SELECT 'SELECT count(*) FROM ' || quote_ident(viewname) || ';' FROM pg_views WHERE viewname LIKE 'uv\_%'" | q -d $mv 2>&1 >/dev/null | head -3)
+nviews=$(q -d $mv -c "SELECT count(*) FROM pg_views WHERE viewname LIKE 'uv\_%'")
+[ -z "$bad_views" ] && [ "$nviews" = "$nviews_sql" ] && [ "$nviews" -gt 30 ]
+check "the users' $nviews views over 1.1's functions and aggregates survived the update to the newest version and run" $? "$bad_views"
 q -d postgres -c "DROP DATABASE IF EXISTS $mv WITH (FORCE)"
 
 # ---------------------------------------------------------------------------
