@@ -120,6 +120,10 @@ RESET parallel_setup_cost;
 -- 6. State round trips and malformed states
 SELECT lead_load_partial(created_on, amount, won, first_touch_on, '2026-01-01', '2026-03-31') FROM hand;
 SELECT count(*) AS states, count(*) FILTER (WHERE st::text::lead_load_state::text <> st::text) AS text_bad FROM ll_parts;
+-- values at the edges: the first and last dates, int64 counts, money beyond 128-bit integers
+SELECT count(*) AS literals, count(*) FILTER (WHERE v::lead_load_state::text <> v) AS text_differs
+FROM (VALUES ('v1 start=-4713-11-24 end=5874897-12-31 sla_days=2147483647 leads=9223372036854775807 touched=9223372036854775807 won=9223372036854775807 revenue=' || repeat('9', 80) || '.25'),
+             ('v1 start=2026-01-01 end=2026-01-01 sla_days=0 leads=0 touched=0 won=0 revenue=0')) v(v);
 COPY (SELECT rep, source, st FROM ll_parts) TO '/tmp/quota_ext_regress_ll_states.bin' (FORMAT binary);
 CREATE TEMP TABLE ll_parts_copy (LIKE ll_parts);
 COPY ll_parts_copy FROM '/tmp/quota_ext_regress_ll_states.bin' (FORMAT binary);
@@ -148,6 +152,8 @@ FROM (VALUES ('v1 start=2026-01-01 end=2026-03-31 sla_days=1 leads=3 touched=2 w
              ('v1 start=2026-01-01 end=2026-03-31 sla_days=1 leads=3 touched=2 won=1'),
              ('v1 start=2026-01-01 end=2026-03-31 sla_days=1 leads=3 touched=2 won=1 revenue=NaN'),
              ('v1 start=infinity end=2026-03-31 sla_days=1 leads=3 touched=2 won=1 revenue=10.00')) v(s);
+-- merging counts beyond bigint is an error, not a wrap-around
+SELECT test_util.err($$SELECT lead_load_merge(v::lead_load_state) FROM (VALUES ('v1 start=2026-01-01 end=2026-01-31 sla_days=1 leads=9223372036854775807 touched=0 won=0 revenue=0'), ('v1 start=2026-01-01 end=2026-01-31 sla_days=1 leads=1 touched=0 won=0 revenue=0')) s(v)$$) AS merge_overflow;
 -- binary: version (byte 1), start (2-5), end (6-9), sla_days (10-13),
 -- leads (14-21), touched (22-29), won (30-37), revenue from byte 38
 CREATE TEMP TABLE ll_bad_target(st lead_load_state);

@@ -200,6 +200,18 @@ FROM (VALUES (100.00, 80.00, 50.00), (200.00, 140.00, NULL)) v(l, n, c);
 SELECT 'v1 floor=none deals=0 list=0 net=0 costed=0 net_costed=0 cost=0 over_floor=0 shares=none'::price_realization_state AS empty_state;
 SELECT count(*) AS states, count(*) FILTER (WHERE st::text::price_realization_state::text <> st::text) AS text_bad
 FROM pr_parts;
+-- values at the edges read back to the same text and bytes: subnormal and
+-- extreme floats, -0, money beyond 128-bit integers
+CREATE TEMP TABLE pr_lit(v text);
+INSERT INTO pr_lit VALUES
+ ('v1 floor=1e-310 deals=3 list=' || repeat('9', 60) || '.5 net=0 costed=3 net_costed=0 cost=' || repeat('9', 50) || ' over_floor=3 shares=1,-1.7976931348623157e+308,5e-324'),
+ ('v1 floor=1 deals=2 list=0.000000000000000000000000000000001 net=170141183460469231731687303715884105727 costed=0 net_costed=0 cost=0 over_floor=0 shares=-0,0.9999999999999999'),
+ ('v1 floor=0 deals=1 list=1 net=1 costed=1 net_costed=1 cost=0.5 over_floor=0 shares=0');
+SELECT count(*) AS literals,
+       count(*) FILTER (WHERE v::price_realization_state::text <> v) AS text_differs,
+       count(*) FILTER (WHERE price_realization_state_send(v::price_realization_state::text::price_realization_state)
+                              <> price_realization_state_send(v::price_realization_state)) AS bytes_differ
+FROM pr_lit;
 -- 8 bytes a deal
 SELECT count(*) AS deals,
        octet_length(price_realization_state_send(price_realization_partial(list, net, cost, 0.25))) - 8 * count(*) AS bytes_besides_shares

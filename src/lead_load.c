@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -125,9 +126,13 @@ ll_combine_into(LlState *st, const LlState *other, MemoryContext ctx)
 	if (st->sla_days != other->sla_days)
 		qx_param_mismatch("lead_load", "sla_days", psprintf("%d", st->sla_days),
 						  psprintf("%d", other->sla_days));
-	st->leads += other->leads;
-	st->touched += other->touched;
-	st->won += other->won;
+	/* states are hostile input: counts near int64's end must not wrap */
+	if (pg_add_s64_overflow(st->leads, other->leads, &st->leads) ||
+		pg_add_s64_overflow(st->touched, other->touched, &st->touched) ||
+		pg_add_s64_overflow(st->won, other->won, &st->won))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("lead_load: merged lead counts are out of range for bigint")));
 	qx_money_add(&st->revenue, &other->revenue, ctx);
 }
 
