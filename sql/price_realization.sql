@@ -130,6 +130,12 @@ SELECT test_util.err('SELECT price_realization(100, 90, 1, -0.1)') AS floor_nega
 SELECT test_util.err('SELECT price_realization(100, 90, 1, 1.5)') AS floor_above_1;
 SELECT test_util.err('SELECT price_realization(100, 90, 1, ''NaN'')') AS floor_nan;
 SELECT test_util.err('SELECT price_realization(100, 90, 1, ''Infinity'')') AS floor_infinite;
+-- a share or ratio beyond float8 (a list price of 1e-1000): a short 22003
+SELECT left(test_util.err('SELECT price_realization(1e-1000, 100)'), 120) AS share_huge;
+SELECT left(test_util.err('SELECT price_realization(1, 1 - 1e-400)'), 120) AS share_tiny;
+SELECT left(test_util.err('SELECT price_realization(1, 1e-400)'), 120) AS realization_tiny;
+SELECT left(test_util.err('SELECT price_realization(1e-101, 1e-400, 5)'), 120) AS pocket_margin_huge;
+SELECT length(test_util.err('SELECT price_realization(1e-16383, 100)')) < 300 AS short_message;
 SELECT test_util.err('SELECT price_realization(100, 90, 1, f) FROM (VALUES (0.1), (0.2)) v(f)') AS floor_changes;
 SELECT test_util.err('SELECT price_realization(100, 90, 1, f) FROM (VALUES (0.1), (NULL)) v(f)') AS floor_to_null;
 SELECT test_util.err('SELECT price_realization_merge(s) FROM (SELECT price_realization_partial(100, 90, 1, f) s FROM (VALUES (0.1), (0.2)) v(f) GROUP BY f) x') AS merge_floors;

@@ -59,6 +59,8 @@ typedef struct PrState
 	double	   *shares;			/* deals of them, in the state's context */
 } PrState;
 
+static double pr_float8(Datum q, const char *what);
+
 static PrState *
 pr_new(MemoryContext ctx, bool has_floor, double floor)
 {
@@ -318,10 +320,17 @@ price_realization_trans(PG_FUNCTION_ARGS)
 
 	pr_reserve(st, 1, ctx);
 	diff = DirectFunctionCall2(numeric_sub, PG_GETARG_DATUM(1), PG_GETARG_DATUM(2));
-	st->shares[st->deals] =
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-										   DirectFunctionCall2(numeric_div, diff,
-															   PG_GETARG_DATUM(1))));
+	{
+		Datum		q = DirectFunctionCall2(numeric_div, diff, PG_GETARG_DATUM(1));
+
+		/*
+		 * Amounts of at most 30 decimals and 128 bits give a share within
+		 * [-1e68, 1] and, unless 0, at least 1e-68 in size: float8 holds it.
+		 */
+		st->shares[st->deals] = (list.fits && net.fits)
+			? DatumGetFloat8(DirectFunctionCall1(numeric_float8, q))
+			: pr_float8(q, "discount share");
+	}
 	if (st->sorted && st->deals > 0 && st->shares[st->deals] < st->shares[st->deals - 1])
 		st->sorted = false;
 	st->deals++;
@@ -340,6 +349,33 @@ price_realization_trans(PG_FUNCTION_ARGS)
 		qx_money_add_amount(&st->cost, &cost, ctx);
 	}
 	PG_RETURN_POINTER(st);
+}
+
+/*
+ * q::float8 for a quotient q of the waterfall, with a short error (22003)
+ * naming what instead of numeric_float8's, which quotes all the digits of
+ * a value beyond float8's range (a list price of 1e-1000).
+ */
+static double
+pr_float8(Datum q, const char *what)
+{
+	static const char *const bounds[] = {"1e300", "1e-300"};
+	Datum		a = DirectFunctionCall1(numeric_abs, q);
+
+	for (int i = 0; i < 2; i++)
+	{
+		Datum		bound = DirectFunctionCall3(numeric_in, CStringGetDatum(bounds[i]),
+												ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+		int			c = DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, bound));
+
+		if (i == 0 ? c > 0 : (c < 0 && qx_numeric_sign(DatumGetNumeric(q)) != 0))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s %s is out of range for type double precision", what,
+							qx_numeric_str(DatumGetNumeric(q))),
+					 errhint("Check the amounts: list and net amounts this far apart are not prices.")));
+	}
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, q));
 }
 
 static int
@@ -370,10 +406,9 @@ pr_percentile(const PrState *st, double p)
 
 /* (a / b)::float8 as PostgreSQL computes it in numeric; b > 0 */
 static double
-numeric_ratio(Datum a, Datum b)
+numeric_ratio(Datum a, Datum b, const char *what)
 {
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-											  DirectFunctionCall2(numeric_div, a, b)));
+	return pr_float8(DirectFunctionCall2(numeric_div, a, b), what);
 }
 
 PG_FUNCTION_INFO_V1(price_realization_final);
@@ -406,7 +441,7 @@ price_realization_final(PG_FUNCTION_ARGS)
 	values[1] = list;
 	values[2] = net;
 	values[3] = DirectFunctionCall2(numeric_sub, list, net);
-	values[4] = Float8GetDatum(numeric_ratio(net, list));
+	values[4] = Float8GetDatum(numeric_ratio(net, list, "realization"));
 	values[5] = Float8GetDatum(pr_percentile(st, 0.5));
 	values[6] = Float8GetDatum(pr_percentile(st, 0.9));
 	if (st->costed > 0)
@@ -417,7 +452,7 @@ price_realization_final(PG_FUNCTION_ARGS)
 
 		values[7] = margin;
 		if (qx_money_sign(&st->net_costed) > 0)
-			values[8] = Float8GetDatum(numeric_ratio(margin, net_c));
+			values[8] = Float8GetDatum(numeric_ratio(margin, net_c, "pocket_margin"));
 		else
 			nulls[8] = true;
 	}
