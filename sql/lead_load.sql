@@ -174,7 +174,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_ll_bad.bin');
     RETURN test_util.err(format('COPY ll_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_ll_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_ll(what) FROM ll_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_ll(what) FROM ll_bad_bin ORDER BY what COLLATE "C";
 
 -- 7. lead_load_trend at its boundaries.  prior: 100 leads, revenue
 -- 10000.00, 100.00 a lead; thresholds 0.2 and 0.2 (the defaults).
@@ -202,7 +202,7 @@ SELECT name, lead_load_trend(row(leads, 0, 0, revenue, NULL, NULL)::lead_load,
                              row(100, 0, 0, 10000.00, NULL, NULL)::lead_load) AS trend, expected,
        lead_load_trend(row(leads, 0, 0, revenue, NULL, NULL)::lead_load,
                        row(100, 0, 0, 10000.00, NULL, NULL)::lead_load) IS NOT DISTINCT FROM expected AS ok
-FROM trend_cases ORDER BY name;
+FROM trend_cases ORDER BY name COLLATE "C";
 -- exact decimals: 10 -> 11 leads is a rise of exactly 0.1 (in float8, 10 * 1.1 > 11)
 SELECT lead_load_trend(row(11, 0, 0, 900, NULL, NULL)::lead_load, row(10, 0, 0, 1000, NULL, NULL)::lead_load, 0.1, 0.1) AS plus_10pct,
        lead_load_trend(row(11, 0, 0, 990, NULL, NULL)::lead_load, row(10, 0, 0, 1000, NULL, NULL)::lead_load, 0.1, 0.1) AS yield_minus_10pct,

@@ -278,7 +278,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_pr_bad.bin');
     RETURN test_util.err(format('COPY pr_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_pr_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_pr(what) FROM pr_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_pr(what) FROM pr_bad_bin ORDER BY what COLLATE "C";
 -- the unmodified bytes are accepted (the test above can fail)
 INSERT INTO pr_bad_bin SELECT 'good', price_realization_state_send(st) FROM pr_parts WHERE rep = 1 AND region = 1;
 SELECT pg_temp.recv_pr('good') AS good_bytes;
