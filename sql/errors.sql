@@ -32,8 +32,21 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'monetary' THEN '7.5::numeric'
             WHEN a.name = 'calibration_end' THEN $$date '2024-03-31'$$
             WHEN a.name = 'observation_end' THEN $$date '2024-06-30'$$
+            -- §17: price_realization, lead_load
+            WHEN a.name = 'list_amount' THEN '100::numeric'
+            WHEN a.name = 'net_amount' THEN '80::numeric'
+            WHEN a.name = 'cost' THEN '50::numeric'
+            WHEN a.name = 'discount_floor' THEN '0.25::float8'
+            WHEN a.name = 'created_on' THEN $$date '2024-03-01'$$
+            WHEN a.name = 'won' THEN 'true'
+            WHEN a.name = 'first_touch_on' THEN $$date '2024-03-02'$$
+            WHEN a.name = 'period_end' THEN $$date '2024-03-31'$$
+            WHEN a.name = 'sla_days' THEN '1'
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary') AS is_param
+       -- discount_floor may be NULL (no floor; sql/price_realization.sql checks it)
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
+                      'list_amount', 'net_amount', 'cost', 'discount_floor', 'created_on', 'won',
+                      'first_touch_on') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -71,9 +84,10 @@ FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 
 -- 3. a parameter out of its range: 22023
 SELECT pg_temp.code(pg_temp.call(agg, i,
+           CASE WHEN arg = 'sla_days' THEN '-1' ELSE
            CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN '1'
                     WHEN 'interval' THEN $$interval '-1 day'$$ WHEN 'numeric' THEN $$'NaN'::numeric$$
-                    ELSE '1.5::float8' END)) AS code,
+                    ELSE '1.5::float8' END END)) AS code,
        count(*) AS calls
 FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 

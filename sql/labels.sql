@@ -32,6 +32,11 @@ INSERT INTO returned SELECT DISTINCT 'abc', c
 FROM (SELECT abc_class(v) OVER () AS c FROM generate_series(-5, 100) v) s WHERE c IS NOT NULL;
 -- xyz_class over a grid of cv
 INSERT INTO returned SELECT DISTINCT 'xyz', xyz_class(cv / 100.0) FROM generate_series(0, 200) cv;
+-- lead_load_trend over a grid of current leads and revenue against a prior
+-- of 10 leads and 1000 of revenue
+INSERT INTO returned SELECT DISTINCT 'lead_trend',
+       lead_load_trend(row(l, 0, 0, r, NULL, NULL)::lead_load, row(10, 0, 0, 1000, NULL, NULL)::lead_load)
+FROM generate_series(0, 30, 3) l, generate_series(0, 2000, 100) r;
 SELECT kind, count(*) AS codes_returned FROM returned GROUP BY kind ORDER BY kind;
 
 -- every returned code has a row, and every row is a code some function returns

@@ -63,6 +63,426 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- SPEC §17: margin and lead load -- price_realization, lead_load,
 -- lead_load_trend (issue 26)
 -- ---------------------------------------------------------------------------
+-- price_realization (src/price_realization.c) ----------------------------
+-- The state keeps each deal's discount share (8 bytes a deal, at most 100
+-- million deals a group) so that the percentiles equal percentile_cont;
+-- the sums are exact.  Aggregates cannot have DEFAULT arguments: cost and
+-- discount_floor are overloads with fewer arguments.
+
+CREATE TYPE price_realization AS (
+    deals            bigint,
+    list_total       numeric,
+    net_total        numeric,
+    discount_total   numeric,
+    realization      float8,
+    discount_p50     float8,
+    discount_p90     float8,
+    margin_total     numeric,
+    pocket_margin    float8,
+    deals_over_floor bigint
+);
+
+COMMENT ON TYPE price_realization IS 'result of price_realization(): deals, exact list/net/discount totals, realisation net/list, median and 90th percentile of the per-deal discount share ((list - net) / list, as percentile_cont), margin net - cost over deals with a cost, pocket margin margin_total / their net, deals discounted beyond the floor';
+
+CREATE TYPE price_realization_state;
+
+CREATE FUNCTION price_realization_state_in(cstring)
+RETURNS price_realization_state
+AS 'MODULE_PATHNAME', 'price_realization_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_in(cstring) IS 'text input of price_realization_state; malformed or inconsistent values are refused';
+
+CREATE FUNCTION price_realization_state_out(price_realization_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'price_realization_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_out(price_realization_state) IS 'text output of price_realization_state';
+
+CREATE FUNCTION price_realization_state_recv(internal)
+RETURNS price_realization_state
+AS 'MODULE_PATHNAME', 'price_realization_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_recv(internal) IS 'binary input of price_realization_state; malformed or inconsistent values are refused';
+
+CREATE FUNCTION price_realization_state_send(price_realization_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'price_realization_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_send(price_realization_state) IS 'binary output of price_realization_state';
+
+CREATE TYPE price_realization_state (
+    INPUT = price_realization_state_in,
+    OUTPUT = price_realization_state_out,
+    RECEIVE = price_realization_state_recv,
+    SEND = price_realization_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE price_realization_state IS 'transferable partial state of price_realization: price_realization_partial() returns it, price_realization_merge() combines it; text form "v1 floor=... deals=... list=... net=... costed=... net_costed=... cost=... over_floor=... shares=..." (one discount share per deal)';
+
+CREATE FUNCTION price_realization_trans(internal, numeric, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'price_realization_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_trans(internal, numeric, numeric) IS 'transition function of price_realization(list_amount, net_amount) and its partial';
+
+CREATE FUNCTION price_realization_trans(internal, numeric, numeric, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'price_realization_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_trans(internal, numeric, numeric, numeric) IS 'transition function of price_realization(list_amount, net_amount, cost) and its partial';
+
+CREATE FUNCTION price_realization_trans(internal, numeric, numeric, numeric, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'price_realization_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_trans(internal, numeric, numeric, numeric, float8) IS 'transition function of price_realization(list_amount, net_amount, cost, discount_floor) and its partial';
+
+CREATE FUNCTION price_realization_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'price_realization_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_combine(internal, internal) IS 'combine function of the price_realization aggregates; states with different discount_floor are an error';
+
+CREATE FUNCTION price_realization_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'price_realization_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_serialize(internal) IS 'serialize function of the price_realization aggregates';
+
+CREATE FUNCTION price_realization_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'price_realization_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_deserialize(bytea, internal) IS 'deserialize function of the price_realization aggregates';
+
+CREATE FUNCTION price_realization_final(internal)
+RETURNS price_realization
+AS 'MODULE_PATHNAME', 'price_realization_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_final(internal) IS 'final function of price_realization; NULL when no deal counted';
+
+CREATE FUNCTION price_realization_partial_final(internal)
+RETURNS price_realization_state
+AS 'MODULE_PATHNAME', 'price_realization_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_partial_final(internal) IS 'final function of price_realization_partial: the state as a price_realization_state value';
+
+CREATE FUNCTION price_realization_state_combine(price_realization_state, price_realization_state)
+RETURNS price_realization_state
+AS 'MODULE_PATHNAME', 'price_realization_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_combine(price_realization_state, price_realization_state) IS 'transition and combine function of price_realization_merge: the two states merged; NULL states are skipped; states with different discount_floor are an error';
+
+CREATE FUNCTION price_realization_state_final(price_realization_state)
+RETURNS price_realization
+AS 'MODULE_PATHNAME', 'price_realization_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION price_realization_state_final(price_realization_state) IS 'final function of price_realization_merge: price_realization''s result from a merged state';
+
+CREATE AGGREGATE price_realization(list_amount numeric, net_amount numeric) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization(numeric, numeric) IS
+'price waterfall of the deals: deals, exact list_total, net_total, discount_total, realization = net/list, discount_p50/p90 = percentile_cont over ((list - net) / list)::float8; no cost (margin fields NULL), no floor (deals_over_floor NULL); rows with NULL list or net skipped; list <= 0 or net < 0 is an error; NULL when no deal';
+
+CREATE AGGREGATE price_realization(list_amount numeric, net_amount numeric, cost numeric) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization(numeric, numeric, numeric) IS
+'price waterfall of the deals with margin: as price_realization(list, net), plus margin_total = exact sum of net - cost over deals whose cost is not NULL and pocket_margin = margin_total / their net; cost < 0 is an error';
+
+CREATE AGGREGATE price_realization(list_amount numeric, net_amount numeric, cost numeric, discount_floor float8) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization(numeric, numeric, numeric, float8) IS
+'price waterfall with margin and a discount floor: deals_over_floor counts deals with (list - net) > discount_floor::numeric * list, exactly (30.00 off 100.00 is not over 0.3); discount_floor in [0, 1], NULL for none, the same on every row of a group';
+
+CREATE AGGREGATE price_realization_partial(list_amount numeric, net_amount numeric) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_partial_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization_partial(numeric, numeric) IS
+'partial state of price_realization over these rows, as a transferable price_realization_state; combine states with price_realization_merge()';
+
+CREATE AGGREGATE price_realization_partial(list_amount numeric, net_amount numeric, cost numeric) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_partial_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization_partial(numeric, numeric, numeric) IS
+'partial state of price_realization over these rows, as a transferable price_realization_state; combine states with price_realization_merge()';
+
+CREATE AGGREGATE price_realization_partial(list_amount numeric, net_amount numeric, cost numeric, discount_floor float8) (
+    SFUNC = price_realization_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_partial_final,
+    COMBINEFUNC = price_realization_combine,
+    SERIALFUNC = price_realization_serialize,
+    DESERIALFUNC = price_realization_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization_partial(numeric, numeric, numeric, float8) IS
+'partial state of price_realization over these rows, as a transferable price_realization_state; combine states with price_realization_merge()';
+
+CREATE AGGREGATE price_realization_merge(state price_realization_state) (
+    SFUNC = price_realization_state_combine,
+    STYPE = price_realization_state,
+    SSPACE = 8192,
+    FINALFUNC = price_realization_state_final,
+    COMBINEFUNC = price_realization_state_combine,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE price_realization_merge(price_realization_state) IS
+'price_realization of the deals behind the price_realization_partial() states merged (NULL states skipped); states with different discount_floor are an error';
+
+-- lead_load (src/lead_load.c) ----------------------------------------------
+
+CREATE TYPE lead_load AS (
+    leads            bigint,
+    touched_in_sla   bigint,
+    won              bigint,
+    revenue          numeric,
+    revenue_per_lead numeric,
+    win_rate         float8
+);
+
+COMMENT ON TYPE lead_load IS 'result of lead_load(): leads created in the period, those first touched within sla_days, won, exact revenue of the won leads, revenue per lead (rounded half away from zero to the scale of the amounts, at least 2 decimals), win rate';
+
+CREATE TYPE lead_load_state;
+
+CREATE FUNCTION lead_load_state_in(cstring)
+RETURNS lead_load_state
+AS 'MODULE_PATHNAME', 'lead_load_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_in(cstring) IS 'text input of lead_load_state; malformed or inconsistent values are refused';
+
+CREATE FUNCTION lead_load_state_out(lead_load_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'lead_load_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_out(lead_load_state) IS 'text output of lead_load_state';
+
+CREATE FUNCTION lead_load_state_recv(internal)
+RETURNS lead_load_state
+AS 'MODULE_PATHNAME', 'lead_load_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_recv(internal) IS 'binary input of lead_load_state; malformed or inconsistent values are refused';
+
+CREATE FUNCTION lead_load_state_send(lead_load_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'lead_load_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_send(lead_load_state) IS 'binary output of lead_load_state';
+
+CREATE TYPE lead_load_state (
+    INPUT = lead_load_state_in,
+    OUTPUT = lead_load_state_out,
+    RECEIVE = lead_load_state_recv,
+    SEND = lead_load_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE lead_load_state IS 'transferable partial state of lead_load: lead_load_partial() returns it, lead_load_merge() combines it; text form "v1 start=... end=... sla_days=... leads=... touched=... won=... revenue=..."';
+
+CREATE FUNCTION lead_load_trans(internal, date, numeric, boolean, date, date, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'lead_load_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_trans(internal, date, numeric, boolean, date, date, date) IS 'transition function of lead_load(created_on, amount, won, first_touch_on, period_start, period_end) and its partial';
+
+CREATE FUNCTION lead_load_trans(internal, date, numeric, boolean, date, date, date, int)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'lead_load_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_trans(internal, date, numeric, boolean, date, date, date, int) IS 'transition function of lead_load(created_on, amount, won, first_touch_on, period_start, period_end, sla_days) and its partial';
+
+CREATE FUNCTION lead_load_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'lead_load_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_combine(internal, internal) IS 'combine function of the lead_load aggregates; states with different period or sla_days are an error';
+
+CREATE FUNCTION lead_load_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'lead_load_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_serialize(internal) IS 'serialize function of the lead_load aggregates';
+
+CREATE FUNCTION lead_load_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'lead_load_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_deserialize(bytea, internal) IS 'deserialize function of the lead_load aggregates';
+
+CREATE FUNCTION lead_load_final(internal)
+RETURNS lead_load
+AS 'MODULE_PATHNAME', 'lead_load_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_final(internal) IS 'final function of lead_load; zeros (revenue_per_lead and win_rate NULL) when no lead was created in the period';
+
+CREATE FUNCTION lead_load_partial_final(internal)
+RETURNS lead_load_state
+AS 'MODULE_PATHNAME', 'lead_load_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_partial_final(internal) IS 'final function of lead_load_partial: the state as a lead_load_state value';
+
+CREATE FUNCTION lead_load_state_combine(lead_load_state, lead_load_state)
+RETURNS lead_load_state
+AS 'MODULE_PATHNAME', 'lead_load_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_combine(lead_load_state, lead_load_state) IS 'transition and combine function of lead_load_merge: the two states merged; NULL states are skipped; states with different period or sla_days are an error';
+
+CREATE FUNCTION lead_load_state_final(lead_load_state)
+RETURNS lead_load
+AS 'MODULE_PATHNAME', 'lead_load_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_state_final(lead_load_state) IS 'final function of lead_load_merge: lead_load''s result from a merged state';
+
+CREATE AGGREGATE lead_load(created_on date, amount numeric, won boolean, first_touch_on date, period_start date, period_end date) (
+    SFUNC = lead_load_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = lead_load_final,
+    COMBINEFUNC = lead_load_combine,
+    SERIALFUNC = lead_load_serialize,
+    DESERIALFUNC = lead_load_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE lead_load(date, numeric, boolean, date, date, date) IS
+'lead load of the period [period_start, period_end]: leads created in it, touched_in_sla (first_touch_on - created_on <= 1 day; NULL never touched), won, exact revenue of the won leads, revenue_per_lead, win_rate; rows with NULL created_on skipped, NULL won is not won; negative amount is an error';
+
+CREATE AGGREGATE lead_load(created_on date, amount numeric, won boolean, first_touch_on date, period_start date, period_end date, sla_days int) (
+    SFUNC = lead_load_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = lead_load_final,
+    COMBINEFUNC = lead_load_combine,
+    SERIALFUNC = lead_load_serialize,
+    DESERIALFUNC = lead_load_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE lead_load(date, numeric, boolean, date, date, date, int) IS
+'lead load of the period [period_start, period_end] with an SLA of sla_days (>= 0) for the first touch: leads, touched_in_sla, won, exact revenue, revenue_per_lead, win_rate; NULL parameters and a period_end before period_start are errors';
+
+CREATE AGGREGATE lead_load_partial(created_on date, amount numeric, won boolean, first_touch_on date, period_start date, period_end date) (
+    SFUNC = lead_load_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = lead_load_partial_final,
+    COMBINEFUNC = lead_load_combine,
+    SERIALFUNC = lead_load_serialize,
+    DESERIALFUNC = lead_load_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE lead_load_partial(date, numeric, boolean, date, date, date) IS
+'partial state of lead_load over these rows, as a transferable lead_load_state; combine states with lead_load_merge()';
+
+CREATE AGGREGATE lead_load_partial(created_on date, amount numeric, won boolean, first_touch_on date, period_start date, period_end date, sla_days int) (
+    SFUNC = lead_load_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = lead_load_partial_final,
+    COMBINEFUNC = lead_load_combine,
+    SERIALFUNC = lead_load_serialize,
+    DESERIALFUNC = lead_load_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE lead_load_partial(date, numeric, boolean, date, date, date, int) IS
+'partial state of lead_load over these rows, as a transferable lead_load_state; combine states with lead_load_merge()';
+
+CREATE AGGREGATE lead_load_merge(state lead_load_state) (
+    SFUNC = lead_load_state_combine,
+    STYPE = lead_load_state,
+    SSPACE = 96,
+    FINALFUNC = lead_load_state_final,
+    COMBINEFUNC = lead_load_state_combine,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE lead_load_merge(lead_load_state) IS
+'lead_load of the leads behind the lead_load_partial() states merged (NULL states skipped); states with different period or sla_days are an error';
+
+CREATE FUNCTION lead_load_trend(current lead_load, prior lead_load, leads_up float8 DEFAULT 0.2, yield_down float8 DEFAULT 0.2)
+RETURNS text
+AS 'MODULE_PATHNAME', 'lead_load_trend'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION lead_load_trend(lead_load, lead_load, float8, float8) IS
+'trend of the lead load from prior to current (catalog kind lead_trend): scattered when leads rose by at least leads_up and revenue per lead fell by at least yield_down; else growing when revenue rose by at least leads_up, shrinking when it fell by at least yield_down, steady otherwise; compared exactly (a change of exactly a threshold counts); NULL when prior has no leads or no revenue';
 -- (end of §17)
 
 

@@ -83,6 +83,12 @@ static const QxLabel catalog[] = {
 	{"priority", "fast_small", "#abd9e9", {"Fast, small", "Быстро, мало", "Бързо, малко"}},
 	{"priority", "slow_big", "#fdae61", {"Slow, big", "Долго, много", "Бавно, много"}},
 	{"priority", "slow_small", "#d7191c", {"Slow, small", "Долго, мало", "Бавно, малко"}},
+
+	/* lead load trend (lead_load_trend), seed 003's alarm last; RdYlBu 4 */
+	{"lead_trend", "growing", "#2c7bb6", {"Growing: more revenue", "Рост: выручка прибавляет", "Растеж: оборотът се увеличава"}},
+	{"lead_trend", "steady", "#abd9e9", {"Steady", "Ровно, без перемен", "Стабилно"}},
+	{"lead_trend", "shrinking", "#fdae61", {"Shrinking: revenue falling", "Спад: выручка проседает", "Спад: оборотът намалява"}},
+	{"lead_trend", "scattered", "#d7191c", {"Scattered: more leads, less money", "Распыляемся: лидов больше, денег меньше", "Разпиляваме се: повече лийдове, по-малко пари"}},
 };
 
 #define NLABELS lengthof(catalog)
@@ -123,7 +129,7 @@ qx_label_kind(const text *kind)
 	int			first = qx_label_kind_find(kind);
 
 	if (first < 0)
-		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class and priority.",
+		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority and lead_trend.",
 				   "kind must be a kind of the label catalog, got \"%s\"",
 				   brief(kind));
 	return first;

@@ -371,3 +371,21 @@ rfm_kinetic_state_trans(PG_FUNCTION_ARGS)
 	return qx_state_rows_trans(fcinfo, &rfm_kinetic_agg, rfm_kinetic_trans,
 							   "rfm_kinetic_state_trans");
 }
+
+/* SPEC §17 (issue 26): price_realization_merge and lead_load_merge */
+extern Datum price_realization_merge_trans(PG_FUNCTION_ARGS);
+extern Datum price_realization_partial_final(PG_FUNCTION_ARGS);
+extern Datum price_realization_final(PG_FUNCTION_ARGS);
+extern Datum lead_load_merge_trans(PG_FUNCTION_ARGS);
+extern Datum lead_load_partial_final(PG_FUNCTION_ARGS);
+extern Datum lead_load_final(PG_FUNCTION_ARGS);
+static const QxStateAgg price_realization_agg = {
+	"price_realization_state", price_realization_merge_trans,
+	price_realization_partial_final, price_realization_final, NULL, NULL
+};
+static const QxStateAgg lead_load_agg = {
+	"lead_load_state", lead_load_merge_trans, lead_load_partial_final,
+	lead_load_final, NULL, NULL
+};
+QX_STATE_FUNCS(price_realization)
+QX_STATE_FUNCS(lead_load)
