@@ -358,3 +358,13 @@ rfm_kinetic_state_trans(PG_FUNCTION_ARGS)
 	return qx_state_rows_trans(fcinfo, &rfm_kinetic_agg, rfm_kinetic_trans,
 							   "rfm_kinetic_state_trans");
 }
+
+/* stage_funnel (SPEC §13, src/stage_funnel.c) */
+extern Datum stage_funnel_merge_trans(PG_FUNCTION_ARGS);
+extern Datum stage_funnel_partial_final(PG_FUNCTION_ARGS);
+extern Datum stage_funnel_final(PG_FUNCTION_ARGS);
+static const QxStateAgg stage_funnel_agg = {
+	"stage_funnel_state", stage_funnel_merge_trans, stage_funnel_partial_final,
+	stage_funnel_final, NULL, NULL
+};
+QX_STATE_FUNCS(stage_funnel)
