@@ -32,8 +32,14 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'monetary' THEN '7.5::numeric'
             WHEN a.name = 'calibration_end' THEN $$date '2024-03-31'$$
             WHEN a.name = 'observation_end' THEN $$date '2024-06-30'$$
+            WHEN a.name = 'deal_id' THEN '1::bigint'
+            WHEN a.name = 'stage' THEN '1'
+            WHEN a.name = 'entered_on' THEN $$date '2024-03-01'$$
+            WHEN a.name = 'closed_on' THEN $$date '2024-03-10'$$
+            WHEN a.name = 'won' THEN 'true'
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary') AS is_param
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
+                      'deal_id', 'stage', 'entered_on', 'closed_on', 'won') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

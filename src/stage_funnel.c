@@ -60,6 +60,8 @@ enum
 };
 
 static const char *const sf_result_words[] = {"open", "won", "lost"};
+/* the won argument that gives each result, for messages */
+static const char *const sf_won_words[] = {"NULL", "true", "false"};
 
 typedef struct SfRow
 {
@@ -225,7 +227,7 @@ sf_deal_disagrees(const SfRow *a, const SfRow *b)
 	if (a->result != b->result)
 		qx_bad_arg("Repeat the deal's final result (won, closed_on) on every one of its rows.",
 				   "rows of deal_id " INT64_FORMAT " disagree on won: %s and %s",
-				   a->deal, sf_result_words[a->result], sf_result_words[b->result]);
+				   a->deal, sf_won_words[a->result], sf_won_words[b->result]);
 	qx_bad_arg("Repeat the deal's final result (won, closed_on) on every one of its rows.",
 			   "rows of deal_id " INT64_FORMAT " disagree on closed_on: %s and %s",
 			   a->deal, qx_date_str(Min(a->closed, b->closed)),
@@ -697,7 +699,7 @@ stage_funnel_state_in(PG_FUNCTION_ARGS)
 			if (row.result == SF_OPEN)
 			{
 				if (strcmp(f[3], "none") != 0)
-					qx_bad_text(&tp, "An open row has closed_on none.");
+					qx_bad_text(&tp, "An open row must have closed_on none.");
 				row.closed = 0;
 			}
 			else
