@@ -183,6 +183,24 @@ SELECT count(*) AS order_mismatches FROM (
          stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30' ORDER BY deal, entered)::text AS b
   FROM sf_all GROUP BY grp) q WHERE a IS DISTINCT FROM b;
 RESET DateStyle;
+-- as a window aggregate (the final function runs after every row, then more
+-- rows come): each running funnel equals the aggregate over the same prefix
+CREATE TEMP TABLE sf_ordered AS
+SELECT row_number() OVER (ORDER BY entered DESC, deal, stage) AS n, * FROM sf_all
+WHERE grp IN ('a', 'b', 'r1') AND deal IS NOT NULL AND stage IS NOT NULL AND entered IS NOT NULL;
+SELECT count(*) AS rows, count(*) FILTER (WHERE w.f IS DISTINCT FROM p.f) AS window_mismatches
+FROM (SELECT n, stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30') OVER (ORDER BY n)::text AS f
+      FROM sf_ordered) w
+JOIN LATERAL (SELECT stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30' ORDER BY n)::text AS f
+              FROM sf_ordered o WHERE o.n <= w.n) p ON true;
+-- the aggregate and its _partial in one query share the transition state
+-- (the final function sorts the rows in place; the partial encodes them)
+SELECT a.f = b.f AS shared_state_equal, a.f = c.f AS equals_alone
+FROM (SELECT stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30' ORDER BY entered DESC)::text AS f,
+             stage_funnel_partial(deal, stage, entered, closed, won, DATE '2026-06-30' ORDER BY entered DESC) AS st
+      FROM sf_all) a
+CROSS JOIN LATERAL (SELECT stage_funnel_merge(x.st)::text AS f FROM (SELECT a.st) x(st)) b
+CROSS JOIN (SELECT stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30')::text AS f FROM sf_all) c;
 -- field access works on the composite
 SELECT (stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30'))[1].p_win AS a_p_win_1
 FROM sf_all WHERE grp = 'a';
