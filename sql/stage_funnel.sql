@@ -149,7 +149,7 @@ FROM o JOIN p USING (grp, k) JOIN m USING (grp, stage);
 SELECT grp, (f).* FROM (
   SELECT grp, unnest(stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30')) AS f
   FROM sf_all WHERE grp IN ('a', 'b', 'c', 'e') GROUP BY grp) q
-ORDER BY grp, (f).stage;
+ORDER BY grp COLLATE "C", (f).stage;
 SELECT stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30') IS NULL AS only_ignored_rows
 FROM sf_all WHERE grp = 'd';
 SELECT stage_funnel(deal, stage, entered, closed, won, DATE '2026-06-30') IS NULL AS no_rows
@@ -380,7 +380,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_sf_bad.bin');
     RETURN test_util.err(format('COPY sf_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_sf_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_sf(what) FROM sf_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_sf(what) FROM sf_bad_bin ORDER BY what COLLATE "C";
 -- the unchanged bytes are accepted (the test above can fail)
 COPY (SELECT stage_funnel_state_send(st) FROM sf_parts WHERE grp = 'a' AND part = 0) TO '/tmp/quota_ext_regress_sf_bad.bin' (FORMAT binary);
 SELECT test_util.err($$COPY sf_bad_target FROM '/tmp/quota_ext_regress_sf_bad.bin' (FORMAT binary)$$) AS unchanged;
