@@ -42,11 +42,15 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'first_touch_on' THEN $$date '2024-03-02'$$
             WHEN a.name = 'period_end' THEN $$date '2024-03-31'$$
             WHEN a.name = 'sla_days' THEN '1'
+            WHEN a.name = 'deal_id' THEN '1::bigint'
+            WHEN a.name = 'stage' THEN '1'
+            WHEN a.name = 'entered_on' THEN $$date '2024-03-01'$$
+            WHEN a.name = 'closed_on' THEN $$date '2024-03-10'$$
        END AS val,
        -- discount_floor may be NULL (no floor; sql/price_realization.sql checks it)
        a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
                       'list_amount', 'net_amount', 'cost', 'discount_floor', 'created_on', 'won',
-                      'first_touch_on') AS is_param
+                      'first_touch_on', 'deal_id', 'stage', 'entered_on', 'closed_on') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

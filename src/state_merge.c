@@ -389,3 +389,13 @@ static const QxStateAgg lead_load_agg = {
 };
 QX_STATE_FUNCS(price_realization)
 QX_STATE_FUNCS(lead_load)
+
+/* stage_funnel (SPEC §13, src/stage_funnel.c) */
+extern Datum stage_funnel_merge_trans(PG_FUNCTION_ARGS);
+extern Datum stage_funnel_partial_final(PG_FUNCTION_ARGS);
+extern Datum stage_funnel_final(PG_FUNCTION_ARGS);
+static const QxStateAgg stage_funnel_agg = {
+	"stage_funnel_state", stage_funnel_merge_trans, stage_funnel_partial_final,
+	stage_funnel_final, NULL, NULL
+};
+QX_STATE_FUNCS(stage_funnel)

@@ -298,6 +298,22 @@ down=$(q "SELECT count(*) FROM kin_moves m JOIN quota_labels ly ON ly.kind = 'ki
 grep -A3 '^(l) ' <<<"$out" | grep -qE "^ +$down \| " && ok "morning list counts the $down moves down" \
 	|| bad "morning list counts the moves down" "want $down: $(grep -A3 '^(l) ' <<<"$out" | tail -1)"
 
+# --- the funnel (scripts/demo_funnel.sql, SPEC §13) ------------------------------------
+fout=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo_funnel.sql" 2>&1)
+if [ $? -eq 0 ] && ! grep -q ERROR <<<"$fout" && [ "$(grep -cE '^\(([o-q])\) ' <<<"$fout")" -eq 3 ]; then
+	ok "demo_funnel.sql runs and prints (o) to (q)"
+else bad "demo_funnel.sql runs and prints (o) to (q)" "$(grep -m3 ERROR <<<"$fout")"; fi
+check "funnel: the Q3 cohort's conversion is within 0.05 of the generator's true rate at every stage, conversion_naive below it" \
+	"SELECT count(*) = 4 AND bool_and(abs(f.conversion - t.rate) < 0.05 AND f.conversion_naive < f.conversion)
+	 FROM (SELECT stage_funnel(deal_id, stage, entered_on, closed_on, won, DATE '2026-09-15') AS a
+	       FROM sales.stage_history WHERE created_on >= '2026-07-01') q
+	 CROSS JOIN LATERAL unnest(q.a) f JOIN sales.stage_truth t USING (stage)"
+check "funnel: entered per stage = deals whose highest stage is at least it, in plain SQL" \
+	"WITH d AS (SELECT deal_id, max(stage) AS h FROM sales.stage_history WHERE created_on >= '2026-07-01' GROUP BY deal_id)
+	 SELECT bool_and(f.entered = (SELECT count(*) FROM d WHERE d.h >= f.stage))
+	 FROM (SELECT stage_funnel(deal_id, stage, entered_on, closed_on, won, DATE '2026-09-15') AS a
+	       FROM sales.stage_history WHERE created_on >= '2026-07-01') q CROSS JOIN LATERAL unnest(q.a) f"
+
 cleanup
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
