@@ -264,7 +264,7 @@ AS 'MODULE_PATHNAME', 'isotonic_model_in'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION isotonic_model_in(cstring) IS
-'text input of isotonic_model: "v1 rows=N points=x:y,x:y,..." with x finite and strictly increasing, y non-decreasing in [0, 1], 1 to 10000000 points and rows >= points; anything else is refused';
+'text input of isotonic_model: "v1 rows=N points=x:y,x:y,..." with x finite and strictly increasing, y non-decreasing in [0, 1], 1 to 1000000 points and rows >= points; anything else is refused';
 
 CREATE FUNCTION isotonic_model_out(isotonic_model)
 RETURNS cstring

@@ -46,8 +46,8 @@
 #define ISO_VERSION 1
 #define ISO_STATE_TYPE "isotonic_fit_state"
 #define ISO_MODEL_TYPE "isotonic_model"
-/* most points of a model: 160 MB */
-#define ISO_MAX_POINTS 10000000
+/* most points of a model (16 MB); a fit reaches it only beyond ~4e8 rows */
+#define ISO_MAX_POINTS 1000000
 
 typedef struct IsoPoint
 {
@@ -540,7 +540,7 @@ isotonic_fit_state_in(PG_FUNCTION_ARGS)
 	while ((item = qx_next_item(&s, ',')) != NULL)
 	{
 		char	   *f[3];
-		char	   *rest = item;
+		char	   *rest = pstrdup(item);
 		int			k;
 		IsoPoint   *p;
 		const char *problem;
@@ -646,7 +646,7 @@ isotonic_model_in(PG_FUNCTION_ARGS)
 	while ((item = qx_next_item(&s, ',')) != NULL)
 	{
 		char	   *f[2];
-		char	   *rest = item;
+		char	   *rest = pstrdup(item);
 		int			k;
 
 		for (k = 0; k < 2 && (f[k] = qx_next_item(&rest, ':')) != NULL; k++)

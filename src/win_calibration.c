@@ -432,7 +432,7 @@ win_calibration_state_in(PG_FUNCTION_ARGS)
 		while ((item = qx_next_item(&cells, ',')) != NULL)
 		{
 			char	   *f[4];
-			char	   *rest = item;
+			char	   *rest = pstrdup(item);
 			int64		i,
 						deals,
 						wins;
