@@ -32,8 +32,16 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'monetary' THEN '7.5::numeric'
             WHEN a.name = 'calibration_end' THEN $$date '2024-03-31'$$
             WHEN a.name = 'observation_end' THEN $$date '2024-06-30'$$
+            -- SPEC §15 (win_calibration, isotonic_fit, forecast_backtest)
+            WHEN a.name IN ('p', 'score') THEN '0.5::float8'
+            WHEN a.name = 'won' THEN 'true'
+            WHEN a.name = 'bins' THEN '10'
+            WHEN a.name IN ('actual', 'p50') THEN '100::numeric'
+            WHEN a.name = 'p10' THEN '80::numeric'
+            WHEN a.name = 'p90' THEN '120::numeric'
        END AS val,
-       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary') AS is_param
+       a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
+                      'p', 'won', 'score', 'actual', 'p10', 'p50', 'p90') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -71,7 +79,7 @@ FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 
 -- 3. a parameter out of its range: 22023
 SELECT pg_temp.code(pg_temp.call(agg, i,
-           CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN '1'
+           CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN CASE arg WHEN 'bins' THEN '0' ELSE '1' END
                     WHEN 'interval' THEN $$interval '-1 day'$$ WHEN 'numeric' THEN $$'NaN'::numeric$$
                     ELSE '1.5::float8' END)) AS code,
        count(*) AS calls
