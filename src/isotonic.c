@@ -109,7 +109,11 @@ iso_unkey(uint64 k)
 	return x;
 }
 
-/* LSD radix sort of n keys, 8 bits a pass, passes where all keys agree skipped. */
+/* LSD radix sort of n keys, 11 bits a pass (6 passes), passes where all keys agree skipped. */
+#define ISO_RADIX_BITS 11
+#define ISO_RADIX_SIZE (1 << ISO_RADIX_BITS)
+#define ISO_RADIX_PASSES ((64 + ISO_RADIX_BITS - 1) / ISO_RADIX_BITS)
+
 static void
 iso_radix_sort(uint64 *a, int64 n)
 {
@@ -134,24 +138,24 @@ iso_radix_sort(uint64 *a, int64 n)
 		return;
 	}
 	tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(uint64) * n);
-	cnt = palloc0(sizeof(int64) * 8 * 256);
+	cnt = palloc0(sizeof(int64) * ISO_RADIX_PASSES * ISO_RADIX_SIZE);
 	for (int64 i = 0; i < n; i++)
 	{
 		uint64		v = a[i];
 
-		for (int d = 0; d < 8; d++)
-			cnt[d * 256 + ((v >> (8 * d)) & 0xFF)]++;
+		for (int d = 0; d < ISO_RADIX_PASSES; d++)
+			cnt[d * ISO_RADIX_SIZE + ((v >> (ISO_RADIX_BITS * d)) & (ISO_RADIX_SIZE - 1))]++;
 	}
 	dst = tmp;
-	for (int d = 0; d < 8; d++)
+	for (int d = 0; d < ISO_RADIX_PASSES; d++)
 	{
-		int64	   *c = cnt + d * 256;
+		int64	   *c = cnt + d * ISO_RADIX_SIZE;
 		int64		sum = 0;
-		int			shift = 8 * d;
+		int			shift = ISO_RADIX_BITS * d;
 
-		if (c[(src[0] >> shift) & 0xFF] == n)
+		if (c[(src[0] >> shift) & (ISO_RADIX_SIZE - 1)] == n)
 			continue;			/* every key has this digit */
-		for (int b = 0; b < 256; b++)
+		for (int b = 0; b < ISO_RADIX_SIZE; b++)
 		{
 			int64		t = c[b];
 
@@ -162,7 +166,7 @@ iso_radix_sort(uint64 *a, int64 n)
 		{
 			uint64		v = src[i];
 
-			dst[c[(v >> shift) & 0xFF]++] = v;
+			dst[c[(v >> shift) & (ISO_RADIX_SIZE - 1)]++] = v;
 		}
 		{
 			uint64	   *t = src;
@@ -246,60 +250,99 @@ iso_merge_points(const IsoPoint *a, int64 na, const IsoPoint *b, int64 nb,
 	return out;
 }
 
-/* Sorted distinct points of sorted keys (won or not). */
-static IsoPoint *
-iso_points_of_keys(const uint64 *k, int64 nk, bool won, int64 *nout)
+/*
+ * The distinct scores of a state in increasing order, with their deals and
+ * wins: a merge of its sorted won keys, sorted lost keys and point list.
+ * UINT64_MAX is no finite score's key, so it marks an exhausted source.
+ */
+typedef struct IsoIter
 {
-	IsoPoint   *out = MemoryContextAllocHuge(CurrentMemoryContext,
-											 sizeof(IsoPoint) * Max(nk, 1));
-	int64		n = 0;
+	const uint64 *won;
+	int64		nw,
+				iw;
+	const uint64 *lost;
+	int64		nl,
+				il;
+	const IsoPoint *pt;
+	int64		np,
+				ip;
+} IsoIter;
 
-	for (int64 i = 0; i < nk;)
-	{
-		int64		j = i + 1;
-
-		while (j < nk && k[j] == k[i])
-			j++;
-		out[n].x = iso_unkey(k[i]);
-		out[n].n = j - i;
-		out[n].w = won ? j - i : 0;
-		n++;
-		i = j;
-	}
-	*nout = n;
-	return out;
+/* Sort the raw keys (in place: the state's meaning is unchanged). */
+static void
+iso_sort_keys(IsoState *st)
+{
+	iso_radix_sort(st->won.k, st->won.n);
+	iso_radix_sort(st->lost.k, st->lost.n);
 }
 
-/* Fold the raw rows into the point list. */
+static void
+iso_iter_init(IsoIter *it, const IsoState *st)
+{
+	it->won = st->won.k;
+	it->nw = st->won.n;
+	it->iw = 0;
+	it->lost = st->lost.k;
+	it->nl = st->lost.n;
+	it->il = 0;
+	it->pt = st->pt;
+	it->np = st->npt;
+	it->ip = 0;
+}
+
+static inline bool
+iso_iter_next(IsoIter *it, IsoPoint *out)
+{
+	uint64		kw = it->iw < it->nw ? it->won[it->iw] : PG_UINT64_MAX;
+	uint64		kl = it->il < it->nl ? it->lost[it->il] : PG_UINT64_MAX;
+	uint64		kp = it->ip < it->np ? iso_key(it->pt[it->ip].x) : PG_UINT64_MAX;
+	uint64		k = Min(Min(kw, kl), kp);
+	int64		n = 0,
+				w = 0;
+
+	if (k == PG_UINT64_MAX)
+		return false;
+	while (it->iw < it->nw && it->won[it->iw] == k)
+	{
+		it->iw++;
+		w++;
+	}
+	while (it->il < it->nl && it->lost[it->il] == k)
+		it->il++, n++;
+	n += w;
+	if (kp == k)
+	{
+		iso_count(&n, it->pt[it->ip].n);
+		iso_count(&w, it->pt[it->ip].w);
+		it->ip++;
+	}
+	out->x = iso_unkey(k);
+	out->n = n;
+	out->w = w;
+	return true;
+}
+
+/* Fold the raw rows into the point list (kept in ctx). */
 static void
 iso_compact(IsoState *st, MemoryContext ctx)
 {
-	IsoPoint   *pw,
-			   *pl,
-			   *m,
-			   *all;
-	int64		nw,
-				nl,
-				nm,
-				nall;
+	IsoIter		it;
+	IsoPoint   *all;
+	int64		n = 0;
 
 	if (st->won.n == 0 && st->lost.n == 0)
 		return;
-	iso_radix_sort(st->won.k, st->won.n);
-	iso_radix_sort(st->lost.k, st->lost.n);
-	pw = iso_points_of_keys(st->won.k, st->won.n, true, &nw);
-	pl = iso_points_of_keys(st->lost.k, st->lost.n, false, &nl);
-	m = iso_merge_points(pw, nw, pl, nl, &nm, CurrentMemoryContext);
-	all = iso_merge_points(st->pt, st->npt, m, nm, &nall, ctx);
+	iso_sort_keys(st);
+	all = MemoryContextAllocHuge(ctx, sizeof(IsoPoint) * (st->npt + st->won.n + st->lost.n));
+	iso_iter_init(&it, st);
+	while (iso_iter_next(&it, &all[n]))
+		n++;
 	iso_count(&st->rows, st->won.n);
 	iso_count(&st->rows, st->lost.n);
-	pfree(pw);
-	pfree(pl);
-	pfree(m);
 	if (st->pt)
 		pfree(st->pt);
 	st->pt = all;
-	st->npt = nall;
+	st->npt = n;
 	st->won.n = 0;
 	st->lost.n = 0;
 }
@@ -440,65 +483,84 @@ iso_model_alloc(int64 npoints, int64 rows)
 	return m;
 }
 
-/* PAVA over the distinct points; NULL when there are none. */
+/* A block of pooled scores: its first and last score, deals and wins. */
+typedef struct IsoBlock
+{
+	double		first;
+	double		last;
+	int64		n;
+	int64		w;
+	bool		single;			/* one distinct score */
+} IsoBlock;
+
+/*
+ * PAVA over the distinct scores, streamed from the sorted keys and point
+ * list (no copy of the rows); NULL when there are none.  The block stack
+ * grows as needed: it holds as many blocks as the fit has levels.
+ */
 static IsoModel *
 iso_fit(IsoState *st)
 {
-	int64		nb = 0;
-	int64	   *bn,
-			   *bw,
-			   *bfirst,
-			   *blast;
-	int64		npoints = 0;
+	IsoIter		it;
+	IsoPoint	p;
+	IsoBlock   *b;
+	int64		nb = 0,
+				cap = 256,
+				npoints = 0,
+				rows = st->rows;
 	IsoModel   *m;
 	double	   *x,
 			   *y;
 
-	iso_compact(st, GetMemoryChunkContext(st));
-	if (st->npt == 0)
-		return NULL;
-	bn = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->npt);
-	bw = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->npt);
-	bfirst = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->npt);
-	blast = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * st->npt);
-	for (int64 i = 0; i < st->npt; i++)
+	iso_sort_keys(st);
+	iso_count(&rows, st->won.n);
+	iso_count(&rows, st->lost.n);
+	b = palloc(sizeof(IsoBlock) * cap);
+	iso_iter_init(&it, st);
+	while (iso_iter_next(&it, &p))
 	{
-		bn[nb] = st->pt[i].n;
-		bw[nb] = st->pt[i].w;
-		bfirst[nb] = blast[nb] = i;
+		if (nb == cap)
+		{
+			cap *= 2;
+			b = repalloc_huge(b, sizeof(IsoBlock) * cap);
+		}
+		b[nb].first = b[nb].last = p.x;
+		b[nb].n = p.n;
+		b[nb].w = p.w;
+		b[nb].single = true;
 		nb++;
 		/* pool while the block before has a rate >= this one's */
 		while (nb > 1 &&
-			   (int128) bw[nb - 2] * bn[nb - 1] >= (int128) bw[nb - 1] * bn[nb - 2])
+			   (int128) b[nb - 2].w * b[nb - 1].n >= (int128) b[nb - 1].w * b[nb - 2].n)
 		{
-			bn[nb - 2] += bn[nb - 1];	/* no overflow: sums of rows */
-			bw[nb - 2] += bw[nb - 1];
-			blast[nb - 2] = blast[nb - 1];
+			b[nb - 2].n += b[nb - 1].n;	/* no overflow: at most rows */
+			b[nb - 2].w += b[nb - 1].w;
+			b[nb - 2].last = b[nb - 1].last;
+			b[nb - 2].single = false;
 			nb--;
 		}
 	}
-	for (int64 b = 0; b < nb; b++)
-		npoints += bfirst[b] == blast[b] ? 1 : 2;
-	m = iso_model_alloc(npoints, st->rows);
+	if (nb == 0)
+		return NULL;
+	for (int64 i = 0; i < nb; i++)
+		npoints += b[i].single ? 1 : 2;
+	m = iso_model_alloc(npoints, rows);
 	x = ISO_MODEL_X(m);
 	y = ISO_MODEL_Y(m);
 	npoints = 0;
-	for (int64 b = 0; b < nb; b++)
+	for (int64 i = 0; i < nb; i++)
 	{
-		double		rate = (double) bw[b] / (double) bn[b];
+		double		rate = (double) b[i].w / (double) b[i].n;
 
-		x[npoints] = st->pt[bfirst[b]].x;
+		x[npoints] = b[i].first;
 		y[npoints++] = rate;
-		if (blast[b] != bfirst[b])
+		if (!b[i].single)
 		{
-			x[npoints] = st->pt[blast[b]].x;
+			x[npoints] = b[i].last;
 			y[npoints++] = rate;
 		}
 	}
-	pfree(bn);
-	pfree(bw);
-	pfree(bfirst);
-	pfree(blast);
+	pfree(b);
 	return m;
 }
 
