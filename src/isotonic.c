@@ -144,12 +144,12 @@ iso_radix_sort(uint64 *a, int64 n)
 		uint64		v = a[i];
 
 		for (int d = 0; d < ISO_RADIX_PASSES; d++)
-			cnt[d * ISO_RADIX_SIZE + ((v >> (ISO_RADIX_BITS * d)) & (ISO_RADIX_SIZE - 1))]++;
+			cnt[(Size) d * ISO_RADIX_SIZE + ((v >> (ISO_RADIX_BITS * d)) & (ISO_RADIX_SIZE - 1))]++;
 	}
 	dst = tmp;
 	for (int d = 0; d < ISO_RADIX_PASSES; d++)
 	{
-		int64	   *c = cnt + d * ISO_RADIX_SIZE;
+		int64	   *c = cnt + (Size) d * ISO_RADIX_SIZE;
 		int64		sum = 0;
 		int			shift = ISO_RADIX_BITS * d;
 
