@@ -63,10 +63,27 @@ typedef struct IsoKeys
 	int64		cap;
 } IsoKeys;
 
+/*
+ * A direct-mapped cache of recent scores, so that data with few distinct
+ * scores (two-decimal probabilities, stage tables) never reaches the sort:
+ * a row whose score owns its slot only counts there; a row whose slot holds
+ * another score goes to the raw keys.  Empty slots have n = 0.
+ */
+#define ISO_CACHE_BITS 8
+#define ISO_CACHE_SIZE (1 << ISO_CACHE_BITS)
+
+typedef struct IsoCacheSlot
+{
+	uint64		key;
+	int64		n;
+	int64		w;
+} IsoCacheSlot;
+
 typedef struct IsoState
 {
 	IsoKeys		won;
 	IsoKeys		lost;
+	IsoCacheSlot *cache;		/* ISO_CACHE_SIZE slots, or NULL */
 	IsoPoint   *pt;				/* distinct scores, increasing */
 	int64		npt;
 	int64		rows;			/* deals in pt */
@@ -322,7 +339,48 @@ iso_iter_next(IsoIter *it, IsoPoint *out)
 	return true;
 }
 
-/* Fold the raw rows into the point list (kept in ctx). */
+static int
+iso_point_cmp(const void *a, const void *b)
+{
+	double		x = ((const IsoPoint *) a)->x;
+	double		y = ((const IsoPoint *) b)->x;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Fold the cached scores into the point list (kept in ctx); empty the cache. */
+static void
+iso_flush_cache(IsoState *st, MemoryContext ctx)
+{
+	IsoPoint	c[ISO_CACHE_SIZE];
+	int64		nc = 0,
+				nall;
+	IsoPoint   *all;
+
+	if (st->cache == NULL)
+		return;
+	for (int i = 0; i < ISO_CACHE_SIZE; i++)
+	{
+		if (st->cache[i].n == 0)
+			continue;
+		c[nc].x = iso_unkey(st->cache[i].key);
+		c[nc].n = st->cache[i].n;
+		c[nc].w = st->cache[i].w;
+		iso_count(&st->rows, c[nc].n);
+		nc++;
+		st->cache[i].n = st->cache[i].w = 0;
+	}
+	if (nc == 0)
+		return;
+	qsort(c, nc, sizeof(IsoPoint), iso_point_cmp);
+	all = iso_merge_points(st->pt, st->npt, c, nc, &nall, ctx);
+	if (st->pt)
+		pfree(st->pt);
+	st->pt = all;
+	st->npt = nall;
+}
+
+/* Fold the cached and raw rows into the point list (kept in ctx). */
 static void
 iso_compact(IsoState *st, MemoryContext ctx)
 {
@@ -330,6 +388,7 @@ iso_compact(IsoState *st, MemoryContext ctx)
 	IsoPoint   *all;
 	int64		n = 0;
 
+	iso_flush_cache(st, ctx);
 	if (st->won.n == 0 && st->lost.n == 0)
 		return;
 	iso_sort_keys(st);
@@ -458,7 +517,24 @@ isotonic_fit_trans(PG_FUNCTION_ARGS)
 	if (!isfinite(x))
 		qx_bad_arg("Leave rows without a score out, or give them a finite one.",
 				   "score must be a finite number, got %s", qx_float_str(x));
-	iso_push_key(PG_GETARG_BOOL(2) ? &st->won : &st->lost, iso_key(x), ctx);
+	{
+		uint64		k = iso_key(x);
+		bool		won = PG_GETARG_BOOL(2);
+		IsoCacheSlot *slot;
+
+		if (st->cache == NULL)
+			st->cache = MemoryContextAllocZero(ctx, sizeof(IsoCacheSlot) * ISO_CACHE_SIZE);
+		slot = &st->cache[(k * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - ISO_CACHE_BITS)];
+		if (slot->n == 0)
+			slot->key = k;
+		if (slot->key == k && slot->n < PG_INT64_MAX)
+		{
+			slot->n++;
+			slot->w += won;
+		}
+		else
+			iso_push_key(won ? &st->won : &st->lost, k, ctx);
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -507,11 +583,13 @@ iso_fit(IsoState *st)
 	int64		nb = 0,
 				cap = 256,
 				npoints = 0,
-				rows = st->rows;
+				rows;
 	IsoModel   *m;
 	double	   *x,
 			   *y;
 
+	iso_flush_cache(st, GetMemoryChunkContext(st));
+	rows = st->rows;
 	iso_sort_keys(st);
 	iso_count(&rows, st->won.n);
 	iso_count(&rows, st->lost.n);
