@@ -225,4 +225,18 @@ SELECT what, pg_temp.recv_isost(what) FROM isost_bad_bin ORDER BY what;
 SELECT (pipeline_forecast(a, isotonic_predict(m, s), 60000)).p_target IS NOT NULL AS feeds_forecast
 FROM (VALUES (50000::numeric, 4::float8), (30000, 2), (20000, 1)) d(a, s),
      (SELECT isotonic_fit(score, won) AS m FROM iso_rows) f;
+
+-- 11. As a window function the final function runs after every row and the
+--     state keeps growing: each running fit equals the fit of its prefix
+--     (scores with ties, which the transition counts in place, and distinct
+--     ones, which it sorts)
+SELECT setseed(0.11);
+CREATE TEMP TABLE iso_win AS
+SELECT i AS id, CASE WHEN i % 2 = 0 THEN round(random()::numeric, 1)::float8 ELSE random() END AS s,
+       random() < 0.5 AS w
+FROM generate_series(1, 700) i;
+SELECT count(*) AS prefixes,
+       count(*) FILTER (WHERE r.m::text IS DISTINCT FROM (SELECT isotonic_fit(s, w)::text FROM iso_win x WHERE x.id <= r.id)) AS fit_mismatches,
+       count(*) FILTER (WHERE r.st::text IS DISTINCT FROM (SELECT isotonic_fit_partial(s, w)::text FROM iso_win x WHERE x.id <= r.id)) AS state_mismatches
+FROM (SELECT id, isotonic_fit(s, w) OVER (ORDER BY id) AS m, isotonic_fit_partial(s, w) OVER (ORDER BY id) AS st FROM iso_win) r;
 DROP TABLE iso_rows;
