@@ -6,13 +6,17 @@
  *		model type isotonic_model; with isotonic_fit_partial /
  *		isotonic_fit_merge and the transferable state isotonic_fit_state.
  *
- * The aggregate state (internal) keeps the rows it was given as raw keys in
- * two arrays, won and lost, plus a list of distinct scores with their deals
- * and wins, sorted by score.  Compaction radix-sorts the raw keys and merges
- * all three into that list; it runs when the state is combined, serialized
- * or finished, never per row.  A key is the score's float8 bits made
- * order-preserving as an unsigned integer (negative: all bits flipped, else
- * the sign bit set), -0 taken as 0, so equal scores pool.
+ * The aggregate state (internal) keeps the rows it was given in three
+ * places: a 256-slot direct-mapped cache of (score, deals, wins), which
+ * counts the rows of a score that owns its slot in place; raw keys in two
+ * arrays, won and lost, for the rows whose slot another score holds; and a
+ * list of distinct scores with their deals and wins, sorted by score, from
+ * merged states.  A key is the score's float8 bits made order-preserving as
+ * an unsigned integer (negative: all bits flipped, else the sign bit set),
+ * -0 taken as 0, so equal scores pool.  Compaction (before a state is
+ * combined or serialized) folds the cache and the radix-sorted raw keys
+ * into the list; the fit streams the distinct scores from the sorted keys
+ * and the list straight into PAVA, without building the list.
  *
  * The fit pools equal scores (win rate wins/deals, weight deals), then runs
  * pool-adjacent-violators with exact integer comparisons of the block rates,
