@@ -232,14 +232,33 @@ quota_label_rank(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(rank);
 }
 
+/*
+ * segment_direction's rule (SPEC §12 as amended by issue 19; doc/labels.md):
+ * by rank, except that a code without a place in the order (rfm's Others,
+ * or a code the catalog does not know) gives NULL, and a move
+ * out of kinetic "new" is judged by where the customer went: up to growing,
+ * returning or steady, down to fading or lost ("new" is rank 1 as good
+ * news, not as a level the customer fell from).
+ */
 const char *
 qx_segment_direction(int kind, const text *from_code, const text *to_code)
 {
 	int			from = from_code ? qx_label_rank(kind, from_code) : 0;
 	int			to = to_code ? qx_label_rank(kind, to_code) : 0;
 
-	if (from == 0 || to == 0)
+	if (from == 0 || to == 0 ||
+		(strcmp(catalog[kind].kind, "rfm") == 0 &&
+		 (text_equals(from_code, "Others") || text_equals(to_code, "Others"))))
 		return NULL;
+	if (from != to && strcmp(catalog[kind].kind, "kinetic") == 0 &&
+		strcmp(catalog[kind + from - 1].code, "new") == 0)
+	{
+		const char *c = catalog[kind + to - 1].code;
+
+		if (strcmp(c, "growing") == 0 || strcmp(c, "returning") == 0 || strcmp(c, "steady") == 0)
+			return "up";
+		return "down";
+	}
 	return to < from ? "up" : to > from ? "down" : "same";
 }
 
