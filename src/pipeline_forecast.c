@@ -513,8 +513,8 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 	Datum		amount;
 	double		p;
 	int			sign;
-	int128		u;
-	int			s;
+	int128		u = 0;
+	int			s = 0;
 
 	if (PG_NARGS() > 3)
 	{
@@ -1402,7 +1402,7 @@ fc_pow10_numeric(int k)
 static Numeric
 fc_int128_numeric(int128 v, int scale)
 {
-	char	   *buf = palloc(Max(scale, -scale) + 48);
+	char	   *buf = palloc(abs(scale) + 48);
 	char		digits[48];
 	int			nd = 0,
 				pos = 0;
@@ -1506,7 +1506,9 @@ fc_open_deals(const FcState *st, FcOpen *o)
 		o->g = fc_gcd(o->g, dl[i].units);
 		o->n++;
 	}
-	o->fits64 = o->n == 0 || o->open_units / o->g <= PG_INT64_MAX;
+	if (o->g <= 0)
+		o->g = 1;				/* no open deal (units are positive) */
+	o->fits64 = o->open_units / o->g <= PG_INT64_MAX;
 	for (int i = 0; i < o->n; i++)
 	{
 		o->u[i] /= o->g;
@@ -1798,8 +1800,8 @@ fc_target_need(const FcState *st, const FcOpen *o, bool *over)
 	if (!fc_parse_units(DatumGetCString(DirectFunctionCall1(numeric_out, t)), 0, &tu))
 		elog(ERROR, "pipeline_forecast: target units out of range");
 	need = tu - o->shift;
-	if (need <= 0)
-		return 0;
+	if (need <= 0 || o->g <= 0)
+		return Max(need, 0);
 	return (need + o->g - 1) / o->g;
 }
 
@@ -2007,8 +2009,8 @@ fc_add_open_text(FcState *st, const char *s, double p, MemoryContext ctx)
 	Datum		n = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
 										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 	QxAmount	amt;
-	int128		u;
-	int			sc;
+	int128		u = 0;
+	int			sc = 0;
 
 	qx_amount_decode(n, &amt);
 	if (qx_numeric_sign(DatumGetNumeric(n)) <= 0)
@@ -2246,7 +2248,7 @@ pipeline_forecast_state_combine(PG_FUNCTION_ARGS)
 		if (e == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
 		{
 			MemoryContext ctx = AllocSetContextCreate(aggctx, "pipeline_forecast_state",
-													  ALLOCSET_DEFAULT_SIZES);
+													  0, (Size) 8192, (Size) 8192 * 1024);
 			FcExpanded *ne = MemoryContextAllocZero(ctx, sizeof(FcExpanded));
 
 			EOH_init_header(&ne->hdr, &fc_eom, ctx);

@@ -190,6 +190,13 @@ def orders_for(n, rng, many=8):
 
 
 def case(cur, label, amounts, probs, target, rng, parallel=True):
+    try:
+        case_checked(cur, label, amounts, probs, target, rng, parallel)
+    except psycopg2.Error as e:
+        check(False, "%s: %s" % (label, str(e).strip().splitlines()[0][:200]))
+
+
+def case_checked(cur, label, amounts, probs, target, rng, parallel):
     amounts = [D(a) for a in amounts]
     target = D(target)
     ref = Reference(amounts, probs)
@@ -219,6 +226,179 @@ def atoms_case(rng, n_commit, n_upside):
     amounts += [D(int(rng.integers(1, 40))) * 1000 + D(int(rng.integers(1, 999))) for _ in range(n_upside)]
     probs = [0.9] * n_commit + [0.1] * n_upside
     return amounts, probs, sum(amounts[:n_commit])
+
+
+
+# ---------------------------------------------------------------- the grid
+
+EPS = 1e-3
+
+
+def sigma_bar(amounts, probs, sd):
+    """The bound on the grid's rounding noise that doc/forecast.md states:
+    max(min(0.00025 * sum(a), 0.03 * stddev), sum(a) * sqrt(sum(p)) / 2^23)
+    over the open deals (0 < p < 1)."""
+    open_ = [(float(a), p) for a, p in zip(amounts, probs) if 0 < p < 1 and a > 0]
+    total = sum(a for a, _ in open_)
+    sum_p = sum(p for _, p in open_)
+    return max(min(0.00025 * total, 0.03 * sd), total * np.sqrt(sum_p) / 2 ** 23)
+
+
+class Lattice:
+    """An exact distribution on a lattice of step `unit` (numpy pmf from lo)."""
+
+    def __init__(self, lo, pmf, unit):
+        self.lo, self.pmf, self.unit = lo, pmf, unit
+        self.cdf_ = np.cumsum(pmf)
+
+    def tail(self, t):
+        """P(S >= t)"""
+        j = int(np.ceil(t / self.unit)) - self.lo
+        if j <= 0:
+            return 1.0
+        if j >= len(self.pmf):
+            return 0.0
+        return float(self.pmf[j:].sum())
+
+    def quantile(self, level):
+        """the smallest s with P(S <= s) >= level (level may be outside (0, 1))"""
+        if level <= 0:
+            return (self.lo + int(np.argmax(self.pmf > 0))) * self.unit
+        if level > self.cdf_[-1]:
+            return (self.lo + len(self.pmf) - 1) * self.unit
+        return (self.lo + int(np.argmax(self.cdf_ >= level))) * self.unit
+
+
+def lattice_dp(units, probs):
+    """one deal at a time on the integer lattice (no trimming)"""
+    dist = np.array([1.0])
+    for k, p in zip(units, probs):
+        new = np.zeros(len(dist) + k)
+        new[:len(dist)] = (1 - p) * dist
+        new[k:] += p * dist
+        dist = new
+    return dist
+
+
+def lattice_groups(groups, window):
+    """S = sum over groups (v, p, c) of v * Binomial(c, p) on the lattice of
+    step 1, by its characteristic function on a circle of `window` points
+    centred on the mean (the mass beyond is negligible: window >> sd)."""
+    k = np.arange(window)
+    logphi = np.zeros(window, dtype=complex)
+    mean = 0.0
+    for v, p, c in groups:
+        logphi += c * np.log((1 - p) + p * np.exp(-2j * np.pi * k * v / window))
+        mean += c * v * p
+    pmf = np.real(np.fft.ifft(np.exp(logphi)))
+    lo = int(round(mean)) - window // 2
+    pmf = np.roll(pmf, -(lo % window))
+    return lo, np.clip(pmf, 0, None)
+
+
+def grid_case(cur, label, amounts, probs, ref, targets, sql_rows=None):
+    """The bracket of doc/forecast.md: P(S >= t + d) - 1e-3 <= p_target <=
+    P(S >= t - d) + 1e-3 and q(L - 1e-3) - d <= quantile <= q(L + 1e-3) + d
+    with d = 31.6 * sigma_bar (Cantelli: P(N >= d) <= 1e-3)."""
+    for t in targets:
+        if sql_rows is None:
+            cur.execute("TRUNCATE public.fc_rows")
+            cur.executemany("INSERT INTO public.fc_rows VALUES (%s, %s, %s)",
+                            [(i, str(a), float(p)) for i, (a, p) in enumerate(zip(amounts, probs))])
+            sql = "SELECT qx.pipeline_forecast(a, p, %s::numeric) AS f FROM public.fc_rows"
+        else:
+            sql = sql_rows
+        cur.execute(ROW_SQL % sql, (str(t),))
+        row = cur.fetchone()
+        if sql_rows is None:
+            sd = float(np.sqrt(sum(float(a) ** 2 * p * (1 - p) for a, p in zip(amounts, probs))))
+            d = np.sqrt(1 / EPS - 1) * sigma_bar(amounts, probs, sd)
+        else:
+            d = np.sqrt(1 / EPS - 1) * sigma_bar_groups
+        lo_t, hi_t = ref.tail(float(t) + d) - EPS - 1e-9, ref.tail(float(t) - d) + EPS + 1e-9
+        ok_t = lo_t <= row[3] <= hi_t
+        ok_q = True
+        msgs = []
+        for lvl, got in zip((0.1, 0.5, 0.9), row[4:7]):
+            lo_q = ref.quantile(lvl - EPS) - d
+            hi_q = ref.quantile(lvl + EPS) + d
+            ok_q &= lo_q - 1e-6 * abs(lo_q) <= float(got) <= hi_q + 1e-6 * abs(hi_q)
+            msgs.append("%s in [%.2f, %.2f] (exact %.2f)" % (got, lo_q, hi_q, ref.quantile(lvl)))
+        check(ok_t and ok_q, "%s, target %s: p_target %.6f in [%.6f, %.6f] (exact %.6f), band %.2f; %s"
+              % (label, t, row[3], lo_t, hi_t, ref.tail(float(t)), d, "; ".join(msgs)))
+
+
+sigma_bar_groups = None
+
+
+def grid_sets(cur, rng):
+    global sigma_bar_groups
+    # (a) atoms: 60 commit deals at 0.98 and 20 upside deals at 0.1, whole
+    # amounts (no gcd), target the commit total and its neighbours
+    commit = [int(x) for x in rng.integers(1000, 60000, size=60)]
+    upside = [int(x) for x in rng.integers(1000, 60000, size=20)]
+    units = commit + upside
+    probs = [0.98] * 60 + [0.1] * 20
+    dist = lattice_dp(units, probs)
+    ref = Lattice(0, dist, 1)
+    ct = sum(commit)
+    grid_case(cur, "80 deals, atoms", [D(u) for u in units], probs, ref,
+              [ct, ct + 1, ct - 1, ct + max(upside), sum(units) // 2])
+    # (b) mixed scales beyond 40 deals: 100 whole amounts and 5 deals of
+    # millionths (all five sum below 1): P(S >= t) summed over the 32
+    # outcomes of the fine ones
+    big = [int(x) for x in rng.integers(1000, 60000, size=100)]
+    bprobs = [round(float(x), 3) for x in rng.uniform(0.05, 0.95, size=100)]
+    fine = [D(int(x)) / 10 ** 6 for x in rng.integers(1, 190000, size=5)]
+    fprobs = [0.5, 0.3, 0.7, 0.9, 0.2]
+    bigd = Lattice(0, lattice_dp(big, bprobs), 1)
+
+    outcomes = []
+    for bits in itertools.product([0, 1], repeat=5):
+        pr = 1.0
+        for b, p in zip(bits, fprobs):
+            pr *= p if b else 1 - p
+        outcomes.append((float(sum(f for f, b in zip(fine, bits) if b)), pr))
+
+    class Mixed:
+        def tail(self, t):
+            return sum(pr * bigd.tail(np.ceil(t - f)) for f, pr in outcomes)
+
+        def quantile(self, level):
+            lo, hi = 0.0, float(sum(big)) + 1.0
+            # bisection on the value to 1e-7 (the sums differ by >= 1e-6)
+            for _ in range(80):
+                mid = (lo + hi) / 2
+                c = sum(pr * (bigd.cdf_[min(int(np.floor(mid - f)), len(bigd.pmf) - 1)]
+                              if mid - f >= 0 else 0.0) for f, pr in outcomes)
+                if c >= level:
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+
+    amounts = [D(u) for u in big] + fine
+    grid_case(cur, "105 deals, mixed scales", amounts, bprobs + fprobs, Mixed(),
+              [sum(big) // 2, D(sum(big[:50])) + fine[0], D(sum(big[:50])) + fine[0] + fine[1]])
+    # (c) a million deals: 50 amounts (multiples of 100) x probabilities,
+    # built in SQL; the exact distribution by its characteristic function
+    vals = [100 * int(x) for x in rng.integers(1, 51, size=40)]
+    ps = [round(float(x), 2) for x in rng.uniform(0.02, 0.98, size=40)]
+    counts = [25000] * 40
+    groups = [(v // 100, p, c) for v, p, c in zip(vals, ps, counts)]
+    lo, pmf = lattice_groups(groups, 1 << 20)
+    ref = Lattice(lo, pmf, 100)
+    total = sum(v * c for v, c in zip(vals, counts))
+    sum_p = sum(p * c for p, c in zip(ps, counts))
+    var = sum(v * v * p * (1 - p) * c for v, p, c in zip(vals, ps, counts))
+    sigma_bar_groups = max(min(0.00025 * total, 0.03 * np.sqrt(var)), total * np.sqrt(sum_p) / 2 ** 23)
+    mean = sum(v * p * c for v, p, c in zip(vals, ps, counts))
+    cur.execute("DROP TABLE IF EXISTS public.fc_million")
+    cur.execute("CREATE TABLE public.fc_million AS SELECT v::numeric AS a, p FROM unnest(%s::int[], %s::float8[], %s::int[]) "
+                "u(v, p, c), generate_series(1, c)", (vals, ps, counts))
+    grid_case(cur, "1,000,000 deals", None, None, ref, [int(mean), int(mean + np.sqrt(var))],
+              sql_rows="SELECT qx.pipeline_forecast(a, p, %s::numeric) AS f FROM public.fc_million")
+    cur.execute("DROP TABLE public.fc_million")
 
 
 def main():
@@ -267,6 +447,12 @@ def main():
             t = sum(amounts[: n // 2])
             case(cur, "%d distinct amounts, mixed scales, target on an atom" % n, amounts, probs, t, rng,
                  parallel=True)
+
+        # items 3 and 4 beyond 40 deals: the grid's bracket
+        try:
+            grid_sets(cur, rng_np)
+        except psycopg2.Error as e:
+            check(False, "grid sets: %s" % str(e).strip().splitlines()[0][:200])
 
         # states of item 6 survive text and binary round trips
         for label, val in (("1e-400", "1e-400"), ("a 1101-decimal amount", "0." + "0" * 1100 + "1"),
