@@ -86,6 +86,13 @@ SELECT count(*) AS copied_equal FROM fc19_states a JOIN fc19_states_copy b USING
 SELECT (f).p_target, (f).p90 = 1e-400 AS p90_exact
 FROM (SELECT pipeline_forecast_merge(s) AS f FROM fc19_states WHERE what = '1e-400') x;
 
+-- 1.2 crashed here (signal 11: the float8 amounts underflowed to 0, a grid
+-- of step 0): 1e-400 at 0.5 and 3e-400 at 0.25.  Outcomes 0 (0.375),
+-- 1e-400 (0.375), 3e-400 (0.125), 4e-400 (0.125): P(S >= 3e-400) = 0.25,
+-- p10 = 0, p50 = 1e-400 (CDF 0.75), p90 = 4e-400 (CDF 0.875 < 0.9 at 3e-400).
+SELECT (f).p_target, (f).p10 = 0 AND (f).p50 = 1e-400 AND (f).p90 = 4e-400 AS quantiles_exact
+FROM (SELECT pipeline_forecast(a, p, 3e-400) AS f FROM (VALUES (1e-400, 0.5::float8), (3e-400, 0.25)) v(a, p)) x;
+
 -- 7. The run of one amount and the merge are linear; what they give:
 -- 1000 deals of 1234.56 at 0.5 and one of 1 at 0.3 (the sparse path, the
 -- run of 1000 at once).  K ~ Binomial(1000, 0.5) of the big ones closes;
