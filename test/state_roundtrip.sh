@@ -57,7 +57,7 @@ INSERT INTO lit VALUES
  ('demand_cv_state', 'v1;start=5874897-12-31;periods=2;period=1,0,0;rows=1;sums=5,0'),
  ('pipeline_forecast_state', 'v1 deals=0 scale=0 target=none expected=0 coarse=0 open=none'),
  ('pipeline_forecast_state', 'v1 deals=9223372036854775807 scale=2 target=-5.5 expected=0.00 coarse=0 open=0.01@5e-324,92233720368547758.07@1,0.50@0.9999999999999999'),
- ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=' || money_max() || ' coarse=1 open=1.7976931348623157e+308@1e-310,5e-324@2.2250738585072014e-308'),
+ ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=' || money_max() || ' coarse=0 open=' || round(1.7976931348623157e+308, 30) || '@1e-310,' || round(5e+307, 30) || '@2.2250738585072014e-308'),
  ('bgnbd_fit_state', '1:'),
  ('bgnbd_fit_state', '1:(0,0,5e-300,1),(1,2.2250738585072014e-308,1,1),(2147483647,1.7976931348623157e+308,1.7976931348623157e+308,9223372036854775807)');
 
@@ -96,7 +96,7 @@ SELECT btyd_summary_partial(ts, a, '2024-03-31', '2147483647 days')
 FROM (VALUES ('4713-11-24 BC'::date, -money_max()::numeric), ('2024-03-31', 0.5)) o(ts, a);
 INSERT INTO st_pipeline_forecast_state (v)
 SELECT pipeline_forecast_partial(a, p, t)
-FROM (VALUES (1e307, 0.5::float8), (0.01, 5e-324), (0, 1e-310), (1e300, 1)) o(a, p),
+FROM (VALUES (1e307, 0.5::float8), (3e300, 5e-324), (0, 1e-310), (1e300, 1)) o(a, p),
      (VALUES (money_max()::numeric), (-money_max()::numeric)) x(t)
 GROUP BY t;
 INSERT INTO st_pipeline_forecast_state (v)
