@@ -129,3 +129,23 @@ FROM (SELECT 5000 + 100 * i AS a, 0.9::float8 AS p FROM generate_series(0, 19) i
       UNION ALL SELECT 499.995 - i, 0.1 FROM generate_series(0, 5) i) d;
 
 DROP TABLE fc19_rows, fc19_states, fc19_states_copy;
+
+-- States written by quota_ext 1.2 (binary version 1) are still read: units
+-- at the display scale, and float8 amounts ("coarse"), each read as the
+-- decimal it holds.  Bytes by hand: version 1, flags, int32 scale, int64
+-- deals, expected (kind 0, int32 scale, int128), int32 n, n x (int64, float8).
+CREATE TABLE fc19_v1(what text, b bytea);
+INSERT INTO fc19_v1 VALUES
+  ('units', '\x0100' || '\x00000002'::bytea || '\x0000000000000003'::bytea
+            || '\x00' || '\x00000002'::bytea || '\x0000000000000000'::bytea || '\x00000000000002e6'::bytea
+            || '\x00000002'::bytea || '\x00000000000004d2'::bytea || '\x3fe0000000000000'::bytea
+            || '\x00000000000001f4'::bytea || '\x3fd0000000000000'::bytea),
+  ('coarse', '\x0102' || '\x00000000'::bytea || '\x0000000000000001'::bytea
+            || '\x00' || '\x00000002'::bytea || '\x0000000000000000'::bytea || '\x000000000000004b'::bytea
+            || '\x00000001'::bytea || '\x3ff8000000000000'::bytea || '\x3fe0000000000000'::bytea);
+CREATE TABLE fc19_v1_states(s pipeline_forecast_state);
+COPY (SELECT b FROM fc19_v1 ORDER BY what DESC) TO '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
+COPY fc19_v1_states FROM '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
+-- units: 12.34 at 0.5, 5.00 at 0.25, expected 7.42; coarse: 1.5 at 0.5
+SELECT s::text FROM fc19_v1_states;
+DROP TABLE fc19_v1, fc19_v1_states;

@@ -2127,6 +2127,8 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 			else
 				fc_add_open_units(st, bits, scale, p, ctx);
 		}
+		/* a float8 amount may have more decimals than 1.2's scale said */
+		st->dscale = Max(st->dscale, Min(st->scale, FC_MAX_DSCALE));
 	}
 	qx_get_end(&r);
 	if ((problem = fc_problem(st)) != NULL)
@@ -2397,6 +2399,8 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 			item = comma + 1;
 		}
 	}
+	if (coarse)
+		st->dscale = Max(st->dscale, Min(st->scale, FC_MAX_DSCALE));
 	if ((problem = fc_problem(st)) != NULL)
 		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
 	PG_RETURN_POINTER(fc_encode(st));
