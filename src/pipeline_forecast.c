@@ -369,6 +369,14 @@ fc_amount_units(const QxAmount *amt, Datum amount, int128 *u, int *s)
 		int128		v = amt->value;
 		int			sc = amt->dscale;
 
+		if (v > 0 && v <= PG_INT64_MAX)
+		{
+			int64		w = (int64) v;
+
+			while (w % 10 == 0)
+				w /= 10, sc--;
+			v = w;
+		}
 		while (v != 0 && v % 10 == 0)
 			v /= 10, sc--;
 		*u = v;
@@ -637,10 +645,28 @@ fc_gcd(int128 a, int128 b)
 {
 	while (b != 0)
 	{
-		int128		t = a % b;
+		/* int64 arithmetic once both fit: int128 division is a libgcc call */
+		if (a >= 0 && b > 0 && a <= PG_INT64_MAX && b <= PG_INT64_MAX)
+		{
+			int64		x = (int64) a,
+						y = (int64) b;
 
-		a = b;
-		b = t;
+			while (y != 0)
+			{
+				int64		t = x % y;
+
+				x = y;
+				y = t;
+			}
+			return x;
+		}
+		else
+		{
+			int128		t = a % b;
+
+			a = b;
+			b = t;
+		}
 	}
 	return a;
 }
