@@ -376,12 +376,24 @@ booking_rhythm_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
+/*
+ * part / total as float8, the quotient exact in numeric first.  Amounts
+ * that cancel can make it larger than float8 holds: 22003, with a short
+ * message (numeric_float8 would quote the whole number).
+ */
 static double
 br_share(const QxMoney *part, Datum total)
 {
 	Datum		q = DirectFunctionCall2(numeric_div, NumericGetDatum(qx_money_get(part)), total);
+	double		v = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, q));
 
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, q));
+	if (isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("booking_rhythm: a share of the total is out of range for type double precision"),
+				 errdetail("The amounts nearly cancel: the total is %s.",
+						   qx_numeric_str(DatumGetNumeric(total)))));
+	return v;
 }
 
 static int
@@ -446,16 +458,15 @@ booking_rhythm_final(PG_FUNCTION_ARGS)
 		values[1] = PointerGetDatum(construct_array(shares, 3, FLOAT8OID, sizeof(float8),
 													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 		values[2] = Float8GetDatum(br_share(&st->last5sum, total));
+		/* the weeks as shares of the total: Gini is scale-free, and shares fit float8 */
 		for (int i = 0; i < st->nweeks; i++)
 		{
-			x[i] = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
-													  NumericGetDatum(qx_money_get(&st->week[i]))));
+			x[i] = br_share(&st->week[i], total);
 			if (x[i] > x[imax])
 				imax = i;
 		}
-		values[5] = Float8GetDatum(br_share(&st->week[imax], total));
-		values[3] = Float8GetDatum(qx_gini(x, st->nweeks,
-										   DatumGetFloat8(DirectFunctionCall1(numeric_float8, total))));
+		values[5] = Float8GetDatum(x[imax]);
+		values[3] = Float8GetDatum(qx_gini(x, st->nweeks, 1.0));
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
