@@ -31,3 +31,4 @@ start=$(date +%s.%N)
 qx_psql -d postgres -v customers="$customers" -v seed="$seed" -f "$QX_ROOT/scripts/gen_data.sql"
 qx_log "generated in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }") s"
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo.sql"
+qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_quarter.sql"
