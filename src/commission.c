@@ -48,6 +48,8 @@ commission(PG_FUNCTION_ARGS)
 	ArrayType  *tiers = PG_GETARG_ARRAYTYPE_P(2);
 	bool		marginal = PG_GETARG_BOOL(3);
 	Datum	   *elems;
+	Datum	   *from;
+	Datum	   *rate;
 	bool	   *nulls;
 	int			n;
 	int			ntiers;
@@ -70,6 +72,10 @@ commission(PG_FUNCTION_ARGS)
 	if (n < 2 || n % 2 != 0)
 		qx_bad_arg(TIERS_HINT, "tiers must hold pairs of from and rate, got %d elements", n);
 	ntiers = n / 2;
+	from = palloc(sizeof(Datum) * ntiers);
+	rate = palloc(sizeof(Datum) * ntiers);
+	for (int i = 0; i < n; i++)
+		(i % 2 == 0 ? from : rate)[i / 2] = elems[i];
 	for (int i = 0; i < n; i++)
 	{
 		const char *what = i % 2 == 0 ? "from" : "rate";
@@ -88,16 +94,16 @@ commission(PG_FUNCTION_ARGS)
 		qx_bad_arg(TIERS_HINT, "the first tier must start at 0, got %s",
 				   qx_numeric_str(DatumGetNumeric(elems[0])));
 	for (int k = 1; k < ntiers; k++)
-		if (num_cmp(elems[2 * k], elems[2 * k - 2]) <= 0)
+		if (num_cmp(from[k], from[k - 1]) <= 0)
 			qx_bad_arg(TIERS_HINT, "tier %d from must be greater than tier %d from, got %s after %s",
-					   k + 1, k, qx_numeric_str(DatumGetNumeric(elems[2 * k])),
-					   qx_numeric_str(DatumGetNumeric(elems[2 * k - 2])));
+					   k + 1, k, qx_numeric_str(DatumGetNumeric(from[k])),
+					   qx_numeric_str(DatumGetNumeric(from[k - 1])));
 
 	if (marginal)
 	{
 		for (int k = 0; k < ntiers; k++)
 		{
-			Datum		lo = num_mul(dquota, elems[2 * k]);
+			Datum		lo = num_mul(dquota, from[k]);
 			Datum		hi;
 			Datum		part;
 
@@ -106,13 +112,13 @@ commission(PG_FUNCTION_ARGS)
 			hi = dcredit;
 			if (k + 1 < ntiers)
 			{
-				Datum		top = num_mul(dquota, elems[2 * k + 2]);
+				Datum		top = num_mul(dquota, from[k + 1]);
 
 				if (num_cmp(top, hi) < 0)
 					hi = top;
 			}
 			part = num_sub(hi, lo);
-			pay = num_add(pay, num_mul(part, elems[2 * k + 1]));
+			pay = num_add(pay, num_mul(part, rate[k]));
 		}
 	}
 	else
@@ -120,9 +126,9 @@ commission(PG_FUNCTION_ARGS)
 		int			reached = 0;
 
 		for (int k = 1; k < ntiers; k++)
-			if (num_cmp(dcredit, num_mul(dquota, elems[2 * k])) >= 0)
+			if (num_cmp(dcredit, num_mul(dquota, from[k])) >= 0)
 				reached = k;
-		pay = num_mul(dcredit, elems[2 * reached + 1]);
+		pay = num_mul(dcredit, rate[reached]);
 	}
 	PG_RETURN_DATUM(DirectFunctionCall2(numeric_round, pay,
 										Int32GetDatum(qx_derived_scale(qx_numeric_dscale(credit)))));

@@ -131,7 +131,8 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 {
 	int64		n = WinGetPartitionRowCount(winobj);
 	MemoryContext work = AllocSetContextCreate(CurrentMemoryContext, "quota_allocate",
-											   ALLOCSET_DEFAULT_SIZES);
+											   ALLOCSET_DEFAULT_MINSIZE, (Size) 8 * 1024,
+											   (Size) 8 * 1024 * 1024);
 	MemoryContext old = MemoryContextSwitchTo(work);
 	QaRow	   *rows = palloc(sizeof(QaRow) * Max(n, 1));
 	int64		k = 0;
