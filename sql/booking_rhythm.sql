@@ -163,6 +163,17 @@ SELECT test_util.err($$SELECT booking_rhythm(ts, 1, '2026-01-05', pe) FROM (VALU
 SELECT (booking_rhythm(ts, 1, '2026-01-05', '2026-01-16')).total
 FROM (VALUES (DATE 'infinity'), ('-infinity'), ('2026-01-07')) v(ts);
 
+-- holidays from a column, a different list per group: each group is cut by
+-- its own list, as with the list written as a constant
+CREATE TEMP TABLE q25_hol AS
+SELECT g, DATE '2026-01-05' + (i % 12) AS ts, 1 AS amount,
+       CASE g WHEN 1 THEN '{2026-01-07}'::date[] ELSE '{2026-01-12,2026-01-13}'::date[] END AS h
+FROM generate_series(1, 2) g, generate_series(1, 30) i;
+SELECT (SELECT array_agg(booking_rhythm::text ORDER BY g) FROM (SELECT g, booking_rhythm(ts, amount, '2026-01-05', '2026-01-16', h) FROM q25_hol GROUP BY g) x)
+     = ARRAY[(SELECT booking_rhythm(ts, amount, '2026-01-05', '2026-01-16', '{2026-01-07}')::text FROM q25_hol WHERE g = 1),
+             (SELECT booking_rhythm(ts, amount, '2026-01-05', '2026-01-16', '{2026-01-12,2026-01-13}')::text FROM q25_hol WHERE g = 2)]
+       AS holidays_per_group;
+
 -- Parallel plan = serial plan
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE q25_serial AS

@@ -261,22 +261,26 @@ QX_STATE_SUPPORT(booking_rhythm, BrState, br_encode, br_decode, br_copy, br_comb
 
 /*
  * The cut dates of the last (period, holidays) seen, in fn_extra: a query
- * with constant parameters computes them once, whatever the groups.
+ * with constant parameters computes them once, whatever the groups.  The
+ * holidays are compared by their bytes every row (a pointer can be reused
+ * for another value), without detoasting a short header.
  */
 typedef struct BrCache
 {
 	bool		valid;
 	DateADT		start;
 	DateADT		end;
-	const void *hol_ptr;		/* the holidays argument last seen */
-	bytea	   *hol_copy;		/* its bytes, or NULL for no holidays */
+	bool		has_holidays;
+	struct varlena *hol_copy;	/* the holidays' bytes as passed, or NULL */
 	BrCuts		cuts;
 } BrCache;
 
 static const BrCuts *
-br_cuts(FunctionCallInfo fcinfo, DateADT start, DateADT end, ArrayType *holidays)
+br_cuts(FunctionCallInfo fcinfo, DateADT start, DateADT end, bool has_holidays, Datum hol)
 {
 	BrCache    *cache = (BrCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *raw = has_holidays ? PG_DETOAST_DATUM_PACKED(hol) : NULL;
+	ArrayType  *holidays = NULL;
 	DateADT		due[3];
 	BrCuts		c;
 
@@ -286,15 +290,11 @@ br_cuts(FunctionCallInfo fcinfo, DateADT start, DateADT end, ArrayType *holidays
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	if (cache->valid && cache->start == start && cache->end == end &&
-		(holidays == NULL ? cache->hol_copy == NULL :
-		 (cache->hol_copy != NULL &&
-		  ((const void *) holidays == cache->hol_ptr ||
-		   (VARSIZE(holidays) == VARSIZE(cache->hol_copy) &&
-			memcmp(holidays, cache->hol_copy, VARSIZE(holidays)) == 0)))))
-	{
-		cache->hol_ptr = holidays;
+		cache->has_holidays == has_holidays &&
+		(!has_holidays ||
+		 (VARSIZE_ANY(raw) == VARSIZE_ANY(cache->hol_copy) &&
+		  memcmp(raw, cache->hol_copy, VARSIZE_ANY(raw)) == 0)))
 		return &cache->cuts;
-	}
 
 	qx_require_finite_date(start, "period_start");
 	qx_require_finite_date(end, "period_end");
@@ -302,6 +302,8 @@ br_cuts(FunctionCallInfo fcinfo, DateADT start, DateADT end, ArrayType *holidays
 		qx_bad_arg("Aggregate each year or quarter on its own.",
 				   "the period from %s to %s is longer than 100 years",
 				   qx_date_str(start), qx_date_str(end));
+	if (has_holidays)
+		holidays = DatumGetArrayTypeP(hol);
 	/* quota_steps(..., 3)'s checks: a period of at least 3 counted days */
 	qx_steps_due(start, end, holidays, true, 3, due);
 	c.start = start;
@@ -314,12 +316,12 @@ br_cuts(FunctionCallInfo fcinfo, DateADT start, DateADT end, ArrayType *holidays
 	if (cache->hol_copy != NULL)
 		pfree(cache->hol_copy);
 	cache->hol_copy = NULL;
-	if (holidays != NULL)
+	if (has_holidays)
 	{
-		cache->hol_copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE(holidays));
-		memcpy(cache->hol_copy, holidays, VARSIZE(holidays));
+		cache->hol_copy = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(raw));
+		memcpy(cache->hol_copy, raw, VARSIZE_ANY(raw));
 	}
-	cache->hol_ptr = holidays;
+	cache->has_holidays = has_holidays;
 	cache->start = start;
 	cache->end = end;
 	cache->cuts = c;
@@ -339,7 +341,8 @@ booking_rhythm_trans(PG_FUNCTION_ARGS)
 	MemoryContext ctx = qx_agg_context(fcinfo, "booking_rhythm_trans");
 	DateADT		start = DatumGetDateADT(qx_param(fcinfo, 3, "period_start"));
 	DateADT		end = DatumGetDateADT(qx_param(fcinfo, 4, "period_end"));
-	ArrayType  *holidays = NULL;
+	bool		has_holidays = PG_NARGS() > 5;
+	Datum		hol = (Datum) 0;
 	const BrCuts *c;
 	BrState    *st;
 	DateADT		ts;
@@ -347,9 +350,9 @@ booking_rhythm_trans(PG_FUNCTION_ARGS)
 	int			part;
 	int32		w;
 
-	if (PG_NARGS() > 5)
-		holidays = DatumGetArrayTypeP(qx_param(fcinfo, 5, "holidays"));
-	c = br_cuts(fcinfo, start, end, holidays);
+	if (has_holidays)
+		hol = qx_param(fcinfo, 5, "holidays");
+	c = br_cuts(fcinfo, start, end, has_holidays, hol);
 	if (PG_ARGISNULL(0))
 		st = br_new(ctx, c);
 	else
