@@ -98,6 +98,14 @@ CREATE TEMP TABLE q25_att_copy (LIKE q25_att_states);
 COPY q25_att_copy FROM '/tmp/quota_ext_regress_q25_att.bin' (FORMAT binary);
 SELECT count(*) AS states, count(*) FILTER (WHERE attainment_distribution_state_send(c.st) IS DISTINCT FROM attainment_distribution_state_send(s.st)) AS binary_mismatches
 FROM q25_att_states s FULL JOIN q25_att_copy c USING (team);
+-- literals at the edges read back as themselves, text and binary
+SELECT count(*) FILTER (WHERE v::attainment_distribution_state::text = v
+                          AND attainment_distribution_state_send(v::attainment_distribution_state::text::attainment_distribution_state)
+                              = attainment_distribution_state_send(v::attainment_distribution_state)) AS exact, count(*) AS literals
+FROM (VALUES ('v1 n=0 values=none'),
+             ('v1 n=5 values=1.7976931348623157e+308,5e-324,2.2250738585072014e-308,0,0.9999999999999999')) l(v);
+SELECT (d).* FROM (SELECT attainment_distribution_merge(v::attainment_distribution_state) AS d
+                   FROM (VALUES ('v1 n=3 values=1.7976931348623157e+308,1.7976931348623157e+308,0')) l(v)) s;
 SELECT test_util.err($$SELECT 'v1 n=2 values=0.5'::attainment_distribution_state$$) AS too_few;
 SELECT test_util.err($$SELECT 'v1 n=1 values=0.5,1'::attainment_distribution_state$$) AS too_many;
 SELECT test_util.err($$SELECT 'v1 n=1 values=-1'::attainment_distribution_state$$) AS negative;

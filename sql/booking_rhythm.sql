@@ -235,6 +235,14 @@ SELECT count(*) AS states,
        count(*) FILTER (WHERE booking_rhythm_state_send(c.st) IS DISTINCT FROM booking_rhythm_state_send(s.st)) AS binary_mismatches
 FROM q25_states s FULL JOIN q25_states_copy c USING (rep);
 
+-- literals at the edges read back as themselves, text and binary: the last
+-- dates PostgreSQL has, the largest money numeric holds
+SELECT count(*) FILTER (WHERE v::booking_rhythm_state::text = v
+                          AND booking_rhythm_state_send(v::booking_rhythm_state::text::booking_rhythm_state)
+                              = booking_rhythm_state_send(v::booking_rhythm_state)) AS exact, count(*) AS literals
+FROM (VALUES ('v1 start=5874897-12-01 end=5874897-12-31 d1=5874897-12-08 d2=5874897-12-19 last5=5874897-12-25 total=0 thirds=0,0,0 last5sum=0 weeks=0:0,0:0,0:0,0:0,0:0,0:0'),
+             ('v1 start=-4713-11-24 end=-4713-12-01 d1=-4713-11-25 d2=-4713-11-26 last5=-4713-11-24 total=' || repeat('9', 131072) || '.' || repeat('9', 16383)
+              || ' thirds=' || repeat('9', 131072) || '.' || repeat('9', 16383) || ',0,0 last5sum=-1 weeks=3:' || repeat('9', 131072) || '.' || repeat('9', 16383) || ',0:0')) l(v);
 -- Malformed text states are refused (22P02)
 SELECT test_util.err($$SELECT 'v1 start=2026-01-05 end=2026-01-16 d1=2026-01-08 d2=2026-01-13 last5=2026-01-12 total=200 thirds=100,75.5,24.5 last5sum=50 weeks=2:150,2:50'::booking_rhythm_state::text$$) AS fine;
 SELECT test_util.err($$SELECT 'v1 start=2026-01-05 end=2026-01-16 d1=2026-01-08 d2=2026-01-13 last5=2026-01-12 total=201 thirds=100,75.5,24.5 last5sum=50 weeks=2:150,2:50'::booking_rhythm_state$$) AS thirds_not_total;

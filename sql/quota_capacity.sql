@@ -81,6 +81,14 @@ CREATE TEMP TABLE q25_cap_copy (LIKE q25_cap_states);
 COPY q25_cap_copy FROM '/tmp/quota_ext_regress_q25_cap.bin' (FORMAT binary);
 SELECT count(*) AS states, count(*) FILTER (WHERE quota_capacity_state_send(c.st) IS DISTINCT FROM quota_capacity_state_send(s.st)) AS binary_mismatches
 FROM q25_cap_states s FULL JOIN q25_cap_copy c USING (team);
+-- literals at the edges read back as themselves, text and binary
+SELECT count(*) FILTER (WHERE v::quota_capacity_state::text = v
+                          AND quota_capacity_state_send(v::quota_capacity_state::text::quota_capacity_state)
+                              = quota_capacity_state_send(v::quota_capacity_state)) AS exact, count(*) AS literals
+FROM (VALUES ('v1 rows=0 scale=0 sum=0'),
+             ('v1 rows=9223372036854775807 scale=1000 sum=' || repeat('9', 131072) || '.' || repeat('9', 16383)),
+             ('v1 rows=1 scale=2 sum=170141183460469231731687303715884105727'),
+             ('v1 rows=1 scale=30 sum=0.000000000000000000000000000001')) l(v);
 SELECT test_util.err($$SELECT 'v1 rows=-1 scale=0 sum=0'::quota_capacity_state$$) AS negative_rows;
 SELECT test_util.err($$SELECT 'v1 rows=0 scale=0 sum=5'::quota_capacity_state$$) AS empty_with_sum;
 SELECT test_util.err($$SELECT 'v1 rows=2 scale=1001 sum=5'::quota_capacity_state$$) AS scale_too_big;

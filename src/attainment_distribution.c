@@ -190,6 +190,7 @@ attainment_distribution_final(PG_FUNCTION_ARGS)
 	double	   *x;
 	int64		above = 0;
 	double		sum = 0;
+	double		max;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -201,20 +202,26 @@ attainment_distribution_final(PG_FUNCTION_ARGS)
 	memcpy(x, st->x, sizeof(double) * st->n);
 	qsort(x, st->n, sizeof(double), ad_cmp);
 	for (int64 i = 0; i < st->n; i++)
-	{
 		if (x[i] >= 1)
 			above++;
-		sum += x[i];
-	}
 	values[0] = Int64GetDatum(st->n);
 	values[1] = Float8GetDatum((double) above / (double) st->n);
 	values[2] = Float8GetDatum(ad_percentile(x, st->n, 0.1));
 	values[3] = Float8GetDatum(ad_percentile(x, st->n, 0.5));
 	values[4] = Float8GetDatum(ad_percentile(x, st->n, 0.9));
-	if (sum == 0)
+	/* Gini is scale-free: over x / max, so the sum cannot overflow */
+	max = x[st->n - 1];
+	if (max == 0)
 		nulls[5] = true;
 	else
+	{
+		for (int64 i = 0; i < st->n; i++)
+		{
+			x[i] /= max;
+			sum += x[i];
+		}
 		values[5] = Float8GetDatum(qx_gini(x, st->n, sum));
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
