@@ -52,11 +52,9 @@ typedef struct QaPartition
 	Datum	   *result;			/* per position; NULL pointer for NULL */
 } QaPartition;
 
-static int
-qa_cmp_fast(const void *a, const void *b)
+static inline int
+qa_cmp_fast(const QaRow *x, const QaRow *y)
 {
-	const QaRow *x = (const QaRow *) a;
-	const QaRow *y = (const QaRow *) b;
 
 	if (x->remi != y->remi)
 		return x->remi > y->remi ? -1 : 1;
@@ -65,11 +63,9 @@ qa_cmp_fast(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static int
-qa_cmp_numeric(const void *a, const void *b)
+static inline int
+qa_cmp_numeric(const QaRow *x, const QaRow *y)
 {
-	const QaRow *x = (const QaRow *) a;
-	const QaRow *y = (const QaRow *) b;
 	int			c;
 
 	c = DatumGetInt32(DirectFunctionCall2(numeric_cmp, y->rem, x->rem));
@@ -80,6 +76,23 @@ qa_cmp_numeric(const void *a, const void *b)
 		return c;
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
+
+/* Sorts of the rows that answer a cancel (lib/sort_template.h). */
+#define ST_SORT qa_sort_fast
+#define ST_ELEMENT_TYPE QaRow
+#define ST_COMPARE(a, b) qa_cmp_fast(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#define ST_CHECK_FOR_INTERRUPTS
+#include "lib/sort_template.h"
+
+#define ST_SORT qa_sort_numeric
+#define ST_ELEMENT_TYPE QaRow
+#define ST_COMPARE(a, b) qa_cmp_numeric(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#define ST_CHECK_FOR_INTERRUPTS
+#include "lib/sort_template.h"
 
 /* A finite numeric of dscale <= scale in units of 10^-scale, when that is below 2^63 in magnitude. */
 static bool
@@ -134,7 +147,7 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 											   ALLOCSET_DEFAULT_MINSIZE, (Size) 8 * 1024,
 											   (Size) 8 * 1024 * 1024);
 	MemoryContext old = MemoryContextSwitchTo(work);
-	QaRow	   *rows = palloc(sizeof(QaRow) * Max(n, 1));
+	QaRow	   *rows = MemoryContextAllocHuge(work, sizeof(QaRow) * Max(n, 1));
 	int64		k = 0;
 	Datum		total = (Datum) 0;
 	int			tscale = 0;
@@ -150,7 +163,8 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 	int128		W = 0;
 
 	part->n = n;
-	part->result = MemoryContextAllocZero(partctx, sizeof(Datum) * Max(n, 1));
+	part->result = MemoryContextAllocExtended(partctx, sizeof(Datum) * Max(n, 1),
+											 MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 
 	for (int64 i = 0; i < n; i++)
 	{
@@ -228,7 +242,7 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 	{
 		int128		assigned = 0;
 		int128		R;
-		int128	   *q = palloc(sizeof(int128) * k);
+		int128	   *q = MemoryContextAllocHuge(work, sizeof(int128) * k);
 
 		for (int64 j = 0; j < k; j++)
 		{
@@ -241,7 +255,7 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 		R = T - assigned;
 		for (int64 j = 0; j < k; j++)
 			rows[j].idx = j;
-		qsort(rows, k, sizeof(QaRow), qa_cmp_fast);
+		qa_sort_fast(rows, k);
 		for (int64 j = 0; j < R; j++)
 			q[rows[j].idx] += 1;
 		MemoryContextSwitchTo(partctx);
@@ -252,7 +266,7 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 	}
 	else
 	{
-		Datum	   *q = palloc(sizeof(Datum) * k);
+		Datum	   *q = MemoryContextAllocHuge(work, sizeof(Datum) * k);
 		Datum		assigned = NumericGetDatum(int64_to_numeric(0));
 		Datum		one = NumericGetDatum(int64_to_numeric(1));
 		int64		R;
@@ -270,7 +284,7 @@ qa_compute(WindowObject winobj, QaPartition *part, MemoryContext partctx)
 											  DirectFunctionCall2(numeric_sub, tunits, assigned)));
 		if (R < 0 || R > k)
 			elog(ERROR, "quota_allocate: leftover units out of range");
-		qsort(rows, k, sizeof(QaRow), qa_cmp_numeric);
+		qa_sort_numeric(rows, k);
 		for (int64 j = 0; j < R; j++)
 			q[rows[j].idx] = DirectFunctionCall2(numeric_add, q[rows[j].idx], one);
 		MemoryContextSwitchTo(partctx);
