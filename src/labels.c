@@ -14,7 +14,8 @@
  * (Brewer, colorbrewer2.org; marked colour-blind safe for every n), read
  * from blue (rank 1, best news) to red (last rank, worst), so the same hue
  * means the same thing in every kind; rfm's "Others" is the neutral grey
- * #999999 outside the scale.
+ * #999999 outside the scale.  deal_warning, whose codes are all problems,
+ * is the one exception (see its block).
  */
 #include "postgres.h"
 
@@ -83,6 +84,32 @@ static const QxLabel catalog[] = {
 	{"priority", "fast_small", "#abd9e9", {"Fast, small", "Быстро, мало", "Бързо, малко"}},
 	{"priority", "slow_big", "#fdae61", {"Slow, big", "Долго, много", "Бавно, много"}},
 	{"priority", "slow_small", "#d7191c", {"Slow, small", "Долго, мало", "Бавно, малко"}},
+
+	/* deal temperature (deal_warnings' input), hottest first; RdYlBu 4 */
+	{"temperature", "hot", "#2c7bb6", {"Hot", "Горячая", "Гореща"}},
+	{"temperature", "warm", "#abd9e9", {"Warm", "Тёплая", "Топла"}},
+	{"temperature", "cool", "#fdae61", {"Cooling off", "Остывает", "Охладнява"}},
+	{"temperature", "cold", "#d7191c", {"Cold", "Холодная", "Студена"}},
+
+	/*
+	 * deal warnings (deal_warnings), most urgent first.  Every code is a
+	 * problem, so this kind alone does not run blue to red (SPEC §14):
+	 * ColorBrewer YlOrRd from #800026 to #ffeda0, resampled to 13 steps
+	 * evenly spaced along the scheme in CIELAB, darker for the more urgent.
+	 */
+	{"deal_warning", "next_step_overdue", "#800026", {"Follow-up overdue", "Просрочен контакт", "Просрочен контакт"}},
+	{"deal_warning", "no_next_step", "#9a0026", {"No next step", "Нет следующего шага", "Няма следваща стъпка"}},
+	{"deal_warning", "promise_overdue", "#b50026", {"Client hasn't delivered", "Клиент не выполнил обещанное", "Клиентът не изпълни обещаното"}},
+	{"deal_warning", "past_close_date", "#ce0d22", {"Past close date", "Сорван срок закрытия", "Пропусната дата на затваряне"}},
+	{"deal_warning", "reanimation", "#e6231e", {"Needs rescue", "Пора реанимировать", "Нужна е реанимация"}},
+	{"deal_warning", "cold", "#fc512b", {"Gone cold", "Клиент остыл", "Клиентът изстина"}},
+	{"deal_warning", "no_activity", "#fd6d32", {"Gone quiet", "Давно без касаний", "Отдавна без контакт"}},
+	{"deal_warning", "stalled_in_stage", "#fd8639", {"Stuck in stage", "Застряла на этапе", "Заседнала на етапа"}},
+	{"deal_warning", "pushed", "#fe9c42", {"Keeps slipping", "Закрытие всё переносят", "Затварянето все се отлага"}},
+	{"deal_warning", "single_threaded", "#feb34d", {"Single-threaded", "Один контакт у клиента", "Само един контакт при клиента"}},
+	{"deal_warning", "no_problem", "#ffc965", {"Pain not clear", "Боль клиента не выяснена", "Болката на клиента не е ясна"}},
+	{"deal_warning", "no_temperature", "#fedd7f", {"Mood not logged", "Температура не указана", "Настроението не е отбелязано"}},
+	{"deal_warning", "no_lift", "#ffeda0", {"Odds not assessed", "Шансы не оценены", "Шансът не е оценен"}},
 };
 
 #define NLABELS lengthof(catalog)
@@ -123,7 +150,7 @@ qx_label_kind(const text *kind)
 	int			first = qx_label_kind_find(kind);
 
 	if (first < 0)
-		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class and priority.",
+		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority, temperature and deal_warning.",
 				   "kind must be a kind of the label catalog, got \"%s\"",
 				   brief(kind));
 	return first;
