@@ -94,21 +94,23 @@ static const QxLabel catalog[] = {
 	/*
 	 * deal warnings (deal_warnings), most urgent first.  Every code is a
 	 * problem, so this kind alone does not run blue to red (SPEC §14):
-	 * ColorBrewer YlOrRd from #800026 to #ffeda0, resampled to 13 steps
-	 * evenly spaced along the scheme in CIELAB, darker for the more urgent.
+	 * ColorBrewer YlOrRd from #800026 to #ffeda0, resampled in CIELAB to
+	 * 13 steps whose lightness rises by about 4 or more from rank to rank
+	 * under normal vision and simulated protanopia, deuteranopia and
+	 * tritanopia (test/label_colors.sh), darker for the more urgent.
 	 */
 	{"deal_warning", "next_step_overdue", "#800026", {"Follow-up overdue", "Просрочен контакт", "Просрочен контакт"}},
-	{"deal_warning", "no_next_step", "#9a0026", {"No next step", "Нет следующего шага", "Няма следваща стъпка"}},
-	{"deal_warning", "promise_overdue", "#b50026", {"Client hasn't delivered", "Клиент не выполнил обещанное", "Клиентът не изпълни обещаното"}},
-	{"deal_warning", "past_close_date", "#ce0d22", {"Past close date", "Сорван срок закрытия", "Пропусната дата на затваряне"}},
-	{"deal_warning", "reanimation", "#e6231e", {"Needs rescue", "Пора реанимировать", "Нужна е реанимация"}},
-	{"deal_warning", "cold", "#fc512b", {"Gone cold", "Клиент остыл", "Клиентът изстина"}},
-	{"deal_warning", "no_activity", "#fd6d32", {"Gone quiet", "Давно без касаний", "Отдавна без контакт"}},
-	{"deal_warning", "stalled_in_stage", "#fd8639", {"Stuck in stage", "Застряла на этапе", "Заседнала на етапа"}},
-	{"deal_warning", "pushed", "#fe9c42", {"Keeps slipping", "Закрытие всё переносят", "Затварянето все се отлага"}},
-	{"deal_warning", "single_threaded", "#feb34d", {"Single-threaded", "Один контакт у клиента", "Само един контакт при клиента"}},
-	{"deal_warning", "no_problem", "#ffc965", {"Pain not clear", "Боль клиента не выяснена", "Болката на клиента не е ясна"}},
-	{"deal_warning", "no_temperature", "#fedd7f", {"Mood not logged", "Температура не указана", "Настроението не е отбелязано"}},
+	{"deal_warning", "no_next_step", "#970026", {"No next step", "Нет следующего шага", "Няма следваща стъпка"}},
+	{"deal_warning", "promise_overdue", "#ae0026", {"Client hasn't delivered", "Клиент не выполнил обещанное", "Клиентът не изпълни обещаното"}},
+	{"deal_warning", "past_close_date", "#c50524", {"Past close date", "Сорван срок закрытия", "Пропусната дата на затваряне"}},
+	{"deal_warning", "reanimation", "#dd161e", {"Needs rescue", "Пора реанимировать", "Нужна е реанимация"}},
+	{"deal_warning", "cold", "#fd5d2e", {"Gone cold", "Клиент остыл", "Клиентът изстина"}},
+	{"deal_warning", "no_activity", "#fd7935", {"Gone quiet", "Давно без касаний", "Отдавна без контакт"}},
+	{"deal_warning", "stalled_in_stage", "#fd903d", {"Stuck in stage", "Застряла на этапе", "Заседнала на етапа"}},
+	{"deal_warning", "pushed", "#fea546", {"Keeps slipping", "Закрытие всё переносят", "Затварянето все се отлага"}},
+	{"deal_warning", "single_threaded", "#feb853", {"Single-threaded", "Один контакт у клиента", "Само един контакт при клиента"}},
+	{"deal_warning", "no_problem", "#ffcb67", {"Pain not clear", "Боль клиента не выяснена", "Болката на клиента не е ясна"}},
+	{"deal_warning", "no_temperature", "#fedc7d", {"Mood not logged", "Температура не указана", "Настроението не е отбелязано"}},
 	{"deal_warning", "no_lift", "#ffeda0", {"Odds not assessed", "Шансы не оценены", "Шансът не е оценен"}},
 };
 
