@@ -399,18 +399,19 @@ trigger_mapping(TriggerData *trigdata, WarningsTrigger *wt, const char *arg)
 	for (p = 0; p < NPARAMS; p++)
 		if (strcmp(name, params[p].name) == 0)
 			break;
-	if (p == NPARAMS)
-	{
-		if (strcmp(name, "as_of") == 0)
-			trigger_arg_error(trigger, rel, "The trigger computes the warnings as of the transaction's date.",
-							  "as_of cannot be mapped");
+	if (p == NPARAMS && strcmp(name, "as_of") == 0)
+		trigger_arg_error(trigger, rel, "The trigger computes the warnings as of the transaction's date.",
+						  "as_of cannot be mapped");
+	else if (p == NPARAMS)
 		trigger_arg_error(trigger, rel, "The parameters are " PARAM_NAMES ".",
 						  "\"%s\" is not a parameter of deal_warnings", qx_str_brief(name));
-	}
-	if (wt->mapped[p])
+	else if (wt->mapped[p])
 		trigger_arg_error(trigger, rel, "Map each parameter once.",
 						  "parameter %s is mapped twice", params[p].name);
-	wt->mapped[p] = true;
+	else
+		wt->mapped[p] = true;
+	if (p == NPARAMS)
+		return;					/* not reached: the errors above */
 	if (*value == '\0')
 		trigger_arg_error(trigger, rel, "Map a parameter to a column as 'param=column', e.g. 'next_contact=next_call'.",
 						  "parameter %s has no column", params[p].name);
@@ -627,9 +628,9 @@ flag_deal_warnings(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = qx_row_trigger(fcinfo, "flag_deal_warnings", 2, 2 + NPARAMS, USAGE);
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	WarningsTrigger *wt = warnings_trigger(fcinfo, trigdata);
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	TimestampTz xact_start = GetCurrentTransactionStartTimestamp();
 	DateADT		today = DatumGetDateADT(DirectFunctionCall1(timestamptz_date,
-															TimestampTzGetDatum(now)));
+															TimestampTzGetDatum(xact_start)));
 	HeapTuple	tuple;
 	Diary		d;
 	uint32		w;
@@ -645,7 +646,7 @@ flag_deal_warnings(PG_FUNCTION_ARGS)
 	attnums[0] = wt->warnings;
 	attnums[1] = wt->since;
 	values[0] = PointerGetDatum(warnings_array(NULL, w));
-	values[1] = TimestampTzGetDatum(now);
+	values[1] = TimestampTzGetDatum(xact_start);
 	if (w == 0)
 		nulls[1] = true;
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
