@@ -298,6 +298,24 @@ down=$(q "SELECT count(*) FROM kin_moves m JOIN quota_labels ly ON ly.kind = 'ki
 grep -A3 '^(l) ' <<<"$out" | grep -qE "^ +$down \| " && ok "morning list counts the $down moves down" \
 	|| bad "morning list counts the moves down" "want $down: $(grep -A3 '^(l) ' <<<"$out" | tail -1)"
 
+# --- the deal diary (scripts/demo_diary.sql) ----------------------------------------
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo_diary.sql" 2>&1)
+if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo_diary.sql runs without error"
+else bad "demo_diary.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
+check "diary: the trigger's warnings are deal_warnings(current_date, ...) on every deal" \
+	"SELECT bool_and(warnings IS NOT DISTINCT FROM deal_warnings(current_date, next_contact, problem, promise_due,
+	        temperature, lift, last_activity, stage_entered, 30, close_date, pushes, contacts)) FROM sales.deals"
+# the per-warning counts of section (o), as of 2026-09-15, against plain SQL
+for rule in "1|next_contact < date '2026-09-15'" "5|lift < 0.4" "7|last_activity < date '2026-09-01'" \
+	"9|pushes >= 2" "13|lift IS NULL"; do
+	rank=${rule%%|*}
+	want=$(q "SELECT count(*) FROM sales.deals WHERE ${rule#*|}")
+	grep -A16 '^(o) ' <<<"$out" | grep -qE "^ +$rank \|.*\| +$want\$" && ok "diary: (o) rank $rank counts $want deals (${rule#*|})" \
+		|| bad "diary: (o) rank $rank counts $want deals" "$(grep -A16 '^(o) ' <<<"$out" | grep -E "^ +$rank \|")"
+done
+grep -q 'Просрочен контакт' <<<"$out" && grep -q 'Follow-up overdue' <<<"$out" \
+	&& ok "diary: the morning list in English and Russian" || bad "diary: the morning list in English and Russian"
+
 cleanup
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
