@@ -337,6 +337,8 @@ typedef struct WarningsTrigger
 	bool		literal[NPARAMS];
 	int64		lit_ival[NPARAMS];
 	double		lit_fval[NPARAMS];
+	TimestampTz xact_start;		/* the transaction today was computed for */
+	DateADT		today;
 } WarningsTrigger;
 
 /* 22023 naming the trigger and the table. */
@@ -522,13 +524,15 @@ int_value(Datum v, Oid typid)
 	return 0;
 }
 
-/* The diary of a row as the trigger maps it; unmapped parameters take their defaults. */
+/*
+ * The diary of a row (its deformed values) as the trigger maps it;
+ * unmapped parameters take their defaults.
+ */
 static void
-row_diary(const WarningsTrigger *wt, HeapTuple tuple, TupleDesc tupdesc, Diary *d)
+row_diary(const WarningsTrigger *wt, const Datum *values, const bool *nulls, Diary *d)
 {
 	for (int p = 0; p < NPARAMS; p++)
 	{
-		bool		isnull;
 		Datum		v;
 
 		d->tracked[p] = true;
@@ -554,9 +558,9 @@ row_diary(const WarningsTrigger *wt, HeapTuple tuple, TupleDesc tupdesc, Diary *
 				d->tracked[p] = false;
 			continue;
 		}
-		v = heap_getattr(tuple, wt->column[p], tupdesc, &isnull);
-		if (isnull)
+		if (nulls[wt->column[p] - 1])
 			continue;
+		v = values[wt->column[p] - 1];
 		d->present[p] = true;
 		switch (params[p].type)
 		{
@@ -577,15 +581,13 @@ row_diary(const WarningsTrigger *wt, HeapTuple tuple, TupleDesc tupdesc, Diary *
 }
 
 /*
- * The warning set a row's warnings column holds, as a mask; -1 when it is
- * not exactly a set of known codes in rank order (NULL elements, unknown or
+ * The warning set a warnings column holds, as a mask; -1 when it is not
+ * exactly a set of known codes in rank order (NULL elements, unknown or
  * repeated codes, another order).  NULL and '{}' are the empty set.
  */
 static int64
-stored_warnings(HeapTuple tuple, TupleDesc tupdesc, int attnum)
+stored_warnings(Datum v, bool isnull)
 {
-	bool		isnull;
-	Datum		v = heap_getattr(tuple, attnum, tupdesc, &isnull);
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
@@ -629,35 +631,46 @@ flag_deal_warnings(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc = RelationGetDescr(trigdata->tg_relation);
 	WarningsTrigger *wt = warnings_trigger(fcinfo, trigdata);
 	TimestampTz xact_start = GetCurrentTransactionStartTimestamp();
-	DateADT		today = DatumGetDateADT(DirectFunctionCall1(timestamptz_date,
-															TimestampTzGetDatum(xact_start)));
 	HeapTuple	tuple;
+	HeapTuple	result;
+	Datum	   *values;
+	bool	   *nulls;
 	Diary		d;
 	uint32		w;
-	int			attnums[2];
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	Datum		since;
+	bool		since_null;
+
+	/* the transaction's date in the session time zone, once per transaction */
+	if (wt->xact_start != xact_start || wt->today == 0)
+	{
+		wt->today = DatumGetDateADT(DirectFunctionCall1(timestamptz_date,
+														TimestampTzGetDatum(xact_start)));
+		wt->xact_start = xact_start;
+	}
 
 	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple
 		: trigdata->tg_trigtuple;
-	row_diary(wt, tuple, tupdesc, &d);
-	w = diary_warnings(today, &d);
+	values = palloc(tupdesc->natts * sizeof(Datum));
+	nulls = palloc(tupdesc->natts * sizeof(bool));
+	heap_deform_tuple(tuple, tupdesc, values, nulls);
+	row_diary(wt, values, nulls, &d);
+	w = diary_warnings(wt->today, &d);
 
-	attnums[0] = wt->warnings;
-	attnums[1] = wt->since;
-	values[0] = PointerGetDatum(warnings_array(NULL, w));
-	values[1] = TimestampTzGetDatum(xact_start);
+	since = TimestampTzGetDatum(xact_start);
+	since_null = false;
 	if (w == 0)
-		nulls[1] = true;
+		since_null = true;
 	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
 	{
 		/* raised before: keep the time it was raised */
 		HeapTuple	oldtuple = trigdata->tg_trigtuple;
-		bool		since_null;
-		Datum		since = heap_getattr(oldtuple, wt->since, tupdesc, &since_null);
+		bool		old_since_null,
+					old_w_null;
+		Datum		old_since = heap_getattr(oldtuple, wt->since, tupdesc, &old_since_null);
+		Datum		old_w = heap_getattr(oldtuple, wt->warnings, tupdesc, &old_w_null);
 
-		if (stored_warnings(oldtuple, tupdesc, wt->warnings) != 0 && !since_null)
-			values[1] = since;
+		if (!old_since_null && stored_warnings(old_w, old_w_null) != 0)
+			since = old_since;
 	}
 	else
 	{
@@ -666,11 +679,19 @@ flag_deal_warnings(PG_FUNCTION_ARGS)
 		 * to another partition by an UPDATE, copied from another diary)
 		 * keeps that since.
 		 */
-		bool		since_null;
-		Datum		since = heap_getattr(tuple, wt->since, tupdesc, &since_null);
-
-		if (!since_null && stored_warnings(tuple, tupdesc, wt->warnings) == (int64) w)
-			values[1] = since;
+		if (!nulls[wt->since - 1] &&
+			stored_warnings(values[wt->warnings - 1], nulls[wt->warnings - 1]) == (int64) w)
+			since = values[wt->since - 1];
 	}
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, tupdesc, 2, attnums, values, nulls));
+
+	values[wt->warnings - 1] = PointerGetDatum(warnings_array(NULL, w));
+	nulls[wt->warnings - 1] = false;
+	values[wt->since - 1] = since;
+	nulls[wt->since - 1] = since_null;
+	result = heap_form_tuple(tupdesc, values, nulls);
+	/* the identity of the row, as heap_modify_tuple keeps it */
+	result->t_data->t_ctid = tuple->t_data->t_ctid;
+	result->t_self = tuple->t_self;
+	result->t_tableOid = tuple->t_tableOid;
+	return PointerGetDatum(result);
 }
