@@ -12,7 +12,8 @@
 # INSERT ... SELECT into the same table with and without the trigger (and,
 # for scale, with the flag_reanimation trigger); the ratio and the cost per
 # row.  Serial plans (max_parallel_workers_per_gather = 0).  Each case:
-# median of RUNS (default 3) runs of EXPLAIN ANALYZE's execution time.
+# median of RUNS (default 3) runs of EXPLAIN ANALYZE's execution time; the
+# INSERTs RUNS + 2 runs, with and without the trigger alternating.
 set -euo pipefail
 N=${1:-1000000}
 M=${2:-200000}
@@ -91,16 +92,27 @@ awk -v s="$scan" -v f="$fn" -v c="$cs" 'BEGIN {
 COLS="id, next_contact, problem, promise_due, temperature, lift, last_activity, stage_entered, stage_norm_days, close_date, pushes, contacts"
 INS="INSERT INTO diary ($COLS) SELECT $COLS FROM deals WHERE id <= $M"
 INS_FLAG="INSERT INTO diary_flag ($COLS, agreement, objections) SELECT $COLS, 0.5, (id % 4)::int FROM deals WHERE id <= $M"
-plain=$(timeit "$INS" "TRUNCATE diary;")
-flagplain=$(timeit "$INS_FLAG" "TRUNCATE diary_flag;")
 q -c "CREATE TRIGGER dw BEFORE INSERT OR UPDATE ON diary FOR EACH ROW EXECUTE FUNCTION flag_deal_warnings(
   'warnings', 'warned_since', 'next_contact=next_contact', 'problem=problem', 'promise_due=promise_due',
   'temperature=temperature', 'lift=lift', 'last_activity=last_activity', 'stage_entered=stage_entered',
   'stage_norm_days=stage_norm_days', 'close_date=close_date', 'pushes=pushes', 'contacts=contacts')"
 q -c "CREATE TRIGGER fr BEFORE INSERT OR UPDATE ON diary_flag FOR EACH ROW
   EXECUTE FUNCTION flag_reanimation('agreement', 'objections', 'flag')"
-trig=$(timeit "$INS" "TRUNCATE diary;")
-flagtrig=$(timeit "$INS_FLAG" "TRUNCATE diary_flag;")
+# with and without the trigger alternate run by run (DISABLE/ENABLE TRIGGER),
+# so that a neighbour's load shifts both alike; the medians of each
+once() {	# once SQL PREFIX -> execution seconds of one run
+	q -c "SET max_parallel_workers_per_gather = 0; $2 EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON, COSTS OFF) $1" |
+		awk '/Execution Time/ {print $3 / 1000}'
+}
+tp=$(mktemp) tt=$(mktemp) fp=$(mktemp) ft=$(mktemp)
+for i in $(seq $((RUNS + 2))); do
+	once "$INS" "TRUNCATE diary; ALTER TABLE diary DISABLE TRIGGER dw;" >>"$tp"
+	once "$INS" "TRUNCATE diary; ALTER TABLE diary ENABLE TRIGGER dw;" >>"$tt"
+	once "$INS_FLAG" "TRUNCATE diary_flag; ALTER TABLE diary_flag DISABLE TRIGGER fr;" >>"$fp"
+	once "$INS_FLAG" "TRUNCATE diary_flag; ALTER TABLE diary_flag ENABLE TRIGGER fr;" >>"$ft"
+done
+plain=$(median <"$tp") trig=$(median <"$tt") flagplain=$(median <"$fp") flagtrig=$(median <"$ft")
+rm -f "$tp" "$tt" "$fp" "$ft"
 # the trigger's rows equal the function's, computed as of the same date
 tmismatch=$(q -c "SELECT count(*) FROM diary WHERE warnings IS DISTINCT FROM deal_warnings(current_date, next_contact, problem, promise_due, temperature, lift, last_activity, stage_entered, stage_norm_days, close_date, pushes, contacts)")
 printf '\n| INSERT of %s rows | seconds | ratio to the same INSERT without a trigger | microseconds per row over it |\n|---|---|---|---|\n' "$M"

@@ -299,6 +299,28 @@ EXECUTE FUNCTION flag_deal_warnings('w', 's', 'stage_entered=entered', 'stage_no
 INSERT INTO dw_lit VALUES (1, current_date - 5, 0.5), (2, current_date - 6, 0.49);
 SELECT id, w FROM dw_lit ORDER BY id;
 
+-- a dropped column before the mapped ones, a column added after the trigger,
+-- and a long (toasted) problem: the trigger finds its columns by name
+CREATE TABLE dw_alter (junk int, id int, nc date, p text, w text[], s timestamptz);
+CREATE TRIGGER dw_alter_flag BEFORE INSERT OR UPDATE ON dw_alter FOR EACH ROW
+EXECUTE FUNCTION flag_deal_warnings('w', 's', 'next_contact=nc', 'problem=p');
+ALTER TABLE dw_alter DROP COLUMN junk;
+ALTER TABLE dw_alter ADD COLUMN note text;
+INSERT INTO dw_alter (id, nc, p, note) VALUES (1, current_date - 1, repeat('pain ', 100000), 'n'),
+    (2, current_date, '  ', NULL);
+SELECT id, w, length(p) AS problem_length, note FROM dw_alter ORDER BY id;
+UPDATE dw_alter SET note = 'm' WHERE id = 1;
+SELECT id, w, length(p) AS problem_length, note FROM dw_alter ORDER BY id;
+
+-- temperature is a kind flag_segment_change follows: a cooling deal is
+-- recorded like a fading customer
+CREATE TABLE dw_temp (id int, temperature text, was text, since timestamptz, dir text);
+CREATE TRIGGER dw_temp_move BEFORE INSERT OR UPDATE ON dw_temp FOR EACH ROW
+EXECUTE FUNCTION flag_segment_change('temperature', 'temperature', 'was', 'since', 'dir');
+INSERT INTO dw_temp (id, temperature) VALUES (1, 'warm'), (2, 'cool');
+UPDATE dw_temp SET temperature = CASE id WHEN 1 THEN 'cold' ELSE 'hot' END;
+SELECT id, was, temperature, dir FROM dw_temp ORDER BY id;
+
 -- a partitioned table: the trigger on the parent fires on every partition,
 -- and a row that an UPDATE moves to another partition keeps its since
 CREATE TABLE dw_part (id int, region text, next_call date, pain text, mood text, lift float8,
@@ -381,4 +403,4 @@ DROP TRIGGER m ON dw_misuse;
 SELECT test_util.err('SELECT flag_deal_warnings()') AS plain_call;
 
 DROP VIEW dw_state;
-DROP TABLE dw_deals, dw_min, dw_lit, dw_part, dw_misuse;
+DROP TABLE dw_deals, dw_min, dw_lit, dw_alter, dw_temp, dw_part, dw_misuse;
