@@ -473,13 +473,7 @@ warnings_trigger(FunctionCallInfo fcinfo, TriggerData *trigdata)
 								  lengthof(since_types), "timestamp with time zone", USAGE);
 	for (int i = 2; i < trigger->tgnargs; i++)
 		trigger_mapping(trigdata, wt, trigger->tgargs[i]);
-	for (int p = 0; p < NPARAMS; p++)
-	{
-		/* warnings and since are written: reading one as a parameter is a loop */
-		if (wt->column[p] != 0 && (wt->column[p] == wt->warnings || wt->column[p] == wt->since))
-			trigger_arg_error(trigger, rel, "Map the parameters to the diary's columns.",
-							  "parameter %s reads the column the trigger writes", params[p].name);
-	}
+	/* no parameter can read warnings or since: no parameter takes their types */
 	wt->tgoid = trigger->tgoid;
 	wt->relid = RelationGetRelid(rel);
 
