@@ -7,6 +7,7 @@
 # simulation and normal vision; rank 1 reads blue (b* < 0) and the last rank
 # (RFM's neutral Others aside) red (a* > 0, b* > 0).  Runs against the
 # server scripts/test.sh started; ends with "N passed, N failed".
+# qx-tier: fast
 set -uo pipefail
 db=quota_ext_label_colors_$$
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
