@@ -97,7 +97,7 @@ qx_tally regress "$reports/regress.log" $?
 qx_regress_lines "$reports/regress.log"
 for s in ${QX_MEMCHECK_SUITES:-}; do
 	echo "== $s"
-	QX_TIMEOUT=${QX_TIMEOUT:-30} bash "$root/$s" >"$reports/suite.log" 2>&1
+	QX_TIMEOUT=${QX_TIMEOUT:-120} bash "$root/$s" >"$reports/suite.log" 2>&1
 	rc=$?
 	tail -3 "$reports/suite.log"
 	qx_tally suite "$reports/suite.log" "$rc"
