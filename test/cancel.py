@@ -7,9 +7,9 @@ start it over data sized to run a few seconds, send pg_cancel_backend at
 several moments into the run (so that scan, sort, copy and optimizer
 phases are all hit), and measure how it answered (test/lib/qxcancel.py):
 the backend's CPU work between the cancel and the error must be at most
-0.2 s, and the wall-clock time to the error at most 0.2 s scaled by the
-backend's share of the machine (0.2 s on an idle machine); the wall-clock
-figures are printed.  Every function must have been cancelled mid-run at
+0.2 s, and the wall-clock time to the error at most twice 0.2 s scaled by
+the backend's share of the machine (0.4 s on an idle machine); the
+wall-clock figures are printed, with how many met 0.2 s.  Every function must have been cancelled mid-run at
 least once, and every cancel must end the statement with 57014.
 
 QX_CANCEL_ONLY=text runs only the cases whose name contains text.

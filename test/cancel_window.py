@@ -10,8 +10,8 @@ land while PostgreSQL spools the partition, while the function reads it,
 while it sorts, while it answers the rows).  Each cancel must end the
 statement with 57014 (query_canceled), not let it finish; the backend's CPU
 work between the cancel and the error must be at most QX_CANCEL_MAX seconds
-(0.2), and the wall-clock time to the error at most that scaled by the
-backend's share of the machine (test/lib/qxcancel.py: load-independent, so
+(0.2), and the wall-clock time to the error at most twice that scaled by
+the backend's share of the machine (test/lib/qxcancel.py: load-independent, so
 that a busy machine does not fail it; the wall-clock figures are printed).
 The backend must run on this machine (its /proc entry is read).
 """

@@ -4,7 +4,7 @@
 # cancelled while PostgreSQL spools it, while the function reads it, sorts
 # and answers: the statement ends with 57014, the backend does at most 0.2 s
 # of CPU work after the cancel, and the wall-clock time to the error is at
-# most 0.2 s scaled by the backend's share of the machine (so a busy machine
+# most 2 x 0.2 s scaled by the backend's share of the machine (so a busy machine
 # does not fail it; the wall-clock figures are printed).  See
 # test/cancel_window.py and test/lib/qxcancel.py.
 # Runs against the server in PGHOST/PGPORT/PGUSER; ends "N passed, N failed".

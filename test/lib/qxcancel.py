@@ -20,10 +20,16 @@ each cancel is measured three ways:
          the backend's CPU share (below).
   share  the backend's CPU time / wall time over the run before the cancel
          (1 on an idle machine, about 0.25 at load 8 on 2 cores).  The
-         scaled bound is limit / max(share, 0.05): on an idle machine the old
-         0.2 s; on a busy one what 0.2 s of its CPU takes there.  It catches
-         what the backend's CPU does not show: waiting (for parallel
+         scaled bound is 2 x limit / max(share, 0.05): what limit seconds of
+         the backend's CPU take at that share, and as much again for the
+         wake-ups of the backend and of the client, each of which waits for
+         a time slice on a busy machine (0.4 s on an idle machine).  It
+         catches what the backend's CPU does not show: waiting (for parallel
          workers that do not check for interrupts, say).
+
+The CPU figure includes the abort's clean-up (freeing a sort of 8 million
+rows is about 0.05 s), so it is above the time to the CHECK_FOR_INTERRUPTS
+itself; measured at load 8 to 18 on 2 cores the worst was 0.12 s.
 
 The backend must run on this machine (a Unix socket, as the test command
 sets up); when its /proc entry cannot be read the measurement fails.
@@ -35,6 +41,7 @@ import time
 import psycopg2
 
 MIN_SHARE = 0.05
+WAKE_UPS = 2.0
 
 
 def backend_cpu(pid):
@@ -127,12 +134,12 @@ class Checks:
         worst_cpu = max(r["cpu"] for _, r in lat)
         self.check("%s: at most %.1f s of backend CPU work between cancel and error" % (name, limit),
                    worst_cpu <= limit, "worst %.3f s" % worst_cpu)
-        over = [(lbl, r) for lbl, r in lat if r["wall"] > limit / max(r["share"], MIN_SHARE)]
-        self.check("%s: error within %.1f s of the backend's share of the machine after the cancel"
+        bound = lambda r: WAKE_UPS * limit / max(r["share"], MIN_SHARE)  # noqa: E731
+        over = [(lbl, r) for lbl, r in lat if r["wall"] > bound(r)]
+        self.check("%s: error within 2 x %.1f s of the backend's share of the machine after the cancel"
                    % (name, limit), not over,
                    "; ".join("%s: %.3f s wall > %.3f s (share %.2f)"
-                             % (lbl, r["wall"], limit / max(r["share"], MIN_SHARE), r["share"])
-                             for lbl, r in over))
+                             % (lbl, r["wall"], bound(r), r["share"]) for lbl, r in over))
         quiet = sum(1 for _, r in lat if r["wall"] <= limit)
         print("     figure: %d of %d cancels answered within %.1f s wall (the idle-machine bound)"
               % (quiet, len(lat), limit), flush=True)
