@@ -4,7 +4,7 @@
 # call the extension, so that random queries reach its functions.
 # Bounded by count, not time: QX_SQLSMITH_QUERIES queries (default 6000),
 # all of them whatever the load of the machine (about 20 s on a quiet 2-core
-# machine); QX_SQLSMITH_HANG (default 1800 s) only stops a run that is stuck
+# machine, 15 minutes at load 18); QX_SQLSMITH_HANG (default 3600 s) only stops a run that is stuck
 # and fails it.  statement_timeout 2 s on the database only cuts generated
 # queries short (their errors are sqlsmith's own statistics, not checks).
 # Fails when sqlsmith ran fewer queries than asked (none at all, say).  sqlsmith runs
@@ -17,7 +17,7 @@ set -uo pipefail
 db=qx_sqlsmith
 role=qx_smith
 queries=${QX_SQLSMITH_QUERIES:-6000}
-hang=${QX_SQLSMITH_HANG:-1800}
+hang=${QX_SQLSMITH_HANG:-3600}
 seed=${QX_SEED:-20240501}
 passed=0
 failed=0
