@@ -14,6 +14,7 @@
 # (screenshot.png, screenshot-ru.png); the English one is committed as
 # examples/dashboard/screenshot.png for the README.  Needs node >= 18 with npm and the
 # chromium package.  Ends with "N passed, N failed".
+# qx-tier: once
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/test/lib/suite.sh"
@@ -73,7 +74,7 @@ open(sys.argv[2], "w").write(str(httpd.server_address[1]))
 httpd.serve_forever()
 PY
 server_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$tmp/port" ] && break; sleep 0.1; done	# up to 60 s: a busy machine
 port=$(cat "$tmp/port" 2>/dev/null)
 [ -n "$port" ] && ok "dist/ served on 127.0.0.1:$port" || { bad "static server"; finish; }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # test/deal_diary_cron.sh: the deal diary's nightly refresh (SPEC §14 with
 # the pattern of §12, doc/deal_diary.md "The nightly refresh").
 #

@@ -3,6 +3,7 @@
 # running server (scripts/test.sh exports PGHOST/PGPORT/PGUSER; quota_ext is
 # installed).  Works in a scratch database it drops at the end; ends with
 # "N passed, N failed".
+# qx-tier: fast
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 db=quota_ext_demo_test_$$

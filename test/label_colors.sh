@@ -9,6 +9,7 @@
 # problems (SPEC §14), runs dark red to yellow instead: lighter rank by rank
 # under every simulation, every colour red to yellow.  Runs against the
 # server scripts/test.sh started; ends with "N passed, N failed".
+# qx-tier: fast
 set -uo pipefail
 db=quota_ext_label_colors_$$
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
