@@ -170,7 +170,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_bad.bin');
     RETURN test_util.err(format('COPY bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_rs(what) FROM bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_rs(what) FROM bad_bin ORDER BY what COLLATE "C";
 CREATE TEMP TABLE bad_bin_kn(what text, b bytea);
 INSERT INTO bad_bin_kn
 SELECT 'truncated', substr(rfm_kinetic_state_send(kn), 1, 40) FROM parts WHERE customer = 1 AND part = 0
@@ -181,7 +181,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_bad.bin');
     RETURN test_util.err(format('COPY bad_target_kn FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_kn(what) FROM bad_bin_kn ORDER BY what;
+SELECT what, pg_temp.recv_kn(what) FROM bad_bin_kn ORDER BY what COLLATE "C";
 CREATE TEMP TABLE bad_bin_bt(what text, b bytea);
 -- btyd binary: version (1 byte), as_of, unit, number of days (bytes 10-13),
 -- two money values (21 bytes each when int128), days from byte 56
@@ -197,7 +197,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_bad.bin');
     RETURN test_util.err(format('COPY bad_target_bt FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_bt(what) FROM bad_bin_bt ORDER BY what;
+SELECT what, pg_temp.recv_bt(what) FROM bad_bin_bt ORDER BY what COLLATE "C";
 SELECT count(*) AS nothing_loaded FROM (SELECT 1 FROM bad_target UNION ALL SELECT 1 FROM bad_target_kn UNION ALL SELECT 1 FROM bad_target_bt) q;
 
 -- Malformed text values are rejected (22P02), the detail says why

@@ -128,5 +128,5 @@ BEGIN
                    what, '/tmp/quota_ext_regress_q25_bad.bin');
     RETURN test_util.err(format('COPY q25_att_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_att(what) FROM q25_att_bad ORDER BY what;
+SELECT what, pg_temp.recv_att(what) FROM q25_att_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_att;

@@ -275,7 +275,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_q25_bad.bin');
     RETURN test_util.err(format('COPY q25_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_br(what) FROM q25_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_br(what) FROM q25_bad_bin ORDER BY what COLLATE "C";
 -- support functions outside an aggregate are refused
 SELECT test_util.err($$SELECT booking_rhythm_state_final(NULL::booking_rhythm_state)$$) AS outside_aggregate;
 

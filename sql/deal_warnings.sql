@@ -28,7 +28,7 @@ $$;
 
 -- The catalog kinds: codes in rank order, every code with en/ru/bg
 SELECT kind, rank, code, color, en, ru, bg FROM quota_labels
-WHERE kind IN ('temperature', 'deal_warning') ORDER BY kind DESC, rank;
+WHERE kind IN ('temperature', 'deal_warning') ORDER BY kind COLLATE "C" DESC, rank;
 -- deal_warning colours are all warning colours (red > blue, no green cast)
 -- and darker for the more urgent: the brightness r+g+b grows with the rank
 SELECT count(*) AS warning_codes,

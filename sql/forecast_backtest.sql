@@ -168,5 +168,5 @@ BEGIN
                    what, '/tmp/quota_ext_regress_calib_bad.bin');
     RETURN test_util.err(format('COPY fb_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_fb(what) FROM fb_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_fb(what) FROM fb_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fb_rows;

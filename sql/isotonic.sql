@@ -145,7 +145,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_calib_bad.bin');
     RETURN test_util.err(format('COPY iso_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_iso(what) FROM iso_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_iso(what) FROM iso_bad_bin ORDER BY what COLLATE "C";
 
 -- 7. Parallel plans equal the serial one, exactly (the fit uses integer counts)
 SET max_parallel_workers_per_gather = 0;
@@ -219,7 +219,7 @@ BEGIN
                    what, '/tmp/quota_ext_regress_calib_bad.bin');
     RETURN test_util.err(format('COPY isost_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_isost(what) FROM isost_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_isost(what) FROM isost_bad_bin ORDER BY what COLLATE "C";
 
 -- 10. The calibrated probability feeds pipeline_forecast
 SELECT (pipeline_forecast(a, isotonic_predict(m, s), 60000)).p_target IS NOT NULL AS feeds_forecast

@@ -47,7 +47,7 @@ FROM (SELECT deal_warnings('2026-01-10', NULL, NULL, NULL, NULL, NULL)
       FROM (VALUES (NULL::date), ('2026-01-01')) v(n)) s(w);
 INSERT INTO returned SELECT 'temperature', t FROM unnest(ARRAY['hot', 'warm', 'cool', 'cold']) t
 WHERE deal_warnings('2026-01-10', NULL, NULL, NULL, t, NULL) IS NOT NULL;
-SELECT kind, count(*) AS codes_returned FROM returned GROUP BY kind ORDER BY kind;
+SELECT kind, count(*) AS codes_returned FROM returned GROUP BY kind ORDER BY kind COLLATE "C";
 
 -- every returned code has a row, and every row is a code some function returns
 SELECT r.kind, r.code AS missing_from_catalog FROM returned r

@@ -303,5 +303,5 @@ BEGIN
                    what, '/tmp/quota_ext_regress_fc_bad.bin');
     RETURN test_util.err(format('COPY fc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_fc_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_fc(what) FROM fc_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_fc(what) FROM fc_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fc_par, fc_parts;

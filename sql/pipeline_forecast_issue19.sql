@@ -77,7 +77,7 @@ FROM (VALUES (5::numeric, 0.5::float8), (('0.' || repeat('0', 1099) || '1')::num
 UNION ALL SELECT '1100 decimals at p 0.5', pipeline_forecast_partial(('0.' || repeat('0', 1099) || '1')::numeric, 0.5, 1e-400);
 SELECT what, s::text::pipeline_forecast_state::text = s::text AS text_round_trip,
        (pipeline_forecast_state_combine(s, s)::text::pipeline_forecast_state IS NOT NULL) AS combine_reads
-FROM fc19_states ORDER BY what;
+FROM fc19_states ORDER BY what COLLATE "C";
 COPY fc19_states TO '/tmp/quota_ext_regress_fc19.bin' (FORMAT binary);
 CREATE TABLE fc19_states_copy (LIKE fc19_states);
 COPY fc19_states_copy FROM '/tmp/quota_ext_regress_fc19.bin' (FORMAT binary);
@@ -144,7 +144,7 @@ INSERT INTO fc19_v1 VALUES
             || '\x00' || '\x00000002'::bytea || '\x0000000000000000'::bytea || '\x000000000000004b'::bytea
             || '\x00000001'::bytea || '\x3ff8000000000000'::bytea || '\x3fe0000000000000'::bytea);
 CREATE TABLE fc19_v1_states(s pipeline_forecast_state);
-COPY (SELECT b FROM fc19_v1 ORDER BY what DESC) TO '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
+COPY (SELECT b FROM fc19_v1 ORDER BY what COLLATE "C" DESC) TO '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
 COPY fc19_v1_states FROM '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
 -- units: 12.34 at 0.5, 5.00 at 0.25, expected 7.42; coarse: 1.5 at 0.5
 SELECT s::text FROM fc19_v1_states;

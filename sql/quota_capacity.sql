@@ -110,5 +110,5 @@ BEGIN
                    what, '/tmp/quota_ext_regress_q25_bad.bin');
     RETURN test_util.err(format('COPY q25_cap_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_cap(what) FROM q25_cap_bad ORDER BY what;
+SELECT what, pg_temp.recv_cap(what) FROM q25_cap_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_cap;

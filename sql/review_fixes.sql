@@ -181,7 +181,7 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
     RETURN st;
 END $$;
-SELECT what, pg_temp.recv_err(b) AS sqlstate FROM bh_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_err(b) AS sqlstate FROM bh_bad_bin ORDER BY what COLLATE "C";
 -- states built with different parameters: 22023
 SELECT test_util.err($$SELECT btyd_holdout_merge(s) FROM (
   SELECT btyd_holdout_partial(ts, amount, DATE '2026-03-31', DATE '2026-06-30') s FROM bh_orders WHERE customer = 1

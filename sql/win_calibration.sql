@@ -212,6 +212,6 @@ BEGIN
                    what, '/tmp/quota_ext_regress_calib_bad.bin');
     RETURN test_util.err(format('COPY wc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
 END $$;
-SELECT what, pg_temp.recv_wc(what) FROM wc_bad_bin ORDER BY what;
+SELECT what, pg_temp.recv_wc(what) FROM wc_bad_bin ORDER BY what COLLATE "C";
 \set VERBOSITY default
 DROP TABLE wc_rows;
