@@ -70,7 +70,7 @@
  * ---------------------------------------------------------------------
  */
 #define LC_NODES 16
-#define LC_PANELS 4
+#define LC_PANELS 6
 #define LC_DROP 40.0
 #define LC_MAX_STEPS 2200
 

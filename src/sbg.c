@@ -538,7 +538,7 @@ sbg_survival(PG_FUNCTION_ARGS)
 	if (t < 0)
 		qx_bad_arg("period 0 is the start (survival 1), then 1, 2, ... periods after it.",
 				   "period must not be negative, got %d", t);
-	if (t <= 1000)
+	if (t <= 100000)
 	{
 		for (int32 i = 1; i <= t; i++)
 			ls += log1p(-al / (al + be + (i - 1.0)));
