@@ -12,16 +12,26 @@
 # with n = 1 (with a history, and for a new customer), mbgnbd_p_alive and
 # mbgnbd_expected.  The target (issue 27): each pmf within 3x the
 # baseline.  Then mbgnbd_fit (and bgnbd_fit beside it) over fit_summaries
-# distinct summaries, in seconds (target: under 1 s).  Serial plans; median
+# distinct summaries -- the CDNOW sample (QX_CDNOW, else
+# ../shared/data/CDNOW_sample.txt) stretched to that many -- in seconds
+# (target: under 1 s).  Serial plans; median
 # of RUNS (default 3) runs of EXPLAIN ANALYZE's execution time.  Prints the
 # table; no pass/fail on time.
 set -euo pipefail
 N=${1:-500000}
 F=${2:-100000}
 RUNS=${RUNS:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=${QX_CDNOW:-$root/../shared/data/CDNOW_sample.txt}
+[ -r "$data" ] || data=/work/shared/data/CDNOW_sample.txt
+[ -r "$data" ] || { echo "FAIL: the CDNOW sample is missing (set QX_CDNOW)"; exit 1; }
 db=qx_bench_models18_$$
+tmp=$(mktemp -d /tmp/qx_bench_models18.XXXXXX)
+chmod 755 "$tmp"
+sed 's/\r$//' "$data" >"$tmp/cdnow.txt"
+chmod 644 "$tmp/cdnow.txt"
 psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
 q <<SQL
@@ -31,7 +41,20 @@ CREATE TABLE cust AS
 SELECT i AS id, x, CASE WHEN x = 0 THEN 0 ELSE tt * random() END AS tx, tt
 FROM (SELECT i, CASE WHEN random() < 0.6 THEN 0 ELSE 1 + (random() ^ 2 * 30)::int END AS x,
              1 + random() * 77 AS tt FROM generate_series(1, $N) i) g;
-CREATE TABLE fitdata AS SELECT x, tx, tt FROM cust LIMIT $F;
+-- the fit's data: the CDNOW sample's 2357 calibration summaries (weeks),
+-- repeated with t_x and T stretched by up to 0.1 % so that all are distinct
+CREATE TABLE raw(line text);
+\copy raw FROM '$tmp/cdnow.txt'
+CREATE TABLE cal AS
+SELECT customer, count(DISTINCT day)::int - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS tx,
+       (date '1997-09-30' - min(day)) / 7.0::float8 AS tt
+FROM (SELECT f[2]::int AS customer, to_date(f[3], 'YYYYMMDD') AS day
+      FROM (SELECT regexp_split_to_array(btrim(line), '\s+') AS f FROM raw WHERE btrim(line) <> '') s) p
+WHERE day <= date '1997-09-30' GROUP BY customer;
+CREATE TABLE fitdata AS
+SELECT x, tx * k AS tx, tt * k AS tt
+FROM (SELECT c.*, 1 + g * 1e-3 / ($F / 2357 + 1) + c.customer * 1e-9 AS k
+      FROM cal c, generate_series(0, $F / 2357) g) s LIMIT $F;
 VACUUM ANALYZE cust;
 VACUUM ANALYZE fitdata;
 SQL
