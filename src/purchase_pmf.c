@@ -117,47 +117,49 @@ lc_init(void)
 	lc_ready = true;
 }
 
-/* One term -A ln(a + e^t) of h, its slope and curvature, for y = e^t. */
+/* One term -A ln(1 + e^(t - la)) of h, with its slope and curvature. */
 static inline void
-lc_term(double A, double a, double t, double y, double *h, double *d1, double *d2)
+lc_term(double A, double la, double t, double *h, double *d1, double *d2)
 {
-	double		s,
+	double		z = t - la,
+				e,
+				s,
 				u;
 
 	if (A == 0)
 		return;
-	if (t < 600)
+	if (z > 0)
 	{
-		u = a + y;
-		*h -= A * log(u);
-		s = y / u;
-		u = a / u;				/* 1 - s without cancellation */
+		e = exp(-z);
+		*h -= A * (z + log1p(e));
+		s = 1 / (1 + e);
+		u = e / (1 + e);		/* 1 - s without cancellation */
 	}
 	else
 	{
-		double		e = a * exp(-t);
-
-		*h -= A * (t + log1p(e));
-		s = 1 / (1 + e);
-		u = e / (1 + e);
+		e = exp(z);
+		*h -= A * log1p(e);
+		s = e / (1 + e);
+		u = 1 / (1 + e);
 	}
 	*d1 -= A * s;
 	*d2 -= A * s * u;
 }
 
-/* h(t) and, when wanted, h'(t) and h''(t). */
+/* h(t) and, when wanted, h'(t) and h''(t); lal, lbe = ln al, ln be. */
 static double
 lc_h(const QxLcFun *f, double t, double *d1, double *d2)
 {
-	double		y = t < 600 ? exp(t) : get_float8_infinity(),
-				h = f->k * t,
+	double		h = f->k * t,
 				g1 = f->k,
 				g2 = 0;
 
-	lc_term(f->A, f->al, t, y, &h, &g1, &g2);
-	lc_term(f->B, f->be, t, y, &h, &g1, &g2);
+	lc_term(f->A, f->lal, t, &h, &g1, &g2);
+	lc_term(f->B, f->lbe, t, &h, &g1, &g2);
 	if (f->C > 0)
 	{
+		double		y = t < 700 ? exp(t) : get_float8_infinity();
+
 		h -= f->C * y;
 		g1 -= f->C * y;
 		g2 -= f->C * y;
@@ -193,7 +195,7 @@ lc_mode(const QxLcFun *f, double lo, double hi)
 	if (isfinite(lo) && lc_slope(f, lo) <= 0)
 		return lo;
 	/* where the slopes change: the smaller scale, cut to the range */
-	t = Min(log(f->al), log(f->be));
+	t = Min(f->lal, f->lbe);
 	if (f->C > 0)
 		t = Min(t, -log(f->C));
 	if (!isfinite(t))
@@ -313,8 +315,10 @@ lc_panels(const QxLcFun *f, double hm, double from, double to)
 }
 
 double
-qx_lc_log_integral(const QxLcFun *f, double lo, double hi)
+qx_lc_log_integral(const QxLcFun *fun, double lo, double hi)
 {
+	QxLcFun		fc = *fun;
+	const QxLcFun *f = &fc;
 	double		m,
 				hm,
 				d2,
@@ -323,6 +327,8 @@ qx_lc_log_integral(const QxLcFun *f, double lo, double hi)
 
 	if (!(hi > lo))
 		return -get_float8_infinity();
+	fc.lal = log(fc.al);
+	fc.lbe = log(fc.be);
 	lc_init();
 	m = lc_mode(f, lo, hi);
 	hm = lc_h(f, m, NULL, &d2);
@@ -354,11 +360,34 @@ pmf_check_args(int32 n, double horizon)
 				   "horizon must be positive, got %s", qx_float_str(horizon));
 }
 
+/*
+ * ln G(x+n) - ln G(x) for n >= 0: a sum of logarithms for small n, n ln x
+ * and its first correction when x dwarfs n (where the two lgammas would
+ * cancel to rounding noise), else the difference of lgammas.
+ */
+static double
+pmf_lgamma_ratio(double x, double n)
+{
+	double		v = 0;
+
+	if (n <= 0)
+		return 0;
+	if (n <= 32)
+	{
+		for (int i = 0; i < (int) n; i++)
+			v += log(x + i);
+		return v;
+	}
+	if (x > 1e8 * n)
+		return n * log(x) + n * (n - 1) / (2 * x);
+	return lgamma(x + n) - lgamma(x);
+}
+
 /* ln NB(n; r, q) with ln q = lq, ln(1-q) = l1q */
 static inline double
 pmf_log_nb(int32 n, double r, double lq, double l1q)
 {
-	double		v = lgamma(r + n) - lgamma(r) - lgamma(n + 1.0) + r * lq;
+	double		v = pmf_lgamma_ratio(r, n) - lgamma(n + 1.0) + r * lq;
 
 	return n > 0 ? v + n * l1q : v;
 }
@@ -367,7 +396,7 @@ pmf_log_nb(int32 n, double r, double lq, double l1q)
 static double
 pmf_clamp(double v, const char *what, double horizon)
 {
-	if (isnan(v))
+	if (!isfinite(v))
 		qx_bad_arg("Model parameters, n and horizon of the size purchase counts have are supported.",
 				   "%s cannot be computed for this model and horizon %s",
 				   what, qx_float_str(horizon));
@@ -470,18 +499,17 @@ bg_pmf_new(double r, double alpha, double a, double b, int32 n, double tau)
 {
 	double		lq = -log1p(tau / alpha),
 				l1q = -log1p(alpha / tau),
-				lbab = lgamma(a + b) - lgamma(b),
 				v;
 
 	/* B(a, b+n) / B(a, b) NB(n) */
-	v = exp(lbab + lgamma(b + n) - lgamma(a + b + n) + pmf_log_nb(n, r, lq, l1q));
+	v = exp(pmf_lgamma_ratio(b, n) - pmf_lgamma_ratio(a + b, n) + pmf_log_nb(n, r, lq, l1q));
 	if (n > 0)
 	{
 		double		ltail;
 
 		/* B(a+1, b+n-1) / B(a, b) = a / (a+b+n-1) B(a, b+n-1) / B(a, b) */
-		double		lw = log(a) - log(a + b + n - 1) + lbab + lgamma(b + n - 1) -
-			lgamma(a + b + n - 1);
+		double		lw = log(a) - log(a + b + n - 1) + pmf_lgamma_ratio(b, n - 1.0) -
+			pmf_lgamma_ratio(a + b, n - 1.0);
 
 		/* P(NB(r, q) >= n) = I_{1-q}(n, r) */
 		if (!ib_log((double) n, r, l1q, lq, &ltail))
@@ -599,16 +627,25 @@ pn_pmf_new(const PmfPn *p, int32 n, double tau)
 
 	/* alive at tau: NB(n) (beta / (beta + tau))^s */
 	alive_end = exp(pmf_log_nb(n, p->r, lq, l1q) - p->s * log1p(tau / p->beta));
-	/* died at y in (0, tau] after n purchases */
+	/*
+	 * died at y in (0, tau] after n purchases; in z = y / alpha the
+	 * integral is s alpha/beta G(r+n)/(G(r) n!) integral_0^(tau/alpha)
+	 * z^n (1+z)^-(r+n) (1 + z alpha/beta)^-(s+1) dz, no power of alpha or
+	 * beta left to overflow
+	 */
 	f.k = n + 1.0;
 	f.A = p->r + n;
-	f.al = p->alpha;
+	f.al = 1;
 	f.B = p->s + 1;
-	f.be = p->beta;
+	f.be = p->beta / p->alpha;
 	f.C = 0;
-	dead = exp(log(p->s) + p->s * log(p->beta) + lgamma(p->r + n) - lgamma(p->r) -
-			   lgamma(n + 1.0) + p->r * log(p->alpha) +
-			   qx_lc_log_integral(&f, -get_float8_infinity(), log(tau)));
+	if (!(f.be > 0 && isfinite(f.be)))
+		qx_bad_arg("Pass a model that paretonbd_fit returned.",
+				   "model fields alpha %s and beta %s are too far apart for the probability",
+				   qx_float_str(p->alpha), qx_float_str(p->beta));
+	dead = exp(log(p->s) + log(p->alpha) - log(p->beta) + pmf_lgamma_ratio(p->r, n) -
+			   lgamma(n + 1.0) +
+			   qx_lc_log_integral(&f, -get_float8_infinity(), log(tau) - log(p->alpha)));
 	return alive_end + dead;
 }
 
@@ -688,17 +725,21 @@ paretonbd_value(PG_FUNCTION_ARGS)
 	alive = pmf_pn_alive(PG_GETARG_DATUM(0), x, tx, T);
 
 	/*
-	 * ln of integral_0^inf e^(-delta u) (1 + u/(beta+T))^-s du in t = ln u:
-	 * e^(t - delta e^t) (beta+T+e^t)^-s (beta+T)^s
+	 * ln of integral_0^inf e^(-delta u) (1 + u/(beta+T))^-s du: with u =
+	 * (beta+T) e^t, (beta+T) times the integral of e^(t - delta (beta+T)
+	 * e^t) (1 + e^t)^-s dt
 	 */
 	f.k = 1;
 	f.A = 0;
 	f.al = 1;
 	f.B = p.s;
-	f.be = p.beta + T;
-	f.C = delta;
+	f.be = 1;
+	f.C = delta * (p.beta + T);
+	if (!isfinite(f.C))
+		qx_bad_arg("discount_rate is per time unit of the summaries.",
+				   "discount_rate %s times beta + t is out of range", qx_float_str(delta));
 	lw = qx_lc_log_integral(&f, -get_float8_infinity(), get_float8_infinity()) +
-		p.s * log(p.beta + T);
+		log(p.beta + T);
 	v = spend * alive * exp(log(p.r + x) - log(p.alpha + T) + lw);
 	if (!isfinite(v) || v < 0)
 		ereport(ERROR,

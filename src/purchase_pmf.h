@@ -20,8 +20,9 @@
 extern Datum paretonbd_p_alive(PG_FUNCTION_ARGS);
 
 /*
- * h(t) = k t - A ln(al + e^t) - B ln(be + e^t) - C e^t, which is concave in
- * t for k, A, B, C >= 0 and al, be > 0.
+ * h(t) = k t - A ln(1 + e^t / al) - B ln(1 + e^t / be) - C e^t, which is
+ * concave in t for k, A, B, C >= 0 and al, be > 0; each ln(1 + e^z) is
+ * evaluated as a softplus of z = t - ln al, finite for every t and al.
  */
 typedef struct QxLcFun
 {
@@ -31,6 +32,8 @@ typedef struct QxLcFun
 				B,
 				be,
 				C;
+	double		lal,			/* ln al, ln be: set by qx_lc_log_integral */
+				lbe;
 } QxLcFun;
 
 /*
