@@ -70,7 +70,7 @@
  * ---------------------------------------------------------------------
  */
 #define LC_NODES 16
-#define LC_PANELS 6
+#define LC_PANELS 5
 #define LC_DROP 40.0
 #define LC_MAX_STEPS 2200
 
@@ -117,9 +117,12 @@ lc_init(void)
 	lc_ready = true;
 }
 
-/* One term -A ln(1 + e^(t - la)) of h, with its slope and curvature. */
+/*
+ * One term -A ln(1 + e^z) of h, z = t - ln a, with its slope and
+ * curvature; ez = e^z when the caller has it (y / a), else < 0.
+ */
 static inline void
-lc_term(double A, double la, double t, double *h, double *d1, double *d2)
+lc_term(double A, double la, double t, double ez, double *h, double *d1, double *d2)
 {
 	double		z = t - la,
 				e,
@@ -128,12 +131,18 @@ lc_term(double A, double la, double t, double *h, double *d1, double *d2)
 
 	if (A == 0)
 		return;
-	if (z > 0)
+	if (ez >= 1e-300 && ez <= 1e300)
+	{
+		*h -= A * log1p(ez);
+		s = ez / (1 + ez);
+		u = 1 / (1 + ez);		/* 1 - s without cancellation */
+	}
+	else if (z > 0)
 	{
 		e = exp(-z);
 		*h -= A * (z + log1p(e));
 		s = 1 / (1 + e);
-		u = e / (1 + e);		/* 1 - s without cancellation */
+		u = e / (1 + e);
 	}
 	else
 	{
@@ -152,17 +161,19 @@ lc_h(const QxLcFun *f, double t, double *d1, double *d2)
 {
 	double		h = f->k * t,
 				g1 = f->k,
-				g2 = 0;
+				g2 = 0,
+				y = (t > -700 && t < 700) ? exp(t) : -1;
 
-	lc_term(f->A, f->lal, t, &h, &g1, &g2);
-	lc_term(f->B, f->lbe, t, &h, &g1, &g2);
+	/* e^(t - ln a) as y / a, one exp for both terms, when in range */
+	lc_term(f->A, f->lal, t, y >= 0 ? y / f->al : -1, &h, &g1, &g2);
+	lc_term(f->B, f->lbe, t, y >= 0 ? y / f->be : -1, &h, &g1, &g2);
 	if (f->C > 0)
 	{
-		double		y = t < 700 ? exp(t) : get_float8_infinity();
+		double		yc = t < 700 ? exp(t) : get_float8_infinity();
 
-		h -= f->C * y;
-		g1 -= f->C * y;
-		g2 -= f->C * y;
+		h -= f->C * yc;
+		g1 -= f->C * yc;
+		g2 -= f->C * yc;
 	}
 	if (d1)
 		*d1 = g1;
