@@ -20,6 +20,9 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'as_of' THEN $$date '2024-03-31'$$
             WHEN a.name = 'period_start' THEN $$date '2024-01-01'$$
             WHEN a.name = 'periods' THEN '3'
+            -- §18: sbg_fit(period int, survivors bigint), rows of a cohort
+            WHEN a.name = 'period' AND a.typ = 'integer' THEN '0'
+            WHEN a.name = 'survivors' THEN '10::bigint'
             WHEN a.name = 'period' THEN $$interval '1 month'$$
             WHEN a.name = 'window_len' THEN $$interval '30 days'$$
             WHEN a.name = 'threshold' THEN '0.2::float8'
@@ -64,7 +67,8 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
                       'list_amount', 'net_amount', 'cost', 'discount_floor', 'created_on', 'won',
                       'first_touch_on', 'deal_id', 'stage', 'entered_on', 'closed_on', 'p',
                       'score', 'actual', 'p10', 'p50', 'p90', 'quota', 'ramp_share',
-                      'attainment_factor', 'attainment') AS is_param
+                      'attainment_factor', 'attainment', 'survivors')
+       AND NOT (a.name = 'period' AND a.typ = 'integer') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

@@ -1958,6 +1958,325 @@ COMMENT ON FUNCTION lead_load_trend(lead_load, lead_load, float8, float8) IS
 -- SPEC §18: the next customer models -- pmfs, paretonbd_value, mbgnbd_*,
 -- sbg_* (issue 27)
 -- ---------------------------------------------------------------------------
+-- purchase_pmf.c: the probability of n purchases and the Pareto/NBD value.
+-- Two overloads each: a new customer (model, n, horizon), and a customer
+-- with a history (model, n, horizon, frequency, recency, t).
+
+CREATE FUNCTION bgnbd_prob_purchases(model bgnbd_model, n int, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_prob_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_prob_purchases(bgnbd_model, int, float8) IS
+'BG/NBD probability that a new customer makes exactly n purchases in the next horizon time units (lifetimes'' probability_of_n_purchases_up_to_time); n >= 0, horizon > 0';
+
+CREATE FUNCTION bgnbd_prob_purchases(model bgnbd_model, n int, horizon float8, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_prob_purchases(bgnbd_model, int, float8, int, float8, float8) IS
+'BG/NBD probability that a customer with this summary makes exactly n purchases in the next horizon time units; over n = 0, 1, ... the values sum to 1 and their mean is bgnbd_expected';
+
+CREATE FUNCTION paretonbd_prob_purchases(model paretonbd_model, n int, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'paretonbd_prob_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_prob_purchases(paretonbd_model, int, float8) IS
+'Pareto/NBD probability that a new customer makes exactly n purchases in the next horizon time units (BTYD''s pnbd.pmf); n >= 0, horizon > 0';
+
+CREATE FUNCTION paretonbd_prob_purchases(model paretonbd_model, n int, horizon float8, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'paretonbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_prob_purchases(paretonbd_model, int, float8, int, float8, float8) IS
+'Pareto/NBD probability that a customer with this summary makes exactly n purchases in the next horizon time units (Fader & Hardie note 028); over n = 0, 1, ... the values sum to 1 and their mean is paretonbd_expected';
+
+CREATE FUNCTION paretonbd_value(model paretonbd_model, gg gammagamma_model, frequency int, recency float8, t float8, monetary numeric, discount_rate float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'paretonbd_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION paretonbd_value(paretonbd_model, gammagamma_model, int, float8, float8, numeric, float8) IS
+'discounted expected residual value of a customer: E(M) from gammagamma_expected_spend times the Pareto/NBD DERT (Fader, Hardie & Lee 2005) at the continuous discount rate discount_rate (> 0) per time unit';
+
+-- mbgnbd (src/mbgnbd.c): the modified BG/NBD of Batislam, Denizel &
+-- Filiztekin (2007).  Its fit keeps bgnbd_fit's state and support
+-- functions: mbgnbd_fit_partial returns a bgnbd_fit_state, and a state of
+-- bgnbd_fit_partial or paretonbd_fit_partial feeds mbgnbd_fit_merge too.
+
+CREATE TYPE mbgnbd_model AS (
+    r float8,
+    alpha float8,
+    a float8,
+    b float8,
+    log_likelihood float8,
+    customers bigint,
+    converged boolean
+);
+
+COMMENT ON TYPE mbgnbd_model IS
+'a fitted modified BG/NBD model (Batislam et al. 2007): purchase rates ~ Gamma(r, alpha), dropout probability ~ Beta(a, b) at every purchase including the first, with the maximised log-likelihood, the number of customers and whether the fit converged';
+
+CREATE FUNCTION mbgnbd_fit_final(internal)
+RETURNS mbgnbd_model
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_final'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS
+'final function of mbgnbd_fit: the maximum-likelihood fit; NULL without customers';
+
+CREATE AGGREGATE mbgnbd_fit(frequency int, recency float8, t float8) (
+    SFUNC = bgnbd_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = mbgnbd_fit_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE mbgnbd_fit(int, float8, float8) IS
+'maximum-likelihood modified BG/NBD fit (Batislam, Denizel & Filiztekin 2007; lifetimes'' ModifiedBetaGeoFitter) over customer summaries (frequency, recency, t as btyd_summary returns them); rows with a NULL argument are skipped; NULL without customers; converged = false when the optimiser did not reach a maximum';
+
+CREATE AGGREGATE mbgnbd_fit_partial(frequency int, recency float8, t float8) (
+    SFUNC = bgnbd_fit_trans,
+    STYPE = internal,
+    SSPACE = 32832,
+    FINALFUNC = bgnbd_fit_partial_final,
+    COMBINEFUNC = bgnbd_fit_combine,
+    SERIALFUNC = bgnbd_fit_serialize,
+    DESERIALFUNC = bgnbd_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE mbgnbd_fit_partial(int, float8, float8) IS
+'the state of mbgnbd_fit as a transferable bgnbd_fit_state value (the customer summaries bgnbd_fit keeps), to be merged by mbgnbd_fit_merge; NULL without customers';
+
+CREATE FUNCTION mbgnbd_fit_state_combine(bgnbd_fit_state, bgnbd_fit_state)
+RETURNS bgnbd_fit_state
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_fit_state_combine(bgnbd_fit_state, bgnbd_fit_state) IS
+'transition and combine function of mbgnbd_fit_merge: the two states merged; NULL states are skipped';
+
+CREATE FUNCTION mbgnbd_fit_state_final(bgnbd_fit_state)
+RETURNS mbgnbd_model
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_fit_state_final(bgnbd_fit_state) IS
+'final function of mbgnbd_fit_merge: mbgnbd_fit''s result from a merged state';
+
+CREATE AGGREGATE mbgnbd_fit_merge(state bgnbd_fit_state) (
+    SFUNC = mbgnbd_fit_state_combine,
+    STYPE = bgnbd_fit_state,
+    SSPACE = 32832,
+    FINALFUNC = mbgnbd_fit_state_final,
+    COMBINEFUNC = mbgnbd_fit_state_combine,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE mbgnbd_fit_merge(bgnbd_fit_state) IS
+'mbgnbd_fit over the customers of several bgnbd_fit_state values (from mbgnbd_fit_partial, bgnbd_fit_partial or paretonbd_fit_partial); NULL states are skipped';
+
+CREATE FUNCTION mbgnbd_p_alive(model mbgnbd_model, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_p_alive(mbgnbd_model, int, float8, float8) IS
+'modified BG/NBD probability that a customer with this summary is still active: 1 / (1 + a/(b+frequency) ((alpha+t)/(alpha+recency))^(r+frequency)), below 1 also for one-time buyers';
+
+CREATE FUNCTION mbgnbd_expected(model mbgnbd_model, horizon float8, frequency int, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_expected'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_expected(mbgnbd_model, float8, int, float8, float8) IS
+'modified BG/NBD expected purchases of a customer with this summary in the next horizon time units (lifetimes'' ModifiedBetaGeoFitter.conditional_expected_number_of_purchases_up_to_time)';
+
+-- sbg (src/sbg.c): the shifted-beta-geometric retention model (Fader &
+-- Hardie 2007) over one cohort's (period, survivors) rows.
+
+CREATE TYPE sbg_model AS (
+    alpha float8,
+    beta float8,
+    log_likelihood float8,
+    periods int,
+    converged boolean
+);
+
+COMMENT ON TYPE sbg_model IS
+'a fitted shifted-beta-geometric model: churn probabilities ~ Beta(alpha, beta), the maximised log-likelihood, the periods observed after the start and whether the fit converged';
+
+CREATE TYPE sbg_fit_state;
+
+CREATE FUNCTION sbg_fit_state_in(cstring)
+RETURNS sbg_fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_in(cstring) IS
+'text input of sbg_fit_state: "1:" then (period,survivors) pairs separated by commas; malformed values are refused';
+
+CREATE FUNCTION sbg_fit_state_out(sbg_fit_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'sbg_fit_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_out(sbg_fit_state) IS
+'text output of sbg_fit_state: pairs by period';
+
+CREATE FUNCTION sbg_fit_state_recv(internal)
+RETURNS sbg_fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_recv(internal) IS
+'binary input of sbg_fit_state; malformed values are refused';
+
+CREATE FUNCTION sbg_fit_state_send(sbg_fit_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'sbg_fit_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_send(sbg_fit_state) IS
+'binary output of sbg_fit_state: byte version 1, int32 count, then per pair int32 period, int64 survivors';
+
+CREATE TYPE sbg_fit_state (
+    INPUT = sbg_fit_state_in,
+    OUTPUT = sbg_fit_state_out,
+    RECEIVE = sbg_fit_state_recv,
+    SEND = sbg_fit_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE sbg_fit_state IS
+'transferable partial state of sbg_fit: sbg_fit_partial() returns it, sbg_fit_merge() combines it; text form "1:(0,1000),(1,869)"';
+
+CREATE FUNCTION sbg_fit_trans(internal, int, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'sbg_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_trans(internal, int, bigint) IS
+'transition function of sbg_fit and sbg_fit_partial: rows with a NULL argument are skipped';
+
+CREATE FUNCTION sbg_fit_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'sbg_fit_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_combine(internal, internal) IS
+'combine function of the sbg_fit aggregates; a period with two different counts is an error';
+
+CREATE FUNCTION sbg_fit_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'sbg_fit_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_serialize(internal) IS 'serialize function of the sbg_fit aggregates';
+
+CREATE FUNCTION sbg_fit_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'sbg_fit_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_deserialize(bytea, internal) IS 'deserialize function of the sbg_fit aggregates';
+
+CREATE FUNCTION sbg_fit_final(internal)
+RETURNS sbg_model
+AS 'MODULE_PATHNAME', 'sbg_fit_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_final(internal) IS
+'final function of sbg_fit: the maximum-likelihood fit; NULL without rows; errors when period 0 or a later period is missing or survivors increase';
+
+CREATE FUNCTION sbg_fit_partial_final(internal)
+RETURNS sbg_fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_partial_final(internal) IS
+'final function of sbg_fit_partial: the state as an sbg_fit_state value; NULL without rows';
+
+CREATE FUNCTION sbg_fit_state_combine(sbg_fit_state, sbg_fit_state)
+RETURNS sbg_fit_state
+AS 'MODULE_PATHNAME', 'sbg_fit_state_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_combine(sbg_fit_state, sbg_fit_state) IS
+'transition and combine function of sbg_fit_merge: the two states merged; NULL states are skipped; a period with two different counts is an error';
+
+CREATE FUNCTION sbg_fit_state_final(sbg_fit_state)
+RETURNS sbg_model
+AS 'MODULE_PATHNAME', 'sbg_fit_state_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_fit_state_final(sbg_fit_state) IS
+'final function of sbg_fit_merge: sbg_fit''s result from a merged state';
+
+CREATE AGGREGATE sbg_fit(period int, survivors bigint) (
+    SFUNC = sbg_fit_trans,
+    STYPE = internal,
+    SSPACE = 256,
+    FINALFUNC = sbg_fit_final,
+    COMBINEFUNC = sbg_fit_combine,
+    SERIALFUNC = sbg_fit_serialize,
+    DESERIALFUNC = sbg_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sbg_fit(int, bigint) IS
+'maximum-likelihood shifted-beta-geometric fit (Fader & Hardie 2007) over one cohort: period 0 the starting count, then the survivors at the end of each period 1..m, every period once; survivors must not increase; NULL rows skipped; NULL without rows';
+
+CREATE AGGREGATE sbg_fit_partial(period int, survivors bigint) (
+    SFUNC = sbg_fit_trans,
+    STYPE = internal,
+    SSPACE = 256,
+    FINALFUNC = sbg_fit_partial_final,
+    COMBINEFUNC = sbg_fit_combine,
+    SERIALFUNC = sbg_fit_serialize,
+    DESERIALFUNC = sbg_fit_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sbg_fit_partial(int, bigint) IS
+'the state of sbg_fit as a transferable sbg_fit_state value, to be merged by sbg_fit_merge; NULL without rows';
+
+CREATE AGGREGATE sbg_fit_merge(state sbg_fit_state) (
+    SFUNC = sbg_fit_state_combine,
+    STYPE = sbg_fit_state,
+    SSPACE = 256,
+    FINALFUNC = sbg_fit_state_final,
+    COMBINEFUNC = sbg_fit_state_combine,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sbg_fit_merge(sbg_fit_state) IS
+'sbg_fit over the rows of several sbg_fit_state values; a period in two states must have the same count; NULL states are skipped';
+
+CREATE FUNCTION sbg_retention(model sbg_model, period int)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_retention(sbg_model, int) IS
+'retention rate of period t >= 1 under the sBG model: (beta + t - 1) / (alpha + beta + t - 1), the share of those active at its start who renew at its end';
+
+CREATE FUNCTION sbg_survival(model sbg_model, period int)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_survival'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sbg_survival(sbg_model, int) IS
+'share of a cohort still active at the end of period t >= 0 under the sBG model: B(alpha, beta + t) / B(alpha, beta), 1 at period 0';
 -- (end of §18)
 
 

@@ -461,3 +461,22 @@ static const QxStateAgg attainment_distribution_agg = {
 QX_STATE_FUNCS(booking_rhythm)
 QX_STATE_FUNCS(quota_capacity)
 QX_STATE_FUNCS(attainment_distribution)
+
+/*
+ * SPEC §18 (issue 27): mbgnbd_fit_merge keeps bgnbd_fit's state, as the
+ * Gamma-Gamma and Pareto/NBD fits do; sbg_fit_merge its own.
+ */
+extern Datum mbgnbd_fit_final(PG_FUNCTION_ARGS);
+extern Datum sbg_fit_merge_trans(PG_FUNCTION_ARGS);
+extern Datum sbg_fit_partial_final(PG_FUNCTION_ARGS);
+extern Datum sbg_fit_final(PG_FUNCTION_ARGS);
+static const QxStateAgg mbgnbd_fit_agg = {
+	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	mbgnbd_fit_final, bgnbd_fit_state_in, "1:"
+};
+static const QxStateAgg sbg_fit_agg = {
+	"sbg_fit_state", sbg_fit_merge_trans, sbg_fit_partial_final,
+	sbg_fit_final, NULL, NULL
+};
+QX_STATE_FUNCS(mbgnbd_fit)
+QX_STATE_FUNCS(sbg_fit)

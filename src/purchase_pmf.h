@@ -1,0 +1,45 @@
+/*
+ * purchase_pmf.h
+ *		What the SPEC §18 files share (purchase_pmf.c, mbgnbd.c): the
+ *		quadrature of a log-concave integrand, and the one piece of
+ *		paretonbd.c they call.
+ *
+ * paretonbd.c is not edited here (its quadrature is being reworked in
+ * another branch): the Pareto/NBD P(alive) is reached through its
+ * SQL-callable C function, so the §18 functions agree with
+ * paretonbd_p_alive / paretonbd_expected whatever quadrature it uses.
+ */
+#ifndef QX_PURCHASE_PMF_H
+#define QX_PURCHASE_PMF_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+/* paretonbd.c: paretonbd_p_alive(model, frequency, recency, t) */
+extern Datum paretonbd_p_alive(PG_FUNCTION_ARGS);
+
+/*
+ * h(t) = k t - A ln(1 + e^t / al) - B ln(1 + e^t / be) - C e^t, which is
+ * concave in t for k, A, B, C >= 0 and al, be > 0; each ln(1 + e^z) is
+ * evaluated as a softplus of z = t - ln al, finite for every t and al.
+ */
+typedef struct QxLcFun
+{
+	double		k,
+				A,
+				al,
+				B,
+				be,
+				C;
+	double		lal,			/* ln al, ln be: set by qx_lc_log_integral */
+				lbe;
+} QxLcFun;
+
+/*
+ * ln of the integral of e^h(t) over [lo, hi] (either may be infinite, as
+ * long as h falls to -Inf there); -Inf for an empty range.
+ */
+extern double qx_lc_log_integral(const QxLcFun *f, double lo, double hi);
+
+#endif							/* QX_PURCHASE_PMF_H */
