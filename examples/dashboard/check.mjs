@@ -1,9 +1,12 @@
 // Opens the built dashboard in headless Chromium over the DevTools protocol
 // and checks it: no console error or uncaught exception, no request outside
 // the local server, every figure marked data-check equal to the expected
-// value computed from SQL by test/dashboard.sh, rows in the catalog's order,
-// heat cells and the forecast's chance chips in the catalog's colours.
-// Keeps a screenshot of each page.
+// value computed from SQL by test/dashboard.sh (text, or a chart mark's
+// data-value), rows in the catalog's order, heat cells, forecast bands and
+// lead-load arrows drawn in the catalog's colours, the filters (rep, week)
+// changing what is shown, and at phone width (390 px) every chart drawn with
+// a non-zero size and no sideways scrolling of the page.  Keeps screenshots
+// (desktop, and OUT_DIR/<page>-phone.png for the pages marked phoneShot).
 //   node check.mjs BASE_URL EXPECTED.json OUT_DIR
 // Prints "ok - ..." / "FAIL - ..." lines and "N passed, N failed".
 import {spawn} from "node:child_process";
@@ -72,7 +75,7 @@ await send("Page.enable");
 
 const parseShown = (text, lang) => {
   let s = text.replace(/[\s\u00a0\u202f%]/g, "");
-  s = lang === "ru" ? s.replace(",", ".") : s.replace(/,/g, "");
+  s = lang === "en" ? s.replace(/,/g, "") : s.replace(",", ".");
   return Number(s);
 };
 
@@ -99,7 +102,12 @@ for (const [file, exp] of Object.entries(expected.pages)) {
       out.text[k] = e.textContent;
       if (e.dataset.value !== undefined) out.value[k] = e.dataset.value;
       if (e.dataset.deal !== undefined) out.deal[k] = e.dataset.deal;
-      if (e.dataset.color !== undefined) { out.color[k] = e.dataset.color; out.bg[k] = getComputedStyle(e).backgroundColor; }
+      if (e.dataset.color !== undefined) {
+        out.color[k] = e.dataset.color;
+        // a chart mark shows its colour as fill (an arrow: as stroke), a table cell as background
+        const cs = getComputedStyle(e);
+        out.bg[k] = !(e instanceof SVGElement) ? cs.backgroundColor : e.tagName === "path" ? cs.stroke : cs.fill;
+      }
     }
     out.lang = document.querySelector('.qx-dash')?.lang;
     out.height = document.documentElement.scrollHeight;
@@ -147,14 +155,64 @@ for (const [file, exp] of Object.entries(expected.pages)) {
   const rgb = (hex) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
   const colours = Object.entries(exp.colors).filter(([k, hex]) => shown.color[k] !== hex || shown.bg[k] !== rgb(hex));
   colours.length === 0 && Object.keys(exp.colors).length > 0
-    ? ok(`${file}: ${Object.keys(exp.colors).length} heat cells and forecast chances in the catalog's colours`)
-    : bad(`${file}: heat cell and forecast colours`, JSON.stringify(colours.slice(0, 5)));
+    ? ok(`${file}: ${Object.keys(exp.colors).length} chart marks in the catalog's colours`)
+    : bad(`${file}: chart colours`, JSON.stringify(colours.slice(0, 5)));
 
-  if (outDir) {
-    await send("Emulation.setDeviceMetricsOverride", {width: 1400, height: Math.min(shown.height, 6000), deviceScaleFactor: 1, mobile: false});
+  // the filters: the rep select narrows every per-rep table and the trend,
+  // the week select moves the team totals back in time
+  if (exp.filter) {
+    const {rep, repIndex, dayIndex, day, teamclosed, weeks} = exp.filter;
+    const pick = async (which, index) => {
+      await evaluate(`(() => { const s = document.querySelectorAll('form select')[${which}];
+        s.selectedIndex = ${index}; s.dispatchEvent(new Event('input', {bubbles: true})); })()`);
+      await sleep(700);
+    };
+    const keys = () => evaluate(`[...document.querySelectorAll('[data-check]')].map((e) => e.dataset.check)`);
+    await pick(0, repIndex);
+    let ks = await keys();
+    const att = ks.filter((k) => k.startsWith("attain:"));
+    const tr = ks.filter((k) => k.startsWith(`trendatt:${rep}:`));
+    JSON.stringify(att) === JSON.stringify([`attain:${rep}`]) && tr.length === weeks
+      ? ok(`${file}: rep filter shows rep ${rep} only (${tr.length} weekly points)`)
+      : bad(`${file}: rep filter`, `${att.join(",")}; ${tr.length} trend points, want ${weeks}`);
+    await pick(1, dayIndex);
+    const closed = await evaluate(`document.querySelector('[data-check="teamclosed"]')?.textContent`);
+    ks = await keys();
+    const pts = ks.filter((k) => k.startsWith(`trendatt:${rep}:`));
+    parseShown(closed ?? "", exp.lang) === teamclosed && pts.length === dayIndex + 1
+      ? ok(`${file}: week filter: team closed ${closed} on ${day}, trend up to it`)
+      : bad(`${file}: week filter`, `closed ${closed} want ${teamclosed}; ${pts.length} points`);
+    await pick(1, weeks - 1);
+    await pick(0, 0);
+  }
+
+  // phone width: every chart drawn, nothing wider than the screen
+  await send("Emulation.setDeviceMetricsOverride", {width: 390, height: 844, deviceScaleFactor: 1, mobile: true});
+  await sleep(1200);
+  const phone = await evaluate(`(() => {
+    const charts = [...document.querySelectorAll('.qx-chart svg')].map((s) => s.getBoundingClientRect());
+    const marks = document.querySelectorAll('.qx-chart svg :is(rect, circle, path)').length;
+    return {n: charts.length, empty: charts.filter((r) => !(r.width > 0 && r.height > 0) || r.right > 391).length,
+            marks, scroll: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
+  })()`);
+  phone.n > 0 && phone.empty === 0 && phone.marks > 0 && phone.scroll <= 390
+    ? ok(`${file}: at 390 px ${phone.n} charts drawn within the screen, page ${phone.scroll} px wide`)
+    : bad(`${file}: phone width`, JSON.stringify(phone));
+  if (outDir && exp.phoneShot) {
+    await send("Emulation.setDeviceMetricsOverride", {width: 390, height: Math.min(phone.height, 8000), deviceScaleFactor: 1, mobile: true});
+    await sleep(500);
+    const shot = await send("Page.captureScreenshot", {format: "png"});
+    writeFileSync(join(outDir, file.replace(/\.html$/, "").replace(/\//g, "_") + "-phone.png"), Buffer.from(shot.data, "base64"));
+  }
+  await send("Emulation.clearDeviceMetricsOverride");
+  await sleep(500);
+
+  if (outDir && exp.shot) {
+    const height = await evaluate("document.documentElement.scrollHeight");
+    await send("Emulation.setDeviceMetricsOverride", {width: 1400, height: Math.min(height, 8000), deviceScaleFactor: 1, mobile: false});
     await sleep(300);
     const shot = await send("Page.captureScreenshot", {format: "png"});
-    writeFileSync(join(outDir, file.replace(/\.html$/, ".png")), Buffer.from(shot.data, "base64"));
+    writeFileSync(join(outDir, file.replace(/\.html$/, "").replace(/\//g, "_") + ".png"), Buffer.from(shot.data, "base64"));
     await send("Emulation.clearDeviceMetricsOverride");
   }
 }
