@@ -201,6 +201,12 @@ function formats(lang) {
   };
 }
 
+// The heat zones' catalog labels begin with a traffic-light word ("Green:
+// spare potential") while the catalog draws them in RdYlBu (light blue, pale
+// yellow, orange); the dashboard shows what follows the colon, so no colour
+// word contradicts the colour on screen.
+const zoneWords = (label) => label.replace(/^[^:]*:\s*/, "");
+
 // A number the test reads back: the shown text, keyed.
 const num = (key, text, attrs = {}) => el("span", {"data-check": key, ...attrs}, text);
 const card = (title, note, ...body) => el("section", {class: "qx-card"}, el("h2", {}, title), el("p", {class: "qx-note"}, note), ...body);
@@ -262,7 +268,7 @@ export function trendSection(data, lang, focus, day, width) {
   const who = focus === null ? "team" : focus;
   const chart = (field, label, key) => tag(Plot.plot(plotBase(width, {
     height: 220, marginLeft: 50, clip: true, x: {type: "utc", label: null},
-    y: {label, percent: true, grid: true, domain: [0, Math.max(1, ...mine.map((r) => r[field])) * 1.05]},
+    y: {label: null, percent: true, grid: true, domain: [0, 105 * Math.max(1, ...mine.map((r) => r[field]))]},
     marks: [
       Plot.line(others, {x: "date", y: field, z: "rep_id", stroke: "#bbb", strokeWidth: 1}),
       Plot.line(mine, {x: "date", y: field, stroke: "#313695", strokeWidth: 3}),
@@ -271,8 +277,8 @@ export function trendSection(data, lang, focus, day, width) {
       Plot.ruleY([0])
     ]})), `qx-${key}`, mine.map((r) => ({key: `${key}:${who}:${r.day}`, value: r[field]})));
   return card(t.trend, t.trendNote, el("div", {class: "qx-grid2"},
-    chartBox(chart("attainment", t.attain + " (%)", "trendatt")),
-    chartBox(chart("chance", t.chance + " (%)", "trendch"))));
+    el("div", {class: "qx-chart"}, el("h3", {}, t.attain), chart("attainment", null, "trendatt")),
+    el("div", {class: "qx-chart"}, el("h3", {}, t.chance), chart("chance", null, "trendch"))));
 }
 
 export function quotaSection(data, lang, reps, width, links) {
@@ -339,7 +345,7 @@ export function pipelineSection(data, lang, reps) {
     td(num(`open:${r.rep_id}`, f.money(r.open_pipeline))),
     td(num(`remaining:${r.rep_id}`, f.money(Math.max(r.quota - r.actual, 0)))),
     td(r.coverage == null ? t.done : num(`coverage:${r.rep_id}`, f.dec2(r.coverage))),
-    el("td", {}, el("span", {"data-check": `heat:${r.rep_id}`}, r[`heat_${lang}`]))));
+    el("td", {}, el("span", {"data-check": `heat:${r.rep_id}`}, zoneWords(r[`heat_${lang}`])))));
   return card(t.pipeline, t.pipelineNote, table([t.rep, t.open, t.remaining, t.coverage, t.heat], rows));
 }
 
@@ -382,7 +388,7 @@ export function heatSection(data, lang, width) {
     color: {type: "identity"},
     marks: [
       Plot.cell(cells, {x: "abc", y: "row", fill: "color", stroke: "white", strokeWidth: 2, className: "qx-hcell",
-                        title: (c) => c[`zone_${lang}`]}),
+                        title: (c) => zoneWords(c[`zone_${lang}`])}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.customers), dy: -9, fontWeight: "bold", fontSize: 13, className: "qx-hn"}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.revenue_recent), dy: 6, fontSize: narrow ? 10 : 11, className: "qx-hrec"}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.revenue_prior), dy: 18, fontSize: narrow ? 10 : 11, className: "qx-hpri"})
@@ -414,7 +420,7 @@ export function funnelSection(data, lang, reps, width) {
     td(num(`fundays:${who}:${r.stage}`, r.days_median == null ? "–" : f.money(r.days_median)), " / ",
        r.days_p80 == null ? "–" : f.money(r.days_p80))));
   const bars = Plot.plot(plotBase(width, {
-    height: 40 + 34 * focus.length, x: {label: null, grid: true},
+    height: 40 + 34 * focus.length, marginRight: 45, x: {label: null, grid: true},
     y: {label: null, domain: focus.map((r) => name(r.stage))},
     marks: [Plot.barX(focus, {x: "entered", y: (r) => name(r.stage), fill: "#abd9e9", stroke: "#4575b4"}),
             Plot.barX(focus, {x: (r) => r.advanced + r.won, y: (r) => name(r.stage), fill: "#4575b4", insetTop: 6, insetBottom: 6}),
@@ -431,6 +437,7 @@ export function funnelSection(data, lang, reps, width) {
       color: {type: "linear", scheme: "RdYlBu", domain: [0.3, 0.8]},
       marks: [Plot.cell(cells, {x: "st", y: "rep", fill: "conversion", stroke: "white"}),
               Plot.text(cells, {x: "st", y: "rep", className: "qx-fconv",
+                                fill: (r) => r.conversion != null && (r.conversion > 0.68 || r.conversion < 0.4) ? "white" : "black",
                                 text: (r) => r.conversion == null ? "–" : f.pct0(r.conversion)})]}));
     tag(grid, "qx-fconv", cells.map((r) => ({key: `funrep:${r.rep_id}:${r.stage}`})));
     parts.push(chartBox(grid));
@@ -444,7 +451,7 @@ export function marginSection(data, lang, reps, width) {
   const nm = (id) => reps.find((r) => r.rep_id === id).name;
   const m = data.margin.filter((r) => ids.has(r.rep_id)).map((r) => ({...r, name: nm(r.rep_id)}));
   const disc = Plot.plot(plotBase(width, {
-    height: 40 + 26 * m.length, x: {label: null, percent: true, grid: true, domain: [0, 0.4]},
+    height: 40 + 26 * m.length, x: {label: null, percent: true, grid: true, domain: [0, 40]},
     y: {label: null, domain: m.map((r) => r.name)},
     marks: [Plot.ruleY(m, {x1: "discount_p50", x2: "discount_p90", y: "name", stroke: "#4575b4", strokeWidth: 3}),
             Plot.dot(m, {x: "discount_p50", y: "name", fill: "#4575b4", r: 4}),
