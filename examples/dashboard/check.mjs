@@ -80,6 +80,7 @@ const parseShown = (text, lang) => {
 };
 
 for (const [file, exp] of Object.entries(expected.pages)) {
+  const t0 = Date.now();
   events.length = 0;
   const url = `${base}/${file}`;
   const loaded = new Promise((r) => {
@@ -94,6 +95,7 @@ for (const [file, exp] of Object.entries(expected.pages)) {
     if (!n) await sleep(100);
   }
   await sleep(500);
+  console.log(`# ${file}: figures shown after ${Date.now() - t0} ms`);
   const shown = await evaluate(`(() => {
     const out = {keys: [], text: {}, value: {}, deal: {}, color: {}, bg: {}};
     for (const e of document.querySelectorAll('[data-check]')) {
@@ -199,7 +201,7 @@ for (const [file, exp] of Object.entries(expected.pages)) {
     ? ok(`${file}: at 390 px ${phone.n} charts drawn within the screen, page ${phone.scroll} px wide`)
     : bad(`${file}: phone width`, JSON.stringify(phone));
   if (outDir && exp.phoneShot) {
-    await send("Emulation.setDeviceMetricsOverride", {width: 390, height: Math.min(phone.height, 8000), deviceScaleFactor: 1, mobile: true});
+    await send("Emulation.setDeviceMetricsOverride", {width: 390, height: Math.min(phone.height, 2400), deviceScaleFactor: 1, mobile: true});
     await sleep(500);
     const shot = await send("Page.captureScreenshot", {format: "png"});
     writeFileSync(join(outDir, file.replace(/\.html$/, "").replace(/\//g, "_") + "-phone.png"), Buffer.from(shot.data, "base64"));
@@ -215,6 +217,7 @@ for (const [file, exp] of Object.entries(expected.pages)) {
     writeFileSync(join(outDir, file.replace(/\.html$/, "").replace(/\//g, "_") + ".png"), Buffer.from(shot.data, "base64"));
     await send("Emulation.clearDeviceMetricsOverride");
   }
+  console.log(`# ${file}: checked in ${Date.now() - t0} ms`);
 }
 
 console.log(`${passed} passed, ${failed} failed`);

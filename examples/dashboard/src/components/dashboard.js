@@ -231,7 +231,7 @@ function tag(svg, cls, items) {
   return svg;
 }
 const chartBox = (svg) => el("div", {class: "qx-chart"}, svg);
-const plotBase = (width, extra) => ({width: Math.max(280, width), marginLeft: width < 500 ? 90 : 130,
+const plotBase = (width, extra) => ({width: Math.max(280, width), marginLeft: width < 500 ? 108 : 130,
   style: {fontSize: "12px", background: "transparent", overflow: "visible"}, ...extra});
 
 export function header(data, lang, repPage) {
@@ -266,8 +266,10 @@ export function trendSection(data, lang, focus, day, width) {
   const mine = rows.filter((r) => r.rep_id === focus);
   const others = rows.filter((r) => r.rep_id !== null && r.rep_id !== focus);
   const who = focus === null ? "team" : focus;
+  const dayMonth = new Intl.DateTimeFormat(t.locale, {day: "numeric", month: "short", timeZone: "UTC"});
   const chart = (field, label, key) => tag(Plot.plot(plotBase(width, {
-    height: 220, marginLeft: 50, clip: true, x: {type: "utc", label: null},
+    height: 220, marginLeft: 50, clip: true,
+    x: {type: "utc", label: null, ticks: width < 500 ? 4 : 8, tickFormat: (d) => dayMonth.format(d)},
     y: {label: null, percent: true, grid: true, domain: [0, 105 * Math.max(1, ...mine.map((r) => r[field]))]},
     marks: [
       Plot.line(others, {x: "date", y: field, z: "rep_id", stroke: "#bbb", strokeWidth: 1}),
