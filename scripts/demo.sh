@@ -33,3 +33,4 @@ qx_log "generated in $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo.sql"
 qx_psql -d postgres -v as_of="$as_of" -v seed="$seed" -f "$QX_ROOT/scripts/demo_margin.sql"
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_funnel.sql"
+qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_calibration.sql"

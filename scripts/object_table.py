@@ -12,8 +12,9 @@ of README.md and doc/*.md points at a file and heading that exist.
 User-facing: functions, aggregates, window functions, triggers, types and
 views that are members of the extension, less the support functions of
 aggregates and state types (X_trans, X_final, X_combine, X_serialize,
-X_deserialize, X_partial_final, X_merge_trans, X_state_in/out/recv/send,
-X_state_combine, X_state_final), which are not called directly.  Overloads
+X_deserialize, X_partial_final, X_merge_trans, X_state_combine,
+X_state_final) and the I/O functions of types, which are not called
+directly.  Overloads
 share one line.  Needs psql and a server (PGHOST/PGPORT as usual).
 """
 import glob, os, re, subprocess, sys
@@ -41,6 +42,7 @@ SELECT kind, name, coalesce(min(descr), '') FROM (
   FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'quota_ext')
+    AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
   UNION ALL
   SELECT CASE t.typtype WHEN 'c' THEN 'composite type' ELSE 'type' END, t.typname::text,
          obj_description(t.oid, 'pg_type')

@@ -46,11 +46,18 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'stage' THEN '1'
             WHEN a.name = 'entered_on' THEN $$date '2024-03-01'$$
             WHEN a.name = 'closed_on' THEN $$date '2024-03-10'$$
+            -- SPEC §15 (win_calibration, isotonic_fit, forecast_backtest)
+            WHEN a.name IN ('p', 'score') THEN '0.5::float8'
+            WHEN a.name = 'bins' THEN '10'
+            WHEN a.name IN ('actual', 'p50') THEN '100::numeric'
+            WHEN a.name = 'p10' THEN '80::numeric'
+            WHEN a.name = 'p90' THEN '120::numeric'
        END AS val,
        -- discount_floor may be NULL (no floor; sql/price_realization.sql checks it)
        a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
                       'list_amount', 'net_amount', 'cost', 'discount_floor', 'created_on', 'won',
-                      'first_touch_on', 'deal_id', 'stage', 'entered_on', 'closed_on') AS is_param
+                      'first_touch_on', 'deal_id', 'stage', 'entered_on', 'closed_on', 'p',
+                      'score', 'actual', 'p10', 'p50', 'p90') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -89,7 +96,7 @@ FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 -- 3. a parameter out of its range: 22023
 SELECT pg_temp.code(pg_temp.call(agg, i,
            CASE WHEN arg = 'sla_days' THEN '-1' ELSE
-           CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN '1'
+           CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN CASE arg WHEN 'bins' THEN '0' ELSE '1' END
                     WHEN 'interval' THEN $$interval '-1 day'$$ WHEN 'numeric' THEN $$'NaN'::numeric$$
                     ELSE '1.5::float8' END END)) AS code,
        count(*) AS calls

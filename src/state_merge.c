@@ -353,6 +353,32 @@ rfm_kinetic_state_final_1_3(PG_FUNCTION_ARGS)
 	return qx_state_final(fcinfo, &rfm_kinetic_1_3_agg, "rfm_kinetic_state_final");
 }
 
+/* SPEC §15 (src/win_calibration.c, src/isotonic.c, src/forecast_backtest.c) */
+extern Datum win_calibration_merge_trans(PG_FUNCTION_ARGS);
+extern Datum win_calibration_partial_final(PG_FUNCTION_ARGS);
+extern Datum win_calibration_final(PG_FUNCTION_ARGS);
+extern Datum isotonic_fit_merge_trans(PG_FUNCTION_ARGS);
+extern Datum isotonic_fit_partial_final(PG_FUNCTION_ARGS);
+extern Datum isotonic_fit_final(PG_FUNCTION_ARGS);
+extern Datum forecast_backtest_merge_trans(PG_FUNCTION_ARGS);
+extern Datum forecast_backtest_partial_final(PG_FUNCTION_ARGS);
+extern Datum forecast_backtest_final(PG_FUNCTION_ARGS);
+static const QxStateAgg win_calibration_agg = {
+	"win_calibration_state", win_calibration_merge_trans, win_calibration_partial_final,
+	win_calibration_final, NULL, NULL
+};
+static const QxStateAgg isotonic_fit_agg = {
+	"isotonic_fit_state", isotonic_fit_merge_trans, isotonic_fit_partial_final,
+	isotonic_fit_final, NULL, NULL
+};
+static const QxStateAgg forecast_backtest_agg = {
+	"forecast_backtest_state", forecast_backtest_merge_trans, forecast_backtest_partial_final,
+	forecast_backtest_final, NULL, NULL
+};
+QX_STATE_FUNCS(win_calibration)
+QX_STATE_FUNCS(isotonic_fit)
+QX_STATE_FUNCS(forecast_backtest)
+
 extern Datum rfm_summary_trans(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_trans(PG_FUNCTION_ARGS);
 

@@ -313,6 +313,23 @@ check "funnel: entered per stage = deals whose highest stage is at least it, in 
 	 SELECT bool_and(f.entered = (SELECT count(*) FROM d WHERE d.h >= f.stage))
 	 FROM (SELECT stage_funnel(deal_id, stage, entered_on, closed_on, won, DATE '2026-09-15') AS a
 	       FROM sales.stage_history WHERE created_on >= '2026-07-01') q CROSS JOIN LATERAL unnest(q.a) f"
+# scripts/demo_calibration.sql (SPEC §15): runs after demo.sql, adds sales.closed_deals
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" 2>&1)
+if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo_calibration.sql runs without error"
+else bad "demo_calibration.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
+n=$(grep -cE '^\((a|b|c|d)\) ' <<<"$out")
+[ "$n" -eq 4 ] && ok "demo_calibration.sql prints sections (a) to (d)" || bad "demo_calibration.sql prints sections (a) to (d)" "$n found"
+check "closed deals: 12 a rep a quarter over 8 quarters, closed within their quarter" \
+	"SELECT count(*) = 96 * (SELECT count(*) FROM sales.reps) AND min(closed_on) >= '2024-10-01' AND max(closed_on) < '2026-10-01'
+	        AND bool_and(created_on < closed_on) FROM sales.closed_deals"
+check "the generator's truth: deals with no objection left are won about 85 % of the time" \
+	"SELECT avg(won::int) BETWEEN 0.75 AND 0.95 FROM sales.closed_deals WHERE objections = 0 AND agreement > 0"
+check "the isotonic map lowers the in-sample Brier score of close_probability" \
+	"SELECT (win_calibration(isotonic_predict(m, p), won)).brier < (win_calibration(p, won)).brier
+	 FROM (SELECT close_probability(agreement, objections) AS p, won FROM sales.closed_deals) d,
+	      (SELECT isotonic_fit(close_probability(agreement, objections), won) AS m FROM sales.closed_deals) f"
+grep -A4 '^all four quarters:' <<<"$out" | grep -qE '^ (isotonic|L/\(1\+L\)) +\| +40 \|' \
+	&& ok "backtest: 4 quarters x 10 reps per probability" || bad "backtest: 4 quarters x 10 reps" "$(grep -A4 '^all four quarters:' <<<"$out")"
 
 cleanup
 echo "$passed passed, $failed failed"

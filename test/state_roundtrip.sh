@@ -59,7 +59,16 @@ INSERT INTO lit VALUES
  ('pipeline_forecast_state', 'v1 deals=9223372036854775807 scale=2 target=-5.5 expected=0.00 coarse=0 open=0.01@5e-324,92233720368547758.07@1,0.50@0.9999999999999999'),
  ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=' || money_max() || ' coarse=1 open=1.7976931348623157e+308@1e-310,5e-324@2.2250738585072014e-308'),
  ('bgnbd_fit_state', '1:'),
- ('bgnbd_fit_state', '1:(0,0,5e-300,1),(1,2.2250738585072014e-308,1,1),(2147483647,1.7976931348623157e+308,1.7976931348623157e+308,9223372036854775807)');
+ ('bgnbd_fit_state', '1:(0,0,5e-300,1),(1,2.2250738585072014e-308,1,1),(2147483647,1.7976931348623157e+308,1.7976931348623157e+308,9223372036854775807)'),
+ -- SPEC §15 (win_calibration, isotonic_fit, isotonic_model, forecast_backtest)
+ ('win_calibration_state', 'v1 bins=10 deals=0 wins=0 brier=0 log_loss=0 cells=none'),
+ ('win_calibration_state', 'v1 bins=10000 deals=9223372036854775807 wins=1 brier=5e-324 log_loss=1e+20 cells=1:9223372036854775806:0:1e-310,10000:1:1:0.9999999999999999'),
+ ('isotonic_fit_state', 'v1 points=none'),
+ ('isotonic_fit_state', 'v1 points=-1.7976931348623157e+308:9223372036854775805:0,5e-324:1:1,1.7976931348623157e+308:1:0'),
+ ('isotonic_model', 'v1 rows=9223372036854775807 points=-1.7976931348623157e+308:0,-5e-324:5e-324,0:0.30000000000000004,1.7976931348623157e+308:1'),
+ ('isotonic_model', 'v1 rows=1 points=0.1:1'),
+ ('forecast_backtest_state', 'v1 periods=0 inside=0 below=0 above=0 positive=0 pinball=0 ape=0 bias=0'),
+ ('forecast_backtest_state', 'v1 periods=9223372036854775807 inside=9223372036854775805 below=1 above=1 positive=9223372036854775807 pinball=1.7976931348623157e+308 ape=5e-324 bias=-1.7976931348623157e+308');
 
 -- one table per state type: the literals and states the aggregates make
 CREATE TABLE st_rfm_summary_state (id serial, v rfm_summary_state);
@@ -68,10 +77,14 @@ CREATE TABLE st_rfm_kinetic_state (id serial, v rfm_kinetic_state);
 CREATE TABLE st_demand_cv_state (id serial, v demand_cv_state);
 CREATE TABLE st_bgnbd_fit_state (id serial, v bgnbd_fit_state);
 CREATE TABLE st_pipeline_forecast_state (id serial, v pipeline_forecast_state);
+CREATE TABLE st_win_calibration_state (id serial, v win_calibration_state);
+CREATE TABLE st_isotonic_fit_state (id serial, v isotonic_fit_state);
+CREATE TABLE st_isotonic_model (id serial, v isotonic_model);
+CREATE TABLE st_forecast_backtest_state (id serial, v forecast_backtest_state);
 SQL
 check "source database with the literals" $?
 
-types="rfm_summary_state btyd_summary_state rfm_kinetic_state demand_cv_state bgnbd_fit_state pipeline_forecast_state"
+types="rfm_summary_state btyd_summary_state rfm_kinetic_state demand_cv_state bgnbd_fit_state pipeline_forecast_state win_calibration_state isotonic_fit_state isotonic_model forecast_backtest_state"
 for t in $types; do
 	q -d $src -c "INSERT INTO st_$t (v) SELECT v::$t FROM lit WHERE t = '$t' ORDER BY lit.v" >/dev/null
 	check "$t: every literal is accepted" $?
