@@ -3,7 +3,8 @@
 # (Observable Framework, charts with Observable Plot) over the demo database,
 # end to end: generates the demo data and runs scripts/demo.sql (with the
 # customer base as of the same day as the quota position), demo_margin.sql
-# and demo_funnel.sql -- the files scripts/demo.sh runs -- in a scratch
+# demo_funnel.sql and demo_calibration.sql -- the files scripts/demo.sh
+# runs -- in a scratch
 # database, installs the dashboard's npm packages (npm ci, from the lock
 # file), builds the site with telemetry off in a network namespace without
 # network (so no import can be fetched), serves dist/ on 127.0.0.1, and opens
@@ -17,7 +18,8 @@
 # from the distribution of the open deals built in a recursive query, not
 # pipeline_forecast; the funnel with window functions and a Kaplan-Meier
 # product, not stage_funnel; margin with sum() and percentile_cont, not
-# price_realization; lead load with count() and sum(), not lead_load.
+# price_realization; lead load with count() and sum(), not lead_load; the
+# calibration bins and scores with avg() and count(), not win_calibration.
 # Screenshots are kept in $QX_DASHBOARD_SHOTS when set (screenshot.png:
 # English desktop, screenshot-ru.png, screenshot-bg-phone.png: Bulgarian at
 # 390 px); they are committed in examples/dashboard/ for doc/demo.md.  Needs
@@ -54,8 +56,9 @@ if createdb "$db" && q -c 'CREATE EXTENSION quota_ext' &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v customers=1000 -v seed=0.42 -f "$root/scripts/gen_data.sql" &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seg_as_of=2026-09-15 -f "$root/scripts/demo.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seed=0.42 -f "$root/scripts/demo_margin.sql" >/dev/null &&
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_funnel.sql" >/dev/null; then
-	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_funnel.sql" >/dev/null &&
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" >/dev/null; then
+	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql"
 else bad "demo database"; finish; fi
 
 # npm ci when node_modules is missing or older than the lock file
@@ -242,6 +245,18 @@ ll AS (SELECT c.rep_id, c.leads, p.leads AS pleads, c.sla, round(c.rev / c.leads
                    WHEN c.rev >= p.rev * 1.2 THEN 'growing'
                    WHEN c.rev <= p.rev * 0.8 THEN 'shrinking' ELSE 'steady' END AS trend
        FROM llp c JOIN llp p ON p.rep_id = c.rep_id AND c.cur AND NOT p.cur),
+-- calibration of close_probability on the closed deals: bins (i-1)/10 < p <= i/10
+-- (the first also p = 0; edge i as i * (1.0 / 10), as numpy.linspace), with
+-- avg() and count(), not win_calibration
+cp AS (SELECT CASE WHEN objections = 0 THEN CASE WHEN agreement > 0 THEN 1 ELSE 0 END
+                   ELSE (agreement / objections) / (1 + agreement / objections) END::float8 AS p,
+              won::int AS y
+       FROM sales.closed_deals),
+cb AS (SELECT greatest(1, (SELECT min(i) FROM generate_series(1, 10) i WHERE cp.p <= i * (1.0::float8 / 10))) AS bin, p, y FROM cp),
+cal AS (SELECT bin, count(*) AS n, avg(p) AS mp, avg(y) AS wr FROM cb GROUP BY bin),
+calr AS (SELECT bin, n, mp, wr, row_number() OVER (ORDER BY bin) AS i FROM cal),
+cals AS (SELECT count(*) AS n, avg((p - y) ^ 2) AS brier FROM cp),
+calece AS (SELECT sum(calr.n::float8 / cals.n * abs(calr.mp - calr.wr)) AS ece FROM calr, cals),
 lang AS (SELECT * FROM (VALUES ('en', 'yes', 'no'), ('ru', 'да', 'нет'), ('bg', 'да', 'не')) v(lang, yes, no)),
 lbl AS (SELECT kind, code, color, unnest(ARRAY['en', 'ru', 'bg']) AS lang, unnest(ARRAY[en, ru, bg]) AS label FROM quota_labels),
 n AS (SELECT 0 AS digits),
@@ -310,6 +325,14 @@ checks(lang, k, v, main, rep) AS (
         UNION ALL SELECT 'llrpl:' || rep_id, jsonb_build_object('num', round(rpl), 'digits', 0), true, rep_id FROM ll
         UNION ALL SELECT 'lltrend:' || rep_id, jsonb_build_object('text', coalesce(l.label, '–')), true, rep_id
                   FROM ll LEFT JOIN lbl l ON l.kind = 'lead_trend' AND l.code = ll.trend AND l.lang = lang.lang
+        -- the calibration of the close probabilities: main pages only
+        UNION ALL SELECT 'caldeals', jsonb_build_object('num', n, 'digits', 0), true, NULL FROM cals
+        UNION ALL SELECT 'calbrier', jsonb_build_object('num', round(brier::numeric, 12), 'digits', 3, 'float', true), true, NULL FROM cals
+        UNION ALL SELECT 'calece', jsonb_build_object('num', round(ece::numeric, 12), 'digits', 3, 'float', true), true, NULL FROM calece
+        UNION ALL SELECT 'caln:' || i, jsonb_build_object('num', n, 'digits', 0), true, NULL FROM calr
+        UNION ALL SELECT 'calp:' || i, jsonb_build_object('num', round(100 * mp::numeric, 10), 'digits', 1, 'float', true), true, NULL FROM calr
+        UNION ALL SELECT 'calw:' || i, jsonb_build_object('num', round(100 * wr::numeric, 10), 'digits', 1, 'float', true), true, NULL FROM calr
+        UNION ALL SELECT 'calpt:' || i, jsonb_build_object('attr', wr), true, NULL FROM calr
         -- the customer base and the reanimation list: main pages only
         UNION ALL SELECT 'deal:' || i, jsonb_build_object('num', round(amount), 'digits', 0), true, NULL FROM deals
         UNION ALL SELECT 'lift:' || deal_id, jsonb_build_object('num', round(lift::numeric, 10), 'digits', 3, 'float', true), true, NULL FROM deals

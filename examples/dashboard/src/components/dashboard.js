@@ -60,6 +60,13 @@ const TEXT = {
       "chart, revenue per lead before (grey) and now (in the trend's colour: dark blue growing, light blue steady, " +
       "orange shrinking, red scattered).",
     leadsNow: "Leads", leadsBefore: "before", inSla: "Touched in a day", perLead: "Revenue per lead", trendCol: "Trend",
+    calib: "Can we trust the close probabilities?",
+    calibNote: "Closed deals of the last two years (win_calibration): the close probability the deals had against " +
+      "how many were won, in bins of 10 points. On the dashed diagonal the probabilities would be right; dots below " +
+      "it mean we promised more than we won. Blue line: the isotonic map fitted on the same deals (what a stated " +
+      "probability turns out to be worth).",
+    calDeals: "Closed deals", calBrier: "Brier score", calEce: "Calibration error (ECE)", calBin: "Probability",
+    calPredicted: "Promised", calWon: "Won",
     repPage: "Rep's page", back: "Dashboard"
   },
   ru: {
@@ -115,6 +122,13 @@ const TEXT = {
       "на графике выручка на лид раньше (серая) и сейчас (цветом тренда: тёмно-синяя — рост, голубая — ровно, " +
       "оранжевая — спад, красная — распыляемся).",
     leadsNow: "Лиды", leadsBefore: "раньше", inSla: "Обработаны за день", perLead: "Выручка на лид", trendCol: "Тренд",
+    calib: "Можно ли верить вероятностям закрытия?",
+    calibNote: "Закрытые сделки за два года (win_calibration): какую вероятность закрытия им давали и сколько " +
+      "выиграли на деле, по корзинам в 10 пунктов. На пунктирной диагонали вероятности честные; точки под ней — " +
+      "обещали больше, чем взяли. Синяя линия: изотоническая поправка, подобранная на тех же сделках (чего на деле " +
+      "стоит названная вероятность).",
+    calDeals: "Закрытых сделок", calBrier: "Оценка Брайера", calEce: "Ошибка калибровки (ECE)", calBin: "Вероятность",
+    calPredicted: "Обещали", calWon: "Выиграли",
     repPage: "Страница менеджера", back: "Панель"
   },
   bg: {
@@ -171,6 +185,13 @@ const TEXT = {
       "всеки: на графиката оборотът на лийд преди (сиво) и сега (в цвета на тренда: тъмносиньо — растеж, " +
       "светлосиньо — стабилно, оранжево — спад, червено — разпиляваме се).",
     leadsNow: "Лийдове", leadsBefore: "преди", inSla: "Обработени до ден", perLead: "Оборот на лийд", trendCol: "Тренд",
+    calib: "Можем ли да вярваме на шансовете за затваряне?",
+    calibNote: "Затворените сделки от последните две години (win_calibration): какъв шанс им давахме и колко " +
+      "спечелихме наистина, на кошници по 10 пункта. По пунктирания диагонал шансовете са точни; точките под него " +
+      "значат, че сме обещавали повече, отколкото сме взели. Синята линия: изотоничната корекция, напасната на " +
+      "същите сделки (колко реално струва даденият шанс).",
+    calDeals: "Затворени сделки", calBrier: "Брайър скор", calEce: "Грешка на калибрирането (ECE)", calBin: "Шанс",
+    calPredicted: "Обещано", calWon: "Спечелено",
     repPage: "Страница на търговеца", back: "Табло"
   }
 };
@@ -486,6 +507,39 @@ export function marginSection(data, lang, reps, width) {
       table([t.rep, `${t.leadsNow} (${t.leadsBefore})`, t.inSla, `${t.perLead} (${t.leadsBefore})`, t.trendCol], lrows)));
 }
 
+// the calibration curve of close_probability with the diagonal, and the
+// isotonic map; the bins' figures in a table
+export function calibrationSection(data, lang, width) {
+  const t = TEXT[lang], f = formats(lang);
+  const c = data.calibration;
+  if (!c || !c.deals) return el("div");
+  const bins = c.bins.map((b, i) => ({...b, i: i + 1}));
+  const svg = Plot.plot(plotBase(width, {
+    width: Math.min(Math.max(280, width), 520), height: Math.min(Math.max(280, width), 520) * 0.85, marginLeft: 50,
+    x: {label: t.calPredicted + " (%)", percent: true, domain: [0, 100], grid: true},
+    y: {label: t.calWon + " (%)", percent: true, domain: [0, 100], grid: true}, r: {range: [3, 12]},
+    marks: [
+      Plot.line([[0, 0], [1, 1]], {stroke: "#777", strokeDasharray: "4 3"}),
+      Plot.line(c.isotonic, {x: "p", y: "calibrated", stroke: "#4575b4", strokeWidth: 2, curve: "linear"}),
+      Plot.line(bins, {x: "mean_p", y: "win_rate", stroke: "#d73027", strokeWidth: 1}),
+      Plot.dot(bins, {x: "mean_p", y: "win_rate", r: "deals", fill: "#d73027", stroke: "white", className: "qx-cal",
+                      title: (b) => `${f.pct(b.mean_p)} → ${f.pct(b.win_rate)} (${b.deals})`})
+    ]}));
+  tag(svg, "qx-cal", bins.map((b) => ({key: `calpt:${b.i}`, value: b.win_rate})));
+  const box = (label, node) => el("div", {class: "qx-kpi"}, el("div", {class: "qx-kpi-label"}, label), el("div", {class: "qx-kpi-value"}, node));
+  const rows = bins.map((b) => el("tr", {},
+    el("td", {}, `${f.pct0(b.lo)} – ${f.pct0(b.hi)}`),
+    td(num(`caln:${b.i}`, f.money(b.deals))),
+    td(num(`calp:${b.i}`, f.pct(b.mean_p))),
+    td(num(`calw:${b.i}`, f.pct(b.win_rate)))));
+  return card(t.calib, t.calibNote,
+    el("div", {class: "qx-kpis"},
+      box(t.calDeals, num("caldeals", f.money(c.deals))),
+      box(t.calBrier, num("calbrier", f.dec3(c.brier))),
+      box(t.calEce, num("calece", f.dec3(c.ece)))),
+    chartBox(svg), table([t.calBin, t.calDeals, t.calPredicted, t.calWon], rows));
+}
+
 // the whole page: rep = null (the team) or a rep_id, day = the chosen week-end
 export function dashboard(data, lang, {rep = null, day = data.asOf, width = 900} = {}) {
   const reps = rep === null ? data.reps : data.reps.filter((r) => r.rep_id === rep);
@@ -500,7 +554,8 @@ export function dashboard(data, lang, {rep = null, day = data.asOf, width = 900}
     marginSection(data, lang, reps, width - 40),
     el("div", {class: "qx-grid2"}, rfmSection(data, lang, width / (width > 900 ? 2 : 1) - 40),
                                    heatSection(data, lang, width / (width > 900 ? 2 : 1) - 40)),
-    reanimationSection(data, lang));
+    reanimationSection(data, lang),
+    calibrationSection(data, lang, width - 40));
 }
 
 // one rep's page: the rep's rows, trend, funnel, margin and lead load

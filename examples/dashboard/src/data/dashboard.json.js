@@ -1,7 +1,8 @@
 // Data loader: everything the dashboard shows, read at build time from the
 // quota_ext demo database (scripts/demo.sql leaves sales.customer_segments and
 // sales.heat_matrix behind, scripts/demo_margin.sql list prices, costs and
-// sales.lead_flow, scripts/demo_funnel.sql sales.stage_history).  Connection
+// sales.lead_flow, scripts/demo_funnel.sql sales.stage_history,
+// scripts/demo_calibration.sql sales.closed_deals).  Connection
 // from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); one
 // date, QX_AS_OF (default 2026-09-15), for the quota position, the funnel and
 // the customer base: build the database with demo.sql's seg_as_of equal to it
@@ -187,6 +188,21 @@ const leads = await q(
   [asOf, quarter.start]
 );
 
+// Trusting the probabilities: how close_probability matched the outcomes of
+// the closed deals of the last two years (sales.closed_deals, from
+// scripts/demo_calibration.sql) -- win_calibration's bins and scores, and
+// the isotonic map fitted on the same deals, on a grid of probabilities.
+const calibration = (await q(
+  `SELECT (w).deals, (w).wins, (w).base_rate, (w).brier, (w).brier_skill, (w).ece,
+          (SELECT json_agg(json_build_object('lo', b.lo, 'hi', b.hi, 'deals', b.deals, 'mean_p', b.mean_p,
+                                             'win_rate', b.win_rate) ORDER BY b.lo)
+           FROM unnest((w).bins) b) AS bins,
+          (SELECT json_agg(json_build_object('p', g / 20.0, 'calibrated', isotonic_predict(m.model, g / 20.0)) ORDER BY g)
+           FROM generate_series(0, 20) g) AS isotonic
+   FROM (SELECT win_calibration(close_probability(agreement, objections), won) AS w,
+                isotonic_fit(close_probability(agreement, objections), won) AS model
+         FROM sales.closed_deals) m`))[0];
+
 await client.end();
 process.stdout.write(JSON.stringify({asOf, quarter, reps, ledges, reanimation, rfm, heat, labels,
-                                     weeks, trend, funnel, stages, margin, leads}));
+                                     weeks, trend, funnel, stages, margin, leads, calibration}));
