@@ -62,7 +62,7 @@ const TEXT = {
     leadsNow: "Leads", leadsBefore: "before", inSla: "Touched in a day", perLead: "Revenue per lead", trendCol: "Trend",
     calib: "Can we trust the close probabilities?",
     calibNote: "Closed deals of the last two years (win_calibration): the close probability the deals had against " +
-      "how many were won, in bins of 10 points. On the dashed diagonal the probabilities would be right; dots below " +
+      "how many were won, in bins of 10 points (red dots, larger for more deals). On the dashed diagonal the probabilities would be right; dots below " +
       "it mean we promised more than we won. Blue line: the isotonic map fitted on the same deals (what a stated " +
       "probability turns out to be worth).",
     calDeals: "Closed deals", calBrier: "Brier score", calEce: "Calibration error (ECE)", calBin: "Probability",
@@ -124,7 +124,7 @@ const TEXT = {
     leadsNow: "Лиды", leadsBefore: "раньше", inSla: "Обработаны за день", perLead: "Выручка на лид", trendCol: "Тренд",
     calib: "Можно ли верить вероятностям закрытия?",
     calibNote: "Закрытые сделки за два года (win_calibration): какую вероятность закрытия им давали и сколько " +
-      "выиграли на деле, по корзинам в 10 пунктов. На пунктирной диагонали вероятности честные; точки под ней — " +
+      "выиграли на деле, по корзинам в 10 пунктов (красные точки, чем больше сделок, тем крупнее). На пунктирной диагонали вероятности честные; точки под ней — " +
       "обещали больше, чем взяли. Синяя линия: изотоническая поправка, подобранная на тех же сделках (чего на деле " +
       "стоит названная вероятность).",
     calDeals: "Закрытых сделок", calBrier: "Оценка Брайера", calEce: "Ошибка калибровки (ECE)", calBin: "Вероятность",
@@ -187,7 +187,7 @@ const TEXT = {
     leadsNow: "Лийдове", leadsBefore: "преди", inSla: "Обработени до ден", perLead: "Оборот на лийд", trendCol: "Тренд",
     calib: "Можем ли да вярваме на шансовете за затваряне?",
     calibNote: "Затворените сделки от последните две години (win_calibration): какъв шанс им давахме и колко " +
-      "спечелихме наистина, на кошници по 10 пункта. По пунктирания диагонал шансовете са точни; точките под него " +
+      "спечелихме наистина, на кошници по 10 пункта (червените точки, по-големи при повече сделки). По пунктирания диагонал шансовете са точни; точките под него " +
       "значат, че сме обещавали повече, отколкото сме взели. Синята линия: изотоничната корекция, напасната на " +
       "същите сделки (колко реално струва даденият шанс).",
     calDeals: "Затворени сделки", calBrier: "Брайър скор", calEce: "Грешка на калибрирането (ECE)", calBin: "Шанс",
