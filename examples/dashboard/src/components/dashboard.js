@@ -290,7 +290,7 @@ export function trendSection(data, lang, focus, day, width) {
   const dayMonth = new Intl.DateTimeFormat(t.locale, {day: "numeric", month: "short", timeZone: "UTC"});
   const chart = (field, label, key) => tag(Plot.plot(plotBase(width, {
     height: 220, marginLeft: 50, clip: true,
-    x: {type: "utc", label: null, ticks: width < 500 ? 4 : 8, tickFormat: (d) => dayMonth.format(d)},
+    x: {type: "utc", label: null, ticks: Math.max(3, Math.floor(width / 80)), tickFormat: (d) => dayMonth.format(d)},
     y: {label: null, percent: true, grid: true, domain: [0, 105 * Math.max(1, ...mine.map((r) => r[field]))]},
     marks: [
       Plot.line(others, {x: "date", y: field, z: "rep_id", stroke: "#bbb", strokeWidth: 1}),
