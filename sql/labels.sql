@@ -114,15 +114,33 @@ SELECT quota_label(NULL, 'A') IS NULL AS null_kind, quota_label('abc', NULL) IS 
        quota_label_rank(NULL, 'A') IS NULL AS rank_null_kind,
        quota_label_rank('abc', NULL) IS NULL AS rank_null_code;
 
--- segment_direction: the sign of the rank difference, every pair of every kind
+-- segment_direction: the sign of the rank difference, every pair of every kind,
+-- except (issue 19, SPEC §12 as amended) a move to or from rfm's Others (no
+-- place in the order) is NULL and a move out of kinetic new is judged by where
+-- the customer went: up to growing, returning or steady, down to fading or lost
 SELECT count(*) AS pairs,
        count(*) FILTER (WHERE segment_direction(a.kind, a.code, b.code) IS DISTINCT FROM
-           CASE WHEN b.rank < a.rank THEN 'up' WHEN b.rank > a.rank THEN 'down' ELSE 'same' END) AS mismatch
+           CASE WHEN a.kind = 'rfm' AND 'Others' IN (a.code, b.code) THEN NULL
+                WHEN a.kind = 'kinetic' AND a.code = 'new' AND b.code IN ('growing', 'returning', 'steady') THEN 'up'
+                WHEN a.kind = 'kinetic' AND a.code = 'new' AND b.code IN ('fading', 'lost') THEN 'down'
+                WHEN b.rank < a.rank THEN 'up' WHEN b.rank > a.rank THEN 'down' ELSE 'same' END) AS mismatch,
+       count(*) FILTER (WHERE segment_direction(a.kind, a.code, b.code) IS NULL) AS null_pairs
 FROM quota_labels a JOIN quota_labels b USING (kind);
 SELECT segment_direction('kinetic', 'steady', 'fading') AS steady_fading,
        segment_direction('kinetic', 'lost', 'returning') AS lost_returning,
        segment_direction('heat', 'amber', 'amber') AS same,
-       segment_direction('rfm', 'Lost', 'Others') AS lost_others;
+       segment_direction('rfm', 'Lost', 'Others') AS lost_others,
+       segment_direction('rfm', 'Others', 'Lost') AS others_lost,
+       segment_direction('rfm', 'Others', 'Champions') AS others_champions,
+       segment_direction('rfm', 'Others', 'Others') AS others_others;
+-- out of new: judged by where the customer went (issue 19 item 10)
+SELECT segment_direction('kinetic', 'new', 'growing') AS new_growing,
+       segment_direction('kinetic', 'new', 'returning') AS new_returning,
+       segment_direction('kinetic', 'new', 'steady') AS new_steady,
+       segment_direction('kinetic', 'new', 'fading') AS new_fading,
+       segment_direction('kinetic', 'new', 'lost') AS new_lost,
+       segment_direction('kinetic', 'new', 'new') AS new_new,
+       segment_direction('kinetic', 'lost', 'new') AS lost_new;
 -- NULL or unknown code: NULL; NULL kind: NULL
 SELECT segment_direction('kinetic', NULL, 'new') IS NULL AS from_null,
        segment_direction('kinetic', 'new', NULL) IS NULL AS to_null,

@@ -247,7 +247,7 @@ SELECT count(*) AS states,
 FROM (SELECT *, row_number() OVER (ORDER BY rep, part, st::text) AS k FROM fc_parts) p
 FULL JOIN (SELECT *, row_number() OVER (ORDER BY rep, part, st::text) AS k FROM fc_parts_copy) c USING (k);
 -- scale 2 amounts, coarse amounts and a decimal target read back
-SELECT 'v1 deals=5 scale=2 target=100.5 expected=12.34 coarse=0 open=10.00@0.5,20.50@1'::pipeline_forecast_state;
+SELECT 'v1 deals=5 scale=2 target=100.5 expected=25.50 coarse=0 open=10.00@0.5,20.50@1'::pipeline_forecast_state;
 SELECT 'v1 deals=1 scale=0 target=none expected=500000000000000000000000000000 coarse=1 open=1e+30@0.5'::pipeline_forecast_state;
 SELECT pipeline_forecast_partial(amount, p)::text::pipeline_forecast_state::text AS coarse_round_trip
 FROM (VALUES (1e30, 0.5::float8), (2.5, 0.25)) v(amount, p);

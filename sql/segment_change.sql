@@ -79,6 +79,7 @@ BEGIN
     END LOOP;
 END $$;
 -- by rank: new 1, growing 2, returning 3, steady 4, fading 5, lost 6; 15 pairs up, 15 down
+-- by rank alone, but out of new up to growing, returning, steady (issue 19): 18 up, 12 down
 SELECT count(*) AS moves,
        count(*) FILTER (WHERE prev IS DISTINCT FROM from_code) AS prev_wrong,
        count(*) FILTER (WHERE dir IS DISTINCT FROM segment_direction('kinetic', from_code, to_code)) AS dir_mismatch,
@@ -168,3 +169,87 @@ SELECT a AS trigger_args, pg_temp.try_trigger(a) AS error FROM (VALUES
 SELECT seg, prev, since, dir FROM seg_misuse;
 -- called as a plain function
 SELECT test_util.err('SELECT flag_segment_change()');
+
+-- issue 19 item 11: an unknown kind of 10,000 characters is quoted cut short
+SELECT length(pg_temp.try_trigger('''seg'', ''' || repeat('k', 10000) || ''', ''prev'', ''since''')) < 300
+       AS kind_message_short;
+-- issue 19 item 8: the columns the trigger writes must not be generated
+CREATE TABLE seg_gen_prev (seg text, since timestamptz, prev text GENERATED ALWAYS AS (seg || '?') STORED);
+CREATE TRIGGER m BEFORE INSERT OR UPDATE ON seg_gen_prev
+    FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since');
+SELECT test_util.err('INSERT INTO seg_gen_prev(seg) VALUES (''new'')');
+
+-- issue 19 item 8: a STORED generated segment column (from rfm_segment) is
+-- followed like any other.  By hand (SPEC §3's default map): scores 5,5,5
+-- are Champions (rank 1); 1,1,1 Lost (rank 10): down; 1,1,2 is still Lost:
+-- no change, previous, since and direction kept; 5,5,5 again: up from Lost.
+CREATE TABLE seg_gen (id int PRIMARY KEY, r int, f int, m int,
+    seg text GENERATED ALWAYS AS (rfm_segment(r, f, m)) STORED,
+    prev text, since timestamptz, dir text);
+CREATE TRIGGER seg_gen_change BEFORE INSERT OR UPDATE ON seg_gen
+    FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'rfm', 'prev', 'since', 'dir');
+INSERT INTO seg_gen(id, r, f, m) VALUES (1, 5, 5, 5);
+SELECT seg, prev, dir, since IS NOT NULL AS since_set FROM seg_gen;
+-- (since set back to 2000 with the trigger off, to see it move or stay)
+SET session_replication_role = replica;
+UPDATE seg_gen SET since = '2000-01-01';
+RESET session_replication_role;
+UPDATE seg_gen SET r = 1, f = 1, m = 1;
+SELECT seg, prev, dir, since > '2000-01-01' AS since_now FROM seg_gen;
+SET session_replication_role = replica;
+UPDATE seg_gen SET since = '2000-01-01';
+RESET session_replication_role;
+UPDATE seg_gen SET m = 2, prev = 'forged', dir = 'x';
+SELECT seg, prev, dir, since = '2000-01-01' AS since_kept FROM seg_gen;
+UPDATE seg_gen SET r = 5, f = 5, m = 5;
+SELECT seg, prev, dir FROM seg_gen;
+
+-- issue 19 item 8: a table partitioned by segment.  An update that moves a row
+-- to another partition is a DELETE and an INSERT there; the INSERT keeps what
+-- the update set (previous, since, direction), as SPEC §12 asks
+CREATE TABLE seg_part (id int, seg text, prev text, since timestamptz, dir text, region text)
+    PARTITION BY LIST (seg);
+CREATE TABLE seg_part_good PARTITION OF seg_part FOR VALUES IN ('new', 'growing', 'returning');
+CREATE TABLE seg_part_bad PARTITION OF seg_part FOR VALUES IN ('steady', 'fading', 'lost');
+CREATE TRIGGER seg_part_change BEFORE INSERT OR UPDATE ON seg_part
+    FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since', 'dir');
+INSERT INTO seg_part(id, seg) VALUES (1, 'growing'), (2, 'steady'), (3, 'new');
+SET session_replication_role = replica;
+UPDATE seg_part SET since = '2000-01-01';
+RESET session_replication_role;
+BEGIN;
+-- 1 moves good -> bad (growing -> fading: down); 2 bad -> good (steady ->
+-- returning: up); 3 stays in good (new -> growing: up, SPEC §12 amended)
+UPDATE seg_part SET seg = CASE id WHEN 1 THEN 'fading' WHEN 2 THEN 'returning' ELSE 'growing' END;
+SELECT tableoid::regclass AS part, id, seg, prev, dir, since = transaction_timestamp() AS since_now
+FROM seg_part ORDER BY id;
+COMMIT;
+-- a later plain INSERT in the same transaction as a move is an INSERT
+BEGIN;
+UPDATE seg_part SET seg = 'lost' WHERE id = 2;
+INSERT INTO seg_part(id, seg, prev, dir) VALUES (4, 'lost', 'returning', 'down');
+SELECT tableoid::regclass AS part, id, seg, prev, dir FROM seg_part WHERE id IN (2, 4) ORDER BY id;
+COMMIT;
+-- a table partitioned by another column: a move that keeps the segment keeps
+-- all three as they were
+CREATE TABLE seg_region (id int, seg text, prev text, since timestamptz, dir text, region text)
+    PARTITION BY LIST (region);
+CREATE TABLE seg_region_e PARTITION OF seg_region FOR VALUES IN ('east');
+CREATE TABLE seg_region_w PARTITION OF seg_region FOR VALUES IN ('west');
+CREATE TRIGGER seg_region_change BEFORE INSERT OR UPDATE ON seg_region
+    FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since', 'dir');
+INSERT INTO seg_region VALUES (1, 'steady', NULL, NULL, NULL, 'east');
+UPDATE seg_region SET seg = 'lost';
+SET session_replication_role = replica;
+UPDATE seg_region SET since = '2000-01-01';
+RESET session_replication_role;
+UPDATE seg_region SET region = 'west';
+SELECT tableoid::regclass AS part, seg, prev, dir, since = '2000-01-01' AS since_kept FROM seg_region;
+-- moved and changed at once: lost -> fading is up
+UPDATE seg_region SET region = 'east', seg = 'fading';
+SELECT tableoid::regclass AS part, seg, prev, dir, since > '2000-01-01' AS since_now FROM seg_region;
+-- a failed move leaves nothing pending: a value with no partition errs, and
+-- the next INSERT in a new statement is a plain INSERT
+SELECT test_util.err('UPDATE seg_part SET seg = ''Whales'' WHERE id = 1');
+INSERT INTO seg_part(id, seg, prev, dir) VALUES (5, 'fading', 'growing', 'down');
+SELECT id, seg, prev, dir FROM seg_part WHERE id = 5;

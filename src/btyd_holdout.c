@@ -10,7 +10,10 @@
  * days in (calibration_end, observation_end], of which the result needs
  * the number of days and the sum of their amounts.  Rows after
  * observation_end are skipped.  Serialized as int32 length of the first
- * state's bytes, then the two states.
+ * state's bytes, then the two states; the same bytes are the real state
+ * type btyd_holdout_state of btyd_holdout_partial / btyd_holdout_merge
+ * (SPEC §7; issue 19), whose text form is the two btyd_summary_state texts:
+ *	v1 calibration{<btyd_summary_state>} holdout{<btyd_summary_state>}
  */
 #include "postgres.h"
 
@@ -24,8 +27,10 @@
 #include "aggregate.h"
 #include "btyd_summary.h"
 #include "quota_ext.h"
+#include "state_codec.h"
 
 #define BH_FIELDS 7
+#define BH_TYPE "btyd_holdout_state"
 
 typedef struct BhState
 {
@@ -43,12 +48,26 @@ bh_new(MemoryContext ctx, DateADT cal_end, DateADT obs_end, int32 unit)
 	return st;
 }
 
+/* What is wrong with a pair of decoded states, or NULL. */
+static const char *
+bh_problem(const BhState *st)
+{
+	if (st->cal->unit_days != st->hold->unit_days)
+		return "the two parts have different time units";
+	if (st->hold->as_of < st->cal->as_of)
+		return "observation_end is before calibration_end";
+	if (st->hold->ndays > 0 && st->hold->days[0] <= st->cal->as_of)
+		return "a holdout day is not after calibration_end";
+	return NULL;
+}
+
 static void *
 bh_decode(const char *data, int len, MemoryContext ctx)
 {
 	BhState    *st = MemoryContextAlloc(ctx, sizeof(BhState));
 	QxReader	r;
 	int32		n;
+	const char *problem;
 
 	qx_reader_init(&r, data, len, "btyd_holdout state");
 	n = qx_get_int32(&r);
@@ -56,25 +75,36 @@ bh_decode(const char *data, int len, MemoryContext ctx)
 		qx_bad_binary(&r, "bad length of the calibration state");
 	st->cal = bt_decode(data + r.pos, n, ctx);
 	st->hold = bt_decode(data + r.pos + n, len - r.pos - n, ctx);
-	if (st->hold->ndays > 0 && st->hold->days[0] <= st->cal->as_of)
-		qx_bad_binary(&r, "a holdout day is not after calibration_end");
+	if ((problem = bh_problem(st)) != NULL)
+		qx_bad_binary(&r, problem);
 	return st;
 }
 
-static void
-bh_combine(void *a, void *b, MemoryContext ctx)
+/* The binary form: int32 length of the calibration state, then both. */
+static bytea *
+bh_encode(BhState *st)
 {
-	BhState    *st = (BhState *) a,
-			   *in = (BhState *) b;
+	bytea	   *c = bt_encode(st->cal),
+			   *h = bt_encode(st->hold);
+	StringInfoData buf;
 
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, VARSIZE(c) - VARHDRSZ);
+	pq_sendbytes(&buf, VARDATA(c), VARSIZE(c) - VARHDRSZ);
+	pq_sendbytes(&buf, VARDATA(h), VARSIZE(h) - VARHDRSZ);
+	return pq_endtypsend(&buf);
+}
+
+static void
+bh_combine(BhState *st, BhState *in, MemoryContext ctx)
+{
 	bt_combine_into(st->cal, in->cal, ctx);
 	bt_combine_into(st->hold, in->hold, ctx);
 }
 
-static void *
-bh_copy(void *src, MemoryContext ctx)
+static BhState *
+bh_copy(BhState *s, MemoryContext ctx)
 {
-	BhState    *s = (BhState *) src;
 	BhState    *st = bh_new(ctx, s->cal->as_of, s->hold->as_of, s->cal->unit_days);
 
 	bh_combine(st, s, ctx);
@@ -135,40 +165,71 @@ btyd_holdout_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(btyd_holdout_combine);
-Datum
-btyd_holdout_combine(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "btyd_holdout_combine", bh_copy, bh_combine);
-}
+/*
+ * combine, serialize, deserialize (the same C names and bytes as 1.2),
+ * partial_final, merge_trans (for btyd_holdout_merge in state_merge.c) and
+ * btyd_holdout_state's receive/send (aggregate.h).
+ */
+QX_STATE_SUPPORT(btyd_holdout, BhState, bh_encode, bh_decode, bh_copy, bh_combine);
 
-PG_FUNCTION_INFO_V1(btyd_holdout_serialize);
+extern Datum btyd_summary_state_in(PG_FUNCTION_ARGS);
+extern Datum btyd_summary_state_out(PG_FUNCTION_ARGS);
+
+PG_FUNCTION_INFO_V1(btyd_holdout_state_in);
+/*
+ * btyd_holdout_state text input: "v1 calibration{S} holdout{S}", each S a
+ * btyd_summary_state text (read, and checked, by its own input).
+ */
 Datum
-btyd_holdout_serialize(PG_FUNCTION_ARGS)
+btyd_holdout_state_in(PG_FUNCTION_ARGS)
 {
-	BhState    *st = (BhState *) PG_GETARG_POINTER(0);
+	char	   *str = PG_GETARG_CSTRING(0);
+	static const char head[] = "v1 calibration{";
+	static const char mid[] = "} holdout{";
+	QxTextParser tp;
+	char	   *cal,
+			   *hold,
+			   *sep;
+	size_t		len = strlen(str);
+	BhState    *st;
 	bytea	   *c,
 			   *h;
-	StringInfoData buf;
+	const char *problem;
 
-	qx_agg_context(fcinfo, "btyd_holdout_serialize");
-	c = bt_encode(st->cal);
-	h = bt_encode(st->hold);
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, VARSIZE(c) - VARHDRSZ);
-	pq_sendbytes(&buf, VARDATA(c), VARSIZE(c) - VARHDRSZ);
-	pq_sendbytes(&buf, VARDATA(h), VARSIZE(h) - VARHDRSZ);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	qx_text_begin(&tp, str, BH_TYPE, "The form is v1 calibration{<btyd_summary_state>} holdout{<btyd_summary_state>}.");
+	if (strncmp(str, head, strlen(head)) != 0)
+		qx_bad_text(&tp, "It does not begin with \"v1 calibration{\".");
+	if (len < strlen(head) + strlen(mid) + 1 || str[len - 1] != '}')
+		qx_bad_text(&tp, "It does not end with \"}\".");
+	cal = pnstrdup(str + strlen(head), len - strlen(head) - 1);
+	sep = strstr(cal, mid);
+	if (sep == NULL)
+		qx_bad_text(&tp, "There is no \"} holdout{\" between the two parts.");
+	*sep = '\0';
+	hold = sep + strlen(mid);
+	if (strchr(cal, '{') || strchr(cal, '}') || strchr(hold, '{') || strchr(hold, '}'))
+		qx_bad_text(&tp, "A part holds a brace.");
+	c = DatumGetByteaPP(DirectFunctionCall1(btyd_summary_state_in, CStringGetDatum(cal)));
+	h = DatumGetByteaPP(DirectFunctionCall1(btyd_summary_state_in, CStringGetDatum(hold)));
+	st = palloc(sizeof(BhState));
+	st->cal = bt_decode(VARDATA_ANY(c), VARSIZE_ANY_EXHDR(c), CurrentMemoryContext);
+	st->hold = bt_decode(VARDATA_ANY(h), VARSIZE_ANY_EXHDR(h), CurrentMemoryContext);
+	if ((problem = bh_problem(st)) != NULL)
+		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
+	PG_RETURN_BYTEA_P(bh_encode(st));
 }
 
-PG_FUNCTION_INFO_V1(btyd_holdout_deserialize);
+PG_FUNCTION_INFO_V1(btyd_holdout_state_out);
 Datum
-btyd_holdout_deserialize(PG_FUNCTION_ARGS)
+btyd_holdout_state_out(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "btyd_holdout_deserialize");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	BhState    *st = (BhState *) qx_state_from_datum(PG_GETARG_DATUM(0), btyd_holdout_decode_any);
+	char	   *cal = DatumGetCString(DirectFunctionCall1(btyd_summary_state_out,
+														  PointerGetDatum(bt_encode(st->cal))));
+	char	   *hold = DatumGetCString(DirectFunctionCall1(btyd_summary_state_out,
+														   PointerGetDatum(bt_encode(st->hold))));
 
-	PG_RETURN_POINTER(bh_decode(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ctx));
+	PG_RETURN_CSTRING(psprintf("v1 calibration{%s} holdout{%s}", cal, hold));
 }
 
 PG_FUNCTION_INFO_V1(btyd_holdout_final);

@@ -60,6 +60,15 @@ customer_value(PG_FUNCTION_ARGS)
 	if (L <= 0)
 		qx_bad_arg("period_length is one period in the unit of the summaries: a month is 30/7 = 4.2857 weeks when the unit is a week.",
 				   "period_length must be positive, got %s", qx_float_str(L));
+	/*
+	 * bg_expect's own check names a "horizon", which customer_value does not
+	 * have: the longest horizon here is periods * period_length, checked
+	 * first against the same bound (BG_MAX_SCALED_HORIZON, 1e250).
+	 */
+	if (!(Max(1.0, bg.r + x) * (L * periods) / (bg.alpha + T) <= 1e250))
+		qx_bad_arg("alpha + t is the model's alpha plus the customer's t, in the unit of the summaries.",
+				   "period_length %s is too long for this model: max(1, r + frequency) * periods * period_length / (alpha + t) must be at most 1e+250",
+				   qx_float_str(L));
 	qx_require_finite(d, "discount_rate");
 	if (d < 0)
 		qx_bad_arg("discount_rate is per period, as a share: 0.01 for 1 % a month.",

@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -48,6 +49,10 @@
 /* A fit whose log-parameters end beyond +-GG_EDGE ran off to a boundary. */
 #define GG_EDGE 18.0
 #define GG_FIRST_CAPACITY 1024
+/* The largest monetary * frequency a fit works with is 2^GG_MAX_MX_EXP. */
+#define GG_MAX_MX_EXP 900
+/* A fit runs in the unit of spend unless its geometric mean is beyond 2^+-this. */
+#define GG_UNIT_EXP 30
 
 /* ---------------------------------------------------------------------
  * Arguments
@@ -163,6 +168,8 @@ typedef struct GgData
 	double		s0,				/* sum w ln m */
 				s1,				/* sum w x ln m */
 				W;				/* customers */
+	int			scale;			/* the data are m / 2^scale (gg_data_from_state) */
+	double		lngm;			/* ln of the geometric mean of m / 2^scale */
 } GgData;
 
 /*
@@ -236,6 +243,38 @@ gg_data_from_state(const BgAcc *acc, GgData *d)
 	int64		cust = 0;
 
 	memset(d, 0, sizeof(*d));
+
+	/*
+	 * The model is equivariant in the unit of spend: spends m / S give the
+	 * same p and q, gamma / S, and ln L + W ln S.  The fit runs in a unit
+	 * S = 2^scale (exact unless a spend falls below float8's normal range:
+	 * then the spends span too wide a range for one fit, an error) chosen
+	 * so that the geometric mean of the spends is near 1 when it is beyond
+	 * 2^+-GG_UNIT_EXP, and so that no m x passes 2^GG_MAX_MX_EXP (issue 19:
+	 * an m x that overflowed stopped the fit at its start values; spends
+	 * of 1e200 kept gamma beyond the edge the fit takes as running off).
+	 */
+	{
+		double		lnsum = 0,
+					wsum = 0;
+		int			need = INT_MIN / 2,
+					gm;
+
+		for (int64 i = 0; i < acc->n; i++)
+		{
+			int			em,
+						ex;
+
+			(void) frexp(acc->e[i].T, &em);
+			(void) frexp((double) acc->e[i].x, &ex);
+			need = Max(need, em + ex - GG_MAX_MX_EXP);
+			lnsum += (double) acc->e[i].w * log(acc->e[i].T);
+			wsum += (double) acc->e[i].w;
+		}
+		gm = (int) lround(lnsum / wsum / M_LN2);
+		d->scale = Max(abs(gm) > GG_UNIT_EXP ? gm : 0, need);
+		d->lngm = (gm - d->scale) * M_LN2;
+	}
 	d->xs = palloc_extended(sizeof(double) * acc->n, MCXT_ALLOC_HUGE);
 	d->lnx = palloc_extended(sizeof(double) * acc->n, MCXT_ALLOC_HUGE);
 	d->wx = palloc_extended(sizeof(double) * acc->n, MCXT_ALLOC_HUGE);
@@ -246,8 +285,15 @@ gg_data_from_state(const BgAcc *acc, GgData *d)
 	{
 		const BgEntry *e = &acc->e[i];
 		double		x = e->x,
-					m = e->T,
+					m = ldexp(e->T, -d->scale),
 					w = (double) e->w;
+
+		if (m < DBL_MIN)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("monetary %s is too small to fit beside a monetary * frequency of about 1e%d",
+							qx_float_str(e->T), (int) ((d->scale + GG_MAX_MX_EXP) * 0.30103)),
+					 errhint("Fit customers of very different spend separately, or leave out the extreme ones.")));
 
 		if ((i % BG_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -301,8 +347,9 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	qx_opt_defaults(&opts, GG_NPAR);
 	qx_minimize(gg_negll, &d, &opts, theta, &res);
 	conv = res.converged;
+	/* gamma carries the unit of spend: its edge is around the spends' scale */
 	for (int k = 0; k < GG_NPAR; k++)
-		if (fabs(theta[k]) > GG_EDGE)
+		if (fabs(theta[k] - (k == 2 ? d.lngm : 0)) > GG_EDGE)
 			conv = false;
 	ll = isfinite(res.f) ? -res.f * d.W : -get_float8_infinity();
 	if (!isfinite(ll))
@@ -310,6 +357,17 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	elog(DEBUG1, "gammagamma_fit: %.0f customers, %lld distinct, %d iterations, converged %d",
 		 d.W, (long long) d.n, res.iterations, conv);
 
+	if (d.scale != 0)
+	{
+		/* back to the unit of spend (gg_data_from_state) */
+		theta[2] += d.scale * M_LN2;
+		ll -= d.W * d.scale * M_LN2;
+	}
+	if (!isfinite(exp(theta[2])) || exp(theta[2]) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the fitted gamma is out of range for float8 (about e^%.0f)", theta[2]),
+				 errhint("Fit the spends in a larger or smaller unit (monetary times a power of ten).")));
 	values[0] = Float8GetDatum(exp(theta[0]));
 	values[1] = Float8GetDatum(exp(theta[1]));
 	values[2] = Float8GetDatum(exp(theta[2]));

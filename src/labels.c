@@ -238,25 +238,65 @@ quota_label_rank(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(rank);
 }
 
+/*
+ * segment_direction's rule (SPEC §12 as amended by issue 19; doc/labels.md):
+ * by rank, except that a code without a place in the order (rfm's Others,
+ * or a code the catalog does not know) gives NULL, and a move
+ * out of kinetic "new" is judged by where the customer went: up to growing,
+ * returning or steady, down to fading or lost ("new" is rank 1 as good
+ * news, not as a level the customer fell from).
+ */
 const char *
-qx_segment_direction(int kind, const text *from_code, const text *to_code)
+qx_segment_direction(int kind, const text *from_code, const text *to_code, bool rule_1_3)
 {
 	int			from = from_code ? qx_label_rank(kind, from_code) : 0;
 	int			to = to_code ? qx_label_rank(kind, to_code) : 0;
 
 	if (from == 0 || to == 0)
 		return NULL;
+	/* 1.0-1.2's SQL definitions keep the rank rule (doc/operations.md) */
+	if (!rule_1_3)
+		return to < from ? "up" : to > from ? "down" : "same";
+	if (strcmp(catalog[kind].kind, "rfm") == 0 &&
+		(text_equals(from_code, "Others") || text_equals(to_code, "Others")))
+		return NULL;
+	if (from != to && strcmp(catalog[kind].kind, "kinetic") == 0 &&
+		strcmp(catalog[kind + from - 1].code, "new") == 0)
+	{
+		const char *c = catalog[kind + to - 1].code;
+
+		if (strcmp(c, "growing") == 0 || strcmp(c, "returning") == 0 || strcmp(c, "steady") == 0)
+			return "up";
+		return "down";
+	}
 	return to < from ? "up" : to > from ? "down" : "same";
 }
 
+static Datum direction_of(FunctionCallInfo fcinfo, bool rule_1_3);
+
 PG_FUNCTION_INFO_V1(segment_direction);
+/* 1.2's segment_direction: by rank alone */
+Datum
+segment_direction(PG_FUNCTION_ARGS)
+{
+	return direction_of(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(segment_direction_1_3);
+/* 1.3's: Others has no place, a move out of new judged by where it went */
+Datum
+segment_direction_1_3(PG_FUNCTION_ARGS)
+{
+	return direction_of(fcinfo, true);
+}
+
 /*
  * segment_direction(kind, from_code, to_code) -> 'up', 'down', 'same' or
  * NULL.  Not STRICT so that a misspelt kind fails on every row, not only on
  * rows whose codes are both set; a NULL kind or code gives NULL.
  */
-Datum
-segment_direction(PG_FUNCTION_ARGS)
+static Datum
+direction_of(FunctionCallInfo fcinfo, bool rule_1_3)
 {
 	int			kind;
 	const char *dir;
@@ -266,7 +306,7 @@ segment_direction(PG_FUNCTION_ARGS)
 	kind = qx_label_kind(PG_GETARG_TEXT_PP(0));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	dir = qx_segment_direction(kind, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2));
+	dir = qx_segment_direction(kind, PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2), rule_1_3);
 	if (dir == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(dir));

@@ -16,6 +16,7 @@ extern int	qx_label_kind(const text *kind);
 /* The rank of code within the kind (qx_label_kind's result); 0 when unknown. */
 extern int	qx_label_rank(int kind, const text *code);
 /* "up", "down", "same", or NULL when a code is NULL or unknown. */
-extern const char *qx_segment_direction(int kind, const text *from_code, const text *to_code);
+extern const char *qx_segment_direction(int kind, const text *from_code, const text *to_code,
+										 bool rule_1_3);
 
 #endif							/* QX_LABELS_H */

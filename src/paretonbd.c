@@ -20,11 +20,12 @@
  *   E[Y(t) | x, t_x, T] = (r+x)/(alpha+T) (beta+T) [1 - ((beta+T)/(beta+T+t))^(s-1)]/(s-1) P(alive).
  *
  * I is evaluated by Gauss-Legendre quadrature in u = ln(c + tau), c =
- * min(alpha, beta), where the integrand falls like e^-ku with k between
- * its slope at t_x and r+x+s (exactly so when alpha = beta): the range ends
- * where the integrand has fallen by e^-45 relative to its start, and is cut
- * into panels over which it falls by at most about e^8, where 16 nodes
- * integrate an exponential to float8 precision.  Everything is a positive
+ * min(alpha, beta), where the integrand is an exponential in u on either
+ * side of one smooth turn (where tau reaches max(alpha, beta)); it rises
+ * before the turn when r + x < 1.  The range ends where the integrand has
+ * fallen by e^-45 relative to its start, and is cut into panels over which
+ * it changes by at most about e^8, short near the turn and longer away
+ * from it, where 16 nodes integrate it to float8 precision.  Everything is a positive
  * sum in logarithms, so it stays finite for every positive parameter.
  * The hypergeometric form of the note loses digits to cancellation when
  * T - t_x is small and converges slowly when alpha and beta differ a lot.
@@ -54,8 +55,10 @@
 #define PN_NODES 16
 /* Each panel's integrand falls by at most about e^PN_PANEL_DROP... */
 #define PN_PANEL_DROP 8.0
-/* ... in at most this many panels (README "Reference: Pareto/NBD", Numerics). */
-#define PN_MAX_PANELS 16
+/* ... and is at most PN_NEAR long near the integrand's turn (pn_bracket) */
+#define PN_NEAR 2.0
+/* A bound on the panels, far above the few dozen any parameters need. */
+#define PN_MAX_PANELS 400
 /* The integral ends where the integrand has fallen by e^PN_DROP. */
 #define PN_DROP 45.0
 /* A fit whose log-parameters end beyond +-PN_EDGE ran off to a boundary. */
@@ -76,15 +79,11 @@ typedef struct PnParams
  */
 
 /*
- * Rules of 6, 10 and 16 nodes: each integrates e^-a t over [0, 1] to about
- * 1e-13 relative for a up to 1, 4 and 8 (the error is about
- * (a/2)^2n / (2n)!), so a panel gets the smallest that covers its drop.
+ * The 16-node rule integrates e^-a t over [0, 1] to about 1e-13 relative
+ * for a up to 8 (the error is about (a/2)^2n / (2n)!).
  */
-#define PN_RULES 3
-static const int pn_rule_nodes[PN_RULES] = {6, 10, PN_NODES};
-static const double pn_rule_drop[PN_RULES] = {1.0, 4.0, PN_PANEL_DROP};
-static double pn_gl_x[PN_RULES][PN_NODES],
-			pn_gl_w[PN_RULES][PN_NODES];
+static double pn_gl_x[PN_NODES],
+			pn_gl_w[PN_NODES];
 static bool pn_gl_ready = false;
 
 /* Nodes and weights on [0, 1] by Newton's method on P_n. */
@@ -126,8 +125,7 @@ pn_gl_init(void)
 {
 	if (pn_gl_ready)
 		return;
-	for (int q = 0; q < PN_RULES; q++)
-		pn_gl_rule(pn_rule_nodes[q], pn_gl_x[q], pn_gl_w[q]);
+	pn_gl_rule(PN_NODES, pn_gl_x, pn_gl_w);
 	pn_gl_ready = true;
 }
 
@@ -154,6 +152,15 @@ pn_drop(const PnParams *p, double A, double B, double c, double tx, double u0,
 	return lnf0 - (-A * log(p->alpha + tau) - B * log(p->beta + tau) + u0 + du);
 }
 
+/* The slope in u of ln(integrand * (c+tau)) at u = u0 + du. */
+static inline double
+pn_slope(const PnParams *p, double A, double B, double c, double tx, double du)
+{
+	double		ct = (c + tx) * exp(du);	/* c + tau */
+
+	return 1 - A * ct / (ct + p->alpha - c) - B * ct / (ct + p->beta - c);
+}
+
 static void
 pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket *out)
 {
@@ -163,9 +170,10 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				lT_b = log(p->beta + T),
 				lnF0 = -A * lT_a - p->s * lT_b,
 				c,
+				d,
+				turn,
 				u0,
 				U,
-				k,
 				end,
 				lnf0,
 				sum = 0,
@@ -177,8 +185,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				lnsI,
 				p0,
 				p1;
-	int			panels,
-				rule;
+	int			panels = 0;
 
 	out->lnF0 = lnF0;
 	if (!(T > tx))
@@ -195,6 +202,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 	}
 	pn_gl_init();
 	c = Min(p->alpha, p->beta);
+	d = Max(p->alpha, p->beta);
 	u0 = log(c + tx);
 	/* U = ln((c+T)/(c+tx)) without cancellation */
 	U = log1p((T - tx) / (c + tx));
@@ -219,26 +227,47 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				lo = mid;
 		}
 	}
-	/* panels of equal length in u, each falling by at most PN_PANEL_DROP */
-	k = A * (c + tx) * exp(end) / (p->alpha + tx + (c + tx) * expm1(end)) +
-		B * (c + tx) * exp(end) / (p->beta + tx + (c + tx) * expm1(end)) - 1;
-	panels = (int) Min((double) PN_MAX_PANELS, Max(1.0, ceil(k * end / PN_PANEL_DROP)));
-	for (rule = 0; rule < PN_RULES - 1 && k * end / panels > pn_rule_drop[rule]; rule++)
-		;
-	for (int q = 0; q < panels; q++)
+	/*
+	 * Panels.  In u the log of the integrand has the slope
+	 * 1 - A (c+tau)/(alpha+tau) - B (c+tau)/(beta+tau), which falls
+	 * monotonically; it turns (a logistic step in u) where c + tau reaches
+	 * d - c, d = max(alpha, beta), and is analytic within pi of the real
+	 * axis there (the poles of the step).  A panel's integrand changes by at
+	 * most e^PN_PANEL_DROP (the larger slope at its two ends times its
+	 * length), and its length is at most PN_NEAR or, away from the turn,
+	 * in proportion to its distance from it, so that the 16-node rule
+	 * converges as fast there as on a pure exponential.  Equal panels over
+	 * the whole range missed the turn when r + x < 1 (the integrand rises
+	 * before it falls) and alpha and beta are far apart: 5e-4 relative.
+	 */
+	turn = (d > c) ? log(d - c) - u0 : -HUGE_VAL;
+	for (double from = 0; from < end && panels < PN_MAX_PANELS; panels++)
 	{
-		double		from = end * q / panels,
-					len = end / panels;
+		double		dist = fabs(from - turn),
+					len;
 
-		for (int j = 0; j < pn_rule_nodes[rule]; j++)
+		if (d == c)
+			len = end - from;
+		else if (from < turn)
+			len = Max(PN_NEAR, dist * 2.0 / 3.0);
+		else
+			len = Max(PN_NEAR, dist * 2.0);
+		len = Min(len, end - from);
+		while (len * Max(fabs(pn_slope(p, A, B, c, tx, from)),
+						 fabs(pn_slope(p, A, B, c, tx, from + len))) > PN_PANEL_DROP)
+			len /= 2;
+		if (panels == PN_MAX_PANELS - 1)
+			len = end - from;	/* never reached; keeps the range whole */
+
+		for (int j = 0; j < PN_NODES; j++)
 		{
-			double		du = from + len * pn_gl_x[rule][j],
+			double		du = from + len * pn_gl_x[j],
 						tau = (c + tx) * exp(du) - c,
 						la = (c == p->alpha) ? u0 + du : log(p->alpha + tau),
 						lb = (c == p->beta) ? u0 + du : log(p->beta + tau),
 						h;
 
-			h = len * pn_gl_w[rule][j] * exp(-A * la - B * lb + u0 + du - lnf0);
+			h = len * pn_gl_w[j] * exp(-A * la - B * lb + u0 + du - lnf0);
 			sum += h;
 			if (grad)
 			{
@@ -248,6 +277,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 				e_ib += h / (p->beta + tau);
 			}
 		}
+		from += len;
 	}
 	lnI = lnf0 + log(sum);
 	lnsI = log(p->s) + lnI;

@@ -1437,6 +1437,48 @@ fc_problem(const FcState *st)
 	return NULL;
 }
 
+/*
+ * What the text input checks beyond fc_problem (issue 19: a contradicting
+ * expected was accepted): expected is sum(a * p::numeric) over the open
+ * deals (the others add 0), exactly when the amounts are exact units, else
+ * to float8's precision of the amounts.  Numeric arithmetic per deal, so
+ * only for the text input, where parsing costs more.
+ */
+static const char *
+fc_expected_problem(const FcState *st)
+{
+	if (st->n > 0 && !st->coarse)
+	{
+		Datum		sum = NumericGetDatum(int64_to_numeric(0));
+		Datum		want;
+
+		for (int i = 0; i < st->n; i++)
+			sum = DirectFunctionCall2(numeric_add, sum,
+									  DirectFunctionCall2(numeric_mul,
+														  NumericGetDatum(int64_to_numeric(st->d[i].a.units)),
+														  DirectFunctionCall1(float8_numeric,
+																			  Float8GetDatum(st->d[i].p))));
+		want = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(&st->expected)),
+								   DirectFunctionCall2(numeric_power,
+													   NumericGetDatum(int64_to_numeric(10)),
+													   NumericGetDatum(int64_to_numeric(st->scale))));
+		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, sum, want)) != 0)
+			return "expected is not the sum of amount * probability over the open deals";
+	}
+	else if (st->n > 0)
+	{
+		double		sum = 0,
+					want = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+															   NumericGetDatum(qx_money_get(&st->expected))));
+
+		for (int i = 0; i < st->n; i++)
+			sum += st->d[i].a.value * st->d[i].p;
+		if (!(fabs(sum - want) <= 1e-9 * sum + 1e-300))
+			return "expected is not the sum of amount * probability over the open deals";
+	}
+	return NULL;
+}
+
 static FcState *
 fc_decode(const char *data, int len, MemoryContext ctx)
 {
@@ -1678,7 +1720,7 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 			item = comma + 1;
 		}
 	}
-	if ((problem = fc_problem(st)) != NULL)
+	if ((problem = fc_problem(st)) != NULL || (problem = fc_expected_problem(st)) != NULL)
 		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
 	PG_RETURN_POINTER(fc_encode(st));
 }

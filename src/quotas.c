@@ -566,8 +566,7 @@ ramp_factors(ArrayType *ramp, int *n)
 		require_nonnegative_numeric(f, name);
 		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, elems[i], num_int(1))) > 0)
 			qx_bad_arg("Pass shares between 0 and 1; divide percentages by 100.",
-					   "%s must be between 0 and 1, got %s", name,
-					   DatumGetCString(DirectFunctionCall1(numeric_out, elems[i])));
+					   "%s must be between 0 and 1, got %s", name, qx_numeric_str(f));
 	}
 	return elems;
 }

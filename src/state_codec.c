@@ -11,6 +11,7 @@
 
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/numeric.h"
@@ -23,6 +24,8 @@
 
 /* Longest stretch of a bad value quoted in an error message. */
 #define QX_QUOTE_MAX 40
+/* How much of a bad state's text its input error quotes (the message stays under 300). */
+#define QX_STATE_QUOTE_MAX 100
 
 /* ---------------------------------------------------------------------
  * Binary reader
@@ -415,10 +418,20 @@ qx_text_begin(QxTextParser *tp, const char *input, const char *type, const char 
 void
 qx_bad_text(const QxTextParser *tp, const char *what)
 {
+	int			len = (int) strlen(tp->input);
+	int			cut = pg_mbcliplen(tp->input, len, QX_STATE_QUOTE_MAX);
+	int			wlen = (int) strlen(what);
+	int			wcut = pg_mbcliplen(what, wlen, 2 * QX_STATE_QUOTE_MAX);
+
+	/*
+	 * The input quoted cut short: a state may be megabytes (issue 19); so
+	 * is the detail, which may quote a field of it.
+	 */
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", tp->type, tp->input),
-			 errdetail("%s", what),
+			 errmsg("invalid input syntax for type %s: \"%.*s%s\"", tp->type, cut, tp->input,
+					cut < len ? "..." : ""),
+			 errdetail("%.*s%s", wcut, what, wcut < wlen ? "..." : ""),
 			 tp->hint ? errhint("%s", tp->hint) : 0));
 }
 

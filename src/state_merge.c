@@ -379,6 +379,16 @@ QX_STATE_FUNCS(win_calibration)
 QX_STATE_FUNCS(isotonic_fit)
 QX_STATE_FUNCS(forecast_backtest)
 
+/* btyd_holdout_merge (issue 19: §7's pair for btyd_holdout) */
+extern Datum btyd_holdout_merge_trans(PG_FUNCTION_ARGS);
+extern Datum btyd_holdout_partial_final(PG_FUNCTION_ARGS);
+extern Datum btyd_holdout_final(PG_FUNCTION_ARGS);
+static const QxStateAgg btyd_holdout_agg = {
+	"btyd_holdout_state", btyd_holdout_merge_trans, btyd_holdout_partial_final,
+	btyd_holdout_final, NULL, NULL
+};
+QX_STATE_FUNCS(btyd_holdout)
+
 extern Datum rfm_summary_trans(PG_FUNCTION_ARGS);
 extern Datum rfm_kinetic_trans(PG_FUNCTION_ARGS);
 

@@ -56,8 +56,13 @@ INSERT INTO lit VALUES
  ('demand_cv_state', 'v1;start=-4713-11-24;periods=2;period=2147483647,2147483647,9223372036854775807;rows=0;sums=0,-0'),
  ('demand_cv_state', 'v1;start=5874897-12-31;periods=2;period=1,0,0;rows=1;sums=5,0'),
  ('pipeline_forecast_state', 'v1 deals=0 scale=0 target=none expected=0 coarse=0 open=none'),
- ('pipeline_forecast_state', 'v1 deals=9223372036854775807 scale=2 target=-5.5 expected=0.00 coarse=0 open=0.01@5e-324,92233720368547758.07@1,0.50@0.9999999999999999'),
- ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=' || money_max() || ' coarse=1 open=1.7976931348623157e+308@1e-310,5e-324@2.2250738585072014e-308'),
+ -- expected is sum(amount * p::numeric) over the open deals (issue 19: the input checks it)
+ ('pipeline_forecast_state', 'v1 deals=9223372036854775807 scale=2 target=-5.5 expected='
+   || (0.01 * 5e-324::float8::numeric + 92233720368547758.07 + 0.50 * 0.9999999999999999::float8::numeric)
+   || ' coarse=0 open=0.01@5e-324,92233720368547758.07@1,0.50@0.9999999999999999'),
+ ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=0.017976931348623157 coarse=1 open=1.7976931348623157e+308@1e-310,5e-324@2.2250738585072014e-308'),
+ ('btyd_holdout_state', 'v1 calibration{v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=0 repeat_sum=0 days=none} holdout{v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=0 repeat_sum=0 days=none}'),
+ ('btyd_holdout_state', 'v1 calibration{v1 as_of=0001-01-01 time_unit_days=2147483647 first_day_sum=' || money_max() || ' repeat_sum=-' || money_max() || ' days=-4713-11-24,0001-01-01} holdout{v1 as_of=5874897-12-31 time_unit_days=2147483647 first_day_sum=-' || money_max() || ' repeat_sum=0.000000000000000000000000000001 days=0001-01-02,5874897-12-31}'),
  ('bgnbd_fit_state', '1:'),
  ('bgnbd_fit_state', '1:(0,0,5e-300,1),(1,2.2250738585072014e-308,1,1),(2147483647,1.7976931348623157e+308,1.7976931348623157e+308,9223372036854775807)'),
  -- SPEC §15 (win_calibration, isotonic_fit, isotonic_model, forecast_backtest)
@@ -81,10 +86,11 @@ CREATE TABLE st_win_calibration_state (id serial, v win_calibration_state);
 CREATE TABLE st_isotonic_fit_state (id serial, v isotonic_fit_state);
 CREATE TABLE st_isotonic_model (id serial, v isotonic_model);
 CREATE TABLE st_forecast_backtest_state (id serial, v forecast_backtest_state);
+CREATE TABLE st_btyd_holdout_state (id serial, v btyd_holdout_state);
 SQL
 check "source database with the literals" $?
 
-types="rfm_summary_state btyd_summary_state rfm_kinetic_state demand_cv_state bgnbd_fit_state pipeline_forecast_state win_calibration_state isotonic_fit_state isotonic_model forecast_backtest_state"
+types="rfm_summary_state btyd_summary_state rfm_kinetic_state demand_cv_state bgnbd_fit_state pipeline_forecast_state btyd_holdout_state win_calibration_state isotonic_fit_state isotonic_model forecast_backtest_state"
 for t in $types; do
 	q -d $src -c "INSERT INTO st_$t (v) SELECT v::$t FROM lit WHERE t = '$t' ORDER BY lit.v" >/dev/null
 	check "$t: every literal is accepted" $?
@@ -115,6 +121,9 @@ GROUP BY t;
 INSERT INTO st_pipeline_forecast_state (v)
 SELECT pipeline_forecast_partial(a, p)
 FROM (VALUES (92233720368547758.07, 0.9999999999999999::float8), (0.01, 5e-324)) o(a, p);
+INSERT INTO st_btyd_holdout_state (v)
+SELECT btyd_holdout_partial(ts, a, '2024-03-31', '5874897-12-31', '2147483647 days')
+FROM (VALUES ('4713-11-24 BC'::date, -money_max()::numeric), ('2024-03-31', 0.5), ('5874897-12-31', money_max()::numeric)) o(ts, a);
 SQL
 check "states from the partial aggregates with extreme inputs" $?
 

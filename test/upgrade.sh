@@ -455,10 +455,24 @@ q -d postgres -c "DROP DATABASE IF EXISTS $vq WITH (FORCE)" 2>/dev/null
 q -d postgres -c "CREATE DATABASE $vq TEMPLATE template0"
 KIN_SQL="SELECT (k).revenue_prior || ' ' || (k).revenue_recent FROM (SELECT rfm_kinetic(ts, amount, '2026-09-30') AS k FROM (VALUES (DATE '2026-09-01', 75.00)) o(ts, amount)) s;
 SELECT (k).revenue_prior || ' ' || (k).revenue_recent FROM (SELECT rfm_kinetic_merge(st) AS k FROM (SELECT rfm_kinetic_partial(ts, amount, '2026-09-30') AS st FROM (VALUES (DATE '2026-09-01', 75.00)) o(ts, amount)) p) s;"
-q -d $vq -c "CREATE EXTENSION quota_ext VERSION '1.2'"
+# segment_direction and the flag_segment_change trigger: new -> growing was
+# 'down' (by rank) in 1.2 and is 'up' in 1.3; Lost -> Others 'down' in 1.2 (Others ranked last), NULL in 1.3
+DIR_SQL="SELECT segment_direction('kinetic', 'new', 'growing') || ' ' || coalesce(segment_direction('rfm', 'Lost', 'Others'), 'null');
+INSERT INTO seg_t VALUES (1, 'new') ON CONFLICT (id) DO UPDATE SET seg = 'new';
+UPDATE seg_t SET seg = 'growing' WHERE id = 1;
+SELECT dir FROM seg_t WHERE id = 1;"
+q -d $vq -c "CREATE EXTENSION quota_ext VERSION '1.2'" \
+	-c "CREATE TABLE seg_t (id int PRIMARY KEY, seg text, prev text, since timestamptz, dir text)" \
+	-c "CREATE TRIGGER seg_t_change BEFORE INSERT OR UPDATE ON seg_t FOR EACH ROW EXECUTE FUNCTION flag_segment_change('seg', 'kinetic', 'prev', 'since', 'dir')"
 at12=$(echo "$KIN_SQL" | q -d $vq | paste -sd'|')
+dir12=$(echo "$DIR_SQL" | q -d $vq | paste -sd'|')
 q -d $vq -c "ALTER EXTENSION quota_ext UPDATE TO '1.3'"
 at13=$(echo "$KIN_SQL" | q -d $vq | paste -sd'|')
+dir13=$(echo "$DIR_SQL" | q -d $vq | paste -sd'|')
+[ "$dir12" = "down down|down" ]
+check "a database at 1.2 keeps 1.2's directions: new -> growing down, Lost -> Others down (segment_direction and the trigger)" $? "$dir12"
+[ "$dir13" = "up null|up" ]
+check "after the update: new -> growing up, Lost -> Others NULL, and the trigger created under 1.2 records up" $? "$dir13"
 [ "$at12" = "0 75.00|0 75.00" ]
 check "a database at 1.2 keeps 1.2's result from the 1.3 library: an empty window's revenue is 0 (rfm_kinetic, rfm_kinetic_merge)" $? "$at12"
 [ "$at13" = "0.00 75.00|0.00 75.00" ]
