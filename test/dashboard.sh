@@ -286,6 +286,9 @@ checks(lang, k, v, main, rep) AS (
         UNION ALL SELECT 'fcbest:' || rep_id, jsonb_build_object('num', round(best), 'digits', 0), true, rep_id FROM fcz
         UNION ALL SELECT 'fcrunrate:' || rep_id, jsonb_build_object('num', round(actual * tot / el, 2), 'digits', 0, 'float', true), true, rep_id FROM r
         UNION ALL SELECT 'fcchance:' || rep_id, jsonb_build_object('num', round(100 * chance::numeric, 10), 'digits', 1, 'float', true), true, rep_id FROM fcz
+        -- the header's two dates: the quota position and the customer base, the same day
+        UNION ALL SELECT 'asof', jsonb_build_object('text', '2026-09-15'), true, g.rep_id FROM grp g
+        UNION ALL SELECT 'segasof', jsonb_build_object('text', '2026-09-15'), true, g.rep_id FROM grp g
         -- team totals as of as_of
         UNION ALL SELECT 'teamquota', jsonb_build_object('num', round(quota), 'digits', 0), true, NULL FROM tr WHERE rep_id = 0 AND day = '2026-09-15'
         UNION ALL SELECT 'teamclosed', jsonb_build_object('num', round(closed), 'digits', 0), true, NULL FROM tr WHERE rep_id = 0 AND day = '2026-09-15'

@@ -11,7 +11,7 @@ const TEXT = {
   en: {
     locale: "en-US",
     title: "Sales dashboard",
-    sub: (d) => `Q3 2026 (${d.quarter.start} – ${d.quarter.end}), as of ${d.asOf}; customer base as of ${d.asOf}`,
+    sub: (d) => [`Q3 2026 (${d.quarter.start} – ${d.quarter.end}), as of `, d.asOf, "; customer base as of ", d.segAsOf],
     others: [["Русский", "ru"], ["Български", "bg"]],
     filterRep: "Rep", allReps: "Whole team", filterPeriod: "Week ending",
     team: "The team", teamNote: (day) => `Quota, closed revenue and the chance to make the quota as of ${day}.`,
@@ -72,7 +72,7 @@ const TEXT = {
   ru: {
     locale: "ru-RU",
     title: "Панель продаж",
-    sub: (d) => `III квартал 2026 (${d.quarter.start} – ${d.quarter.end}), на ${d.asOf}; клиентская база на ${d.asOf}`,
+    sub: (d) => [`III квартал 2026 (${d.quarter.start} – ${d.quarter.end}), на `, d.asOf, "; клиентская база на ", d.segAsOf],
     others: [["English", "index"], ["Български", "bg"]],
     filterRep: "Менеджер", allReps: "Весь отдел", filterPeriod: "Неделя по",
     team: "Отдел целиком", teamNote: (day) => `Квота, закрытая выручка и шанс выполнить план на ${day}.`,
@@ -134,7 +134,7 @@ const TEXT = {
   bg: {
     locale: "bg-BG",
     title: "Табло на продажбите",
-    sub: (d) => `Трето тримесечие на 2026 (${d.quarter.start} – ${d.quarter.end}), към ${d.asOf}; клиентска база към ${d.asOf}`,
+    sub: (d) => [`Трето тримесечие на 2026 (${d.quarter.start} – ${d.quarter.end}), към `, d.asOf, "; клиентска база към ", d.segAsOf],
     others: [["English", "index"], ["Русский", "ru"]],
     filterRep: "Търговец", allReps: "Целият екип", filterPeriod: "Седмица до",
     team: "Екипът", teamNote: (day) => `Таргет, затворен оборот и шанс да изпълним таргета към ${day}.`,
@@ -260,7 +260,8 @@ export function header(data, lang, repPage) {
   const prefix = repPage ? "../../" : "./";
   return el("header", {class: "qx-head"},
     el("h1", {}, repPage ? repPage : t.title),
-    el("p", {class: "qx-sub"}, t.sub(data), " · ",
+    // the two dates (quota position, customer base) are figures the test reads back
+    el("p", {class: "qx-sub"}, t.sub(data).map((x, i) => i === 1 ? num("asof", x) : i === 3 ? num("segasof", x ?? "?") : x), " · ",
       ...(repPage ? [el("a", {href: `${prefix}${lang === "en" ? "index" : lang}.html`}, t.back), " · "] : []),
       ...t.others.flatMap(([name, file], i) => [i ? " · " : "",
         el("a", {href: repPage ? `../${file === "index" ? "en" : file}/${repPage.id}.html` : `${prefix}${file}.html`,

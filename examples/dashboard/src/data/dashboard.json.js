@@ -6,7 +6,10 @@
 // from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); one
 // date, QX_AS_OF (default 2026-09-15), for the quota position, the funnel and
 // the customer base: build the database with demo.sql's seg_as_of equal to it
-// (test/dashboard.sh does), so the segments and "as of" are the same day.  Composite results are read as
+// (test/dashboard.sh does), so the segments and "as of" are the same day.
+// The segmentation date is read back from the view's definition (the date
+// demo.sql passed to rfm_kinetic) and shown beside asOf, never assumed; a
+// build over a customer base of another day says so on stderr.  Composite results are read as
 // README "Reading composite results" says: LATERAL for functions, a column
 // of a grouped subquery for aggregates.  The pipeline forecast is computed
 // here, not kept in the nightly sales.customer_segments view: it is per rep,
@@ -127,6 +130,12 @@ const labels = await q(
    WHERE kind IN ('kinetic', 'heat', 'abc') ORDER BY kind, rank`
 );
 
+const segDef = (await q(`SELECT pg_get_viewdef('sales.customer_segments'::regclass) AS d`))[0].d;
+const segAsOf = segDef.match(/rfm_kinetic\([^)]*'(\d{4}-\d{2}-\d{2})'/)?.[1] ?? null;
+if (segAsOf !== asOf)
+  process.stderr.write(`dashboard.json.js: the customer base is as of ${segAsOf}, the quota position as of ${asOf}; ` +
+                       `build the database with demo.sql's seg_as_of=${asOf} for one day\n`);
+
 // Team totals and the weekly trend: at every week-end (Sunday) of the quarter
 // so far and at asOf, the revenue closed to that day, attainment against the
 // quota, and the chance to make the quota from that day's gap with the open
@@ -204,5 +213,5 @@ const calibration = (await q(
          FROM sales.closed_deals) m`))[0];
 
 await client.end();
-process.stdout.write(JSON.stringify({asOf, quarter, reps, ledges, reanimation, rfm, heat, labels,
+process.stdout.write(JSON.stringify({asOf, segAsOf, quarter, reps, ledges, reanimation, rfm, heat, labels,
                                      weeks, trend, funnel, stages, margin, leads, calibration}));
