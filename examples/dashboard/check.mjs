@@ -66,6 +66,16 @@ const {targetInfos} = await call("Target.getTargets");
 const page = targetInfos.find((t) => t.type === "page");
 session = (await call("Target.attachToTarget", {targetId: page.targetId, flatten: true})).sessionId;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// polls fn until good(value) or ms pass (the page re-renders after a filter
+// or a resize; a loaded CI machine may take longer than a fixed pause)
+const until = async (fn, good, ms = 15000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (good(v) || Date.now() > end) return v;
+    await sleep(200);
+  }
+};
 const evaluate = async (expr) => (await send("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true})).result.value;
 
 await send("Runtime.enable");
@@ -164,41 +174,43 @@ for (const [file, exp] of Object.entries(expected.pages)) {
   // the week select moves the team totals back in time
   if (exp.filter) {
     const {rep, repIndex, dayIndex, day, teamclosed, weeks} = exp.filter;
-    const pick = async (which, index) => {
-      await evaluate(`(() => { const s = document.querySelectorAll('form select')[${which}];
+    const pick = (which, index) => evaluate(`(() => { const s = document.querySelectorAll('form select')[${which}];
         s.selectedIndex = ${index}; s.dispatchEvent(new Event('input', {bubbles: true})); })()`);
-      await sleep(700);
-    };
-    const keys = () => evaluate(`[...document.querySelectorAll('[data-check]')].map((e) => e.dataset.check)`);
+    const state = () => evaluate(`(() => {
+      const ks = [...document.querySelectorAll('[data-check]')].map((e) => e.dataset.check);
+      return {att: ks.filter((k) => k.startsWith("attain:")), pts: ks.filter((k) => k.startsWith("trendatt:${rep}:")).length,
+              closed: document.querySelector('[data-check="teamclosed"]')?.textContent ?? ""};
+    })()`);
+    const repOnly = (s) => JSON.stringify(s.att) === JSON.stringify([`attain:${rep}`]);
     await pick(0, repIndex);
-    let ks = await keys();
-    const att = ks.filter((k) => k.startsWith("attain:"));
-    const tr = ks.filter((k) => k.startsWith(`trendatt:${rep}:`));
-    JSON.stringify(att) === JSON.stringify([`attain:${rep}`]) && tr.length === weeks
-      ? ok(`${file}: rep filter shows rep ${rep} only (${tr.length} weekly points)`)
-      : bad(`${file}: rep filter`, `${att.join(",")}; ${tr.length} trend points, want ${weeks}`);
+    const a = await until(state, (s) => repOnly(s) && s.pts === weeks);
+    repOnly(a) && a.pts === weeks
+      ? ok(`${file}: rep filter shows rep ${rep} only (${a.pts} weekly points)`)
+      : bad(`${file}: rep filter`, `${a.att.join(",")}; ${a.pts} trend points, want ${weeks}`);
     await pick(1, dayIndex);
-    const closed = await evaluate(`document.querySelector('[data-check="teamclosed"]')?.textContent`);
-    ks = await keys();
-    const pts = ks.filter((k) => k.startsWith(`trendatt:${rep}:`));
-    parseShown(closed ?? "", exp.lang) === teamclosed && pts.length === dayIndex + 1
-      ? ok(`${file}: week filter: team closed ${closed} on ${day}, trend up to it`)
-      : bad(`${file}: week filter`, `closed ${closed} want ${teamclosed}; ${pts.length} points`);
+    const b = await until(state, (s) => parseShown(s.closed, exp.lang) === teamclosed && s.pts === dayIndex + 1);
+    parseShown(b.closed, exp.lang) === teamclosed && b.pts === dayIndex + 1
+      ? ok(`${file}: week filter: team closed ${b.closed} on ${day}, trend up to it`)
+      : bad(`${file}: week filter`, `closed ${b.closed} want ${teamclosed}; ${b.pts} points`);
     await pick(1, weeks - 1);
     await pick(0, 0);
+    await until(state, (s) => s.att.length === exp.order.attain.length && s.pts === 0);
   }
 
   // phone width: every chart drawn, nothing wider than the screen
   await send("Emulation.setDeviceMetricsOverride", {width: 390, height: 844, deviceScaleFactor: 1, mobile: true});
-  await sleep(1200);
-  const phone = await evaluate(`(() => {
-    const charts = [...document.querySelectorAll('.qx-chart svg')].map((s) => s.getBoundingClientRect());
+  // drawn for the narrow screen (Plot's width attribute), not a wide chart scaled down
+  const phoneOk = (p) => p.n > 0 && p.empty === 0 && p.wide === 0 && p.marks > 0 && p.scroll <= 390;
+  const phone = await until(() => evaluate(`(() => {
+    const svgs = [...document.querySelectorAll('.qx-chart svg')];
+    const charts = svgs.map((s) => s.getBoundingClientRect());
+    const wide = svgs.filter((s) => !(Number(s.getAttribute('width')) <= 390)).length;
     const marks = document.querySelectorAll('.qx-chart svg :is(rect, circle, path)').length;
     return {n: charts.length, empty: charts.filter((r) => !(r.width > 0 && r.height > 0) || r.right > 391).length,
-            marks, scroll: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
-  })()`);
-  phone.n > 0 && phone.empty === 0 && phone.marks > 0 && phone.scroll <= 390
-    ? ok(`${file}: at 390 px ${phone.n} charts drawn within the screen, page ${phone.scroll} px wide`)
+            wide, marks, scroll: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight};
+  })()`), phoneOk, 10000);
+  phoneOk(phone)
+    ? ok(`${file}: at 390 px ${phone.n} charts drawn for the narrow screen, page ${phone.scroll} px wide`)
     : bad(`${file}: phone width`, JSON.stringify(phone));
   if (outDir && exp.phoneShot) {
     await send("Emulation.setDeviceMetricsOverride", {width: 390, height: Math.min(phone.height, 2400), deviceScaleFactor: 1, mobile: true});
