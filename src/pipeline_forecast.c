@@ -1,41 +1,51 @@
 /*
  * pipeline_forecast.c
- *		The pipeline_forecast aggregate (README "Will we make the number:
- *		the pipeline forecast"): the distribution of the amount that closes,
- *		S = sum(a_i * B_i) with B_i ~ Bernoulli(p_i) independent, its mean,
- *		standard deviation, P(S >= target) and the p10/p50/p90 quantiles;
- *		with pipeline_forecast_partial /
- *		pipeline_forecast_merge and the transferable state type
- *		pipeline_forecast_state.
+ *		The pipeline_forecast aggregate (doc/forecast.md, SPEC §10): the
+ *		distribution of the amount that closes, S = sum(a_i * B_i) with
+ *		B_i ~ Bernoulli(p_i) independent, its mean, standard deviation,
+ *		P(S >= target) and the p10/p50/p90 quantiles; with
+ *		pipeline_forecast_partial / pipeline_forecast_merge and the
+ *		transferable state type pipeline_forecast_state.
  *
- * The state keeps the deals themselves (amount, probability), not a
- * distribution: combining two states is a concatenation, exact and linear,
- * and the final function chooses the method once for the whole group
- * (README "pipeline_forecast: method and bounds"):
+ * The state keeps the deals themselves, each amount exact: an int128 count
+ * of units of 10^-scale, where scale is the common scale of the open deals'
+ * amounts written without trailing zeros (so 66589.86::numeric(40,20) is
+ * 6658986 units of 10^-2).  Rows with probability 0 or amount 0 only count:
+ * they change neither the units nor the method.  Raising the scale is
+ * checked on the total before any deal is touched (an overflow is an error,
+ * the same in the transition, the combine and the state's input, so every
+ * state written can be read).  Combining two states is a concatenation;
+ * the final function chooses the method once for the whole group (doc
+ * "Method and bounds"), on the units divided by their gcd g:
  *
- *	1. exact, dense: amounts are scaled integers (units of 10^-scale); with
- *	   g their gcd, when sum(units) / g + 1 <= 2^20 the distribution is a
- *	   dense array over the lattice g * j;
- *	2. exact, sparse: otherwise the distinct subset sums, merged deal by deal
- *	   (deals of the most frequent amounts first), while they number at most
- *	   2^20 (always for up to 20 deals); cheap proofs that they number more
- *	   (fc_many_sums first) skip the attempt;
- *	3. grid: otherwise each amount a is split between the grid points
+ *	1. exact, dense: when sum(units) / g + 1 <= 2^20, an array over the
+ *	   lattice g * j;
+ *	2. exact, sparse: otherwise the distinct subset sums, merged amount by
+ *	   amount (the most frequent amounts first, a run of equal amounts at
+ *	   once as the distribution of how many of them close), while they
+ *	   number at most 2^20; cheap proofs that they number more skip it;
+ *	3. exact, meet in the middle: otherwise, up to 40 open deals, the
+ *	   distinct sums of each half (at most 2^20 each), P(S >= t) and the
+ *	   CDF by a two-pointer sweep, quantiles by bisection on the value;
+ *	4. grid: otherwise each amount a is split between the grid points
  *	   floor(a/h) and floor(a/h)+1 in proportion (mean-preserving), with the
- *	   step h chosen from the bounds of the README.
- * Deals with probability 1 shift the distribution exactly; probability 0
- * and zero amounts only count.  Tails below FC_TRIM are trimmed from the
- * dense arrays, so a pass costs the width of the distribution's bulk.
+ *	   step h chosen from the bounds of the doc.
+ * Deals with probability 1 shift the distribution exactly.  Tails below
+ * FC_TRIM are trimmed from the dense arrays, so a pass costs the width of
+ * the distribution's bulk.
  *
  * expected = sum(a * p) is exact, p read as PostgreSQL's float8::numeric
  * (15 significant digits), and rounded half away from zero to the amounts'
- * scale, at least 2 (README "Money" there); so are the quantiles.
+ * largest display scale, at least 2 (README "Money"); so are the quantiles.
  *
- * Binary layout of the state (serialize and the state type):
- *		byte version (1), byte flags (1 target, 2 coarse), int32 scale,
- *		int64 deals, [money target], money expected, int32 n,
- *		n x (int64 amount: units at scale, or float8 bits when coarse,
+ * Binary layout of the state (serialize and the state type), version 2:
+ *		byte version (2), byte flags (1 target, 4 wide), int32 dscale,
+ *		int32 scale, int64 deals, [money target], money expected, int32 n,
+ *		n x (units: int64, or int64 high + int64 low when wide;
  *			 int64 probability float8 bits)
+ * Version 1 (quota_ext 1.2) is still read: flags 1 target, 2 coarse
+ * (amounts as float8 bits, read as their shortest decimal), one int32
+ * scale, units int64.
  */
 #include "postgres.h"
 
@@ -50,6 +60,9 @@
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "quota_ext.h"
@@ -58,18 +71,26 @@
 #include "aggregate.h"
 
 #define FC_TYPE "pipeline_forecast_state"
-#define FC_VERSION 1
+#define FC_VERSION 2
 #define FC_FLAG_TARGET 1
-#define FC_FLAG_COARSE 2
+#define FC_FLAG_COARSE 2		/* version 1 only */
+#define FC_FLAG_WIDE 4			/* version 2: units as two int64 */
 #define FC_MAX_SUMS (1 << 20)	/* exact while distinct sums <= 2^20 */
+#define FC_MAX_MITM 40			/* meet in the middle up to 40 open deals */
 #define FC_MAX_GRID (1 << 22)	/* grid points at most: 32 MB of float8 */
-#define FC_MAX_DEALS 50000000	/* open deals in one state: 800 MB */
-#define FC_MAX_UNIT_SCALE 18	/* amounts as int64 units of 10^-scale */
+#define FC_MAX_DEALS 50000000	/* open deals in one state */
+#define FC_MAX_DSCALE 16383		/* numeric's largest display scale */
+#define FC_MAX_WEIGHT 131072	/* numeric's digits before the point */
+#define FC_GRID_SCALE 22		/* 10^k exact in float8 up to here */
+#define FC_TEXT_SCALE 30		/* state text: amounts with the display scale's
+								 * decimals up to here */
 #define FC_TRIM 1e-20			/* tail bins below this are dropped */
 #define FC_CDF_SLACK 1e-10		/* a CDF this close to a level reaches it */
+#define FC_SLACK_ULPS 16.0		/* ... at most this many ulps per term */
 #define FC_QUANTILE_ERR 0.001	/* quantiles within 0.1 % of sum(a) */
 #define FC_NOISE_SIGMAS 4.0		/* ... as 4 SDs of the rounding noise */
 #define FC_SMOOTH_SHARE 0.03	/* rounding noise SD <= 3 % of stddev */
+#define FC_RUN_MIN 32			/* equal amounts merged as one run from here */
 
 /*
  * The two inner loops (the dense DP's pass, the residue bitset's pass) are
@@ -88,24 +109,23 @@
 #define FC_VECTOR
 #endif
 
+#define FC_INT128_MAX ((int128) (~(uint128) 0 >> 1))
+
 typedef struct FcDeal
 {
-	union
-	{
-		int64		units;		/* amount * 10^scale, when !coarse */
-		double		value;		/* amount, when coarse */
-	}			a;
+	int128		units;			/* amount * 10^scale, > 0 */
 	double		p;				/* in (0, 1] */
 } FcDeal;
 
 typedef struct FcState
 {
 	int64		deals;			/* rows counted */
-	int32		scale;			/* largest display scale of the amounts */
+	int32		dscale;			/* largest display scale of the amounts */
+	int32		scale;			/* units' scale; 0 without open deals */
 	bool		has_target;
-	bool		coarse;			/* amounts did not fit int64 units */
 	Numeric		target;			/* when has_target */
 	QxMoney		expected;		/* sum(a * p::numeric), exact */
+	int128		total;			/* sum of the open deals' units */
 	int32		n;				/* open deals: p > 0 and a > 0 */
 	int32		cap;
 	FcDeal	   *d;
@@ -138,6 +158,11 @@ fc_mul_pow10(int128 v, int k, int128 *res)
 {
 	int128		r = v;
 
+	if (v == 0)
+	{
+		*res = 0;
+		return true;
+	}
 	for (; k > 0; k -= Min(k, 18))
 		if (__builtin_mul_overflow(r, (int128) qx_pow10_64[Min(k, QX_POW10_INT64_MAX)], &r))
 			return false;
@@ -170,53 +195,197 @@ fc_reserve(FcState *st, int64 more, MemoryContext ctx)
 	cap = Max(16, (int64) st->cap * 2);
 	cap = Min(Max(cap, need), FC_MAX_DEALS);
 	if (st->d == NULL)
-		st->d = MemoryContextAlloc(ctx, cap * sizeof(FcDeal));
+		st->d = MemoryContextAllocExtended(ctx, cap * sizeof(FcDeal), MCXT_ALLOC_HUGE);
 	else
-		st->d = repalloc(st->d, cap * sizeof(FcDeal));
+		st->d = repalloc_huge(st->d, cap * sizeof(FcDeal));
 	st->cap = (int32) cap;
 }
 
-/* Amounts as float8 from now on: a units value overflowed int64. */
-static void
-fc_make_coarse(FcState *st)
+/* the amounts of one group do not fit int128 units at a common scale */
+static pg_noreturn void
+fc_too_wide(int scale)
 {
-	double		f = pow(10.0, st->scale);
-
-	if (st->coarse)
-		return;
-	for (int i = 0; i < st->n; i++)
-		st->d[i].a.value = (double) st->d[i].a.units / f;
-	st->coarse = true;
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("pipeline_forecast: the group's amounts need more than 38 digits at their common scale of %d decimals",
+					scale),
+			 errhint("Round the amounts, e.g. round(amount, 2): the forecast needs no more than 38 significant digits across the group.")));
 }
 
-/* Raise the common scale to s (units times 10^(s - scale)). */
+/*
+ * Raise the units' scale to s: the new total is checked first, then every
+ * deal is multiplied (each is at most the total, so none can overflow).
+ */
 static void
 fc_rescale(FcState *st, int s)
 {
+	int128		total,
+				f;
+
+	if (st->n == 0)
+	{
+		st->scale = s;
+		return;
+	}
 	if (s <= st->scale)
 		return;
-	if (!st->coarse)
-	{
-		if (s > FC_MAX_UNIT_SCALE)
-			fc_make_coarse(st);
-		else
-		{
-			int64		f = qx_pow10_64[s - st->scale];
-
-			for (int i = 0; i < st->n; i++)
-			{
-				if (pg_mul_s64_overflow(st->d[i].a.units, f, &st->d[i].a.units))
-				{
-					/* undo the ones done, then give up on units */
-					for (int j = 0; j < i; j++)
-						st->d[j].a.units /= f;
-					fc_make_coarse(st);
-					break;
-				}
-			}
-		}
-	}
+	if (!fc_mul_pow10(st->total, s - st->scale, &total) ||
+		!fc_mul_pow10(1, s - st->scale, &f))
+		fc_too_wide(s);
+	for (int i = 0; i < st->n; i++)
+		st->d[i].units *= f;
+	st->total = total;
 	st->scale = s;
+}
+
+/* Append an open deal of u units of 10^-s (s minimal), p in (0, 1]. */
+static void
+fc_add_open(FcState *st, int128 u, int s, double p, MemoryContext ctx)
+{
+	int128		total;
+
+	if (st->n == 0)
+		st->scale = s;
+	if (s > st->scale)
+	{
+		/* check the whole result first: a failed rescale leaves st alone */
+		if (st->n > 0 && (!fc_mul_pow10(st->total, s - st->scale, &total) ||
+						  __builtin_add_overflow(total, u, &total)))
+			fc_too_wide(s);
+		fc_rescale(st, s);
+	}
+	else if (!fc_mul_pow10(u, st->scale - s, &u) ||
+			 __builtin_add_overflow(st->total, u, &total))
+		fc_too_wide(st->scale);
+	fc_reserve(st, 1, ctx);
+	st->d[st->n].units = u;
+	st->d[st->n].p = p;
+	st->n++;
+	st->total += u;
+}
+
+/* digits[.digits] as units at scale (at most scale decimals); false if not */
+static bool
+fc_parse_units(const char *s, int scale, int128 *units)
+{
+	int128		v = 0;
+	int			frac = -1;
+	int			digits = 0;
+
+	for (; *s; s++)
+	{
+		if (*s == '.' && frac < 0)
+			frac = 0;
+		else if (*s >= '0' && *s <= '9')
+		{
+			if (__builtin_mul_overflow(v, (int128) 10, &v) ||
+				__builtin_add_overflow(v, (int128) (*s - '0'), &v))
+				return false;
+			digits++;
+			if (frac >= 0)
+				frac++;
+			if (frac > scale)
+				return false;
+		}
+		else
+			return false;
+	}
+	if (digits == 0 || !fc_mul_pow10(v, scale - Max(frac, 0), &v))
+		return false;
+	*units = v;
+	return true;
+}
+
+/*
+ * digits[.digits] as u units of 10^-s, s the smallest scale that holds it
+ * (negative for trailing zeros before the point: 1e200 is 1 unit of
+ * 10^200); false when malformed or u does not fit int128.
+ */
+static bool
+fc_parse_decimal(const char *s, int128 *u, int *scale)
+{
+	const char *dot = strchr(s, '.');
+	const char *end = s + strlen(s);
+	const char *c;
+	int128		v = 0;
+	int			frac = 0,
+				digits = 0;
+
+	/* the significant end: trailing zeros (and a bare point) dropped */
+	if (dot != NULL)
+	{
+		while (end > dot + 1 && end[-1] == '0')
+			end--;
+		if (end == dot + 1)
+			end = dot;
+	}
+	if (end == dot || dot == NULL)
+	{
+		const char *ie = dot ? dot : end;
+
+		end = ie;
+		while (end > s && end[-1] == '0')
+			end--;
+		frac = -(int) (ie - end);
+	}
+	else
+		frac = (int) (end - dot - 1);
+	for (c = s; c < end; c++)
+	{
+		if (*c == '.' && c == dot)
+			continue;
+		if (*c < '0' || *c > '9')
+			return false;
+		if (__builtin_mul_overflow(v, (int128) 10, &v) ||
+			__builtin_add_overflow(v, (int128) (*c - '0'), &v))
+			return false;
+		digits++;
+	}
+	/* the rest must be zeros (and the point) */
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c == '.' && c == dot)))
+			return false;
+	if (strlen(s) == 0 || (dot == s && s[1] == '\0'))
+		return false;
+	if (v == 0)
+		frac = 0;
+	*u = v;
+	*scale = frac;
+	return true;
+}
+
+/*
+ * A positive amount as u units of 10^-s with s its smallest scale (see
+ * fc_parse_decimal); false when u does not fit int128.
+ */
+static bool
+fc_amount_units(const QxAmount *amt, Datum amount, int128 *u, int *s)
+{
+	Datum		t;
+	char	   *txt;
+
+	if (amt->fits && amt->value != 0)
+	{
+		int128		v = amt->value;
+		int			sc = amt->dscale;
+
+		if (v > 0 && v <= PG_INT64_MAX)
+		{
+			int64		w = (int64) v;
+
+			while (w % 10 == 0)
+				w /= 10, sc--;
+			v = w;
+		}
+		while (v != 0 && v % 10 == 0)
+			v /= 10, sc--;
+		*u = v;
+		*s = sc;
+		return true;
+	}
+	t = DirectFunctionCall1(numeric_trim_scale, amount);
+	txt = DatumGetCString(DirectFunctionCall1(numeric_out, t));
+	return fc_parse_decimal(txt, u, s);
 }
 
 /* The decimal PostgreSQL's float8::numeric gives p: mant * 10^-k. */
@@ -302,36 +471,6 @@ fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
 	}
 }
 
-/* Append an open deal (p > 0, amount > 0), amount already at st->scale. */
-static void
-fc_push(FcState *st, const QxAmount *amt, Datum amount, double p, MemoryContext ctx)
-{
-	FcDeal	   *d;
-	int128		u;
-
-	fc_reserve(st, 1, ctx);
-	d = &st->d[st->n];
-	d->p = p;
-	if (!st->coarse)
-	{
-		if (amt->fits && amt->dscale <= st->scale &&
-			fc_mul_pow10(amt->value, st->scale - amt->dscale, &u) && u <= PG_INT64_MAX)
-		{
-			d->a.units = (int64) u;
-			st->n++;
-			return;
-		}
-		fc_make_coarse(st);
-	}
-	d->a.value = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, amount));
-	if (!isfinite(d->a.value))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("pipeline_forecast: amount %s is beyond float8's range",
-						qx_numeric_str(DatumGetNumeric(amount)))));
-	st->n++;
-}
-
 static char *
 fc_numeric_str(Numeric n)
 {
@@ -382,6 +521,8 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 	Datum		amount;
 	double		p;
 	int			sign;
+	int128		u = 0;
+	int			s = 0;
 
 	if (PG_NARGS() > 3)
 	{
@@ -419,51 +560,63 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 				   qx_numeric_str(DatumGetNumeric(amount)));
 	if (pg_add_s64_overflow(st->deals, 1, &st->deals))
 		elog(ERROR, "pipeline_forecast_trans: deal count out of range");
-	fc_rescale(st, amt.dscale);
+	st->dscale = Max(st->dscale, amt.dscale);
 	if (p == 0 || sign == 0)
 		PG_RETURN_POINTER(st);
+	if (!fc_amount_units(&amt, amount, &u, &s))
+		fc_too_wide(Max(st->scale, s));
+	/* the deal goes in before expected: it is the one that can fail */
+	fc_add_open(st, u, s, p, ctx);
 	if (pc == NULL)
 	{
 		pc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FcProbCache));
 		fcinfo->flinfo->fn_extra = pc;
 	}
 	fc_add_expected(st, &amt, amount, p, pc, ctx);
-	fc_push(st, &amt, amount, p, ctx);
 	PG_RETURN_POINTER(st);
 }
 
-/* st += o; parameters must agree */
+/* st += o; parameters must agree.  Linear in o's deals (amortised). */
 static void
 fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
 {
+	int			s = st->n == 0 ? o->scale : Max(st->scale, o->scale);
+	int128		a = 0,
+				b = 0,
+				f = 1;
+
 	if (st->has_target != o->has_target ||
 		(st->has_target && !fc_numeric_eq(st->target, o->target)))
 		qx_param_mismatch("pipeline_forecast", "target",
 						  st->has_target ? qx_numeric_str(st->target) : "none",
 						  o->has_target ? qx_numeric_str(o->target) : "none");
+	if (o->n > 0 && st->n > 0 &&
+		(!fc_mul_pow10(st->total, s - st->scale, &a) ||
+		 !fc_mul_pow10(o->total, s - o->scale, &b) ||
+		 __builtin_add_overflow(a, b, &a)))
+		fc_too_wide(s);
 	if (pg_add_s64_overflow(st->deals, o->deals, &st->deals))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("pipeline_forecast: deal count out of range")));
 	qx_money_add(&st->expected, &o->expected, ctx);
-	fc_rescale(st, o->scale);
-	if (o->coarse)
-		fc_make_coarse(st);
+	st->dscale = Max(st->dscale, o->dscale);
+	if (o->n == 0)
+		return;
+	if (st->n == 0)
+		st->scale = s;
+	else
+		fc_rescale(st, s);
+	if (!fc_mul_pow10(1, s - o->scale, &f))
+		fc_too_wide(s);			/* not reached: o's total fits at s */
 	fc_reserve(st, o->n, ctx);
 	for (int i = 0; i < o->n; i++)
 	{
-		FcDeal		d = o->d[i];
-
-		if (st->coarse && !o->coarse)
-			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
-		else if (!st->coarse && o->scale < st->scale &&
-				 pg_mul_s64_overflow(d.a.units, qx_pow10_64[st->scale - o->scale], &d.a.units))
-		{
-			fc_make_coarse(st);
-			d.a.value = (double) o->d[i].a.units / pow(10.0, o->scale);
-		}
-		st->d[st->n++] = d;
+		st->d[st->n + i].units = o->d[i].units * f;
+		st->d[st->n + i].p = o->d[i].p;
 	}
+	st->n += o->n;
+	st->total += o->total * f;
 }
 
 static FcState *
@@ -474,40 +627,46 @@ fc_copy(const FcState *src, MemoryContext ctx)
 	st->has_target = src->has_target;
 	if (src->has_target)
 		st->target = fc_numeric_copy(src->target, ctx);
-	st->scale = src->scale;
-	st->coarse = src->coarse;
 	fc_combine_into(st, src, ctx);
 	return st;
 }
 
-/* ---------------------------------------------------------------------
- * The distribution
- * --------------------------------------------------------------------- */
-
-/*
- * A distribution over points in ascending order of value.  Sparse: point i
- * is worth sum[i] units (plus the shift).  Dense exact: lattice index
- * lo + i, worth g * (lo + i) units.  Grid: worth h * (lo + i) in amount.
- */
 typedef struct FcDist
 {
 	int64		npts;
 	double	   *prob;
 	int64	   *sum;			/* sparse only */
 	int64		lo;
-	int64		g;				/* dense exact */
 	double		h;				/* grid; 0 otherwise */
 } FcDist;
 
-static int64
-fc_gcd(int64 a, int64 b)
+static int128
+fc_gcd(int128 a, int128 b)
 {
 	while (b != 0)
 	{
-		int64		t = a % b;
+		/* int64 arithmetic once both fit: int128 division is a libgcc call */
+		if (a >= 0 && b > 0 && a <= PG_INT64_MAX && b <= PG_INT64_MAX)
+		{
+			int64		x = (int64) a,
+						y = (int64) b;
 
-		a = b;
-		b = t;
+			while (y != 0)
+			{
+				int64		t = x % y;
+
+				x = y;
+				y = t;
+			}
+			return x;
+		}
+		else
+		{
+			int128		t = a % b;
+
+			a = b;
+			b = t;
+		}
 	}
 	return a;
 }
@@ -811,8 +970,193 @@ fc_too_many_sums(const int64 *sums, int64 nsums, const FcSortDeal *sd, int n, in
 }
 
 /*
- * Exact distribution over the distinct subset sums, merged deal by deal;
- * false when they would number more than FC_MAX_SUMS.
+ * The distribution of how many of c deals of one amount close (ps, the
+ * deals' probabilities in (0, 1), ascending): for each stretch of equal
+ * probability the binomial, by the ratio recurrence from its mode outward
+ * (stopping below FC_TRIM of the mode), normalised; the stretches
+ * convolved.  Points below FC_TRIM are trimmed from the tails, as in the
+ * dense DP.  Returns the number of points, the first count in *k0.
+ */
+static int64
+fc_count_dist(const double *ps, int c, double **out, int64 *k0)
+{
+	double	   *acc = palloc(sizeof(double));
+	int64		alo = 0,
+				an = 1;
+
+	acc[0] = 1.0;
+	for (int i = 0; i < c;)
+	{
+		int			j = i;
+		double		p = ps[i],
+					q = 1.0 - p,
+					r = p / q,
+					tot = 0;
+		int64		cnt,
+					mode,
+					lo,
+					hi,
+					bn;
+		double	   *w,
+				   *res;
+
+		while (j < c && ps[j] == p)
+			j++;
+		cnt = j - i;
+		i = j;
+		CHECK_FOR_INTERRUPTS();
+		mode = (int64) floor((double) (cnt + 1) * p);
+		mode = Min(Max(mode, 0), cnt);
+		/* w[k - lo] = pmf(k) / pmf(mode); first find the range */
+		lo = mode;
+		{
+			double		v = 1.0;
+
+			while (lo > 0)
+			{
+				v *= (double) lo / ((double) (cnt - lo + 1) * r);
+				if (v < FC_TRIM * 1e-3)
+					break;
+				lo--;
+			}
+			v = 1.0;
+			hi = mode;
+			while (hi < cnt)
+			{
+				v *= (double) (cnt - hi) / (double) (hi + 1) * r;
+				if (v < FC_TRIM * 1e-3)
+					break;
+				hi++;
+			}
+		}
+		bn = hi - lo + 1;
+		w = palloc(bn * sizeof(double));
+		w[mode - lo] = 1.0;
+		for (int64 k = mode; k > lo; k--)
+			w[k - 1 - lo] = w[k - lo] * ((double) k / ((double) (cnt - k + 1) * r));
+		for (int64 k = mode; k < hi; k++)
+			w[k + 1 - lo] = w[k - lo] * ((double) (cnt - k) / (double) (k + 1) * r);
+		for (int64 k = 0; k < bn; k++)
+			tot += w[k];
+		for (int64 k = 0; k < bn; k++)
+			w[k] /= tot;
+		/* acc * w, trimmed */
+		res = palloc0((an + bn - 1) * sizeof(double));
+		for (int64 a = 0; a < an; a++)
+			for (int64 b = 0; b < bn; b++)
+				res[a + b] += acc[a] * w[b];
+		{
+			int64		l = 0,
+						h = an + bn - 2;
+
+			while (l < h && res[l] < FC_TRIM)
+				l++;
+			while (h > l && res[h] < FC_TRIM)
+				h--;
+			pfree(acc);
+			acc = palloc((h - l + 1) * sizeof(double));
+			memcpy(acc, res + l, (h - l + 1) * sizeof(double));
+			alo = alo + lo + l;
+			an = h - l + 1;
+		}
+		pfree(w);
+		pfree(res);
+	}
+	*out = acc;
+	*k0 = alo;
+	return an;
+}
+
+typedef struct FcPair
+{
+	int64		sum;
+	int64		k;				/* how many of the run closed */
+	double		p;
+} FcPair;
+
+#define ST_SORT fc_sort_pairs
+#define ST_ELEMENT_TYPE FcPair
+#define ST_COMPARE(a, b) ((a)->sum != (b)->sum ? ((a)->sum > (b)->sum) - ((a)->sum < (b)->sum) \
+						  : ((a)->k > (b)->k) - ((a)->k < (b)->k))
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/*
+ * Merge a run of c deals of one amount (rd[0..c), probabilities ascending)
+ * into the distinct sums (*s, *pr, *m of them; *s2, *pr2 scratch, *cap
+ * each): the sums s + k * u for each count k of the run's distribution,
+ * sorted by (sum, k) so that equal sums are added in one order.  1 when
+ * done, -1 when the sums would number more than FC_MAX_SUMS, 0 when the
+ * pairs would be too many to list (the caller merges deal by deal).
+ */
+static int
+fc_merge_run(int64 **s, double **pr, int64 **s2, double **pr2, int64 *m,
+			 int64 *cap, const FcSortDeal *rd, int c)
+{
+	double	   *ps = palloc(c * sizeof(double));
+	double	   *w;
+	int64		k0,
+				kn,
+				np,
+				o = 0;
+	int64		u = rd[0].units;
+	FcPair	   *pairs;
+
+	for (int i = 0; i < c; i++)
+		ps[i] = rd[i].p;
+	kn = fc_count_dist(ps, c, &w, &k0);
+	if ((double) *m * (double) kn > 4.0 * FC_MAX_SUMS)
+		return 0;
+	np = *m * kn;
+	pairs = palloc_extended(np * sizeof(FcPair), MCXT_ALLOC_HUGE);
+	for (int64 j = 0; j < kn; j++)
+		for (int64 a = 0; a < *m; a++)
+		{
+			FcPair	   *x = &pairs[j * *m + a];
+
+			x->sum = (*s)[a] + (k0 + j) * u;
+			x->k = k0 + j;
+			x->p = (*pr)[a] * w[j];
+		}
+	if (kn > 1 && *m > 1)
+		fc_sort_pairs(pairs, np);
+	for (int64 i = 0; i < np; i++)
+		if (i == 0 || pairs[i].sum != pairs[i - 1].sum)
+			o++;
+	if (o > FC_MAX_SUMS)
+		return -1;
+	if (o > *cap)
+	{
+		*s = repalloc(*s, o * sizeof(int64));
+		*s2 = repalloc(*s2, o * sizeof(int64));
+		*pr = repalloc(*pr, o * sizeof(double));
+		*pr2 = repalloc(*pr2, o * sizeof(double));
+		*cap = o;
+	}
+	o = 0;
+	for (int64 i = 0; i < np; i++)
+	{
+		if (i == 0 || pairs[i].sum != pairs[i - 1].sum)
+		{
+			(*s)[o] = pairs[i].sum;
+			(*pr)[o++] = pairs[i].p;
+		}
+		else
+			(*pr)[o - 1] += pairs[i].p;
+	}
+	*m = o;
+	pfree(pairs);
+	pfree(w);
+	pfree(ps);
+	return 1;
+}
+
+/*
+ * Exact distribution over the distinct subset sums, merged deal by deal
+ * (a run of FC_RUN_MIN or more equal amounts at once); false when they
+ * would number more than FC_MAX_SUMS.
  */
 static bool
 fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
@@ -826,6 +1170,7 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 	int64		distinct = 0;
 	bool		probed = false;
 	double		min_sums;
+	int			per_deal_until = 0;
 
 	/*
 	 * sd arrives with the amounts ascending (fc_open_deals sorts the deals).
@@ -871,6 +1216,21 @@ fc_sparse(FcDist *dist, int n, FcSortDeal *sd, int64 g)
 			probed = true;
 			if (fc_too_many_sums(s, m, sd + i, n - i, g))
 				return false;
+		}
+		/* a long run of one amount: all of it at once (linear, not c * m) */
+		if (i >= per_deal_until && sd[i].count >= FC_RUN_MIN)
+		{
+			int			c = (int) sd[i].count;
+			int			r = fc_merge_run(&s, &pr, &s2, &pr2, &m, &cap, sd + i, c);
+
+			if (r < 0)
+				return false;
+			if (r > 0)
+			{
+				i += c - 1;
+				continue;
+			}
+			per_deal_until = i + c;
 		}
 		if (2 * m > cap)
 		{
@@ -988,16 +1348,8 @@ fc_grid_step(const double *amounts, const double *ps, int n, double total,
 static inline int
 fc_cmp_deal_units(const FcDeal *x, const FcDeal *y)
 {
-	if (x->a.units != y->a.units)
-		return (x->a.units > y->a.units) - (x->a.units < y->a.units);
-	return (x->p > y->p) - (x->p < y->p);
-}
-
-static inline int
-fc_cmp_deal_value(const FcDeal *x, const FcDeal *y)
-{
-	if (x->a.value != y->a.value)
-		return (x->a.value > y->a.value) - (x->a.value < y->a.value);
+	if (x->units != y->units)
+		return (x->units > y->units) - (x->units < y->units);
 	return (x->p > y->p) - (x->p < y->p);
 }
 
@@ -1005,14 +1357,6 @@ fc_cmp_deal_value(const FcDeal *x, const FcDeal *y)
 #define ST_SORT fc_sort_units
 #define ST_ELEMENT_TYPE FcDeal
 #define ST_COMPARE(a, b) fc_cmp_deal_units(a, b)
-#define ST_CHECK_FOR_INTERRUPTS
-#define ST_SCOPE static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-
-#define ST_SORT fc_sort_value
-#define ST_ELEMENT_TYPE FcDeal
-#define ST_COMPARE(a, b) fc_cmp_deal_value(a, b)
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE static
 #define ST_DEFINE
@@ -1028,16 +1372,29 @@ typedef struct FcResult
 
 static const double fc_levels[3] = {0.1, 0.5, 0.9};
 
-/* index of the first point with cumulative probability >= level */
+/*
+ * How far below a level a computed CDF may fall and still reach it: the
+ * float8 rounding of the sums that make it, FC_SLACK_ULPS ulps per deal and
+ * per point, never more than FC_CDF_SLACK.  (A fixed 1e-10 made
+ * pipeline_forecast(100, 0.50000000001, 100) say p50 = 0 beside
+ * p_target = 0.50000000001.)
+ */
+static double
+fc_slack(int64 terms)
+{
+	return Min(FC_CDF_SLACK, FC_SLACK_ULPS * DBL_EPSILON * (double) (terms + 1));
+}
+
+/* index of the first point with cumulative probability >= level - slack */
 static int64
-fc_quantile_index(const FcDist *d, double level)
+fc_quantile_index(const FcDist *d, double level, double slack)
 {
 	double		cum = 0;
 
 	for (int64 i = 0; i < d->npts; i++)
 	{
 		cum += d->prob[i];
-		if (cum >= level - FC_CDF_SLACK)
+		if (cum >= level - slack)
 			return i;
 	}
 	return d->npts - 1;
@@ -1056,140 +1413,135 @@ fc_tail(const FcDist *d, int64 first)
 	return Min(Max(t, 0.0), 1.0);
 }
 
-/* units (int128, at scale) as a numeric at display scale outscale */
+/* 10^k (any integer k in numeric's range) as a numeric */
+static Datum
+fc_pow10_numeric(int k)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "1e%d", k);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/* v (int128 >= 0) * 10^-scale as a numeric, exactly */
+static Numeric
+fc_int128_numeric(int128 v, int scale)
+{
+	char	   *buf = palloc(abs(scale) + 48);
+	char		digits[48];
+	int			nd = 0,
+				pos = 0;
+	uint128		u = (uint128) v;
+
+	Assert(v >= 0);
+	do
+	{
+		digits[nd++] = '0' + (int) (u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (scale < 0)
+	{
+		for (int i = nd - 1; i >= 0; i--)
+			buf[pos++] = digits[i];
+		for (int i = 0; v != 0 && i < -scale; i++)
+			buf[pos++] = '0';
+	}
+	else if (nd <= scale)
+	{
+		buf[pos++] = '0';
+		buf[pos++] = '.';
+		for (int i = scale; i > nd; i--)
+			buf[pos++] = '0';
+		for (int i = nd - 1; i >= 0; i--)
+			buf[pos++] = digits[i];
+	}
+	else
+	{
+		for (int i = nd - 1; i >= 0; i--)
+		{
+			buf[pos++] = digits[i];
+			if (i == scale && i > 0)
+				buf[pos++] = '.';
+		}
+	}
+	buf[pos] = '\0';
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+/* units (int128, at scale) as a numeric rounded to outscale decimals */
 static Numeric
 fc_units_numeric(int128 units, int scale, int outscale)
 {
-	QxMoney		m;
-	Datum		n;
-
-	m.v.i = units;
-	m.scale = scale;
-	m.big = false;
-	n = NumericGetDatum(qx_money_get(&m));
-	return DatumGetNumeric(DirectFunctionCall2(numeric_round, n, Int32GetDatum(outscale)));
-}
-
-/* ceil(target * 10^scale) as int128; *over: +1 above, -1 below the range */
-static int128
-fc_target_units(Numeric target, int scale, int *over)
-{
-	Datum		t = DirectFunctionCall2(numeric_mul, NumericGetDatum(target),
-									   NumericGetDatum(int64_to_numeric(qx_pow10_64[scale])));
-	Datum		lim = NumericGetDatum(int64_to_numeric(PG_INT64_MAX));
-	Datum		neg = NumericGetDatum(int64_to_numeric(-PG_INT64_MAX));
-
-	t = DirectFunctionCall1(numeric_ceil, t);
-	*over = 0;
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, lim)) > 0)
-		*over = 1;
-	else if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, neg)) < 0)
-		*over = -1;
-	else
-		return DatumGetInt64(DirectFunctionCall1(numeric_int8, t));
-	return 0;
-}
-
-/* the index of the first point worth >= bound (units), exact paths */
-static int64
-fc_first_at_least(const FcDist *d, int128 bound)
-{
-	if (d->sum != NULL)
-	{
-		int64		lo = 0,
-					hi = d->npts;
-
-		while (lo < hi)
-		{
-			int64		mid = lo + (hi - lo) / 2;
-
-			if ((int128) d->sum[mid] >= bound)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		return lo;
-	}
-	else
-	{
-		/* g * j >= bound: j >= ceil(bound / g) */
-		int128		j;
-
-		if (bound <= 0)
-			j = 0;
-		else
-			j = (bound + d->g - 1) / d->g;
-		j -= d->lo;
-		if (j < 0)
-			return 0;
-		return j > d->npts ? d->npts : (int64) j;
-	}
+	return DatumGetNumeric(DirectFunctionCall2(numeric_round,
+											   NumericGetDatum(fc_int128_numeric(units, scale)),
+											   Int32GetDatum(outscale)));
 }
 
 /* The open deals of a state (0 < p < 1) in canonical order, and the shift. */
 typedef struct FcOpen
 {
 	int			n;
-	double	   *amounts;		/* ascending */
+	int128	   *u;				/* units / g, ascending */
 	double	   *ps;
-	FcSortDeal *sd;				/* units and p, amounts ascending, when !coarse */
-	double		total;			/* sum of the open amounts */
+	FcSortDeal *sd;				/* units / g and p, when fits64 */
+	double	   *amounts;		/* units / 10^e (grid and stddev) */
+	int			e;				/* amounts are in 10^-(scale - e) */
+	double		total;			/* sum of amounts */
 	double		sum_p;
-	int128		shift;			/* units of the deals with p = 1, when !coarse */
+	int128		shift;			/* units of the deals with p = 1 */
 	int128		open_units;
-	double		shift_amount;	/* the same as an amount */
-	int64		g;				/* gcd of the open units */
-	bool		exact_ok;		/* units and their total fit int64 */
+	int128		g;				/* gcd of the open units */
+	bool		fits64;			/* open_units / g fits int64 */
 } FcOpen;
 
 static void
 fc_open_deals(const FcState *st, FcOpen *o)
 {
-	double		f = pow(10.0, st->scale);
-	FcDeal	   *dl = palloc(Max(st->n, 1) * sizeof(FcDeal));
+	FcDeal	   *dl = palloc_extended(Max(st->n, 1) * sizeof(FcDeal), MCXT_ALLOC_HUGE);
+	int64		sz = Max(st->n, 1);
+	double		f;
 
 	memset(o, 0, sizeof(FcOpen));
-	o->sd = palloc(Max(st->n, 1) * sizeof(FcSortDeal));
-	o->amounts = palloc(Max(st->n, 1) * sizeof(double));
-	o->ps = palloc(Max(st->n, 1) * sizeof(double));
+	o->e = Min(Max(st->scale, 0), FC_GRID_SCALE);
+	f = pow(10.0, o->e);
+	o->u = palloc_extended(sz * sizeof(int128), MCXT_ALLOC_HUGE);
+	o->sd = palloc_extended(sz * sizeof(FcSortDeal), MCXT_ALLOC_HUGE);
+	o->amounts = palloc_extended(sz * sizeof(double), MCXT_ALLOC_HUGE);
+	o->ps = palloc_extended(sz * sizeof(double), MCXT_ALLOC_HUGE);
 	memcpy(dl, st->d, st->n * sizeof(FcDeal));
-	if (st->coarse)
-		fc_sort_value(dl, st->n);
-	else
-		fc_sort_units(dl, st->n);
+	fc_sort_units(dl, st->n);
 	for (int i = 0; i < st->n; i++)
 	{
-		double		a = st->coarse ? dl[i].a.value : (double) dl[i].a.units / f;
+		double		a = (double) dl[i].units / f;
 		double		p = dl[i].p;
 
 		if (p >= 1.0)
 		{
-			if (st->coarse)
-				o->shift_amount += a;
-			else
-				o->shift += dl[i].a.units;
+			o->shift += dl[i].units;
 			continue;
 		}
 		o->total += a;
 		o->sum_p += p;
 		o->amounts[o->n] = a;
 		o->ps[o->n] = p;
-		if (!st->coarse)
-		{
-			o->sd[o->n].units = dl[i].a.units;
-			o->sd[o->n].p = p;
-			o->open_units += dl[i].a.units;
-			o->g = fc_gcd(o->g, dl[i].a.units);
-		}
+		o->u[o->n] = dl[i].units;
+		o->open_units += dl[i].units;
+		o->g = fc_gcd(o->g, dl[i].units);
 		o->n++;
 	}
-	o->exact_ok = !st->coarse && o->shift + o->open_units <= PG_INT64_MAX;
-	if (!st->coarse)
-		o->shift_amount = (double) o->shift / f;
-	if (!isfinite(o->total + o->shift_amount))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("pipeline_forecast: the amounts of the group sum beyond float8's range")));
+	if (o->g <= 0)
+		o->g = 1;				/* no open deal (units are positive) */
+	o->fits64 = o->open_units / o->g <= PG_INT64_MAX;
+	for (int i = 0; i < o->n; i++)
+	{
+		o->u[i] /= o->g;
+		o->sd[i].units = o->fits64 ? (int64) o->u[i] : 0;
+		o->sd[i].p = o->ps[i];
+	}
+	pfree(dl);
 }
 
 /* sqrt(sum a^2 p (1 - p)), scaled by the largest amount so a^2 cannot overflow */
@@ -1206,11 +1558,165 @@ fc_stddev(const FcOpen *o)
 	return o->n > 0 ? amax * sqrt(var) : 0;
 }
 
-/* The distribution of the open deals' sum; true when exact (in units). */
-static bool
-fc_build(const FcOpen *o, double sd, FcDist *dist)
+/*
+ * Meet in the middle (up to FC_MAX_MITM open deals): the distinct sums of
+ * each half with their probabilities, ascending; cb[j] = sum of pb[k < j].
+ */
+typedef struct FcMitm
 {
-	static double one = 1.0;
+	int64		na,
+				nb;
+	int128	   *sa,
+			   *sb;
+	double	   *pa,
+			   *pb,
+			   *cb;
+} FcMitm;
+
+/* the distinct subset sums of k deals (units u, probabilities ps) */
+static int64
+fc_enum(const int128 *u, const double *ps, int k, int128 **sums, double **probs)
+{
+	int64		cap = (int64) 1 << k;
+	int128	   *s = palloc_extended(cap * sizeof(int128), MCXT_ALLOC_HUGE),
+			   *s2 = palloc_extended(cap * sizeof(int128), MCXT_ALLOC_HUGE);
+	double	   *pr = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE),
+			   *pr2 = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
+	int64		m = 1;
+
+	s[0] = 0;
+	pr[0] = 1.0;
+	for (int i = 0; i < k; i++)
+	{
+		int128		v = u[i];
+		double		p = ps[i],
+					q = 1.0 - p;
+		int64		a = 0,
+					b = 0,
+					o = 0;
+
+		CHECK_FOR_INTERRUPTS();
+		while (a < m || b < m)
+		{
+			if (b >= m || (a < m && s[a] < s[b] + v))
+			{
+				s2[o] = s[a];
+				pr2[o++] = q * pr[a++];
+			}
+			else if (a >= m || s[b] + v < s[a])
+			{
+				s2[o] = s[b] + v;
+				pr2[o++] = p * pr[b++];
+			}
+			else
+			{
+				s2[o] = s[a];
+				pr2[o++] = q * pr[a++] + p * pr[b++];
+			}
+		}
+		{
+			int128	   *ts = s;
+			double	   *tp = pr;
+
+			s = s2;
+			s2 = ts;
+			pr = pr2;
+			pr2 = tp;
+		}
+		m = o;
+	}
+	pfree(s2);
+	pfree(pr2);
+	*sums = s;
+	*probs = pr;
+	return m;
+}
+
+static void
+fc_mitm(const FcOpen *o, FcMitm *mm)
+{
+	int			ka = o->n / 2;
+
+	mm->na = fc_enum(o->u, o->ps, ka, &mm->sa, &mm->pa);
+	mm->nb = fc_enum(o->u + ka, o->ps + ka, o->n - ka, &mm->sb, &mm->pb);
+	mm->cb = palloc_extended((mm->nb + 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	mm->cb[0] = 0;
+	for (int64 j = 0; j < mm->nb; j++)
+		mm->cb[j + 1] = mm->cb[j] + mm->pb[j];
+}
+
+/* P(S <= x), x in units / g */
+static double
+fc_mitm_cdf(const FcMitm *mm, int128 x)
+{
+	int64		j = mm->nb;
+	double		c = 0;
+
+	for (int64 i = 0; i < mm->na; i++)
+	{
+		int128		lim = x - mm->sa[i];
+
+		if (lim < 0)
+			break;
+		while (j > 0 && mm->sb[j - 1] > lim)
+			j--;
+		c += mm->pa[i] * mm->cb[j];
+	}
+	return c;
+}
+
+/* P(S >= t), t in units / g */
+static double
+fc_mitm_tail(const FcMitm *mm, int128 t)
+{
+	int64		j = mm->nb;
+	double		c = 0,
+				tb = mm->cb[mm->nb];
+
+	for (int64 i = 0; i < mm->na; i++)
+	{
+		int128		need = t - mm->sa[i];
+
+		while (j > 0 && mm->sb[j - 1] >= need)
+			j--;
+		c += mm->pa[i] * (tb - mm->cb[j]);
+	}
+	return Min(Max(c, 0.0), 1.0);
+}
+
+/* the smallest x (units / g) with P(S <= x) >= level - slack: bisection */
+static int128
+fc_mitm_quantile(const FcMitm *mm, double level, double slack)
+{
+	int128		lo = 0,
+				hi = mm->sa[mm->na - 1] + mm->sb[mm->nb - 1];
+
+	while (lo < hi)
+	{
+		int128		mid = lo + (hi - lo) / 2;
+
+		CHECK_FOR_INTERRUPTS();
+		if (fc_mitm_cdf(mm, mid) >= level - slack)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+typedef enum FcMethod
+{
+	FC_POINT,					/* no open deal: the shift */
+	FC_DENSE,
+	FC_SPARSE,
+	FC_MITM,
+	FC_GRID
+} FcMethod;
+
+/* The distribution of the open deals' sum and the method that gave it. */
+static FcMethod
+fc_build(const FcOpen *o, double sd, FcDist *dist, FcMitm *mm)
+{
 	double		h;
 	int64	   *ks;
 	double	   *th;
@@ -1218,31 +1724,28 @@ fc_build(const FcOpen *o, double sd, FcDist *dist)
 
 	memset(dist, 0, sizeof(FcDist));
 	if (o->n == 0)
-	{
-		/* a point mass at the shift */
-		dist->npts = 1;
-		dist->prob = &one;
-		dist->g = 1;
-		dist->h = 1.0;
-		return o->exact_ok;
-	}
-	if (o->exact_ok && o->g > 0 && o->open_units / o->g < FC_MAX_SUMS)
+		return FC_POINT;
+	if (o->fits64 && o->open_units / o->g < FC_MAX_SUMS)
 	{
 		ks = palloc(o->n * sizeof(int64));
 		for (int i = 0; i < o->n; i++)
-			ks[i] = o->sd[i].units / o->g;
-		dist->g = o->g;
+			ks[i] = o->sd[i].units;
 		fc_dense(dist, o->n, ks, NULL, o->ps, (int64) (o->open_units / o->g));
-		return true;
+		return FC_DENSE;
 	}
-	if (o->exact_ok && o->g > 0 && !fc_many_sums(o->sd, o->n, o->g) &&
-		fc_sparse(dist, o->n, o->sd, o->g))
-		return true;
+	if (o->fits64 && !fc_many_sums(o->sd, o->n, 1) &&
+		fc_sparse(dist, o->n, o->sd, 1))
+		return FC_SPARSE;
+	if (o->n <= FC_MAX_MITM)
+	{
+		fc_mitm(o, mm);
+		return FC_MITM;
+	}
 
 	/* the grid, amounts ascending: the bulk stays narrow longer */
 	h = fc_grid_step(o->amounts, o->ps, o->n, o->total, o->sum_p, sd);
-	ks = palloc(o->n * sizeof(int64));
-	th = palloc(o->n * sizeof(double));
+	ks = palloc_extended(o->n * sizeof(int64), MCXT_ALLOC_HUGE);
+	th = palloc_extended(o->n * sizeof(double), MCXT_ALLOC_HUGE);
 	for (int i = 0; i < o->n; i++)
 	{
 		double		x = o->amounts[i] / h;
@@ -1254,62 +1757,141 @@ fc_build(const FcOpen *o, double sd, FcDist *dist)
 	}
 	dist->h = h;
 	fc_dense(dist, o->n, ks, th, o->ps, nbins);
-	return false;
+	return FC_GRID;
+}
+
+/* the slack of a method's CDF */
+static double
+fc_method_slack(const FcOpen *o, const FcDist *dist, const FcMitm *mm, FcMethod m)
+{
+	if (m == FC_MITM)
+		return fc_slack((int64) o->n + mm->na + mm->nb);
+	return fc_slack((int64) o->n + dist->npts);
 }
 
 /* The quantile at level: exact, or a grid point plus the shift, rounded. */
 static Numeric
-fc_quantile(const FcState *st, const FcOpen *o, const FcDist *dist, bool exact,
-			double level, int outscale)
+fc_quantile(const FcState *st, const FcOpen *o, const FcDist *dist,
+			const FcMitm *mm, FcMethod m, double level, int outscale)
 {
-	int64		i = fc_quantile_index(dist, level);
+	double		slack = fc_method_slack(o, dist, mm, m);
+	int64		i;
 	double		v;
-	Datum		x,
-				shift;
+	Datum		x;
 
-	if (exact)
+	switch (m)
 	{
-		int128		u = o->shift;
-
-		if (o->n > 0)
-			u += dist->sum ? dist->sum[i] : (int128) dist->g * (dist->lo + i);
-		return fc_units_numeric(u, st->scale, outscale);
+		case FC_POINT:
+			return fc_units_numeric(o->shift, st->scale, outscale);
+		case FC_MITM:
+			return fc_units_numeric(o->shift + o->g * fc_mitm_quantile(mm, level, slack),
+									st->scale, outscale);
+		case FC_DENSE:
+		case FC_SPARSE:
+			i = fc_quantile_index(dist, level, slack);
+			return fc_units_numeric(o->shift + o->g * (dist->sum ? (int128) dist->sum[i]
+													   : (int128) (dist->lo + i)),
+									st->scale, outscale);
+		case FC_GRID:
+			break;
 	}
-	v = o->n > 0 ? Min(Max(dist->h * (double) (dist->lo + i), 0.0), o->total) : 0;
+	i = fc_quantile_index(dist, level, slack);
+	v = Min(Max(dist->h * (double) (dist->lo + i), 0.0), o->total);
 	x = DirectFunctionCall1(float8_numeric, Float8GetDatum(v));
-	if (!st->coarse)
-		shift = NumericGetDatum(fc_units_numeric(o->shift, st->scale, st->scale));
-	else
-		shift = DirectFunctionCall1(float8_numeric, Float8GetDatum(o->shift_amount));
-	x = DirectFunctionCall2(numeric_add, x, shift);
+	if (st->scale != o->e)
+		x = DirectFunctionCall2(numeric_mul, x, fc_pow10_numeric(o->e - st->scale));
+	x = DirectFunctionCall2(numeric_add, x,
+							NumericGetDatum(fc_int128_numeric(o->shift, st->scale)));
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round, x, Int32GetDatum(outscale)));
+}
+
+/*
+ * ceil(target * 10^scale) - shift in units / g, rounded up: the smallest
+ * sum of the open deals that reaches the target.  *over: the target is
+ * above every sum (P = 0).
+ */
+static int128
+fc_target_need(const FcState *st, const FcOpen *o, bool *over)
+{
+	Datum		t = DirectFunctionCall2(numeric_mul, NumericGetDatum(st->target),
+									   fc_pow10_numeric(st->scale));
+	Datum		lim = NumericGetDatum(fc_int128_numeric(o->shift + o->open_units, 0));
+	int128		tu,
+				need;
+
+	t = DirectFunctionCall1(numeric_ceil, t);
+	*over = DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, lim)) > 0;
+	if (*over)
+		return 0;
+	if (!fc_parse_units(DatumGetCString(DirectFunctionCall1(numeric_out, t)), 0, &tu))
+		elog(ERROR, "pipeline_forecast: target units out of range");
+	need = tu - o->shift;
+	if (need <= 0 || o->g <= 0)
+		return Max(need, 0);
+	return (need + o->g - 1) / o->g;
+}
+
+/* the index of the first point worth >= need (units / g), dense and sparse */
+static int64
+fc_first_at_least(const FcDist *d, int128 need)
+{
+	if (d->sum != NULL)
+	{
+		int64		lo = 0,
+					hi = d->npts;
+
+		while (lo < hi)
+		{
+			int64		mid = lo + (hi - lo) / 2;
+
+			if ((int128) d->sum[mid] >= need)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return lo;
+	}
+	else
+	{
+		int128		j = need - d->lo;
+
+		if (j < 0)
+			return 0;
+		return j > d->npts ? d->npts : (int64) j;
+	}
 }
 
 /* P(S >= target): exact in units, or on the grid */
 static double
-fc_p_target(const FcState *st, const FcOpen *o, const FcDist *dist, bool exact)
+fc_p_target(const FcState *st, const FcOpen *o, const FcDist *dist,
+			const FcMitm *mm, FcMethod m)
 {
 	if (qx_numeric_sign(st->target) <= 0)
 		return 1.0;
-	if (exact)
+	if (m != FC_GRID)
 	{
-		int			over;
-		int128		t = fc_target_units(st->target, st->scale, &over);
+		bool		over;
+		int128		need = fc_target_need(st, o, &over);
 
-		if (over > 0)
+		if (over)
 			return 0.0;
-		if (o->n == 0)
-			return o->shift >= t ? 1.0 : 0.0;
-		return fc_tail(dist, fc_first_at_least(dist, t - o->shift));
+		if (m == FC_POINT || need <= 0)
+			return 1.0;
+		if (m == FC_MITM)
+			return fc_mitm_tail(mm, need);
+		return fc_tail(dist, fc_first_at_least(dist, need));
 	}
 	else
 	{
-		double		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-														   NumericGetDatum(st->target)));
-		double		j = ceil((t - o->shift_amount) / dist->h) - (double) dist->lo;
+		Datum		tn = NumericGetDatum(st->target);
+		double		t,
+					shift_amount = (double) o->shift / pow(10.0, o->e),
+					j;
 
-		if (o->n == 0)
-			return o->shift_amount >= t ? 1.0 : 0.0;
+		if (st->scale != o->e)
+			tn = DirectFunctionCall2(numeric_mul, tn, fc_pow10_numeric(st->scale - o->e));
+		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, tn));
+		j = ceil((t - shift_amount) / dist->h) - (double) dist->lo;
 		if (j <= 0)
 			return 1.0;
 		if (j >= (double) dist->npts)
@@ -1324,14 +1906,18 @@ fc_distribution(const FcState *st, FcResult *res, int outscale)
 {
 	FcOpen		o;
 	FcDist		dist;
-	bool		exact;
+	FcMitm		mm;
+	FcMethod	m;
+	double		sd;
 
 	fc_open_deals(st, &o);
-	res->sd = fc_stddev(&o);
-	exact = fc_build(&o, res->sd, &dist);
+	sd = fc_stddev(&o);
+	m = fc_build(&o, sd, &dist, &mm);
+	/* the amounts were in 10^-(scale - e) */
+	res->sd = st->scale != o.e ? sd * pow(10.0, (double) (o.e - st->scale)) : sd;
 	for (int l = 0; l < 3; l++)
-		res->q[l] = fc_quantile(st, &o, &dist, exact, fc_levels[l], outscale);
-	res->p_target = st->has_target ? fc_p_target(st, &o, &dist, exact) : -1;
+		res->q[l] = fc_quantile(st, &o, &dist, &mm, m, fc_levels[l], outscale);
+	res->p_target = st->has_target ? fc_p_target(st, &o, &dist, &mm, m) : -1;
 }
 
 /* The pipeline_forecast composite of a state; NULL when no deal counted. */
@@ -1342,7 +1928,7 @@ fc_result(FunctionCallInfo fcinfo, const FcState *st)
 	Datum		values[7];
 	bool		nulls[7];
 	FcResult	res;
-	int			outscale = Max(2, st->scale);
+	int			outscale = Max(2, st->dscale);
 	MemoryContext work,
 				old;
 	HeapTuple	tup;
@@ -1384,10 +1970,12 @@ fc_encode(const FcState *st)
 {
 	StringInfoData buf;
 	QxMoney		t;
+	bool		wide = st->total > PG_INT64_MAX;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, FC_VERSION);
-	pq_sendbyte(&buf, (st->has_target ? FC_FLAG_TARGET : 0) | (st->coarse ? FC_FLAG_COARSE : 0));
+	pq_sendbyte(&buf, (st->has_target ? FC_FLAG_TARGET : 0) | (wide ? FC_FLAG_WIDE : 0));
+	pq_sendint32(&buf, st->dscale);
 	pq_sendint32(&buf, st->scale);
 	pq_sendint64(&buf, st->deals);
 	if (st->has_target)
@@ -1399,10 +1987,14 @@ fc_encode(const FcState *st)
 	}
 	qx_money_send(&buf, &st->expected);
 	pq_sendint32(&buf, st->n);
-	enlargeStringInfo(&buf, st->n * 16);
+	enlargeStringInfo(&buf, st->n * (wide ? 24 : 16));
 	for (int i = 0; i < st->n; i++)
 	{
-		pq_sendint64(&buf, st->d[i].a.units);	/* float8 bits when coarse */
+		uint128		u = (uint128) st->d[i].units;
+
+		if (wide)
+			pq_sendint64(&buf, (int64) (uint64) (u >> 64));
+		pq_sendint64(&buf, (int64) (uint64) u);
 		pq_sendfloat8(&buf, st->d[i].p);
 	}
 	return pq_endtypsend(&buf);
@@ -1414,10 +2006,10 @@ fc_problem(const FcState *st)
 {
 	if (st->deals < st->n)
 		return "fewer deals than open deals";
-	if (st->scale < 0 || st->scale > NUMERIC_MAX_DISPLAY_SCALE)
+	if (st->dscale < 0 || st->dscale > FC_MAX_DSCALE)
 		return "scale out of range";
-	if (!st->coarse && st->scale > FC_MAX_UNIT_SCALE)
-		return "scale too large for exact amounts";
+	if (st->scale < -FC_MAX_WEIGHT || st->scale > st->dscale || (st->n == 0 && st->scale != 0))
+		return "units scale out of range";
 	if (qx_money_sign(&st->expected) < 0)
 		return "expected is negative";
 	if (st->n == 0 && !qx_money_is_zero(&st->expected))
@@ -1430,50 +2022,84 @@ fc_problem(const FcState *st)
 
 		if (!(p > 0 && p <= 1))
 			return "an open deal's probability is not in (0, 1]";
-		if (st->coarse ? !(isfinite(st->d[i].a.value) && st->d[i].a.value > 0)
-			: st->d[i].a.units <= 0)
+		if (st->d[i].units <= 0)
 			return "an open deal's amount is not positive";
 	}
 	return NULL;
 }
 
+/* a positive amount given as decimal text (any form numeric_in reads) */
+static void
+fc_add_open_text(FcState *st, const char *s, double p, MemoryContext ctx)
+{
+	Datum		n = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+										ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	QxAmount	amt;
+	int128		u = 0;
+	int			sc = 0;
+
+	qx_amount_decode(n, &amt);
+	if (qx_numeric_sign(DatumGetNumeric(n)) <= 0)
+	{
+		/* kept as is: fc_problem names it */
+		fc_reserve(st, 1, ctx);
+		st->d[st->n].units = 0;
+		st->d[st->n++].p = p;
+		return;
+	}
+	if (!fc_amount_units(&amt, n, &u, &sc))
+		fc_too_wide(Max(st->scale, sc));
+	fc_add_open(st, u, sc, p, ctx);
+}
+
+/* u units at scale s, trailing zeros dropped, appended (checked) */
+static void
+fc_add_open_units(FcState *st, int128 u, int s, double p, MemoryContext ctx)
+{
+	if (u <= 0)
+	{
+		fc_reserve(st, 1, ctx);
+		st->d[st->n].units = u;
+		st->d[st->n++].p = p;
+		return;
+	}
+	while (u % 10 == 0)
+		u /= 10, s--;
+	fc_add_open(st, u, s, p, ctx);
+}
+
 /*
  * What the text input checks beyond fc_problem (issue 19: a contradicting
  * expected was accepted): expected is sum(a * p::numeric) over the open
- * deals (the others add 0), exactly when the amounts are exact units, else
- * to float8's precision of the amounts.  Numeric arithmetic per deal, so
- * only for the text input, where parsing costs more.
+ * deals (the others add 0) -- exactly, or for a 1.2 state of float amounts
+ * (coarse) to float8's precision.  Numeric arithmetic per deal, so only for
+ * the text input, where parsing costs more.
  */
 static const char *
-fc_expected_problem(const FcState *st)
+fc_expected_problem(const FcState *st, bool coarse)
 {
-	if (st->n > 0 && !st->coarse)
-	{
-		Datum		sum = NumericGetDatum(int64_to_numeric(0));
-		Datum		want;
+	Datum		sum = NumericGetDatum(int64_to_numeric(0));
+	Datum		want = NumericGetDatum(qx_money_get(&st->expected));
 
-		for (int i = 0; i < st->n; i++)
-			sum = DirectFunctionCall2(numeric_add, sum,
-									  DirectFunctionCall2(numeric_mul,
-														  NumericGetDatum(int64_to_numeric(st->d[i].a.units)),
-														  DirectFunctionCall1(float8_numeric,
-																			  Float8GetDatum(st->d[i].p))));
-		want = DirectFunctionCall2(numeric_mul, NumericGetDatum(qx_money_get(&st->expected)),
-								   DirectFunctionCall2(numeric_power,
-													   NumericGetDatum(int64_to_numeric(10)),
-													   NumericGetDatum(int64_to_numeric(st->scale))));
+	if (st->n == 0)
+		return NULL;
+	for (int i = 0; i < st->n; i++)
+		sum = DirectFunctionCall2(numeric_add, sum,
+								  DirectFunctionCall2(numeric_mul,
+													  NumericGetDatum(fc_int128_numeric(st->d[i].units, st->scale)),
+													  DirectFunctionCall1(float8_numeric,
+																		  Float8GetDatum(st->d[i].p))));
+	if (!coarse)
+	{
 		if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, sum, want)) != 0)
 			return "expected is not the sum of amount * probability over the open deals";
 	}
-	else if (st->n > 0)
+	else
 	{
-		double		sum = 0,
-					want = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
-															   NumericGetDatum(qx_money_get(&st->expected))));
+		double		fs = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, sum));
+		double		fw = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, want));
 
-		for (int i = 0; i < st->n; i++)
-			sum += st->d[i].a.value * st->d[i].p;
-		if (!(fabs(sum - want) <= 1e-9 * sum + 1e-300))
+		if (!(fabs(fs - fw) <= 1e-9 * fabs(fs) + 1e-300))
 			return "expected is not the sum of amount * probability over the open deals";
 	}
 	return NULL;
@@ -1484,18 +2110,30 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 {
 	QxReader	r;
 	FcState    *st;
-	uint8		flags;
-	int32		n;
+	uint8		version,
+				flags;
+	int32		n,
+				scale;
 	const char *problem;
+	bool		coarse,
+				wide;
 
-	qx_reader_begin(&r, data, len, FC_TYPE, FC_VERSION);
+	qx_reader_init(&r, data, len, FC_TYPE);
+	version = qx_get_byte(&r);
+	if (version != 1 && version != FC_VERSION)
+		qx_bad_binary(&r, psprintf("unsupported version %d", version));
 	flags = qx_get_byte(&r);
-	if (flags & ~(FC_FLAG_TARGET | FC_FLAG_COARSE))
+	if (flags & ~(FC_FLAG_TARGET | (version == 1 ? FC_FLAG_COARSE : FC_FLAG_WIDE)))
 		qx_bad_binary(&r, "unknown flags");
+	coarse = version == 1 && (flags & FC_FLAG_COARSE) != 0;
+	wide = version == FC_VERSION && (flags & FC_FLAG_WIDE) != 0;
 	st = fc_new(ctx);
 	st->has_target = (flags & FC_FLAG_TARGET) != 0;
-	st->coarse = (flags & FC_FLAG_COARSE) != 0;
-	st->scale = qx_get_int32(&r);
+	st->dscale = qx_get_int32(&r);
+	scale = version == 1 ? st->dscale : qx_get_int32(&r);
+	if (st->dscale < 0 || st->dscale > FC_MAX_DSCALE || scale < -FC_MAX_WEIGHT ||
+		scale > st->dscale)
+		qx_bad_binary(&r, "scale out of range");
 	st->deals = qx_get_int64(&r);
 	if (st->has_target)
 	{
@@ -1508,15 +2146,53 @@ fc_decode(const char *data, int len, MemoryContext ctx)
 	}
 	qx_money_recv(&r, &st->expected, ctx, "expected");
 	n = qx_get_int32(&r);
-	if (n < 0 || n > FC_MAX_DEALS || (int64) n * 16 != r.len - r.pos)
+	if (n < 0 || n > FC_MAX_DEALS || (int64) n * (wide ? 24 : 16) != r.len - r.pos)
 		qx_bad_binary(&r, "the number of open deals does not match the length");
 	fc_reserve(st, n, ctx);
-	for (int i = 0; i < n; i++)
+	if (version == FC_VERSION)
 	{
-		st->d[i].a.units = qx_get_int64(&r);	/* float8 bits when coarse */
-		st->d[i].p = qx_get_float8(&r);
+		/* units as written, at scale; the total checked */
+		st->scale = scale;
+		for (int i = 0; i < n; i++)
+		{
+			uint128		u = 0;
+
+			if (wide)
+				u = (uint128) (uint64) qx_get_int64(&r) << 64;
+			u |= (uint64) qx_get_int64(&r);
+			st->d[i].units = (int128) u;
+			st->d[i].p = qx_get_float8(&r);
+			if (st->d[i].units > 0 &&
+				__builtin_add_overflow(st->total, st->d[i].units, &st->total))
+				qx_bad_binary(&r, "the amounts' total is out of range");
+		}
+		st->n = n;
 	}
-	st->n = n;
+	else
+	{
+		/* version 1: units at the display scale, or float8 amounts */
+		for (int i = 0; i < n; i++)
+		{
+			int64		bits = qx_get_int64(&r);
+			double		p = qx_get_float8(&r);
+
+			if (coarse)
+			{
+				double		v;
+				char		buf[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+				memcpy(&v, &bits, sizeof(v));
+				if (!(isfinite(v) && v > 0))
+					qx_bad_binary(&r, "an open deal's amount is not positive");
+				double_to_shortest_decimal_buf(v, buf);
+				fc_add_open_text(st, buf, p, ctx);
+			}
+			else
+				fc_add_open_units(st, bits, scale, p, ctx);
+		}
+		/* a float8 amount may have more decimals than 1.2's scale said */
+		st->dscale = Max(st->dscale, Min(st->scale, FC_MAX_DSCALE));
+	}
 	qx_get_end(&r);
 	if ((problem = fc_problem(st)) != NULL)
 		qx_bad_binary(&r, problem);
@@ -1536,10 +2212,66 @@ fc_decode(const char *data, int len, MemoryContext ctx)
  */
 QX_STATE_SUPPORT(pipeline_forecast, FcState, fc_encode, fc_decode, fc_copy, fc_combine_into);
 
-/* a pipeline_forecast_state value, checked, in the current context */
+/*
+ * pipeline_forecast_merge's state between rows: an expanded object (the
+ * decoded FcState) in the aggregate's memory, so that each state merged
+ * costs its own size, not that of all merged so far (a merge of 60,000
+ * one-deal states took 24 s).  PostgreSQL flattens it with fc_encode where
+ * it needs the bytes (partial results, the final function's detoast).
+ */
+typedef struct FcExpanded
+{
+	ExpandedObjectHeader hdr;
+	FcState    *st;
+	bytea	   *flat;			/* fc_encode(st), cached; NULL when stale */
+} FcExpanded;
+
+static Size
+fc_eoh_flat_size(ExpandedObjectHeader *eohptr)
+{
+	FcExpanded *e = (FcExpanded *) eohptr;
+
+	if (e->flat == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(eohptr->eoh_context);
+
+		e->flat = fc_encode(e->st);
+		MemoryContextSwitchTo(old);
+	}
+	return VARSIZE(e->flat);
+}
+
+static void
+fc_eoh_flatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	FcExpanded *e = (FcExpanded *) eohptr;
+
+	Assert(e->flat != NULL && VARSIZE(e->flat) == allocated_size);
+	memcpy(result, e->flat, allocated_size);
+}
+
+static const ExpandedObjectMethods fc_eom = {fc_eoh_flat_size, fc_eoh_flatten};
+
+/* the expanded state behind a datum, or NULL when it is a plain one */
+static FcExpanded *
+fc_expanded(Datum value)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value)))
+		return NULL;
+	eoh = DatumGetEOHP(value);
+	return eoh->eoh_methods == &fc_eom ? (FcExpanded *) eoh : NULL;
+}
+
+/* a pipeline_forecast_state value, checked; read only */
 static FcState *
 fc_from_datum(Datum value)
 {
+	FcExpanded *e = fc_expanded(value);
+
+	if (e != NULL)
+		return e->st;
 	return (FcState *) qx_state_from_datum(value, pipeline_forecast_decode_any);
 }
 
@@ -1557,11 +2289,13 @@ PG_FUNCTION_INFO_V1(pipeline_forecast_state_combine);
  * pipeline_forecast_state_combine(a, b): the state of the deals of both; a
  * NULL side is skipped.  The transition and the combine function of
  * pipeline_forecast_merge, whose state is the real type (Citus splits it).
- * Each call costs the size of both states.
+ * In an aggregate the running state is an expanded object appended to in
+ * place (linear in all); called directly, a new value of both.
  */
 Datum
 pipeline_forecast_state_combine(PG_FUNCTION_ARGS)
 {
+	MemoryContext aggctx;
 	FcState    *a,
 			   *b;
 
@@ -1571,13 +2305,37 @@ pipeline_forecast_state_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
+	if (AggCheckCallContext(fcinfo, &aggctx))
+	{
+		FcExpanded *e = PG_ARGISNULL(0) ? NULL : fc_expanded(PG_GETARG_DATUM(0));
+
+		b = fc_from_datum(PG_GETARG_DATUM(1));
+		if (e == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
+		{
+			MemoryContext ctx = AllocSetContextCreate(aggctx, "pipeline_forecast_state",
+													  0, (Size) 8192, (Size) 8192 * 1024);
+			FcExpanded *ne = MemoryContextAllocZero(ctx, sizeof(FcExpanded));
+
+			EOH_init_header(&ne->hdr, &fc_eom, ctx);
+			ne->st = fc_copy(PG_ARGISNULL(0) ? b : fc_from_datum(PG_GETARG_DATUM(0)), ctx);
+			if (!PG_ARGISNULL(0))
+				fc_combine_into(ne->st, b, ctx);
+			PG_RETURN_DATUM(EOHPGetRWDatum(&ne->hdr));
+		}
+		if (e->flat != NULL)
+		{
+			pfree(e->flat);
+			e->flat = NULL;
+		}
+		fc_combine_into(e->st, b, e->hdr.eoh_context);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&e->hdr));
+	}
 	if (PG_ARGISNULL(0))
 	{
-		/* validate, and hand back a copy PostgreSQL may keep */
-		fc_from_datum(PG_GETARG_DATUM(1));
-		PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(1));
+		/* validate, and hand back a plain copy */
+		PG_RETURN_BYTEA_P(fc_encode(fc_from_datum(PG_GETARG_DATUM(1))));
 	}
-	a = fc_from_datum(PG_GETARG_DATUM(0));
+	a = fc_copy(fc_from_datum(PG_GETARG_DATUM(0)), CurrentMemoryContext);
 	b = fc_from_datum(PG_GETARG_DATUM(1));
 	fc_combine_into(a, b, CurrentMemoryContext);
 	PG_RETURN_BYTEA_P(fc_encode(a));
@@ -1596,39 +2354,11 @@ pipeline_forecast_state_final(PG_FUNCTION_ARGS)
  * pipeline_forecast_state I/O.  Text form:
  *	v1 deals=N scale=S target=X|none expected=X coarse=0|1
  *	open=amount@probability,...|none
- * Amounts are written with scale decimals (float8 when coarse=1),
- * probabilities in float8's shortest exact form.
+ * S is the amounts' largest display scale; amounts are written exactly
+ * with the decimals of the units (at most S), probabilities in float8's
+ * shortest exact form.  coarse=1 (written by quota_ext 1.2 only): the
+ * amounts are float8 text, read as the decimals written.
  * --------------------------------------------------------------------- */
-
-/* units at scale from decimal text; false when malformed or out of range */
-static bool
-fc_parse_units(const char *s, int scale, int64 *units)
-{
-	int128		v = 0;
-	int			frac = -1;
-	int			digits = 0;
-
-	for (; *s; s++)
-	{
-		if (*s == '.' && frac < 0)
-			frac = 0;
-		else if (*s >= '0' && *s <= '9')
-		{
-			v = v * 10 + (*s - '0');
-			digits++;
-			if (frac >= 0)
-				frac++;
-			if (v > PG_INT64_MAX || (frac > scale))
-				return false;
-		}
-		else
-			return false;
-	}
-	if (digits == 0 || !fc_mul_pow10(v, scale - Max(frac, 0), &v) || v > PG_INT64_MAX)
-		return false;
-	*units = (int64) v;
-	return true;
-}
 
 static double
 fc_parse_float(QxTextParser *tp, const char *s, const char *what)
@@ -1636,7 +2366,7 @@ fc_parse_float(QxTextParser *tp, const char *s, const char *what)
 	double		v;
 
 	if (!qx_parse_float8(s, &v))
-		qx_bad_text(tp, psprintf("%s must be a finite number, got \"%s\".", what, s));
+		qx_bad_text(tp, psprintf("%s must be a finite number, got \"%.40s\".", what, s));
 	return v;
 }
 
@@ -1660,7 +2390,7 @@ fc_text_numeric(QxTextParser *tp, const char *s, const char *key)
 			break;
 	}
 	if (*c != '\0' || digits == 0)
-		qx_bad_text(tp, psprintf("%s must be a decimal number, got \"%s\".", key, s));
+		qx_bad_text(tp, psprintf("%s must be a decimal number, got \"%.40s\".", key, s));
 	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(s),
 											   ObjectIdGetDatum(InvalidOid),
 											   Int32GetDatum(-1)));
@@ -1675,11 +2405,11 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 	FcState    *st = fc_new(CurrentMemoryContext);
 	const char *problem;
 	char	   *s;
-	int64		coarse;
+	bool		coarse;
 
 	qx_text_init(&tp, str, FC_TYPE, "v1");
 	st->deals = qx_text_int64(&tp, "deals", 0, PG_INT64_MAX);
-	st->scale = (int32) qx_text_int64(&tp, "scale", 0, NUMERIC_MAX_DISPLAY_SCALE);
+	st->dscale = (int32) qx_text_int64(&tp, "scale", 0, FC_MAX_DSCALE);
 	s = qx_text_field(&tp, "target");
 	if (strcmp(s, "none") != 0)
 	{
@@ -1687,8 +2417,7 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 		st->target = fc_text_numeric(&tp, s, "target");
 	}
 	qx_text_money(&tp, "expected", &st->expected, CurrentMemoryContext);
-	coarse = qx_text_int64(&tp, "coarse", 0, 1);
-	st->coarse = coarse == 1;
+	coarse = qx_text_int64(&tp, "coarse", 0, 1) == 1;
 	s = qx_text_field(&tp, "open");
 	qx_text_end(&tp);
 	if (strcmp(s, "none") != 0)
@@ -1699,28 +2428,43 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 		{
 			char	   *comma = strchr(item, ',');
 			char	   *at;
-			FcDeal		d;
+			double		p;
+			int128		u;
 
 			if (comma)
 				*comma = '\0';
 			at = strchr(item, '@');
 			if (at == NULL)
-				qx_bad_text(&tp, psprintf("Open deal \"%s\" is not amount@probability.", item));
+				qx_bad_text(&tp, psprintf("Open deal \"%.40s\" is not amount@probability.", item));
 			*at = '\0';
-			if (st->coarse)
-				d.a.value = fc_parse_float(&tp, item, "an amount");
-			else if (!fc_parse_units(item, st->scale, &d.a.units))
-				qx_bad_text(&tp, psprintf("Amount \"%s\" is not a decimal with at most %d decimals in range.",
-										  item, st->scale));
-			d.p = fc_parse_float(&tp, at + 1, "a probability");
-			fc_reserve(st, 1, CurrentMemoryContext);
-			st->d[st->n++] = d;
+			p = fc_parse_float(&tp, at + 1, "a probability");
+			if (coarse)
+			{
+				double		v = fc_parse_float(&tp, item, "an amount");
+
+				if (!(v > 0))
+					qx_bad_text(&tp, "Inconsistent state: an open deal's amount is not positive.");
+				fc_add_open_text(st, item, p, CurrentMemoryContext);
+			}
+			else
+			{
+				const char *dot = strchr(item, '.');
+				int			frac = dot ? (int) strlen(dot + 1) : 0;
+				int			sc;
+
+				if (frac > st->dscale || !fc_parse_decimal(item, &u, &sc))
+					qx_bad_text(&tp, psprintf("Amount \"%.40s\" is not a decimal with at most %d decimals in range.",
+											  item, st->dscale));
+				fc_add_open_units(st, u, sc, p, CurrentMemoryContext);
+			}
 			if (comma == NULL)
 				break;
 			item = comma + 1;
 		}
 	}
-	if ((problem = fc_problem(st)) != NULL || (problem = fc_expected_problem(st)) != NULL)
+	if (coarse)
+		st->dscale = Max(st->dscale, Min(st->scale, FC_MAX_DSCALE));
+	if ((problem = fc_problem(st)) != NULL || (problem = fc_expected_problem(st, coarse)) != NULL)
 		qx_bad_text(&tp, psprintf("Inconsistent state: %s.", problem));
 	PG_RETURN_POINTER(fc_encode(st));
 }
@@ -1733,23 +2477,19 @@ pipeline_forecast_state_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v1 deals=" INT64_FORMAT " scale=%d target=", st->deals, st->scale);
+	appendStringInfo(&buf, "v1 deals=" INT64_FORMAT " scale=%d target=", st->deals, st->dscale);
 	appendStringInfoString(&buf, st->has_target ? fc_numeric_str(st->target) : "none");
 	appendStringInfoString(&buf, " expected=");
 	qx_append_money(&buf, &st->expected);
-	appendStringInfo(&buf, " coarse=%d open=", st->coarse ? 1 : 0);
+	appendStringInfoString(&buf, " coarse=0 open=");
 	if (st->n == 0)
 		appendStringInfoString(&buf, "none");
 	for (int i = 0; i < st->n; i++)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		if (st->coarse)
-			qx_append_float8(&buf, st->d[i].a.value);
-		else
-			appendStringInfoString(&buf,
-								   fc_numeric_str(fc_units_numeric(st->d[i].a.units, st->scale,
-																   st->scale)));
+		appendStringInfoString(&buf, fc_numeric_str(fc_units_numeric(st->d[i].units, st->scale,
+																	 Max(st->scale, Min(st->dscale, FC_TEXT_SCALE)))));
 		appendStringInfoChar(&buf, '@');
 		qx_append_float8(&buf, st->d[i].p);
 	}

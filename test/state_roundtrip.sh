@@ -60,7 +60,9 @@ INSERT INTO lit VALUES
  ('pipeline_forecast_state', 'v1 deals=9223372036854775807 scale=2 target=-5.5 expected='
    || (0.01 * 5e-324::float8::numeric + 92233720368547758.07 + 0.50 * 0.9999999999999999::float8::numeric)
    || ' coarse=0 open=0.01@5e-324,92233720368547758.07@1,0.50@0.9999999999999999'),
- ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected=0.017976931348623157 coarse=1 open=1.7976931348623157e+308@1e-310,5e-324@2.2250738585072014e-308'),
+ ('pipeline_forecast_state', 'v1 deals=2 scale=1000 target=' || money_max() || ' expected='
+   || (round(1.7976931348623157e+308, 30) * 1e-310::float8::numeric + round(5e+307, 30) * 2.2250738585072014e-308::float8::numeric)
+   || ' coarse=0 open=' || round(1.7976931348623157e+308, 30) || '@1e-310,' || round(5e+307, 30) || '@2.2250738585072014e-308'),
  ('btyd_holdout_state', 'v1 calibration{v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=0 repeat_sum=0 days=none} holdout{v1 as_of=2024-03-31 time_unit_days=1 first_day_sum=0 repeat_sum=0 days=none}'),
  ('btyd_holdout_state', 'v1 calibration{v1 as_of=0001-01-01 time_unit_days=2147483647 first_day_sum=' || money_max() || ' repeat_sum=-' || money_max() || ' days=-4713-11-24,0001-01-01} holdout{v1 as_of=5874897-12-31 time_unit_days=2147483647 first_day_sum=-' || money_max() || ' repeat_sum=0.000000000000000000000000000001 days=0001-01-02,5874897-12-31}'),
  ('bgnbd_fit_state', '1:'),
@@ -115,7 +117,7 @@ SELECT btyd_summary_partial(ts, a, '2024-03-31', '2147483647 days')
 FROM (VALUES ('4713-11-24 BC'::date, -money_max()::numeric), ('2024-03-31', 0.5)) o(ts, a);
 INSERT INTO st_pipeline_forecast_state (v)
 SELECT pipeline_forecast_partial(a, p, t)
-FROM (VALUES (1e307, 0.5::float8), (0.01, 5e-324), (0, 1e-310), (1e300, 1)) o(a, p),
+FROM (VALUES (1e307, 0.5::float8), (3e300, 5e-324), (0, 1e-310), (1e300, 1)) o(a, p),
      (VALUES (money_max()::numeric), (-money_max()::numeric)) x(t)
 GROUP BY t;
 INSERT INTO st_pipeline_forecast_state (v)
