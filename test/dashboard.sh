@@ -316,6 +316,10 @@ checks(lang, k, v, main, rep) AS (
                          CASE WHEN conv IS NULL THEN jsonb_build_object('text', '–')
                               ELSE jsonb_build_object('num', round(100 * conv, 10), 'digits', 0, 'float', true) END, true, NULL
                   FROM funk WHERE g <> 0
+        UNION ALL SELECT 'fundaysrep:' || g || ':' || stage,
+                         CASE WHEN med IS NULL THEN jsonb_build_object('text', '–')
+                              ELSE jsonb_build_object('num', med, 'digits', 0) END, true, NULL
+                  FROM funk WHERE g <> 0
         -- margin and lead load, per rep
         UNION ALL SELECT 'mgreal:' || rep_id, jsonb_build_object('num', round(100 * real, 10), 'digits', 1, 'float', true), true, rep_id FROM mg
         UNION ALL SELECT 'mgp50:' || rep_id, jsonb_build_object('num', round(100 * p50::numeric, 10), 'digits', 1, 'float', true), true, rep_id FROM mg

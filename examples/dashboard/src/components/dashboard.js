@@ -46,9 +46,10 @@ const TEXT = {
       "order). Orange: missed chances; pale yellow: as before; light blue: spare potential.",
     funnel: "Funnel of the quarter's deals",
     funnelNote: "Deals created since the quarter began (stage_funnel): conversion leaves the open deals out; days: " +
-      "median time in the stage (80 % within the second figure). Per rep: conversion, darker blue the better.",
+      "median time in the stage (80 % within the second figure). Per rep: conversion, darker blue the better, " +
+      "and days in the stage, darker blue the longer.",
     stage: "Stage", entered: "Entered", advanced: "Advanced", won: "Won", lost: "Lost", openDeals: "Open",
-    conversion: "Conversion", days: "Days (median / 80 %)",
+    conversion: "Conversion", days: "Days (median / 80 %)", daysMedian: "Days in stage (median)",
     stages: {qualified: "Qualified", meeting: "Meeting", proposal: "Proposal", negotiation: "Negotiation"},
     margin: "Discounts and margin", marginNote: "Open deals (price_realization): what is left of list price, the " +
       "discount of the median and of the 90th-percentile deal, deals discounted over 25 %, and pocket margin. " +
@@ -108,9 +109,10 @@ const TEXT = {
       "Оранжевое: упущенные шансы; бледно-жёлтое: как раньше; голубое: запас потенциала.",
     funnel: "Воронка сделок квартала",
     funnelNote: "Сделки, заведённые с начала квартала (stage_funnel): конверсия без учёта ещё открытых; дни — " +
-      "медиана времени на этапе (80 % укладываются во вторую цифру). По менеджерам: конверсия, чем синее, тем лучше.",
+      "медиана времени на этапе (80 % укладываются во вторую цифру). По менеджерам: конверсия, чем синее, тем лучше, " +
+      "и дни на этапе, чем синее, тем дольше.",
     stage: "Этап", entered: "Дошли", advanced: "Прошли дальше", won: "Выиграны", lost: "Проиграны", openDeals: "В работе",
-    conversion: "Конверсия", days: "Дней (медиана / 80 %)",
+    conversion: "Конверсия", days: "Дней (медиана / 80 %)", daysMedian: "Дней на этапе (медиана)",
     stages: {qualified: "Квалификация", meeting: "Встреча", proposal: "КП", negotiation: "Переговоры"},
     margin: "Скидки и маржа", marginNote: "Открытые сделки (price_realization): сколько остаётся от прайса, скидка " +
       "типичной сделки и сделки из верхних 10 %, сделки со скидкой больше 25 % и чистая маржа. График: скидка от " +
@@ -171,9 +173,9 @@ const TEXT = {
     funnel: "Фунията на сделките от тримесечието",
     funnelNote: "Сделките, отворени от началото на тримесечието (stage_funnel): конверсията не брои още отворените; " +
       "дни — медианата на времето в етапа (80 % се вместват във втората цифра). По търговци: конверсия, колкото " +
-      "по-синьо, толкова по-добре.",
+      "по-синьо, толкова по-добре, и дните в етапа, колкото по-синьо, толкова по-дълго.",
     stage: "Етап", entered: "Стигнали", advanced: "Минали нататък", won: "Спечелени", lost: "Загубени", openDeals: "В работа",
-    conversion: "Конверсия", days: "Дни (медиана / 80 %)",
+    conversion: "Конверсия", days: "Дни (медиана / 80 %)", daysMedian: "Дни в етапа (медиана)",
     stages: {qualified: "Квалифициране", meeting: "Среща", proposal: "Оферта", negotiation: "Преговори"},
     margin: "Отстъпки и марж", marginNote: "Отворените сделки (price_realization): колко остава от цената по листа, " +
       "отстъпката на типичната сделка и на сделката от горните 10 %, сделки с отстъпка над 25 % и чистият марж. " +
@@ -455,7 +457,8 @@ export function funnelSection(data, lang, reps, width) {
   if (single === null) {
     const cells = data.funnel.filter((r) => r.rep_id !== null && reps.some((p) => p.rep_id === r.rep_id))
       .map((r) => ({...r, rep: reps.find((p) => p.rep_id === r.rep_id).name, st: name(r.stage)}));
-    const grid = Plot.plot(plotBase(width, {
+    const gw = width > 700 ? width / 2 - 20 : width;   // two grids side by side on a wide screen
+    const grid = Plot.plot(plotBase(gw, {
       height: 40 + 26 * reps.length, marginTop: 28, x: {label: null, axis: "top", domain: focus.map((r) => name(r.stage))},
       y: {label: null, domain: reps.map((r) => r.name)},
       color: {type: "linear", scheme: "RdYlBu", domain: [0.3, 0.8]},
@@ -464,7 +467,19 @@ export function funnelSection(data, lang, reps, width) {
                                 fill: (r) => r.conversion != null && (r.conversion > 0.68 || r.conversion < 0.4) ? "white" : "black",
                                 text: (r) => r.conversion == null ? "–" : f.pct0(r.conversion)})]}));
     tag(grid, "qx-fconv", cells.map((r) => ({key: `funrep:${r.rep_id}:${r.stage}`})));
-    parts.push(chartBox(grid));
+    // days in stage per rep: the median, darker the longer
+    const maxDays = Math.max(1, ...cells.map((r) => r.days_median ?? 0));
+    const days = Plot.plot(plotBase(gw, {
+      height: 40 + 26 * reps.length, marginTop: 28, x: {label: null, axis: "top", domain: focus.map((r) => name(r.stage))},
+      y: {label: null, domain: reps.map((r) => r.name)},
+      color: {type: "linear", range: ["#f7fbff", "#6baed6"], domain: [0, maxDays]},
+      marks: [Plot.cell(cells, {x: "st", y: "rep", fill: (r) => r.days_median ?? 0, stroke: "white"}),
+              Plot.text(cells, {x: "st", y: "rep", className: "qx-fdays",
+                                text: (r) => r.days_median == null ? "–" : f.money(r.days_median)})]}));
+    tag(days, "qx-fdays", cells.map((r) => ({key: `fundaysrep:${r.rep_id}:${r.stage}`})));
+    parts.push(el("div", {class: "qx-grid2"},
+      el("div", {class: "qx-chart"}, el("h3", {}, t.conversion), grid),
+      el("div", {class: "qx-chart"}, el("h3", {}, t.daysMedian), days)));
   }
   return card(t.funnel, t.funnelNote, ...parts);
 }
