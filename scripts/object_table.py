@@ -90,7 +90,7 @@ def doc_headings():
 
 def find_heading(heads, name, kind):
     """The heading that documents an object: one whose code span starts with its name."""
-    pats = [re.compile(r"`" + re.escape(name) + r"(\(|`| )")]
+    pats = [re.compile(r"`" + re.escape(name) + r"(\(|`| )")]  # `name(`, `name`, `name `
     if kind.endswith("type"):
         base = re.sub(r"_state$", "", name)
         pats.append(re.compile(r"`" + re.escape(base) + r"(_partial)?\("))

@@ -40,7 +40,6 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name = 'created_on' THEN $$date '2024-03-01'$$
             WHEN a.name = 'won' THEN 'true'
             WHEN a.name = 'first_touch_on' THEN $$date '2024-03-02'$$
-            WHEN a.name = 'period_end' THEN $$date '2024-03-31'$$
             WHEN a.name = 'sla_days' THEN '1'
             WHEN a.name = 'deal_id' THEN '1::bigint'
             WHEN a.name = 'stage' THEN '1'
@@ -52,12 +51,20 @@ SELECT p.oid::regprocedure AS agg, p.proname AS name, a.i, a.name AS arg, a.typ,
             WHEN a.name IN ('actual', 'p50') THEN '100::numeric'
             WHEN a.name = 'p10' THEN '80::numeric'
             WHEN a.name = 'p90' THEN '120::numeric'
+            -- §16: a short period, so that holidays can leave it too few counted days
+            WHEN a.name = 'period_end' THEN $$date '2024-01-05'$$
+            WHEN a.name = 'holidays' THEN $$'{2024-01-02}'::date[]$$
+            WHEN a.name = 'quota' THEN '1000::numeric'
+            WHEN a.name = 'ramp_share' THEN '0.5::float8'
+            WHEN a.name = 'attainment_factor' THEN '1::float8'
+            WHEN a.name = 'attainment' THEN '0.9::float8'
        END AS val,
        -- discount_floor may be NULL (no floor; sql/price_realization.sql checks it)
        a.name NOT IN ('ts', 'amount', 'frequency', 'recency', 't', 'probability', 'monetary',
                       'list_amount', 'net_amount', 'cost', 'discount_floor', 'created_on', 'won',
                       'first_touch_on', 'deal_id', 'stage', 'entered_on', 'closed_on', 'p',
-                      'score', 'actual', 'p10', 'p50', 'p90') AS is_param
+                      'score', 'actual', 'p10', 'p50', 'p90', 'quota', 'ramp_share',
+                      'attainment_factor', 'attainment') AS is_param
 FROM pg_proc p
 JOIN pg_aggregate g ON g.aggfnoid = p.oid
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
@@ -89,6 +96,7 @@ FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
 SELECT pg_temp.code(replace(pg_temp.call(agg, i, 'v'), ')', ') FROM (VALUES (' || val || '), (' ||
            CASE typ WHEN 'date' THEN $$date '2024-03-30'$$ WHEN 'integer' THEN '4'
                     WHEN 'interval' THEN $$interval '2 days'$$ WHEN 'numeric' THEN '200::numeric'
+                    WHEN 'date[]' THEN $$'{2024-01-03}'::date[]$$
                     ELSE '0.3::float8' END || ')) x(v)'))
        AS code, count(*) AS calls
 FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
@@ -98,6 +106,7 @@ SELECT pg_temp.code(pg_temp.call(agg, i,
            CASE WHEN arg = 'sla_days' THEN '-1' ELSE
            CASE typ WHEN 'date' THEN $$date 'infinity'$$ WHEN 'integer' THEN CASE arg WHEN 'bins' THEN '0' ELSE '1' END
                     WHEN 'interval' THEN $$interval '-1 day'$$ WHEN 'numeric' THEN $$'NaN'::numeric$$
+                    WHEN 'date[]' THEN $$'{2024-01-02,2024-01-03,2024-01-04}'::date[]$$
                     ELSE '1.5::float8' END END)) AS code,
        count(*) AS calls
 FROM agg_args WHERE is_param GROUP BY 1 ORDER BY 1;
@@ -137,6 +146,7 @@ SELECT pg_temp.code(format('SELECT %s(s) FROM (%s UNION ALL %s) x(s)',
            pg_temp.call(a.agg, 0, NULL), pg_temp.call(a.agg, a.i,
            CASE a.typ WHEN 'date' THEN $$date '2024-03-30'$$ WHEN 'integer' THEN '4'
                       WHEN 'interval' THEN $$interval '2 days'$$ WHEN 'numeric' THEN '200::numeric'
+                      WHEN 'date[]' THEN $$'{2024-01-03}'::date[]$$
                       ELSE '0.3::float8' END))) AS code,
        count(*) AS merges, string_agg(DISTINCT replace(a.name, '_partial', '_merge'), ', ') AS aggregates
 FROM agg_args a WHERE a.name ~ '_partial$' AND a.is_param GROUP BY 1 ORDER BY 1;

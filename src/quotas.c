@@ -24,6 +24,7 @@
 
 #include "quota_ext.h"
 #include "money.h"
+#include "quotas.h"
 
 /* Which dates count: weekdays minus holidays, or every date. */
 typedef struct QxCalendar
@@ -422,6 +423,47 @@ due_date(const StepsState *st, int64 need)
 			lo = mid + 1;
 	}
 	return lo;
+}
+
+/* quotas.h: quota_steps' due dates for other files (booking_rhythm) */
+int64
+qx_steps_due(DateADT period_start, DateADT period_end, ArrayType *holidays,
+			 bool business_days, int steps, DateADT *due)
+{
+	StepsState	st;
+
+	memset(&st, 0, sizeof(st));
+	calendar_init(&st.cal, holidays, business_days);
+	st.period_start = period_start;
+	st.period_end = period_end;
+	st.total = check_period(&st.cal, period_start, period_end, HINT_COUNT_EVERY_DATE);
+	if (steps < 1 || steps > st.total)
+		qx_bad_arg(psprintf("The period has " INT64_FORMAT " counted days; it needs at least %d.",
+							st.total, steps),
+				   "the period from %s to %s has " INT64_FORMAT " counted days, fewer than %d steps",
+				   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_start))), DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(period_end))),
+				   st.total, steps);
+	for (int k = 1; k <= steps; k++)
+		due[k - 1] = due_date(&st, (st.total * k + steps - 1) / steps);
+	return st.total;
+}
+
+/* quotas.h: the n-th last counted day of a period */
+DateADT
+qx_nth_last_counted_day(DateADT period_start, DateADT period_end, ArrayType *holidays,
+						bool business_days, int n)
+{
+	StepsState	st;
+
+	memset(&st, 0, sizeof(st));
+	calendar_init(&st.cal, holidays, business_days);
+	st.period_start = period_start;
+	st.period_end = period_end;
+	st.total = counted_days(&st.cal, period_start, period_end);
+	if (st.total <= n)
+		return period_start;
+	/* counted [d, end] = n  <=>  counted [start, d] = total - n + 1 */
+	return due_date(&st, st.total - n + 1);
 }
 
 PG_FUNCTION_INFO_V1(quota_steps);

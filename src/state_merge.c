@@ -435,3 +435,29 @@ static const QxStateAgg stage_funnel_agg = {
 	stage_funnel_final, NULL, NULL
 };
 QX_STATE_FUNCS(stage_funnel)
+
+/* SPEC §16 (doc/quarter.md): booking_rhythm, quota_capacity, attainment_distribution */
+extern Datum booking_rhythm_merge_trans(PG_FUNCTION_ARGS);
+extern Datum booking_rhythm_partial_final(PG_FUNCTION_ARGS);
+extern Datum booking_rhythm_final(PG_FUNCTION_ARGS);
+extern Datum quota_capacity_merge_trans(PG_FUNCTION_ARGS);
+extern Datum quota_capacity_partial_final(PG_FUNCTION_ARGS);
+extern Datum quota_capacity_final(PG_FUNCTION_ARGS);
+extern Datum attainment_distribution_merge_trans(PG_FUNCTION_ARGS);
+extern Datum attainment_distribution_partial_final(PG_FUNCTION_ARGS);
+extern Datum attainment_distribution_final(PG_FUNCTION_ARGS);
+static const QxStateAgg booking_rhythm_agg = {
+	"booking_rhythm_state", booking_rhythm_merge_trans, booking_rhythm_partial_final,
+	booking_rhythm_final, NULL, NULL
+};
+static const QxStateAgg quota_capacity_agg = {
+	"quota_capacity_state", quota_capacity_merge_trans, quota_capacity_partial_final,
+	quota_capacity_final, NULL, NULL
+};
+static const QxStateAgg attainment_distribution_agg = {
+	"attainment_distribution_state", attainment_distribution_merge_trans,
+	attainment_distribution_partial_final, attainment_distribution_final, NULL, NULL
+};
+QX_STATE_FUNCS(booking_rhythm)
+QX_STATE_FUNCS(quota_capacity)
+QX_STATE_FUNCS(attainment_distribution)

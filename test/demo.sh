@@ -330,6 +330,21 @@ check "the isotonic map lowers the in-sample Brier score of close_probability" \
 	      (SELECT isotonic_fit(close_probability(agreement, objections), won) AS m FROM sales.closed_deals) f"
 grep -A4 '^all four quarters:' <<<"$out" | grep -qE '^ (isotonic|L/\(1\+L\)) +\| +40 \|' \
 	&& ok "backtest: 4 quarters x 10 reps per probability" || bad "backtest: 4 quarters x 10 reps" "$(grep -A4 '^all four quarters:' <<<"$out")"
+# --- SPEC §16: scripts/demo_quarter.sql (after demo.sql, as scripts/demo.sh runs it) ---
+qout=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo_quarter.sql" 2>&1)
+if [ $? -eq 0 ] && ! grep -q ERROR <<<"$qout"; then ok "demo_quarter.sql runs without error"
+else bad "demo_quarter.sql runs without error" "$(grep -m3 ERROR <<<"$qout")"; fi
+n=$(grep -cE '^\(q[1-5]\) ' <<<"$qout")
+[ "$n" -eq 5 ] && ok "demo_quarter.sql prints sections (q1) to (q5)" || bad "demo_quarter.sql prints sections (q1) to (q5)" "$n found"
+check "(q1) the late-booking rep's Q2 lies after quota_steps' second due date (plain SQL)" \
+	"SELECT bool_and(booked > (SELECT due FROM quota_steps(1, '2026-04-01', '2026-06-30', 3,
+	                                   (SELECT array_agg(day ORDER BY day) FROM sales.holidays)) WHERE step = 2))
+	 FROM sales.bookings WHERE rep_id = 4 AND booked BETWEEN '2026-04-01' AND '2026-06-30'"
+grep -E '^ Dmitri Smith ' <<<"$qout" | grep -q '0.00 / 0.00 / 1.00 .*hockey stick' \
+	&& ok "(q1) shows the late-booking rep's quarter as a hockey stick" \
+	|| bad "(q1) shows the hockey stick" "$(grep -m1 -E '^ Dmitri Smith ' <<<"$qout")"
+grep -A3 'to_the_cent' <<<"$qout" | grep -qE '\| t$' && ok "(q3) the Q4 allocation sums to the company number to the cent" \
+	|| bad "(q3) the Q4 allocation sums to the company number" "$(grep -A3 to_the_cent <<<"$qout")"
 
 cleanup
 echo "$passed passed, $failed failed"

@@ -127,6 +127,7 @@ BEGIN
                     WHEN 'higher_is_better' THEN 'true' WHEN 'periods' THEN '6'
                     WHEN 'period' THEN '1 month' WHEN 'window_len' THEN '90 days'
                     WHEN 'threshold' THEN '0.2' WHEN 'time_unit' THEN '1 day'
+                    WHEN 'holidays' THEN '{2024-01-01}'
                     ELSE CASE a.t::regtype::text
                         WHEN 'integer' THEN '6' WHEN 'bigint' THEN '6' WHEN 'double precision' THEN '0.5'
                         WHEN 'numeric' THEN '1' WHEN 'date' THEN '2024-06-30'
