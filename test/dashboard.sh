@@ -3,8 +3,8 @@
 # (Observable Framework, charts with Observable Plot) over the demo database,
 # end to end: generates the demo data and runs scripts/demo.sql (with the
 # customer base as of the same day as the quota position), demo_margin.sql
-# demo_funnel.sql and demo_calibration.sql -- the files scripts/demo.sh
-# runs -- in a scratch
+# demo_funnel.sql, demo_calibration.sql and demo_quarter.sql -- the files
+# scripts/demo.sh runs -- in a scratch
 # database, installs the dashboard's npm packages (npm ci, from the lock
 # file), builds the site with telemetry off in a network namespace without
 # network (so no import can be fetched), serves dist/ on 127.0.0.1, and opens
@@ -19,7 +19,9 @@
 # pipeline_forecast; the funnel with window functions and a Kaplan-Meier
 # product, not stage_funnel; margin with sum() and percentile_cont, not
 # price_realization; lead load with count() and sum(), not lead_load; the
-# calibration bins and scores with avg() and count(), not win_calibration.
+# calibration bins and scores with avg() and count(), not win_calibration;
+# the last quarter's thirds, last five days and weekly Gini with sum() over
+# the counted days and a pairwise sum, not booking_rhythm.
 # Screenshots are kept in $QX_DASHBOARD_SHOTS when set (screenshot.png:
 # English desktop, screenshot-ru.png, screenshot-bg-phone.png: Bulgarian at
 # 390 px); they are committed in examples/dashboard/ for doc/demo.md.  Needs
@@ -57,8 +59,9 @@ if createdb "$db" && q -c 'CREATE EXTENSION quota_ext' &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seg_as_of=2026-09-15 -f "$root/scripts/demo.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seed=0.42 -f "$root/scripts/demo_margin.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_funnel.sql" >/dev/null &&
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" >/dev/null; then
-	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" >/dev/null &&
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_quarter.sql" >/dev/null 2>&1; then
+	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql, demo_quarter.sql"
 else bad "demo database"; finish; fi
 
 # npm ci when node_modules is missing or older than the lock file
@@ -257,6 +260,37 @@ cal AS (SELECT bin, count(*) AS n, avg(p) AS mp, avg(y) AS wr FROM cb GROUP BY b
 calr AS (SELECT bin, n, mp, wr, row_number() OVER (ORDER BY bin) AS i FROM cal),
 cals AS (SELECT count(*) AS n, avg((p - y) ^ 2) AS brier FROM cp),
 calece AS (SELECT sum(calr.n::float8 / cals.n * abs(calr.mp - calr.wr)) AS ece FROM calr, cals),
+-- the last quarter's shape (Q2 2026) from sales.bookings with sum() and the
+-- Gini written out, not booking_rhythm: counted days (weekdays, not holidays)
+-- numbered 1..tot; thirds cut at the counted days ceil(tot k / 3); the last
+-- five days from the counted day tot - 4; weeks: every Monday-based week
+-- touching the quarter, zero weeks included
+cdays AS (SELECT g::date AS day, row_number() OVER (ORDER BY g) AS k, count(*) OVER () AS tot
+          FROM generate_series(date '2026-04-01', '2026-06-30', '1 day') g
+          WHERE extract(isodow FROM g) < 6 AND g::date NOT IN (SELECT day FROM sales.holidays)),
+cuts AS (SELECT max(day) FILTER (WHERE k = ceil(tot / 3.0)) AS d1, max(day) FILTER (WHERE k = ceil(tot * 2 / 3.0)) AS d2,
+                max(day) FILTER (WHERE k = tot - 4) AS d5 FROM cdays),
+rr AS (SELECT DISTINCT b.rep_id FROM sales.bookings b
+       JOIN sales.revenue_quotas q ON q.rep_id = b.rep_id AND q.period_start = '2026-04-01'),
+bk AS (SELECT rep_id, amount, booked FROM sales.bookings WHERE booked BETWEEN '2026-04-01' AND '2026-06-30'),
+rh AS (SELECT rr.rep_id, coalesce(sum(bk.amount), 0) AS total,
+              sum(bk.amount) FILTER (WHERE bk.booked <= cuts.d1) / nullif(sum(bk.amount), 0) AS t1,
+              sum(bk.amount) FILTER (WHERE bk.booked > cuts.d1 AND bk.booked <= cuts.d2) / nullif(sum(bk.amount), 0) AS t2,
+              sum(bk.amount) FILTER (WHERE bk.booked > cuts.d2) / nullif(sum(bk.amount), 0) AS t3,
+              coalesce(sum(bk.amount) FILTER (WHERE bk.booked >= cuts.d5), 0) / nullif(sum(bk.amount), 0) AS last5
+       FROM rr CROSS JOIN cuts LEFT JOIN bk USING (rep_id) GROUP BY rr.rep_id),
+wks AS (SELECT DISTINCT date_trunc('week', g)::date AS w FROM generate_series(date '2026-04-01', '2026-06-30', '1 day') g),
+wt AS (SELECT rr.rep_id, wks.w, coalesce(sum(bk.amount), 0) AS x
+       FROM rr CROSS JOIN wks LEFT JOIN bk ON bk.rep_id = rr.rep_id AND date_trunc('week', bk.booked)::date = wks.w
+       GROUP BY rr.rep_id, wks.w),
+gini AS (SELECT a.rep_id, sum(abs(a.x - b.x)) / nullif(2 * count(*) * avg(a.x), 0) AS gini
+         FROM wt a JOIN wt b USING (rep_id) GROUP BY a.rep_id),
+rhy AS (SELECT rh.*, coalesce(t1, 0) AS z1, coalesce(t2, 0) AS z2, coalesce(t3, 0) AS z3, gini.gini,
+               CASE WHEN coalesce(t3, 0) > 0.6 OR last5 > 0.3 THEN 'hockey' WHEN gini.gini > 0.5 THEN 'lumpy' ELSE 'steady' END AS shape
+        FROM rh JOIN gini USING (rep_id)),
+shp(lang, code, word) AS (VALUES ('en', 'hockey', 'hockey stick'), ('en', 'lumpy', 'lumpy'), ('en', 'steady', 'steady'),
+    ('ru', 'hockey', 'клюшка'), ('ru', 'lumpy', 'рывками'), ('ru', 'steady', 'ровно'),
+    ('bg', 'hockey', 'хокейен стик'), ('bg', 'lumpy', 'на пресекулки'), ('bg', 'steady', 'равномерно')),
 lang AS (SELECT * FROM (VALUES ('en', 'yes', 'no'), ('ru', 'да', 'нет'), ('bg', 'да', 'не')) v(lang, yes, no)),
 lbl AS (SELECT kind, code, color, unnest(ARRAY['en', 'ru', 'bg']) AS lang, unnest(ARRAY[en, ru, bg]) AS label FROM quota_labels),
 n AS (SELECT 0 AS digits),
@@ -332,6 +366,15 @@ checks(lang, k, v, main, rep) AS (
         UNION ALL SELECT 'llrpl:' || rep_id, jsonb_build_object('num', round(rpl), 'digits', 0), true, rep_id FROM ll
         UNION ALL SELECT 'lltrend:' || rep_id, jsonb_build_object('text', coalesce(l.label, '–')), true, rep_id
                   FROM ll LEFT JOIN lbl l ON l.kind = 'lead_trend' AND l.code = ll.trend AND l.lang = lang.lang
+        -- the last quarter's shape, per rep (a rep's thirds are sums over one
+        -- quarter's bookings; a rep who booked nothing shows dashes)
+        UNION ALL SELECT 'qsbooked:' || rep_id, jsonb_build_object('num', round(total), 'digits', 0), true, rep_id FROM rhy
+        UNION ALL SELECT 'qst' || i || ':' || rep_id, jsonb_build_object('num', round(100 * (ARRAY[z1, z2, z3])[i], 10), 'digits', 1, 'float', true),
+                         true, rep_id FROM rhy, generate_series(1, 3) i WHERE total > 0
+        UNION ALL SELECT 'qslast5:' || rep_id, jsonb_build_object('num', round(100 * last5, 10), 'digits', 1, 'float', true), true, rep_id FROM rhy WHERE total > 0
+        UNION ALL SELECT 'qsgini:' || rep_id, jsonb_build_object('num', round(gini, 10), 'digits', 2, 'float', true), true, rep_id FROM rhy WHERE total > 0
+        UNION ALL SELECT 'qsshape:' || rep_id, jsonb_build_object('text', CASE WHEN total > 0 THEN s.word ELSE '–' END), true, rep_id
+                  FROM rhy JOIN shp s ON s.code = rhy.shape AND s.lang = lang.lang
         -- the calibration of the close probabilities: main pages only
         UNION ALL SELECT 'caldeals', jsonb_build_object('num', n, 'digits', 0), true, NULL FROM cals
         UNION ALL SELECT 'calbrier', jsonb_build_object('num', round(brier::numeric, 12), 'digits', 3, 'float', true), true, NULL FROM cals

@@ -146,6 +146,8 @@ for (const [file, exp] of Object.entries(expected.pages)) {
       if (shown.text[k] !== e.text) numBad.push(`${k}: shown ${shown.text[k]} want ${e.text}`);
     } else if (e.attr !== undefined) {
       if (Math.abs(Number(shown.value[k]) - e.attr) > 1e-9) numBad.push(`${k}: data-value ${shown.value[k]} want ${e.attr}`);
+    } else if (typeof e.num !== "number") {
+      numBad.push(`${k}: the expected value is ${e.num} (the SQL gave no number)`);
     } else {
       const v = parseShown(shown.text[k], exp.lang);
       const tol = (e.float ? 0.5 * 10 ** -e.digits : 0) + 1e-9;

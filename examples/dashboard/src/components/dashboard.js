@@ -66,6 +66,12 @@ const TEXT = {
       "how many were won, in bins of 10 points (red dots, larger for more deals). On the dashed diagonal the probabilities would be right; dots below " +
       "it mean we promised more than we won. Blue line: the isotonic map fitted on the same deals (what a stated " +
       "probability turns out to be worth).",
+    rhythm: (p) => `Last quarter's shape (${p.start} – ${p.end})`,
+    rhythmNote: "How each rep booked the last quarter (booking_rhythm): the share in its first, second and last " +
+      "third (light blue, pale yellow, orange), in the last five working days, and how lumpy the weeks were (weekly " +
+      "Gini, 0 even, 1 all in one week). A hockey stick: more than 60 % in the last third or 30 % in the last five days.",
+    booked: "Booked", third: ["1st third", "2nd third", "Last third"], last5: "Last 5 days", gini: "Weekly Gini",
+    shape: "Shape", shapes: {hockey: "hockey stick", lumpy: "lumpy", steady: "steady"},
     calDeals: "Closed deals", calBrier: "Brier score", calEce: "Calibration error (ECE)", calBin: "Probability",
     calPredicted: "Promised", calWon: "Won",
     repPage: "Rep's page", back: "Dashboard"
@@ -129,6 +135,13 @@ const TEXT = {
       "выиграли на деле, по корзинам в 10 пунктов (красные точки, чем больше сделок, тем крупнее). На пунктирной диагонали вероятности честные; точки под ней — " +
       "обещали больше, чем взяли. Синяя линия: изотоническая поправка, подобранная на тех же сделках (чего на деле " +
       "стоит названная вероятность).",
+    rhythm: (p) => `Как прошёл прошлый квартал (${p.start} – ${p.end})`,
+    rhythmNote: "Как каждый менеджер закрывал прошлый квартал (booking_rhythm): доля в первой, второй и последней " +
+      "трети (голубая, бледно-жёлтая, оранжевая), в последние пять рабочих дней и насколько рваными были недели " +
+      "(недельный Джини: 0 — ровно, 1 — всё в одну неделю). Клюшка: больше 60 % в последней трети или 30 % " +
+      "в последние пять дней.",
+    booked: "Закрыто", third: ["1-я треть", "2-я треть", "Последняя"], last5: "Последние 5 дней", gini: "Джини по неделям",
+    shape: "Ритм", shapes: {hockey: "клюшка", lumpy: "рывками", steady: "ровно"},
     calDeals: "Закрытых сделок", calBrier: "Оценка Брайера", calEce: "Ошибка калибровки (ECE)", calBin: "Вероятность",
     calPredicted: "Обещали", calWon: "Выиграли",
     repPage: "Страница менеджера", back: "Панель"
@@ -192,6 +205,13 @@ const TEXT = {
       "спечелихме наистина, на кошници по 10 пункта (червените точки, по-големи при повече сделки). По пунктирания диагонал шансовете са точни; точките под него " +
       "значат, че сме обещавали повече, отколкото сме взели. Синята линия: изотоничната корекция, напасната на " +
       "същите сделки (колко реално струва даденият шанс).",
+    rhythm: (p) => `Как мина миналото тримесечие (${p.start} – ${p.end})`,
+    rhythmNote: "Как всеки търговец е затварял миналото тримесечие (booking_rhythm): делът в първата, втората и " +
+      "последната третина (светлосиньо, бледожълто, оранжево), в последните пет работни дни и колко на пресекулки " +
+      "са били седмиците (седмичен Джини: 0 — равномерно, 1 — всичко в една седмица). Хокейен стик: над 60 % в " +
+      "последната третина или над 30 % в последните пет дни.",
+    booked: "Затворено", third: ["1-ва третина", "2-ра третина", "Последна"], last5: "Последни 5 дни", gini: "Седмичен Джини",
+    shape: "Ритъм", shapes: {hockey: "хокейен стик", lumpy: "на пресекулки", steady: "равномерно"},
     calDeals: "Затворени сделки", calBrier: "Брайър скор", calEce: "Грешка на калибрирането (ECE)", calBin: "Шанс",
     calPredicted: "Обещано", calWon: "Спечелено",
     repPage: "Страница на търговеца", back: "Табло"
@@ -523,6 +543,36 @@ export function marginSection(data, lang, reps, width) {
       table([t.rep, `${t.leadsNow} (${t.leadsBefore})`, t.inSla, `${t.perLead} (${t.leadsBefore})`, t.trendCol], lrows)));
 }
 
+// the last quarter's shape: thirds as a stacked bar per rep, and a table
+const THIRDS = ["#abd9e9", "#ffffbf", "#fdae61"];
+export function rhythmShape(r) {
+  if (r.thirds == null) return null;
+  return r.thirds[2] > 0.6 || r.last5 > 0.3 ? "hockey" : r.gini > 0.5 ? "lumpy" : "steady";
+}
+export function rhythmSection(data, lang, reps, width) {
+  const t = TEXT[lang], f = formats(lang);
+  if (!data.rhythm?.length) return el("div");
+  const ids = new Set(reps.map((r) => r.rep_id));
+  const nm = (id) => data.reps.find((r) => r.rep_id === id)?.name ?? String(id);
+  const rows = data.rhythm.filter((r) => ids.has(r.rep_id)).map((r) => ({...r, name: nm(r.rep_id)}));
+  const parts = rows.filter((r) => r.thirds).flatMap((r) => r.thirds.map((v, i) => ({name: r.name, part: t.third[i], v, i})));
+  const svg = Plot.plot(plotBase(width, {
+    height: 40 + 26 * rows.length, x: {label: null, percent: true, domain: [0, 100], grid: true},
+    y: {label: null, domain: rows.map((r) => r.name)}, color: {type: "identity"},
+    marks: [Plot.barX(parts, {x: "v", y: "name", fill: (d) => THIRDS[d.i], stroke: "white", order: "i",
+                              title: (d) => `${d.part}: ${f.pct(d.v)}`}),
+            Plot.ruleX([1 / 3, 2 / 3], {stroke: "#555", strokeDasharray: "3 3"})]}));
+  const trs = rows.map((r) => el("tr", {},
+    el("td", {class: "qx-name"}, r.name),
+    td(num(`qsbooked:${r.rep_id}`, f.money(r.total))),
+    ...[0, 1, 2].map((i) => td(r.thirds ? num(`qst${i + 1}:${r.rep_id}`, f.pct(r.thirds[i])) : "–")),
+    td(r.last5 == null ? "–" : num(`qslast5:${r.rep_id}`, f.pct(r.last5))),
+    td(r.gini == null ? "–" : num(`qsgini:${r.rep_id}`, f.dec2(r.gini))),
+    el("td", {}, el("span", {"data-check": `qsshape:${r.rep_id}`}, t.shapes[rhythmShape(r)] ?? "–"))));
+  return card(t.rhythm(data.prior), t.rhythmNote, chartBox(svg),
+    table([t.rep, t.booked, ...t.third, t.last5, t.gini, t.shape], trs));
+}
+
 // the calibration curve of close_probability with the diagonal, and the
 // isotonic map; the bins' figures in a table
 export function calibrationSection(data, lang, width) {
@@ -570,6 +620,7 @@ export function dashboard(data, lang, {rep = null, day = data.asOf, width = 900}
     marginSection(data, lang, reps, width - 40),
     el("div", {class: "qx-grid2"}, rfmSection(data, lang, width / (width > 900 ? 2 : 1) - 40),
                                    heatSection(data, lang, width / (width > 900 ? 2 : 1) - 40)),
+    rhythmSection(data, lang, reps, width - 40),
     reanimationSection(data, lang),
     calibrationSection(data, lang, width - 40));
 }
@@ -584,5 +635,6 @@ export function repPage(data, lang, repId, width = 900) {
     outlookSection(data, lang, reps, width - 40),
     pipelineSection(data, lang, reps),
     funnelSection(data, lang, reps, width - 40),
-    marginSection(data, lang, reps, width - 40));
+    marginSection(data, lang, reps, width - 40),
+    rhythmSection(data, lang, reps, width - 40));
 }

@@ -2,7 +2,8 @@
 // quota_ext demo database (scripts/demo.sql leaves sales.customer_segments and
 // sales.heat_matrix behind, scripts/demo_margin.sql list prices, costs and
 // sales.lead_flow, scripts/demo_funnel.sql sales.stage_history,
-// scripts/demo_calibration.sql sales.closed_deals).  Connection
+// scripts/demo_calibration.sql sales.closed_deals, scripts/demo_quarter.sql
+// sales.bookings).  Connection
 // from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); one
 // date, QX_AS_OF (default 2026-09-15), for the quota position, the funnel and
 // the customer base: build the database with demo.sql's seg_as_of equal to it
@@ -212,6 +213,20 @@ const calibration = (await q(
                 isotonic_fit(close_probability(agreement, objections), won) AS model
          FROM sales.closed_deals) m`))[0];
 
+// The last quarter's shape per rep (booking_rhythm over sales.bookings from
+// scripts/demo_quarter.sql, the quarter before this one, complete): share
+// booked in each third, in the last five counted days, the weekly Gini.
+const prior = {start: (await q(`SELECT ($1::date - interval '3 months')::date AS d`, [quarter.start]))[0].d,
+               end: (await q(`SELECT ($1::date - 1) AS d`, [quarter.start]))[0].d};
+const rhythm = await q(
+  `SELECT s.rep_id, q.quota, (b).total, (b).share_by_third AS thirds, (b).share_last_5_days AS last5,
+          (b).weekly_gini AS gini, (b).weeks_with_bookings AS weeks
+   FROM (SELECT rep_id, booking_rhythm(booked, amount, $1::date, $2::date,
+                                       (SELECT coalesce(array_agg(day ORDER BY day), '{}') FROM sales.holidays)) AS b
+         FROM sales.bookings GROUP BY rep_id) s
+   JOIN sales.revenue_quotas q ON q.rep_id = s.rep_id AND q.period_start = $1::date
+   ORDER BY s.rep_id`, [prior.start, prior.end]);
+
 await client.end();
 process.stdout.write(JSON.stringify({asOf, segAsOf, quarter, reps, ledges, reanimation, rfm, heat, labels,
-                                     weeks, trend, funnel, stages, margin, leads, calibration}));
+                                     weeks, trend, funnel, stages, margin, leads, calibration, prior, rhythm}));
