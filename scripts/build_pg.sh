@@ -64,12 +64,17 @@ missing=()
 for p in "${deps[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+if [ ${#missing[@]} -gt 0 ] && [ -n "${QX_NO_APT:-}" ]; then
+	# scripts/test.sh installed everything up front: no apt-get mid-run
+	log "not installed: ${missing[*]} (add them to scripts/test.sh)"
+	exit 1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing ${missing[*]}"
 	sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get update -qq
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >/dev/null
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 work=$(mktemp -d /tmp/qx_pgbuild.XXXXXX)

@@ -29,9 +29,13 @@ qx_vendor_dir() {
 	(cd "$d" 2>/dev/null && pwd) || { qx_log "no vendor directory (set QX_VENDOR)"; return 1; }
 }
 
+# What the Citus build needs from Debian; scripts/test.sh installs them up
+# front with everything else (QX_CITUS_DEPS), so that no apt-get runs in the
+# middle of the suites.
+QX_CITUS_DEPS=(liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev
+	libxslt1-dev libpam0g-dev autoconf)
 qx_citus_build_deps() {
-	qx_install_deps liblz4-dev libzstd-dev libkrb5-dev libssl-dev libselinux1-dev \
-		libxslt1-dev libpam0g-dev autoconf
+	qx_install_deps "${QX_CITUS_DEPS[@]}"
 }
 
 # the pg_config of the server under test
@@ -53,10 +57,23 @@ qx_citus_build() {
 		(cd "$src" && patch -s -p0 <"$vendor/$QX_CITUS_PATCH") || return 1
 	fi
 	qx_log "building Citus in $src (about 3 minutes on 2 cores)"
+	# one log per step; on failure the log of the step that failed is shown
+	# (and configure's own config.log when configure failed), each named
+	# (the last step whose log exists is the one that failed)
+	local step
 	(cd "$src" && ./configure -q --without-libcurl PG_CONFIG="$pgconfig" >configure.log 2>&1 &&
 		make -s -j2 >make.log 2>&1 &&
-		make -s install DESTDIR="$cache/root.tmp" >install.log 2>&1) ||
-		{ tail -30 "$src"/*.log; return 1; }
+		make -s install DESTDIR="$cache/root.tmp" >install.log 2>&1) || {
+		for step in install make configure; do [ -e "$src/$step.log" ] && break; done
+		qx_log "Citus $step failed; build directory kept: $src"
+		echo "--- $src/$step.log (last 40 lines)"
+		tail -n 40 "$src/$step.log"
+		if [ "$step" = configure ] && [ -e "$src/config.log" ]; then
+			echo "--- $src/config.log (the failing test)"
+			grep -B2 -A20 -m1 -E '^configure: (error|failed program)' "$src/config.log" | head -40
+		fi
+		return 1
+	}
 	mv "$cache/root.tmp" "$cache/root"
 	rm -rf "$(dirname "$src")"
 }

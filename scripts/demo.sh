@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo command: installs what is missing, builds and installs quota_ext,
 # starts a throwaway PostgreSQL, generates the sales dataset
-# (scripts/gen_data.sql) and prints the dashboard (scripts/demo.sql).  The
+# (scripts/gen_data.sql) and prints the dashboard (scripts/demo.sql, then the
+# deal diary's morning lists, scripts/demo_diary.sql).  The
 # server is stopped and its data directory removed on exit.
 #
 #   scripts/demo.sh                  # 1000 customers (10 reps, ~10k orders)
@@ -35,3 +36,4 @@ qx_psql -d postgres -v as_of="$as_of" -v seed="$seed" -f "$QX_ROOT/scripts/demo_
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_funnel.sql"
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_calibration.sql"
 qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_quarter.sql"
+qx_psql -d postgres -v as_of="$as_of" -f "$QX_ROOT/scripts/demo_diary.sql"

@@ -1,6 +1,7 @@
 # scripts/lib.sh: shared steps of the demo and test commands.  Sourced, not run.
 #
 #   qx_install_deps        apt-get what is missing (needs root or sudo)
+#   qx_apt ARGS            apt-get with a wait for the package lock
 #   qx_build [make args]   build and install the extension
 #   qx_start_server NAME   throwaway PostgreSQL as user postgres, Unix socket only
 #   qx_stop_server         stop it and remove its data directory
@@ -39,7 +40,17 @@ qx_log() { printf '== %s\n' "$*" >&2; }
 
 qx_sudo() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# qx_apt ARGS: apt-get as root, non-interactive, waiting up to 10 minutes
+# for the package lock another process holds (unattended upgrades, a
+# parallel run) instead of failing at once.
+qx_apt() {
+	qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 # Debian packages the commands need; only the missing ones are installed.
+# QX_NO_APT=1 (scripts/test.sh sets it once it has installed everything up
+# front): install nothing, name what is missing and fail, so that no
+# apt-get runs in the middle of the suites.
 qx_install_deps() {
 	local want=(postgresql-$QX_DEB_PGVER postgresql-server-dev-$QX_DEB_PGVER postgresql-contrib
 		build-essential libipc-run-perl python3 "$@")
@@ -48,11 +59,14 @@ qx_install_deps() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
+	if [ ${#missing[@]} -gt 0 ] && [ -n "${QX_NO_APT:-}" ]; then
+		qx_log "not installed: ${missing[*]} (add them to suite_deps in scripts/test.sh)"
+		return 1
+	fi
 	if [ ${#missing[@]} -gt 0 ]; then
 		qx_log "installing ${missing[*]}"
-		qx_sudo apt-get update -qq
-		qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			"${missing[@]}" >/dev/null
+		qx_apt update -qq || return 1
+		qx_apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || return 1
 	fi
 	qx_use_server
 }
@@ -122,7 +136,7 @@ timezone = 'UTC'
 log_min_messages = warning
 ${QX_EXTRA_CONF:-}
 CONF
-	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 60 start \
+	qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 300 start \
 		>/dev/null || { cat "$QX_DATA/server.log"; return 1; }
 	export PGHOST=$QX_SOCK PGPORT=$QX_PORT PGUSER=postgres
 	# the hardening suites read it to spot backend crashes

@@ -63,7 +63,7 @@ ubsan|asan)
 	qx_as_postgres env ${preload:+LD_PRELOAD=$preload} \
 		ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:log_path=$reports/asan:detect_odr_violation=0:allow_user_segv_handler=1:handle_segv=1" \
 		UBSAN_OPTIONS="print_stacktrace=1:log_path=$reports/ubsan" \
-		"$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 60 restart >/dev/null ||
+		"$QX_BIN/pg_ctl" -D "$QX_DATA/data" -l "$QX_DATA/server.log" -w -t 300 restart >/dev/null ||
 		{ cat "$QX_DATA/server.log"; exit 1; }
 	;;
 valgrind)
@@ -97,7 +97,7 @@ qx_tally regress "$reports/regress.log" $?
 qx_regress_lines "$reports/regress.log"
 for s in ${QX_MEMCHECK_SUITES:-}; do
 	echo "== $s"
-	QX_TIMEOUT=${QX_TIMEOUT:-30} bash "$root/$s" >"$reports/suite.log" 2>&1
+	QX_TIMEOUT=${QX_TIMEOUT:-120} bash "$root/$s" >"$reports/suite.log" 2>&1
 	rc=$?
 	tail -3 "$reports/suite.log"
 	qx_tally suite "$reports/suite.log" "$rc"

@@ -24,7 +24,7 @@ pkg=postgresql-$QX_DEB_PGVER-quota-ext
 cleanup() {
 	qx_stop_server
 	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
-		qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
+		qx_apt purge -y -qq "$pkg" >/dev/null 2>&1
 	fi
 	rm -rf "$work"
 }
@@ -54,7 +54,7 @@ qx_check "dpkg-buildpackage builds $(basename "${deb:-$pkg.deb}")" $?
 for f in "$QX_SYSSHARE"/extension/quota_ext* "$("$QX_PG_CONFIG" --pkglibdir)"/quota_ext.so; do
 	[ -e "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1 && { echo "removing unpackaged $f"; qx_sudo rm -f "$f"; }
 done
-qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$work/install.log" 2>&1
+qx_apt install -y -qq "$deb" >"$work/install.log" 2>&1
 qx_check "apt-get install ./$(basename "$deb")" $? "$(tail -5 "$work/install.log")"
 dpkg -L "$pkg" >"$work/files"
 grep -qx "$("$QX_PG_CONFIG" --pkglibdir)/quota_ext.so" "$work/files" &&
@@ -78,7 +78,7 @@ qx_check "the installed extension is version $v (package $upstream)" $?
 qx_stop_server
 
 # 4. purge: nothing of the package stays in the system tree
-qx_sudo env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "$pkg" >/dev/null 2>&1
+qx_apt purge -y -qq "$pkg" >/dev/null 2>&1
 ! ls "$QX_SYSSHARE"/extension/quota_ext* "$("$QX_PG_CONFIG" --pkglibdir)"/quota_ext.so >/dev/null 2>&1
 qx_check "apt-get purge leaves no quota_ext file in the system tree" $?
 

@@ -1,19 +1,50 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, then on Debian's PostgreSQL 15
-# and on PostgreSQL 18.6 (built from ../shared/vendor by scripts/build_pg.sh,
-# cached) builds with -Wall -Wextra -Werror, starts a throwaway server and
-# runs every suite: static analysis, pg_regress, test/*.sh, TAP, then UBSan on
-# a second server; last, the Debian package is built, installed, tested and
-# purged (scripts/package.sh).  Ends with "N passed, N failed" over all of it;
-# the exit status is non-zero when anything failed.
+# The test command.
 #
-#   bash scripts/test.sh                                    # 15 and 18.6
-#   QX_PG_CONFIG=/path/to/bin/pg_config bash scripts/test.sh  # that server only
-#   QX_TEST_ONE=1 bash scripts/test.sh                      # Debian's 15 only
+#   bash scripts/test.sh --fast      # everyday work: under 2 minutes (QX_FAST=1 too)
+#   bash scripts/test.sh             # everything, 15 and 18.6 (what CI runs)
+#   QX_TEST_ONE=1 bash scripts/test.sh                        # everything, Debian's 15 only
+#   QX_PG_CONFIG=/path/to/bin/pg_config bash scripts/test.sh  # everything, that server only
+#
+# Fast tier (--fast): on Debian's PostgreSQL 15 only, build with -Werror,
+# start a throwaway server, `make installcheck` (every pg_regress suite of
+# sql/) and the quick script suites (those whose head says "# qx-tier:
+# fast": today trusted, state_roundtrip, dump_restore, label_colors,
+# customer_core, readme_examples, demo).  No static analysis, no fuzzing, no
+# second server, no package.
+#
+# Full command: installs every Debian package the suites need, once, up
+# front (suite_deps below; apt-get waits for the package lock), then on
+# Debian's PostgreSQL 15 and on PostgreSQL 18.6 (built from ../shared/vendor
+# by scripts/build_pg.sh, cached, compiling beside the 15 suites) builds
+# with -Wall -Wextra -Werror, starts a throwaway server and runs pg_regress,
+# every test/*.sh and the TAP suites; last, the Debian package is built,
+# installed, tested and purged (scripts/package.sh).  What runs where:
+#   - on both servers: pg_regress, TAP, and every test/*.sh suite with no
+#     tier line or "# qx-tier: fast" (upgrade, state, correctness suites);
+#   - on the first server only (Debian's 15): static analysis
+#     (scripts/lint.sh), UBSan (scripts/memcheck.sh ubsan) and the suites
+#     marked "# qx-tier: once" (the long fuzz, timing and client suites:
+#     hostile, fuzz_states, sqlsmith, cancel, cancel_window, meta,
+#     bi_clients, dashboard, citus), which test what does not depend on the
+#     server version or are too long to run twice.
+# A new test/*.sh needs no change here: it runs on both servers unless its
+# head says "# qx-tier: fast" (also in --fast) or "# qx-tier: once".
+#
+# Every suite ends with "N passed, N failed"; a suite that ran no check
+# counts as failed (test/lib/suite.sh, qx_tally), and so does one whose data
+# or tool is missing.  No check has a wall-clock bound (a busy machine runs
+# the same checks, slower).  The run ends with one line per suite (its
+# checks and seconds), then "N passed, N failed" over all of it; the exit
+# status is non-zero when anything failed.
 #
 # The suites install the extension only into private copies of the server
 # trees (QX_PGROOT, or a temporary one); only scripts/package.sh touches the
 # system-wide PostgreSQL, through apt-get, and purges what it installed.
+#
+# Internal: the per-server runs are child runs of this script with
+# QX_TEST_ONE=1 and QX_TEST_TIER=fast|full|again (again: the second server,
+# without the run-once steps); QX_NO_APT=1 once the packages are installed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -29,22 +60,53 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# What the suites need from Debian.  python3-psycopg2: test/hostile.sh,
-# test/fuzz_states.sh, test/cancel.sh, test/bi_clients.sh,
-# test/pipeline_forecast.sh; python3-mpmath: test/bgnbd_grid.sh (the BG/NBD
-# reference); python3-numpy: test/pipeline_forecast.sh; python3-pandas:
-# test/bi_clients.sh; sqlsmith: test/sqlsmith.sh; cppcheck, clang-tidy:
-# scripts/lint.sh; python3-sklearn: the calibration suites (SPEC §15);
-# r-cran-survival: the funnel suites (Kaplan-Meier, SPEC §13);
-# postgresql-15-cron: the deal-diary nightly refresh (SPEC §14);
-# python3-pyodbc, unixodbc, odbc-postgresql, libpostgresql-jdbc-java,
-# openjdk-17-jdk-headless: test/bi_drivers.sh (the ODBC and JDBC drivers);
-# chromium, and nodejs + npm unless a node with npm is
-# already there: test/dashboard.sh (which runs npm ci).
+# What the suites need from Debian, installed once, up front, in one
+# apt-get (qx_install_deps, which waits for the package lock); afterwards
+# QX_NO_APT=1 makes any later qx_install_deps (a suite's, scripts/citus.sh's,
+# scripts/package.sh's, scripts/build_pg.sh's) fail on a missing package
+# instead of running apt-get in the middle of the run.  A suite that needs
+# a package: add it here with a comment naming the suite.
+#   python3-psycopg2: test/hostile.sh, test/fuzz_states.sh, test/cancel.sh,
+#     test/cancel_window.sh, test/bi_clients.sh, test/pipeline_forecast.sh;
+#   python3-mpmath: test/bgnbd_grid.sh, test/clv_cdnow.sh (the references);
+#   python3-numpy: test/pipeline_forecast.sh; python3-pandas: test/bi_clients.sh;
+#   sqlsmith: test/sqlsmith.sh; cppcheck, clang-tidy: scripts/lint.sh;
+#   python3-sklearn: the calibration suites (SPEC §15);
+#   r-cran-survival: the funnel suites (Kaplan-Meier, SPEC §13);
+#   postgresql-15-cron: the deal-diary nightly refresh (SPEC §14);
+#   python3-pyodbc, unixodbc, odbc-postgresql, libpostgresql-jdbc-java,
+#     openjdk-17-jdk-headless: test/bi_drivers.sh (the ODBC and JDBC drivers);
+#   chromium, and nodejs + npm unless a node with npm is already there:
+#     test/dashboard.sh (which runs npm ci), test/bi_clients.sh (node-postgres);
+#   QX_CITUS_DEPS (scripts/citus.sh): test/citus.sh's Citus build;
+#   bison, flex, ccache: scripts/build_pg.sh (PostgreSQL 18.6);
+#   dpkg-dev, debhelper, postgresql-server-dev-all: scripts/package.sh;
+#   libipc-run-perl (qx_install_deps' own list): the TAP suites.
+source "$here/citus.sh"
 suite_deps=(python3-psycopg2 python3-mpmath python3-numpy python3-pandas sqlsmith cppcheck clang-tidy chromium
 	python3-sklearn r-cran-survival postgresql-15-cron
-	python3-pyodbc unixodbc odbc-postgresql libpostgresql-jdbc-java openjdk-17-jdk-headless)
+	python3-pyodbc unixodbc odbc-postgresql libpostgresql-jdbc-java openjdk-17-jdk-headless
+	"${QX_CITUS_DEPS[@]}" bison flex ccache dpkg-dev debhelper postgresql-server-dev-all)
 command -v npm >/dev/null || suite_deps+=(nodejs npm)
+
+[ "${1:-}" = --fast ] && QX_FAST=1
+if [ -n "${QX_FAST:-}" ]; then
+	export QX_TEST_ONE=1 QX_TEST_TIER=fast
+	unset QX_PG_CONFIG
+	qx_use_server
+fi
+if [ -z "${QX_NO_APT:-}" ]; then
+	qx_install_deps "${suite_deps[@]}" || { echo "installing the test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+	export QX_NO_APT=1
+fi
+tier=${QX_TEST_TIER:-full}
+
+# suite_tier FILE: fast, once or both (no tier line), from its first 30 lines
+suite_tier() {
+	local t
+	t=$(head -30 "$1" | sed -n 's/^# qx-tier: *\([a-z]*\).*/\1/p' | head -1)
+	echo "${t:-both}"
+}
 
 # run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
 # kept in a log that is counted (qx_tally, test/lib/suite.sh).
@@ -70,17 +132,15 @@ finish() {
 }
 
 if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
-	# Both servers, each in a child run of this script (QX_TEST_ONE=1).
-	# bison, flex, ccache: scripts/build_pg.sh; dpkg-dev, debhelper,
-	# postgresql-server-dev-all: scripts/package.sh.  One apt-get for all.
-	qx_install_deps "${suite_deps[@]}" bison flex ccache \
-		dpkg-dev debhelper postgresql-server-dev-all || exit 1
+	# Both servers, each in a child run of this script (QX_TEST_ONE=1):
+	# 15 with everything, 18.6 without the run-once steps.
 	# 18.6 compiles (when not cached) while the suites run on 15: they leave
-	# much of the CPU idle (client round trips, time-bounded fuzzing).
+	# much of the CPU idle (client round trips), and none of their checks
+	# depends on how busy the machine is.
 	t_build=$SECONDS
 	bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
 	build_pid=$!
-	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 bash "$0"
+	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 QX_TEST_TIER=full bash "$0"
 	t_wait=$SECONDS
 	wait "$build_pid"
 	prefix=$(tail -1 "$logdir/build_pg.out")
@@ -88,7 +148,7 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh, beside the 15 suites): $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
 	if [ -x "$prefix/bin/pg_config" ]; then
 		run_suite suite "PostgreSQL 18.6 (release tarball)" \
-			env QX_TEST_ONE=1 QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
+			env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
 	else
 		echo "PostgreSQL 18.6 build failed"
 		failed=$((failed + 1))
@@ -101,7 +161,6 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 fi
 
 # One server: the one QX_PG_CONFIG names.
-[ -z "${QX_TEST_ONE:-}" ] && { qx_install_deps "${suite_deps[@]}" || exit 1; }
 if [ -z "${QX_PGROOT:-}" ]; then
 	own_root=$(mktemp -d /tmp/qx_test_root.XXXXXX)
 	export QX_PGROOT=$own_root
@@ -109,41 +168,50 @@ fi
 qx_use_server
 qx_private_root "$QX_PGROOT"
 export PATH="$QX_BIN:$PATH"
-qx_log "$("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT"
+qx_log "$("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT, tier $tier"
 
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
-# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.
-run_suite suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
+# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
+#    it reads the source, not the server.
+[ "$tier" = full ] && run_suite suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
 
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
 # 1. pg_regress: one file per concept in sql/, expected output in expected/.
 run_suite regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
 
-# 2. Script suites: every test/*.sh runs against the same server and ends
-#    with its own "N passed, N failed" line.
+# 2. Script suites: every test/*.sh of this tier runs against the same
+#    server and ends with its own "N passed, N failed" line.
+skipped=()
 for t in "$QX_ROOT"/test/*.sh; do
 	[ -e "$t" ] || continue
 	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 3 runs it
+	case "$tier:$(suite_tier "$t")" in
+	fast:fast | again:fast | again:both | full:*) ;;
+	*) skipped+=("$(basename "$t")"); continue ;;
+	esac
 	run_suite suite "suite $(basename "$t")" bash "$t"
 done
+[ ${#skipped[@]} -gt 0 ] && summary+=("not run in tier $tier: ${skipped[*]}")
 
 # 3. TAP suites (multi-node): prove, as an unprivileged user.
-if ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
+if [ "$tier" != fast ] && ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
 	run_suite suite "TAP suites" bash "$QX_ROOT/test/run_tap.sh"
 fi
 qx_stop_server
 
-# 4. Undefined behaviour: the pg_regress suites, test/hostile.sh and
+# 4. Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
 #    test/fuzz_states.sh again, against a build of the extension with
 #    -fsanitize=undefined on a second throwaway server (its own copy of the
 #    PostgreSQL tree, port QX_MEMCHECK_PORT, default 54340; about 50 s).
 #    Its "N passed, N failed" line counts like a suite's.  Valgrind takes
 #    about 5 minutes and is a separate command: bash scripts/memcheck.sh valgrind
-run_suite suite "UBSan (scripts/memcheck.sh ubsan)" \
-	env -u QX_PGROOT QX_PORT="${QX_MEMCHECK_PORT:-54340}" \
-	QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
-	bash "$QX_ROOT/scripts/memcheck.sh" ubsan
+if [ "$tier" = full ]; then
+	run_suite suite "UBSan (scripts/memcheck.sh ubsan)" \
+		env -u QX_PGROOT QX_PORT="${QX_MEMCHECK_PORT:-54340}" \
+		QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
+		bash "$QX_ROOT/scripts/memcheck.sh" ubsan
+fi
 
 finish

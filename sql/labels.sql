@@ -37,6 +37,16 @@ INSERT INTO returned SELECT DISTINCT 'xyz', xyz_class(cv / 100.0) FROM generate_
 INSERT INTO returned SELECT DISTINCT 'lead_trend',
        lead_load_trend(row(l, 0, 0, r, NULL, NULL)::lead_load, row(10, 0, 0, 1000, NULL, NULL)::lead_load)
 FROM generate_series(0, 30, 3) l, generate_series(0, 2000, 100) r;
+-- deal_warnings: an empty diary, and a diary where every rule fires, with and
+-- without a next contact; temperature: the codes deal_warnings accepts
+INSERT INTO returned SELECT DISTINCT 'deal_warning', unnest(w)
+FROM (SELECT deal_warnings('2026-01-10', NULL, NULL, NULL, NULL, NULL)
+      UNION ALL
+      SELECT deal_warnings('2026-01-10', n, '', '2026-01-01', 'cold', 0.1, '2025-01-01',
+                           '2025-01-01', 5, '2026-01-01', 3, 1)
+      FROM (VALUES (NULL::date), ('2026-01-01')) v(n)) s(w);
+INSERT INTO returned SELECT 'temperature', t FROM unnest(ARRAY['hot', 'warm', 'cool', 'cold']) t
+WHERE deal_warnings('2026-01-10', NULL, NULL, NULL, t, NULL) IS NOT NULL;
 SELECT kind, count(*) AS codes_returned FROM returned GROUP BY kind ORDER BY kind;
 
 -- every returned code has a row, and every row is a code some function returns
@@ -83,7 +93,7 @@ SELECT l.kind, l.code, l.rank, l.color, format('#%s%s%s', lpad(to_hex(c.r), 2, '
        lpad(to_hex(c.g), 2, '0'), lpad(to_hex(c.b), 2, '0')) AS colorbrewer
 FROM quota_labels l JOIN k USING (kind)
 LEFT JOIN rdylbu c ON c.n = k.n AND c.pos = k.n + 1 - l.rank
-WHERE l.code <> 'Others'
+WHERE l.code <> 'Others' AND l.kind <> 'deal_warning'  -- all warnings: sql/deal_warnings.sql
   AND l.color IS DISTINCT FROM format('#%s%s%s', lpad(to_hex(c.r), 2, '0'),
                                       lpad(to_hex(c.g), 2, '0'), lpad(to_hex(c.b), 2, '0'));
 SELECT code, rank, color, substr(color, 2, 2) = substr(color, 4, 2)

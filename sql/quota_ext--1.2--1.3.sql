@@ -352,6 +352,27 @@ COMMENT ON FUNCTION required_activity(numeric, numeric, float8[]) IS
 -- ---------------------------------------------------------------------------
 -- SPEC §14: the deal diary -- deal_warnings, flag_deal_warnings (issue 23)
 -- ---------------------------------------------------------------------------
+
+CREATE FUNCTION deal_warnings(as_of date, next_contact date, problem text, promise_due date,
+                              temperature text, lift float8,
+                              last_activity date DEFAULT NULL, stage_entered date DEFAULT NULL,
+                              stage_norm_days int DEFAULT NULL, close_date date DEFAULT NULL,
+                              pushes int DEFAULT NULL, contacts int DEFAULT NULL,
+                              stale_days int DEFAULT 14, lift_threshold float8 DEFAULT 0.4)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'deal_warnings'
+LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+COMMENT ON FUNCTION deal_warnings(date, date, text, date, text, float8, date, date, int, date, int, int, int, float8) IS
+'the warning codes of a deal''s diary on as_of, in the rank order of catalog kind deal_warning, ''{}'' when none: a NULL next_contact, problem, temperature or lift is a warning; NULL optional arguments are not tracked; NULL as_of gives NULL';
+
+CREATE FUNCTION flag_deal_warnings()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'flag_deal_warnings'
+LANGUAGE C PARALLEL SAFE;
+
+COMMENT ON FUNCTION flag_deal_warnings() IS
+'BEFORE INSERT OR UPDATE FOR EACH ROW trigger; arguments (warnings_column, since_column, ''param=column'', ...): sets warnings to deal_warnings(current_date, the mapped columns) and since to the transaction time the set turned non-empty, NULL while empty';
 -- (end of §14)
 
 

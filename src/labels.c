@@ -14,7 +14,8 @@
  * (Brewer, colorbrewer2.org; marked colour-blind safe for every n), read
  * from blue (rank 1, best news) to red (last rank, worst), so the same hue
  * means the same thing in every kind; rfm's "Others" is the neutral grey
- * #999999 outside the scale.
+ * #999999 outside the scale.  deal_warning, whose codes are all problems,
+ * is the one exception (see its block).
  */
 #include "postgres.h"
 
@@ -89,6 +90,34 @@ static const QxLabel catalog[] = {
 	{"lead_trend", "steady", "#abd9e9", {"Steady", "Ровно, без перемен", "Стабилно"}},
 	{"lead_trend", "shrinking", "#fdae61", {"Shrinking: revenue falling", "Спад: выручка проседает", "Спад: оборотът намалява"}},
 	{"lead_trend", "scattered", "#d7191c", {"Scattered: more leads, less money", "Распыляемся: лидов больше, денег меньше", "Разпиляваме се: повече лийдове, по-малко пари"}},
+
+	/* deal temperature (deal_warnings' input), hottest first; RdYlBu 4 */
+	{"temperature", "hot", "#2c7bb6", {"Hot", "Горячая", "Гореща"}},
+	{"temperature", "warm", "#abd9e9", {"Warm", "Тёплая", "Топла"}},
+	{"temperature", "cool", "#fdae61", {"Cooling off", "Остывает", "Охладнява"}},
+	{"temperature", "cold", "#d7191c", {"Cold", "Холодная", "Студена"}},
+
+	/*
+	 * deal warnings (deal_warnings), most urgent first.  Every code is a
+	 * problem, so this kind alone does not run blue to red (SPEC §14):
+	 * ColorBrewer YlOrRd from #800026 to #ffeda0, resampled in CIELAB to
+	 * 13 steps whose lightness rises by about 4 or more from rank to rank
+	 * under normal vision and simulated protanopia, deuteranopia and
+	 * tritanopia (test/label_colors.sh), darker for the more urgent.
+	 */
+	{"deal_warning", "next_step_overdue", "#800026", {"Follow-up overdue", "Просрочен контакт", "Просрочен контакт"}},
+	{"deal_warning", "no_next_step", "#970026", {"No next step", "Нет следующего шага", "Няма следваща стъпка"}},
+	{"deal_warning", "promise_overdue", "#ae0026", {"Client hasn't delivered", "Клиент не выполнил обещанное", "Клиентът не изпълни обещаното"}},
+	{"deal_warning", "past_close_date", "#c50524", {"Past close date", "Сорван срок закрытия", "Пропусната дата на затваряне"}},
+	{"deal_warning", "reanimation", "#dd161e", {"Needs rescue", "Пора реанимировать", "Нужна е реанимация"}},
+	{"deal_warning", "cold", "#fd5d2e", {"Gone cold", "Клиент остыл", "Клиентът изстина"}},
+	{"deal_warning", "no_activity", "#fd7935", {"Gone quiet", "Давно без касаний", "Отдавна без контакт"}},
+	{"deal_warning", "stalled_in_stage", "#fd903d", {"Stuck in stage", "Застряла на этапе", "Заседнала на етапа"}},
+	{"deal_warning", "pushed", "#fea546", {"Keeps slipping", "Закрытие всё переносят", "Затварянето все се отлага"}},
+	{"deal_warning", "single_threaded", "#feb853", {"Single-threaded", "Один контакт у клиента", "Само един контакт при клиента"}},
+	{"deal_warning", "no_problem", "#ffcb67", {"Pain not clear", "Боль клиента не выяснена", "Болката на клиента не е ясна"}},
+	{"deal_warning", "no_temperature", "#fedc7d", {"Mood not logged", "Температура не указана", "Настроението не е отбелязано"}},
+	{"deal_warning", "no_lift", "#ffeda0", {"Odds not assessed", "Шансы не оценены", "Шансът не е оценен"}},
 };
 
 #define NLABELS lengthof(catalog)
@@ -129,7 +158,7 @@ qx_label_kind(const text *kind)
 	int			first = qx_label_kind_find(kind);
 
 	if (first < 0)
-		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority and lead_trend.",
+		qx_bad_arg("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority, lead_trend, temperature and deal_warning.",
 				   "kind must be a kind of the label catalog, got \"%s\"",
 				   brief(kind));
 	return first;

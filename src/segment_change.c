@@ -81,7 +81,7 @@ segment_columns(TriggerData *trigdata, SegmentColumns *cols)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trigger \"%s\" on table \"%s\": kind \"%s\" is not a kind of the label catalog",
 						trigger->tgname, RelationGetRelationName(rel), qx_str_brief(args[1])),
-				 errhint("The kinds are kinetic, rfm, heat, abc, xyz, lead_class and priority.")));
+				 errhint("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority, lead_trend, temperature and deal_warning.")));
 	cols->previous = qx_trigger_column(trigdata, args[2], "previous", text_types,
 									   lengthof(text_types), "text or character varying", USAGE);
 	cols->since = qx_trigger_column(trigdata, args[3], "since", since_types,

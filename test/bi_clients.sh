@@ -7,6 +7,7 @@
 # columns.  node-postgres is the dashboard's (examples/dashboard, installed
 # from its lock file with npm ci when missing); without node it fails.
 # Ends with "N passed, N failed".
+# qx-tier: once
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/test/lib/suite.sh"

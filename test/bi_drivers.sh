@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # The typed BI views of doc/bi.md through the drivers BI tools use: unixODBC
 # with psqlODBC (Debian's odbc-postgresql, through python3-pyodbc) and pgJDBC
 # (Debian's libpostgresql-jdbc-java, through test/bi/BiDrivers.java).  The

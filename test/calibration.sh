@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # calibration (SPEC §15): win_calibration, isotonic_fit/isotonic_predict and
 # forecast_backtest against scikit-learn and exact decimal arithmetic (each
 # comparison one check; test/calibration.py says which oracle and tolerance).

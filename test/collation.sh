@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # make installcheck in a database whose default collation is ICU ru-RU
 # (issue 21): no suite may depend on the database's collation for its row
 # order.  The database is made here with the settings pg_regress gives its

@@ -9,6 +9,7 @@
 #     count/sum/min/max), an empty state adds nothing (not even the scale of
 #     its zero money), and one malformed core is refused by both state types
 #     with the same 22P02 problem.
+# qx-tier: fast
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$(dirname "$0")/lib/suite.sh"

@@ -26,6 +26,7 @@
 # English desktop, screenshot-ru.png, screenshot-bg-phone.png: Bulgarian at
 # 390 px); they are committed in examples/dashboard/ for doc/demo.md.  Needs
 # node >= 18 with npm and the chromium package.  Ends with "N passed, N failed".
+# qx-tier: once
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/test/lib/suite.sh"
@@ -97,7 +98,7 @@ open(sys.argv[2], "w").write(str(httpd.server_address[1]))
 httpd.serve_forever()
 PY
 server_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$tmp/port" ] && break; sleep 0.1; done	# up to 60 s: a busy machine
 port=$(cat "$tmp/port" 2>/dev/null)
 [ -n "$port" ] && ok "dist/ served on 127.0.0.1:$port" || { bad "static server"; finish; }
 

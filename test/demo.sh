@@ -3,6 +3,7 @@
 # running server (scripts/test.sh exports PGHOST/PGPORT/PGUSER; quota_ext is
 # installed).  Works in a scratch database it drops at the end; ends with
 # "N passed, N failed".
+# qx-tier: fast
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 db=quota_ext_demo_test_$$
@@ -345,6 +346,23 @@ grep -E '^ Dmitri Smith ' <<<"$qout" | grep -q '0.00 / 0.00 / 1.00 .*hockey stic
 	|| bad "(q1) shows the hockey stick" "$(grep -m1 -E '^ Dmitri Smith ' <<<"$qout")"
 grep -A3 'to_the_cent' <<<"$qout" | grep -qE '\| t$' && ok "(q3) the Q4 allocation sums to the company number to the cent" \
 	|| bad "(q3) the Q4 allocation sums to the company number" "$(grep -A3 to_the_cent <<<"$qout")"
+# --- the deal diary (scripts/demo_diary.sql) ----------------------------------------
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$root/scripts/demo_diary.sql" 2>&1)
+if [ $? -eq 0 ] && ! grep -q ERROR <<<"$out"; then ok "demo_diary.sql runs without error"
+else bad "demo_diary.sql runs without error" "$(grep -m3 ERROR <<<"$out")"; fi
+check "diary: the trigger's warnings are deal_warnings(current_date, ...) on every deal" \
+	"SELECT bool_and(warnings IS NOT DISTINCT FROM deal_warnings(current_date, next_contact, problem, promise_due,
+	        temperature, lift, last_activity, stage_entered, 30, close_date, pushes, contacts)) FROM sales.deals"
+# the per-warning counts of section (o), as of 2026-09-15, against plain SQL
+for rule in "1|next_contact < date '2026-09-15'" "5|lift < 0.4" "7|last_activity < date '2026-09-01'" \
+	"9|pushes >= 2" "13|lift IS NULL"; do
+	rank=${rule%%|*}
+	want=$(q "SELECT count(*) FROM sales.deals WHERE ${rule#*|}")
+	grep -A16 '^(o) ' <<<"$out" | grep -qE "^ +$rank \|.*\| +$want\$" && ok "diary: (o) rank $rank counts $want deals (${rule#*|})" \
+		|| bad "diary: (o) rank $rank counts $want deals" "$(grep -A16 '^(o) ' <<<"$out" | grep -E "^ +$rank \|")"
+done
+grep -q 'Просрочен контакт' <<<"$out" && grep -q 'Follow-up overdue' <<<"$out" \
+	&& ok "diary: the morning list in English and Russian" || bad "diary: the morning list in English and Russian"
 
 cleanup
 echo "$passed passed, $failed failed"

@@ -11,6 +11,7 @@
 # view per aggregate of the extension whose name ends in neither _partial nor
 # _merge, and per window function, over a tiny orders table (created only
 # for those that exist; arguments are mapped by name and type, see below).
+# qx-tier: fast
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 src=qx_dump_src

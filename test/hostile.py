@@ -12,7 +12,9 @@ of SQLSTATE class XX, or ran past statement_timeout.  Run by test/hostile.sh.
 
 Environment: PGHOST/PGPORT/PGUSER (superuser), QX_SEED (default 20240501),
 QX_RANDOM (random combinations per function, default 30),
-QX_TIMEOUT (seconds per statement, default 5), QX_VERBOSE=1.
+QX_TIMEOUT (seconds per statement, default 60: a statement that long is
+stuck, not slow, even with the machine at load 8 on 2 cores; the slowest
+statement's time is printed as a figure, not checked), QX_VERBOSE=1.
 """
 import os
 import sys
@@ -24,7 +26,7 @@ import qxtest as q  # noqa: E402
 DB = "qx_hostile"
 SEED, RNG = q.seeded()
 NRANDOM = int(os.environ.get("QX_RANDOM", "30"))
-TIMEOUT = int(os.environ.get("QX_TIMEOUT", "5"))
+TIMEOUT = int(os.environ.get("QX_TIMEOUT", "60"))
 VERBOSE = os.environ.get("QX_VERBOSE") == "1"
 
 # XX errors PostgreSQL's own idiom raises when an aggregate support function
@@ -467,6 +469,8 @@ class Hostile:
         cls = ", ".join("%s=%d" % kv for kv in sorted(self.r.by_class.items()))
         q.log("calls: %d; outcomes by SQLSTATE class: %s; crashes: %d; timeouts: %d; %.1f s"
               % (self.r.calls, cls, self.r.crashes, self.r.timeouts, time.time() - t0))
+        q.log("slowest statement: %.3f s (a figure, not a bound): %s"
+              % (self.r.slowest[0], short(self.r.slowest[1], 160)))
         if VERBOSE:
             for st, (cnt, msg, sql) in sorted(self.r.by_state.items()):
                 q.log("  %s x%d e.g. %s  <- %s" % (st, cnt, msg[:150], short(sql, 200)))

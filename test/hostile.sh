@@ -3,5 +3,6 @@
 # (discovered from the catalog) called with edge values; fails on a crash, an
 # XX error or a statement past statement_timeout.  See test/hostile.py.
 # Runs against the server in PGHOST/PGPORT/PGUSER with the extension installed.
+# qx-tier: once
 set -uo pipefail
 exec /usr/bin/python3 "$(dirname "$0")/hostile.py" "$@"

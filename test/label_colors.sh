@@ -5,8 +5,11 @@
 # Fernandes (2009, severity 1.0), and compared in CIELAB: within a kind every
 # two codes must stay apart by a CIE76 difference of at least 10 under each
 # simulation and normal vision; rank 1 reads blue (b* < 0) and the last rank
-# (RFM's neutral Others aside) red (a* > 0, b* > 0).  Runs against the
+# (RFM's neutral Others aside) red (a* > 0, b* > 0).  deal_warning, all
+# problems (SPEC §14), runs dark red to yellow instead: lighter rank by rank
+# under every simulation, every colour red to yellow.  Runs against the
 # server scripts/test.sh started; ends with "N passed, N failed".
+# qx-tier: fast
 set -uo pipefail
 db=quota_ext_label_colors_$$
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
@@ -44,6 +47,20 @@ def check(ok, what):
     print(("ok   - " if ok else "FAIL - ") + what)
     passed, failed = passed + ok, failed + (not ok)
 for kind, rows in sorted(kinds.items()):
+    if kind == "deal_warning":
+        # SPEC 14: all warning colours, darker for the more urgent.  Thirteen
+        # codes on one hue cannot all stay 10 apart; the order must survive
+        # every simulation: lightness L* rises by at least 3 from rank to rank.
+        for name, m in MACHADO.items():
+            ls = [seen(r[2], m)[0] for r in rows]
+            step = min(b - a for a, b in zip(ls, ls[1:]))
+            check(step >= 3, "%s under %s: lighter rank by rank, L* up by >= 3 (smallest step %.1f)"
+                  % (kind, name, step))
+        warm = [r[2] for r in rows if not (seen(r[2], MACHADO["normal vision"])[2] > 0
+                                           and seen(r[2], MACHADO["normal vision"])[1] > -10)]
+        check(not warm, "%s: every colour a warning colour, red to yellow (b* > 0, a* > -10)%s"
+              % (kind, (": not " + ", ".join(warm)) if warm else ""))
+        continue
     for name, m in MACHADO.items():
         worst = min((sum((x - y) ** 2 for x, y in zip(seen(a[2], m), seen(b[2], m))) ** 0.5, a[2], b[2])
                     for a, b in itertools.combinations(rows, 2))
@@ -53,7 +70,7 @@ for kind, rows in sorted(kinds.items()):
     first, last = (seen(r[2], MACHADO["normal vision"]) for r in (scale[0], scale[-1]))
     check(first[2] < 0 and last[1] > 0 and last[2] > 0,
           "%s: rank 1 %s reads blue, rank %d %s reads red" % (kind, scale[0][2], scale[-1][0], scale[-1][2]))
-check(len(kinds) == 7, "seven kinds")
+check(len(kinds) == 10, "ten kinds")
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 '

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # test/margin_demo.sh: checks scripts/demo_margin.sql (SPEC §17 demo) on a
 # small generated dataset (scripts/gen_data.sql, 1000 customers) against
 # the running server (PGHOST/PGPORT/PGUSER): it runs without error, prints

@@ -4,6 +4,7 @@
 # broken copy per rule it enforces (so the check can fail); `make dist`
 # writes quota_ext-VERSION.zip with the files PGXN's builder needs under one
 # top directory.  Needs no server.  Ends with "N passed, N failed".
+# qx-tier: once
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/test/lib/suite.sh"

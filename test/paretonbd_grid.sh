@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # Pareto/NBD P(alive) and expectations against an independent mpmath
 # reference (test/clv_reference.py: the note's hypergeometric form with
 # mpmath's hyp2f1 at 40 digits) over a grid that includes r + x < 1 with

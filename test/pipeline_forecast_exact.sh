@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # pipeline_forecast (SPEC §10) on the adversarial sets of issue 19 against an
 # independent meet-in-the-middle enumeration in Python
 # (test/pipeline_forecast_exact.py says how).  Runs against the server in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # quota_allocate (SPEC §16) against an independent largest-remainder
 # formulation in Python (exact Decimal/Fraction arithmetic) over thousands of
 # random partitions; test/quota_allocate.py says how.  Runs against the

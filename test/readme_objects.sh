@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: fast
 # The README's table of every SQL object against the catalog: installs each
 # version of quota_ext in a scratch database in turn, lists the user-facing
 # objects with the version each appeared in and its heading in doc/*.md

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # stage_funnel and required_activity (SPEC §13) against independent
 # computations: Kaplan-Meier medians and 80th percentiles against R's
 # survival package and an exact-fraction Kaplan-Meier, stage counts against a

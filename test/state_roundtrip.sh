@@ -13,6 +13,7 @@
 #   2. COPY in text and in binary format into a second table;
 #   3. pg_dump -Fc and pg_restore into a new database;
 # each compared by md5 of the ordered values' binary (send) form.
+# qx-tier: fast
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 src=qx_rt_src

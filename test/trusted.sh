@@ -18,6 +18,7 @@
 # only C functions, no SECURITY DEFINER, no SET clause, DEFAULTs that are
 # constants (with implicit casts only to pg_catalog functions), and no member
 # other than functions, aggregates and types.
+# qx-tier: fast
 set -uo pipefail
 db=qx_trusted
 role=qx_trusted_user

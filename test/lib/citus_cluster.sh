@@ -37,7 +37,7 @@ log_min_messages = warning
 citus.shard_count = 4
 CONF
 		qx_as_postgres "$QX_BIN/pg_ctl" -D "$QX_CITUS_DIR/n$i" -l "$QX_CITUS_DIR/n$i.log" \
-			-w -t 60 start >/dev/null || { cat "$QX_CITUS_DIR/n$i.log"; return 1; }
+			-w -t 300 start >/dev/null || { cat "$QX_CITUS_DIR/n$i.log"; return 1; }
 		qx_citus_psql "$i" -c "CREATE EXTENSION citus" || return 1
 	done
 	qx_citus_psql 0 -c "SELECT citus_set_coordinator_host('127.0.0.1', $base)" \

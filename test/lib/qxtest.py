@@ -122,6 +122,7 @@ class Runner:
         self.by_state = {}      # sqlstate -> [count, first message, its statement]
         self.crashes = 0
         self.timeouts = 0
+        self.slowest = (0.0, "")  # (seconds, statement): a figure, not a bound
 
     def _reconnect(self):
         deadline = time.time() + 60
@@ -148,6 +149,7 @@ class Runner:
 
         timer = threading.Timer(self.timeout_s + 10, watchdog)
         timer.start()
+        t0 = time.monotonic()
         try:
             with conn.cursor() as cur:
                 cur.execute(sql)
@@ -166,6 +168,9 @@ class Runner:
             res = ("error", e.pgcode or "?????", str(e).strip())
         finally:
             timer.cancel()
+        took = time.monotonic() - t0
+        if took > self.slowest[0]:
+            self.slowest = (took, sql)
         if res == "crash":
             self.crashes += 1
             self._reconnect()

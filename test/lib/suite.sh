@@ -7,7 +7,13 @@
 #   qx_regress_counts LOG      "OK BAD" of a pg_regress log
 #   qx_suite_counts LOG        "OK BAD" of a suite's log (its last "N passed, N failed")
 #   qx_tally KIND LOG RC       add a log's counts to passed/failed (KIND: regress or suite);
-#                              a non-zero exit status with no failure counted is one failure
+#                              a non-zero exit status with no failure counted is one failure,
+#                              and so is a suite that ran no check ("0 passed, 0 failed"),
+#                              unless its log has a line "not applicable: REASON" (a suite
+#                              that cannot run on this server version, e.g. Citus on 18;
+#                              never for missing data or a missing tool: those fail)
+#   qx_missing WHAT            a suite's data or tool is missing: prints why and the closing
+#                              line, exits 1 (a check that failed; in CI and out of it)
 #   qx_dashboard_npm LOG       npm ci in examples/dashboard when its packages are missing or
 #                              older than the lock file (npm's output in LOG); 0 when installed
 passed=${passed:-0}
@@ -52,8 +58,19 @@ qx_tally() {
 	if [ "$kind" = regress ]; then read -r ok bad < <(qx_regress_counts "$log")
 	else read -r ok bad < <(qx_suite_counts "$log"); fi
 	[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+	# a suite that ran nothing proves nothing
+	if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ] && ! grep -q '^not applicable: ' "$log"; then
+		echo "FAIL $(basename "$log" .log): ran no check (0 passed, 0 failed)"
+		bad=1
+	fi
 	passed=$((passed + ok))
 	failed=$((failed + bad))
+}
+
+qx_missing() {
+	echo "FAIL missing: $*"
+	echo "${passed:-0} passed, $((${failed:-0} + 1)) failed"
+	exit 1
 }
 
 # The dashboard's npm packages (Observable Framework, and pg, which
