@@ -3,7 +3,8 @@
 # (Observable Framework, charts with Observable Plot) over the demo database,
 # end to end: generates the demo data and runs scripts/demo.sql (with the
 # customer base as of the same day as the quota position), demo_margin.sql
-# demo_funnel.sql, demo_calibration.sql and demo_quarter.sql -- the files
+# demo_funnel.sql, demo_calibration.sql, demo_quarter.sql and
+# demo_diary.sql -- the files
 # scripts/demo.sh runs -- in a scratch
 # database, installs the dashboard's npm packages (npm ci, from the lock
 # file), builds the site with telemetry off in a network namespace without
@@ -21,7 +22,8 @@
 # price_realization; lead load with count() and sum(), not lead_load; the
 # calibration bins and scores with avg() and count(), not win_calibration;
 # the last quarter's thirds, last five days and weekly Gini with sum() over
-# the counted days and a pairwise sum, not booking_rhythm.
+# the counted days and a pairwise sum, not booking_rhythm; the morning list
+# with SPEC §14's warning rules written as predicates, not deal_warnings.
 # Screenshots are kept in $QX_DASHBOARD_SHOTS when set (screenshot.png:
 # English desktop, screenshot-ru.png, screenshot-bg-phone.png: Bulgarian at
 # 390 px); they are committed in examples/dashboard/ for doc/demo.md.  Needs
@@ -61,8 +63,9 @@ if createdb "$db" && q -c 'CREATE EXTENSION quota_ext' &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seed=0.42 -f "$root/scripts/demo_margin.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_funnel.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" >/dev/null &&
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_quarter.sql" >/dev/null 2>&1; then
-	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql, demo_quarter.sql"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_quarter.sql" >/dev/null 2>&1 &&
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_diary.sql" >/dev/null 2>&1; then
+	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql, demo_quarter.sql, demo_diary.sql"
 else bad "demo database"; finish; fi
 
 # npm ci when node_modules is missing or older than the lock file
@@ -289,6 +292,32 @@ gini AS (SELECT a.rep_id, sum(abs(a.x - b.x)) / nullif(2 * count(*) * avg(a.x), 
 rhy AS (SELECT rh.*, coalesce(t1, 0) AS z1, coalesce(t2, 0) AS z2, coalesce(t3, 0) AS z3, gini.gini,
                CASE WHEN coalesce(t3, 0) > 0.6 OR last5 > 0.3 THEN 'hockey' WHEN gini.gini > 0.5 THEN 'lumpy' ELSE 'steady' END AS shape
         FROM rh JOIN gini USING (rep_id)),
+-- the morning list: each open deal's warnings by SPEC §14's rules written
+-- as predicates (not deal_warnings), in the catalog's rank order; per rep
+-- the three deals with the most urgent first warning, then the most warnings
+dw AS (SELECT d.rep_id, d.deal_id,
+              ARRAY(SELECT l.code FROM quota_labels l WHERE l.kind = 'deal_warning' AND CASE l.code
+                      WHEN 'no_next_step' THEN d.next_contact IS NULL
+                      WHEN 'next_step_overdue' THEN d.next_contact < date '2026-09-15'
+                      WHEN 'no_problem' THEN d.problem IS NULL OR btrim(d.problem) = ''
+                      WHEN 'promise_overdue' THEN d.promise_due < date '2026-09-15'
+                      WHEN 'no_temperature' THEN d.temperature IS NULL
+                      WHEN 'cold' THEN d.temperature = 'cold'
+                      WHEN 'reanimation' THEN d.lift < 0.4
+                      WHEN 'no_lift' THEN d.lift IS NULL
+                      WHEN 'no_activity' THEN d.last_activity < date '2026-09-15' - 14
+                      WHEN 'stalled_in_stage' THEN d.stage_entered < date '2026-09-15' - 30
+                      WHEN 'past_close_date' THEN d.close_date < date '2026-09-15'
+                      WHEN 'pushed' THEN d.pushes >= 2
+                      WHEN 'single_threaded' THEN d.contacts <= 1 END
+                    ORDER BY l.rank) AS w
+       FROM sales.deals d),
+wcount AS (SELECT l.code, l.color, count(dw.deal_id) AS n
+           FROM quota_labels l LEFT JOIN dw ON l.code = ANY (dw.w) WHERE l.kind = 'deal_warning' GROUP BY l.code, l.color),
+mlist AS (SELECT * FROM (SELECT dw.*, row_number() OVER (PARTITION BY rep_id ORDER BY
+                                 (SELECT rank FROM quota_labels WHERE kind = 'deal_warning' AND code = w[1]),
+                                 cardinality(w) DESC, deal_id) AS n
+                         FROM dw WHERE cardinality(w) > 0) x WHERE n <= 3),
 shp(lang, code, word) AS (VALUES ('en', 'hockey', 'hockey stick'), ('en', 'lumpy', 'lumpy'), ('en', 'steady', 'steady'),
     ('ru', 'hockey', 'клюшка'), ('ru', 'lumpy', 'рывками'), ('ru', 'steady', 'ровно'),
     ('bg', 'hockey', 'хокейен стик'), ('bg', 'lumpy', 'на пресекулки'), ('bg', 'steady', 'равномерно')),
@@ -376,6 +405,12 @@ checks(lang, k, v, main, rep) AS (
         UNION ALL SELECT 'qsgini:' || rep_id, jsonb_build_object('num', round(gini, 10), 'digits', 2, 'float', true), true, rep_id FROM rhy WHERE total > 0
         UNION ALL SELECT 'qsshape:' || rep_id, jsonb_build_object('text', CASE WHEN total > 0 THEN s.word ELSE '–' END), true, rep_id
                   FROM rhy JOIN shp s ON s.code = rhy.shape AND s.lang = lang.lang
+        -- the morning list: counts per warning (main pages), each listed deal's warnings
+        UNION ALL SELECT 'wn:' || code, jsonb_build_object('num', n, 'digits', 0), true, NULL FROM wcount
+        UNION ALL SELECT 'mwarn:' || m.deal_id,
+                         jsonb_build_object('text', (SELECT string_agg(l.label, '; ' ORDER BY o) FROM unnest(m.w) WITH ORDINALITY u(c, o)
+                                                     JOIN lbl l ON l.kind = 'deal_warning' AND l.code = u.c AND l.lang = lang.lang)),
+                         true, m.rep_id FROM mlist m
         -- the calibration of the close probabilities: main pages only
         UNION ALL SELECT 'caldeals', jsonb_build_object('num', n, 'digits', 0), true, NULL FROM cals
         UNION ALL SELECT 'calbrier', jsonb_build_object('num', round(brier::numeric, 12), 'digits', 3, 'float', true), true, NULL FROM cals
@@ -396,7 +431,8 @@ checks(lang, k, v, main, rep) AS (
 colors(k, zone_kind, code, main, rep) AS (
     SELECT 'heatcell:' || kinetic || ':' || abc, 'heat', zone, true, NULL::int FROM cells
     UNION ALL SELECT 'fcband:' || rep_id, 'heat', zone, true, rep_id FROM fcz
-    UNION ALL SELECT 'llarrow:' || rep_id, 'lead_trend', trend, true, rep_id FROM ll WHERE trend IS NOT NULL),
+    UNION ALL SELECT 'llarrow:' || rep_id, 'lead_trend', trend, true, rep_id FROM ll WHERE trend IS NOT NULL
+    UNION ALL SELECT 'wbar:' || code, 'deal_warning', code, true, NULL FROM wcount),
 -- the pages checked: the three main pages, and two reps' pages
 pages(file, lang, rep, shot, phone) AS (VALUES
     ('index.html', 'en', NULL::int, true, false), ('ru.html', 'ru', NULL, true, false), ('bg.html', 'bg', NULL, false, true),
@@ -406,9 +442,11 @@ SELECT jsonb_build_object('pages', jsonb_object_agg(pg.file, jsonb_build_object(
     'checks', (SELECT jsonb_object_agg(k, v) FROM checks c
                WHERE c.lang = pg.lang AND CASE WHEN pg.rep IS NULL THEN c.main ELSE c.rep = pg.rep END),
     'order', CASE WHEN pg.rep IS NULL THEN jsonb_build_object(
+        'mwarn', (SELECT jsonb_agg('mwarn:' || deal_id ORDER BY rep_id, n) FROM mlist),
         'attain', (SELECT jsonb_agg('attain:' || rep_id ORDER BY rep_id) FROM r),
         'fcchance', (SELECT jsonb_agg('fcchance:' || rep_id ORDER BY rep_id) FROM r),
-        'rfm', (SELECT jsonb_agg('rfm:' || code ORDER BY rank) FROM rfm)) ELSE '{}' END,
+        'rfm', (SELECT jsonb_agg('rfm:' || code ORDER BY rank) FROM rfm))
+        ELSE jsonb_build_object('mwarn', (SELECT jsonb_agg('mwarn:' || deal_id ORDER BY n) FROM mlist WHERE rep_id = pg.rep)) END,
     'deals', CASE WHEN pg.rep IS NULL THEN (SELECT jsonb_object_agg('deal:' || i, deal_id) FROM deals) ELSE '{}' END,
     'filter', CASE WHEN pg.file = 'index.html' THEN jsonb_build_object(
         'rep', 3, 'repIndex', (SELECT count(*) FROM r WHERE rep_id <= 3), 'dayIndex', 0,

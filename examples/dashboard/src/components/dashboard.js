@@ -72,6 +72,10 @@ const TEXT = {
       "Gini, 0 even, 1 all in one week). A hockey stick: more than 60 % in the last third or 30 % in the last five days.",
     booked: "Booked", third: ["1st third", "2nd third", "Last third"], last5: "Last 5 days", gini: "Weekly Gini",
     shape: "Shape", shapes: {hockey: "hockey stick", lumpy: "lumpy", steady: "steady"},
+    morning: "This morning: deals that need attention",
+    morningNote: "The deal diary (deal_warnings as of today): how many open deals carry each warning, most urgent " +
+      "first (darker red the more urgent), and each rep's three deals most in need, by their most urgent warning.",
+    warning: "Warning", warnings: "Warnings", dealsCol: "Deals",
     calDeals: "Closed deals", calBrier: "Brier score", calEce: "Calibration error (ECE)", calBin: "Probability",
     calPredicted: "Promised", calWon: "Won",
     repPage: "Rep's page", back: "Dashboard"
@@ -142,6 +146,10 @@ const TEXT = {
       "в последние пять дней.",
     booked: "Закрыто", third: ["1-я треть", "2-я треть", "Последняя"], last5: "Последние 5 дней", gini: "Джини по неделям",
     shape: "Ритм", shapes: {hockey: "клюшка", lumpy: "рывками", steady: "ровно"},
+    morning: "С утра: сделки, которым нужно внимание",
+    morningNote: "Дневник сделок (deal_warnings на сегодня): сколько открытых сделок с каждым сигналом, самые " +
+      "срочные сначала (чем срочнее, тем темнее красный), и у каждого менеджера три сделки, которым хуже всего.",
+    warning: "Сигнал", warnings: "Сигналы", dealsCol: "Сделки",
     calDeals: "Закрытых сделок", calBrier: "Оценка Брайера", calEce: "Ошибка калибровки (ECE)", calBin: "Вероятность",
     calPredicted: "Обещали", calWon: "Выиграли",
     repPage: "Страница менеджера", back: "Панель"
@@ -212,6 +220,10 @@ const TEXT = {
       "последната третина или над 30 % в последните пет дни.",
     booked: "Затворено", third: ["1-ва третина", "2-ра третина", "Последна"], last5: "Последни 5 дни", gini: "Седмичен Джини",
     shape: "Ритъм", shapes: {hockey: "хокейен стик", lumpy: "на пресекулки", steady: "равномерно"},
+    morning: "Тази сутрин: сделки, които искат внимание",
+    morningNote: "Дневникът на сделките (deal_warnings към днес): колко отворени сделки имат всеки сигнал, първо " +
+      "най-спешните (колкото по-спешно, толкова по-тъмночервено), и при всеки търговец трите сделки в най-лошо състояние.",
+    warning: "Сигнал", warnings: "Сигнали", dealsCol: "Сделки",
     calDeals: "Затворени сделки", calBrier: "Брайър скор", calEce: "Грешка на калибрирането (ECE)", calBin: "Шанс",
     calPredicted: "Обещано", calWon: "Спечелено",
     repPage: "Страница на търговеца", back: "Табло"
@@ -543,6 +555,34 @@ export function marginSection(data, lang, reps, width) {
       table([t.rep, `${t.leadsNow} (${t.leadsBefore})`, t.inSla, `${t.perLead} (${t.leadsBefore})`, t.trendCol], lrows)));
 }
 
+// the morning list: warnings per kind (chart, catalog colours), and the
+// three deals per rep most in need, with their warnings in catalog order
+export function morningSection(data, lang, reps, width) {
+  const t = TEXT[lang], f = formats(lang);
+  if (!data.warnings?.length) return el("div");
+  const ids = new Set(reps.map((r) => r.rep_id));
+  const label = Object.fromEntries(data.warnings.map((w) => [w.code, w[lang]]));
+  const parts = [];
+  if (reps.length > 1) {
+    const svg = Plot.plot(plotBase(width, {
+      height: 30 + 22 * data.warnings.length, marginLeft: width < 500 ? 150 : 220, marginRight: 40,
+      x: {label: null, grid: true}, y: {label: null, domain: data.warnings.map((w) => w[lang])}, color: {type: "identity"},
+      marks: [Plot.barX(data.warnings, {x: "deals", y: lang, fill: "color", className: "qx-wbar"}),
+              Plot.text(data.warnings, {x: "deals", y: lang, text: (w) => f.money(w.deals), textAnchor: "start", dx: 4,
+                                        className: "qx-wn"}),
+              Plot.ruleX([0])]}));
+    tag(svg, "qx-wbar", data.warnings.map((w) => ({key: `wbar:${w.code}`, color: w.color})));
+    tag(svg, "qx-wn", data.warnings.map((w) => ({key: `wn:${w.code}`})));
+    parts.push(chartBox(svg));
+  }
+  const nm = (id) => data.reps.find((r) => r.rep_id === id)?.name ?? String(id);
+  const rows = data.diary.filter((d) => ids.has(d.rep_id)).map((d) => el("tr", {},
+    el("td", {class: "qx-name"}, nm(d.rep_id)), el("td", {}, d.title), td(f.money(d.amount)),
+    el("td", {}, el("span", {"data-check": `mwarn:${d.deal_id}`}, d.warnings.map((c) => label[c] ?? c).join("; ")))));
+  parts.push(table([t.rep, t.deal, t.amount, t.warnings], rows));
+  return card(t.morning, t.morningNote, ...parts);
+}
+
 // the last quarter's shape: thirds as a stacked bar per rep, and a table
 const THIRDS = ["#abd9e9", "#ffffbf", "#fdae61"];
 export function rhythmShape(r) {
@@ -621,6 +661,7 @@ export function dashboard(data, lang, {rep = null, day = data.asOf, width = 900}
     el("div", {class: "qx-grid2"}, rfmSection(data, lang, width / (width > 900 ? 2 : 1) - 40),
                                    heatSection(data, lang, width / (width > 900 ? 2 : 1) - 40)),
     rhythmSection(data, lang, reps, width - 40),
+    morningSection(data, lang, reps, width - 40),
     reanimationSection(data, lang),
     calibrationSection(data, lang, width - 40));
 }
@@ -636,5 +677,6 @@ export function repPage(data, lang, repId, width = 900) {
     pipelineSection(data, lang, reps),
     funnelSection(data, lang, reps, width - 40),
     marginSection(data, lang, reps, width - 40),
-    rhythmSection(data, lang, reps, width - 40));
+    rhythmSection(data, lang, reps, width - 40),
+    morningSection(data, lang, reps, width - 40));
 }

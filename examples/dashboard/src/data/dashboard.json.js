@@ -3,7 +3,7 @@
 // sales.heat_matrix behind, scripts/demo_margin.sql list prices, costs and
 // sales.lead_flow, scripts/demo_funnel.sql sales.stage_history,
 // scripts/demo_calibration.sql sales.closed_deals, scripts/demo_quarter.sql
-// sales.bookings).  Connection
+// sales.bookings, scripts/demo_diary.sql the deal diary's columns).  Connection
 // from the usual libpq variables (PGHOST, PGPORT, PGUSER, PGDATABASE); one
 // date, QX_AS_OF (default 2026-09-15), for the quota position, the funnel and
 // the customer base: build the database with demo.sql's seg_as_of equal to it
@@ -227,6 +227,31 @@ const rhythm = await q(
    JOIN sales.revenue_quotas q ON q.rep_id = s.rep_id AND q.period_start = $1::date
    ORDER BY s.rep_id`, [prior.start, prior.end]);
 
+// The morning list (the deal diary of scripts/demo_diary.sql): each open
+// deal's warnings as of asOf (deal_warnings, stage norm 30 days), the count
+// per warning in the catalog's order and colours, and per rep the three
+// deals most in need, by their most urgent warning, then the number of them.
+const hasDiary = (await q(`SELECT count(*)::int AS n FROM information_schema.columns
+                           WHERE table_schema = 'sales' AND table_name = 'deals' AND column_name = 'next_contact'`))[0].n > 0;
+const diary = hasDiary ? await q(
+  `WITH w AS (SELECT d.rep_id, d.deal_id, d.title, d.amount,
+                     deal_warnings($1::date, d.next_contact, d.problem, d.promise_due, d.temperature, d.lift,
+                                   d.last_activity, d.stage_entered, 30, d.close_date, d.pushes, d.contacts) AS warnings
+              FROM sales.deals d)
+   SELECT rep_id, deal_id, title, amount, warnings, n
+   FROM (SELECT w.*, row_number() OVER (PARTITION BY rep_id
+                                        ORDER BY quota_label_rank('deal_warning', warnings[1]),
+                                                 cardinality(warnings) DESC, deal_id) AS n
+         FROM w WHERE warnings <> '{}') s
+   WHERE n <= 3 ORDER BY rep_id, n`, [asOf]) : [];
+const warnings = hasDiary ? await q(
+  `SELECT l.rank, l.code, l.color, l.en, l.ru, l.bg, count(w.code)::int AS deals
+   FROM quota_labels l
+   LEFT JOIN (SELECT unnest(deal_warnings($1::date, next_contact, problem, promise_due, temperature, lift, last_activity,
+                                          stage_entered, 30, close_date, pushes, contacts)) AS code
+              FROM sales.deals) w ON w.code = l.code
+   WHERE l.kind = 'deal_warning' GROUP BY l.rank, l.code, l.color, l.en, l.ru, l.bg ORDER BY l.rank`, [asOf]) : [];
+
 await client.end();
-process.stdout.write(JSON.stringify({asOf, segAsOf, quarter, reps, ledges, reanimation, rfm, heat, labels,
+process.stdout.write(JSON.stringify({asOf, segAsOf, quarter, diary, warnings, reps, ledges, reanimation, rfm, heat, labels,
                                      weeks, trend, funnel, stages, margin, leads, calibration, prior, rhythm}));
