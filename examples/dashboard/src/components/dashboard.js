@@ -268,7 +268,8 @@ const card = (title, note, ...body) => el("section", {class: "qx-card"}, el("h2"
 // tables scroll inside their card on a narrow screen; the page never does
 const table = (heads, rows, cls = "") => el("div", {class: "qx-scroll"},
   el("table", {class: `qx-table ${cls}`},
-    el("thead", {}, el("tr", {}, heads.map((h, i) => el("th", {class: i > 0 ? "n" : null}, h)))),
+    // a header is right-aligned over a column of numbers (its first cell's class)
+    el("thead", {}, el("tr", {}, heads.map((h, i) => el("th", {class: rows[0]?.children[i]?.classList.contains("n") ? "n" : null}, h)))),
     el("tbody", {}, rows)));
 const td = (...c) => el("td", {class: "n"}, ...c);
 
