@@ -63,10 +63,10 @@ if createdb "$db" && q -c 'CREATE EXTENSION quota_ext' &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -v seed=0.42 -f "$root/scripts/demo_margin.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_funnel.sql" >/dev/null &&
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_calibration.sql" >/dev/null &&
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_quarter.sql" >/dev/null 2>&1 &&
-	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_diary.sql" >/dev/null 2>&1; then
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_quarter.sql" >/dev/null 2>>"$tmp/demo.err" &&
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v as_of=2026-09-15 -f "$root/scripts/demo_diary.sql" >/dev/null 2>>"$tmp/demo.err"; then
 	ok "demo database: gen_data.sql (1000 customers), demo.sql (customer base as of 2026-09-15), demo_margin.sql, demo_funnel.sql, demo_calibration.sql, demo_quarter.sql, demo_diary.sql"
-else bad "demo database"; finish; fi
+else bad "demo database" "$(grep -v NOTICE "$tmp/demo.err" 2>/dev/null | tail -3)"; finish; fi
 
 # npm ci when node_modules is missing or older than the lock file
 if qx_dashboard_npm "$tmp/npm.log"; then ok "npm packages installed from the lock file (Observable Framework, pg)"
