@@ -126,7 +126,8 @@ BEGIN
                 expr := CASE a.nm
                     WHEN 'a_share' THEN '0.8' WHEN 'b_share' THEN '0.95' WHEN 'bins' THEN '5'
                     WHEN 'higher_is_better' THEN 'true' WHEN 'periods' THEN '6'
-                    WHEN 'period' THEN '1 month' WHEN 'window_len' THEN '90 days'
+                    WHEN 'period' THEN CASE WHEN a.t = 'integer'::regtype THEN '0' ELSE '1 month' END
+                    WHEN 'window_len' THEN '90 days'
                     WHEN 'threshold' THEN '0.2' WHEN 'time_unit' THEN '1 day'
                     WHEN 'holidays' THEN '{2024-01-01}'
                     ELSE CASE a.t::regtype::text
