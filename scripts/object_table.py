@@ -48,6 +48,7 @@ SELECT kind, name, coalesce(min(descr), '') FROM (
          obj_description(t.oid, 'pg_type')
   FROM pg_depend d JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+    AND t.typcategory <> 'A'   -- array types, members of an updated extension on 18
     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'quota_ext')
   UNION ALL
   SELECT 'view', c.relname::text, obj_description(c.oid, 'pg_class')
