@@ -6,7 +6,7 @@
 # test command does that).  README "Citus" is written from what this shows:
 #
 #  1. CREATE EXTENSION quota_ext on the coordinator reaches the workers;
-#  2. for every aggregate (rfm_summary, btyd_summary, rfm_kinetic,
+#  2. for every aggregate (rfm_summary, btyd_summary, rfm_kinetic, stage_funnel,
 #     demand_cv, bgnbd_fit) and its _partial/_merge, on orders distributed
 #     by customer (bgnbd_fit on per-customer summaries): grouped by customer
 #     the whole aggregate runs in the worker query and equals one node's
@@ -114,6 +114,8 @@ aggs=(
 	"gammagamma_fit|cust|frequency, monetary|r::text"
 	"paretonbd_fit|cust|frequency, recency, t|r::text|bgnbd_fit_state"
 	"pipeline_forecast|orders|amount, ((customer_id * 37 + (ts - DATE '2023-01-01')) % 101) / 100.0::float8, 20000|r::text"
+	# a deal per customer, its orders as stage rows; even customers closed on 2024-07-20
+	"stage_funnel|orders|customer_id::bigint, 1 + (ts - DATE '2023-01-01') % 4, ts, CASE WHEN customer_id % 2 = 0 THEN DATE '2024-07-20' END, CASE WHEN customer_id % 2 = 0 THEN customer_id % 3 = 0 END, DATE '2024-07-31'|r::text"
 )
 # one row per group, "group: result", in group order
 answer() {	# table, group column, aggregate expression, printer of r
