@@ -49,6 +49,8 @@ SELECT kind, name, coalesce(min(descr), '') FROM (
   FROM pg_depend d JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
     AND t.typcategory <> 'A'   -- array types, members of an updated extension on 18
+    -- the row type of a view (a member on 18) is the view's, not a type of its own
+    AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
     AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'quota_ext')
   UNION ALL
   SELECT 'view', c.relname::text, obj_description(c.oid, 'pg_class')
