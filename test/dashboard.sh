@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# qx-tier: once
 # test/dashboard.sh: the head-of-sales dashboard in examples/dashboard/
 # (Observable Framework, charts with Observable Plot) over the demo database,
 # end to end: generates the demo data and runs scripts/demo.sql (with the
