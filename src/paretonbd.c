@@ -46,7 +46,9 @@
 
 #include "aggregate.h"
 #include "bgnbd.h"
+#include "purchase_pmf.h"
 #include "optimize.h"
+#include "purchase_pmf.h"
 #include "quota_ext.h"
 
 #define PN_NPAR 4
@@ -87,8 +89,8 @@ static double pn_gl_x[PN_NODES],
 static bool pn_gl_ready = false;
 
 /* Nodes and weights on [0, 1] by Newton's method on P_n. */
-static void
-pn_gl_rule(int n, double *xs, double *ws)
+void
+qx_gauss_legendre(int n, double *xs, double *ws)
 {
 	for (int i = 0; i < (n + 1) / 2; i++)
 	{
@@ -125,7 +127,7 @@ pn_gl_init(void)
 {
 	if (pn_gl_ready)
 		return;
-	pn_gl_rule(PN_NODES, pn_gl_x, pn_gl_w);
+	qx_gauss_legendre(PN_NODES, pn_gl_x, pn_gl_w);
 	pn_gl_ready = true;
 }
 

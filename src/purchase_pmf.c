@@ -78,42 +78,13 @@ static double lc_x[LC_NODES],
 			lc_w[LC_NODES];
 static bool lc_ready = false;
 
-/* Gauss-Legendre nodes and weights on [0, 1], by Newton's method on P_n. */
+/* Gauss-Legendre nodes and weights on [0, 1] (paretonbd.c's rule), once */
 static void
 lc_init(void)
 {
-	const int	n = LC_NODES;
-
 	if (lc_ready)
 		return;
-	for (int i = 0; i < (n + 1) / 2; i++)
-	{
-		double		z = cos(M_PI * (i + 0.75) / (n + 0.5)),
-					dp = 1;
-
-		for (int it = 0; it < 100; it++)
-		{
-			double		p0 = 1,
-						p1 = 0,
-						z1;
-
-			for (int j = 0; j < n; j++)
-			{
-				double		p2 = p1;
-
-				p1 = p0;
-				p0 = ((2.0 * j + 1) * z * p1 - j * p2) / (j + 1);
-			}
-			dp = n * (z * p0 - p1) / (z * z - 1);
-			z1 = z;
-			z = z1 - p0 / dp;
-			if (fabs(z - z1) < 1e-16)
-				break;
-		}
-		lc_x[i] = (1 - z) / 2;
-		lc_x[n - 1 - i] = (1 + z) / 2;
-		lc_w[i] = lc_w[n - 1 - i] = 1.0 / ((1 - z * z) * dp * dp);
-	}
+	qx_gauss_legendre(LC_NODES, lc_x, lc_w);
 	lc_ready = true;
 }
 

@@ -19,6 +19,9 @@
 /* paretonbd.c: paretonbd_p_alive(model, frequency, recency, t) */
 extern Datum paretonbd_p_alive(PG_FUNCTION_ARGS);
 
+/* paretonbd.c: the n-point Gauss-Legendre rule on [0, 1] (nodes xs, weights ws) */
+extern void qx_gauss_legendre(int n, double *xs, double *ws);
+
 /*
  * h(t) = k t - A ln(1 + e^t / al) - B ln(1 + e^t / be) - C e^t, which is
  * concave in t for k, A, B, C >= 0 and al, be > 0; each ln(1 + e^z) is
