@@ -2283,4 +2283,115 @@ COMMENT ON FUNCTION sbg_survival(sbg_model, int) IS
 -- ---------------------------------------------------------------------------
 -- Labels users can extend (issue 28)
 -- ---------------------------------------------------------------------------
+-- The built-in catalog stays in the library, versioned with it; a database
+-- adds its own rows in quota_label_custom (src/labels.c, doc/labels.md): a
+-- code of its own for a kind, or a new kind (a custom RFM map's segments),
+-- with rank and colour, and labels in any language; a row for a built-in
+-- code overrides its rank, colour or labels.  Marked for pg_dump, so the
+-- rows survive dump/restore and ALTER EXTENSION UPDATE.  Who may change it:
+-- the role that created (or updated) the extension -- @extowner@ -- and
+-- whom it grants to; everyone may read it.  The functions read it through
+-- a per-backend cache that a statement trigger invalidates.
+
+CREATE TABLE quota_label_custom (
+    kind text NOT NULL
+        CONSTRAINT quota_label_custom_kind_check
+        CHECK (kind ~ '^[a-z][a-z0-9_]{0,39}$'),
+    code text NOT NULL
+        CONSTRAINT quota_label_custom_code_check
+        CHECK (length(code) BETWEEN 1 AND 100 AND code !~ '[[:cntrl:]]'),
+    rank int
+        CONSTRAINT quota_label_custom_rank_check
+        CHECK (rank BETWEEN 1 AND 1000),
+    color text
+        CONSTRAINT quota_label_custom_color_check
+        CHECK (color ~ '^#[0-9a-f]{6}$'),
+    labels jsonb NOT NULL DEFAULT '{}'
+        CONSTRAINT quota_label_custom_labels_check
+        CHECK (jsonb_typeof(labels) = 'object'
+               AND NOT jsonb_path_exists(labels,
+                   '$.keyvalue() ? (!(@.key like_regex "^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+                                    || @.value.type() != "string"
+                                    || !(@.value like_regex "^[^[:cntrl:]]{1,200}$"))')),
+    PRIMARY KEY (kind, code)
+);
+
+COMMENT ON TABLE quota_label_custom IS
+'the label catalog''s rows this database adds (doc/labels.md): a code of its own for a kind, or a new kind, with rank (1 = best news; NULL = no place in the order), colour #rrggbb (NULL: the built-in one, grey for a new code) and labels {"lang": "text"} in any language; a row for a built-in code overrides what it sets. Dumped by pg_dump; changed by the extension owner and whom it grants to';
+
+SELECT pg_catalog.pg_extension_config_dump('quota_label_custom', '');
+
+REVOKE ALL ON quota_label_custom FROM PUBLIC;
+GRANT SELECT ON quota_label_custom TO PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON quota_label_custom TO @extowner@;
+
+CREATE FUNCTION quota_label_custom_changed()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'quota_label_custom_changed'
+LANGUAGE C;
+
+COMMENT ON FUNCTION quota_label_custom_changed() IS
+'AFTER ... FOR EACH STATEMENT trigger of quota_label_custom: every backend reads the user''s label rows again (this one after the command, the others after the commit)';
+
+CREATE TRIGGER quota_label_custom_changed
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON quota_label_custom
+FOR EACH STATEMENT EXECUTE FUNCTION quota_label_custom_changed();
+
+CREATE FUNCTION quota_label_rows()
+RETURNS TABLE(kind text, code text, rank int, color text, en text, ru text, bg text, custom boolean)
+AS 'MODULE_PATHNAME', 'quota_label_rows'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 60;
+
+COMMENT ON FUNCTION quota_label_rows() IS
+'the rows of the quota_labels view: the built-in catalog merged with quota_label_custom; custom is true where a user''s row applies';
+
+CREATE FUNCTION quota_label_text_rows()
+RETURNS TABLE(kind text, code text, lang text, label text, custom boolean)
+AS 'MODULE_PATHNAME', 'quota_label_text_rows'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 200;
+
+COMMENT ON FUNCTION quota_label_text_rows() IS
+'the rows of the quota_label_texts view: every label of every code in every language it has; custom is true for a label from quota_label_custom';
+
+-- quota_labels gains custom (a column at the end: views over it keep working)
+CREATE OR REPLACE VIEW quota_labels AS
+SELECT kind, code, rank, color, en, ru, bg, custom FROM quota_label_rows();
+
+COMMENT ON VIEW quota_labels IS
+'label catalog, one row per code: the built-in kinds (kinetic, rfm, heat, abc, xyz, lead_class, priority, lead_trend, temperature, deal_warning) and the rows of quota_label_custom; rank 1 = best news (NULL: no place in the order); color #rrggbb (built in: ColorBrewer RdYlBu, colour-blind safe; blue best, red worst, Others grey); en, ru, bg as a head of sales says it (English, else the code, where a user''s code has none); custom: a user''s row applies';
+
+CREATE VIEW quota_label_texts AS
+SELECT kind, code, lang, label, custom FROM quota_label_text_rows();
+
+COMMENT ON VIEW quota_label_texts IS
+'every label of the catalog in every language it has, one row per kind, code and language: the built-in en, ru, bg and the languages of quota_label_custom; custom: the label comes from a user''s row';
+
+-- 1.2's definitions read the built-in catalog with 1.2's texts; 1.3's the
+-- merged one, with the heat zones' labels without colour words (their
+-- colours are RdYlBu's light blue, pale yellow and orange).
+CREATE OR REPLACE FUNCTION quota_label_catalog()
+RETURNS TABLE(kind text, code text, rank int, color text, en text, ru text, bg text)
+AS 'MODULE_PATHNAME', 'quota_label_catalog_1_3'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 56;
+
+COMMENT ON FUNCTION quota_label_catalog() IS
+'the built-in label catalog as this version ships it (without quota_label_custom): every code a function of quota_ext returns from a fixed set, with rank, colour and English, Russian and Bulgarian labels';
+
+CREATE OR REPLACE FUNCTION quota_label(kind text, code text, lang text DEFAULT 'en')
+RETURNS text
+AS 'MODULE_PATHNAME', 'quota_label_1_3'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION quota_label(text, text, text) IS
+'the label of a code in a language the kind has (en, ru, bg, or one of quota_label_custom): the user''s label first, then the built-in one, then English, then the code itself; a code the catalog does not know comes back as it is; unknown kind or language is an error';
+
+CREATE OR REPLACE FUNCTION quota_label_rank(kind text, code text)
+RETURNS int
+AS 'MODULE_PATHNAME', 'quota_label_rank_1_3'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION quota_label_rank(text, text) IS
+'the rank of a code within its kind, 1 the best news, from quota_label_custom where a row sets it; NULL for a code the catalog does not know or without a rank; unknown kind is an error';
+COMMENT ON FUNCTION segment_direction(text, text, text) IS
+'up when to_code has a better (smaller) rank than from_code in the label catalog (quota_label_custom''s ranks included), down when worse, same when equal, except that a move out of kinetic new is up to growing, returning or steady and down to fading or lost; NULL when a code is NULL, unknown or without a place in the order (rfm Others, a user''s code without a rank); unknown kind is an error';
 -- (end of labels)

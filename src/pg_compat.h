@@ -21,4 +21,9 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/* 16 renamed SetSingleFuncCall, the set-returning function's tuplestore set-up. */
+#if PG_VERSION_NUM < 160000
+#define InitMaterializedSRF(fcinfo, flags) SetSingleFuncCall(fcinfo, flags)
+#endif
+
 #endif							/* QX_PG_COMPAT_H */

@@ -55,14 +55,16 @@
 typedef struct SegmentColumns
 {
 	int			segment;
-	int			kind;			/* catalog position of the kind */
+	const QxLabelSet *labels;	/* the catalog this definition serves */
+	int			kind;			/* position of the kind in it */
 	int			previous;
 	int			since;
 	int			direction;		/* 0 when not tracked */
 } SegmentColumns;
 
 static void
-segment_columns(TriggerData *trigdata, SegmentColumns *cols)
+segment_columns(FunctionCallInfo fcinfo, TriggerData *trigdata, SegmentColumns *cols,
+				bool rule_1_3)
 {
 	static const Oid text_types[] = {TEXTOID, VARCHAROID};
 	static const Oid since_types[] = {TIMESTAMPTZOID};
@@ -75,13 +77,14 @@ segment_columns(TriggerData *trigdata, SegmentColumns *cols)
 
 	cols->segment = qx_trigger_column(trigdata, args[0], "segment", text_types,
 									  lengthof(text_types), "text or character varying", USAGE);
-	cols->kind = qx_label_kind_find(cstring_to_text(args[1]));
+	cols->labels = qx_labels(fcinfo, rule_1_3 ? QX_LABELS_CURRENT : QX_LABELS_1_2);
+	cols->kind = qx_label_kind_find(cols->labels, cstring_to_text(args[1]));
 	if (cols->kind < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trigger \"%s\" on table \"%s\": kind \"%s\" is not a kind of the label catalog",
 						trigger->tgname, RelationGetRelationName(rel), qx_str_brief(args[1])),
-				 errhint("The kinds are kinetic, rfm, heat, abc, xyz, lead_class, priority, lead_trend, temperature and deal_warning.")));
+				 errhint("The kinds are %s.", qx_label_kinds_list(cols->labels))));
 	cols->previous = qx_trigger_column(trigdata, args[2], "previous", text_types,
 									   lengthof(text_types), "text or character varying", USAGE);
 	cols->since = qx_trigger_column(trigdata, args[3], "since", since_types,
@@ -378,7 +381,7 @@ segment_change(FunctionCallInfo fcinfo, bool rule_1_3)
 	bool		nulls[3] = {0};
 	int			ncols;
 
-	segment_columns(trigdata, &c);
+	segment_columns(fcinfo, trigdata, &c, rule_1_3);
 	cache = segment_cache(fcinfo, trigdata, c.segment);
 	attnums[0] = c.previous;
 	attnums[1] = c.since;
@@ -408,7 +411,7 @@ segment_change(FunctionCallInfo fcinfo, bool rule_1_3)
 		new_seg = new_segment_value(cache, tuple, tupdesc, c.segment);
 		if (segments_distinct(old_seg, new_seg))
 		{
-			const char *dir = qx_segment_direction(c.kind, old_seg, new_seg, rule_1_3);
+			const char *dir = qx_segment_direction(c.labels, c.kind, old_seg, new_seg, rule_1_3);
 
 			values[0] = PointerGetDatum(old_seg);
 			nulls[0] = (old_seg == NULL);
