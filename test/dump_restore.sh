@@ -20,7 +20,7 @@ dump=$(mktemp /tmp/qx_dump.XXXXXX)
 chmod 644 "$dump"
 source "$(dirname "$0")/lib/suite.sh"
 check() { qx_check "$@"; }	# check NAME CONDITION-RESULT(0/1) [detail]
-q() { psql -X -At -v ON_ERROR_STOP=1 "$@"; }
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 for d in $src $dst; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null; done
 q -d postgres -c "CREATE DATABASE $src TEMPLATE template0" >/dev/null
@@ -49,6 +49,20 @@ INSERT INTO holidays VALUES ('2024-01-01'), ('2024-02-19'), ('2024-03-29');
 CREATE TABLE orders (id int PRIMARY KEY, customer int NOT NULL, ts date NOT NULL, amount numeric(12,2));
 INSERT INTO orders SELECT i, i % 7, date '2024-01-03' + (i * 5) % 170, (i * 37) % 400 + 0.25
 FROM generate_series(1, 120) i;
+
+-- the label catalog's rows of this database (issue 28): a custom RFM map
+-- labelled in Ukrainian, and a matview that needs them to refresh
+INSERT INTO qx.quota_label_custom (kind, code, rank, color, labels) VALUES
+  ('rfm', 'Золоті', 1, '#4575b4', '{"uk": "Золоті клієнти", "en": "Gold customers"}'),
+  ('rfm', 'Сплячі', 2, '#d73027', '{"uk": "Сплячі клієнти"}'),
+  ('heat', 'green', NULL, NULL, '{"ru": "Есть куда расти"}');
+CREATE TABLE accounts (id int PRIMARY KEY, segment text);
+INSERT INTO accounts VALUES (1, 'Золоті'), (2, 'Сплячі'), (3, 'Champions');
+CREATE MATERIALIZED VIEW account_labels AS
+SELECT id, segment, qx.quota_label('rfm', segment, 'uk') AS uk,
+       qx.quota_label_rank('rfm', segment) AS rank,
+       qx.segment_direction('rfm', segment, 'Золоті') AS to_gold
+FROM accounts;
 
 -- materialized views calling the extension's functions
 CREATE MATERIALIZED VIEW deal_health AS
@@ -211,6 +225,22 @@ SQL
 )
 [ "$(echo $res)" = "t|t f|t 0" ]
 check "trigger works after restore (flag raised with since, cleared, restored since values kept)" $? "got: $(echo $res)"
+
+# the user's label rows came with the dump (pg_extension_config_dump), the
+# functions read them, and a change in the restored database is seen
+LABELS_SQL="SELECT string_agg(format('%s/%s/%s/%s/%s', kind, code, rank, color, labels), ' ' ORDER BY kind COLLATE \"C\", code COLLATE \"C\") FROM qx.quota_label_custom"
+lab_src=$(q -d $src -c "$LABELS_SQL")
+lab_dst=$(q -d $dst -c "$LABELS_SQL")
+[ -n "$lab_src" ] && [ "$lab_src" = "$lab_dst" ]
+check "the user's rows of quota_label_custom survive dump and restore" $? "src: $lab_src dst: $lab_dst"
+res=$(q -d $dst -c "SELECT qx.quota_label('rfm', 'Золоті', 'uk') || '|' || qx.quota_label('heat', 'green', 'ru') || '|' || qx.segment_direction('rfm', 'Сплячі', 'Золоті')" \
+	-c "INSERT INTO qx.quota_label_custom (kind, code, rank, labels) VALUES ('rfm', 'Нові', 3, '{\"uk\": \"Нові клієнти\"}')" \
+	-c "SELECT qx.quota_label('rfm', 'Нові', 'uk')" 2>&1 | paste -sd' ')
+[ "$res" = "Золоті клієнти|Есть куда расти|up Нові клієнти" ]
+check "after restore the labels read them, and a new row is seen at once" $? "got: $res"
+n=$(q -d $dst -c "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'qx.quota_label_custom'::regclass AND tgname = 'quota_label_custom_changed'")
+[ "$n" = 1 ]
+check "the restored table keeps its cache-invalidating trigger (once, from CREATE EXTENSION)" $? "$n"
 
 for d in $src $dst; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null; done
 rm -f "$dump"

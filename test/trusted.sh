@@ -83,6 +83,37 @@ else
 fi
 
 if [ "$trusted" = t ]; then
+	# the label catalog (issue 28): the role that created the extension may
+	# add rows, another role may read and use them but not change them
+	other=${role}_other
+	su_ -d postgres -c "DROP ROLE IF EXISTS $other" -c "CREATE ROLE $other LOGIN NOSUPERUSER"
+	own=$(as_user 2>&1 <<'SQL'
+CREATE SCHEMA lab;
+CREATE EXTENSION quota_ext SCHEMA lab;
+GRANT USAGE ON SCHEMA lab TO PUBLIC;
+SET search_path = pg_catalog;
+INSERT INTO lab.quota_label_custom (kind, code, rank, labels) VALUES ('rfm', 'Золоті', 1, '{"uk": "Золоті клієнти"}');
+SELECT lab.quota_label('rfm', 'Золоті', 'uk');
+SQL
+	)
+	rc_own=$?
+	theirs=$(PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -U $other -d $db 2>&1 <<'SQL'
+\set VERBOSITY sqlstate
+SELECT lab.quota_label('rfm', 'Золоті', 'uk') || ' ' || lab.quota_label_rank('rfm', 'Золоті');
+INSERT INTO lab.quota_label_custom (kind, code) VALUES ('rfm', 'Mine');
+UPDATE lab.quota_label_custom SET rank = 2;
+DELETE FROM lab.quota_label_custom;
+TRUNCATE lab.quota_label_custom;
+SQL
+	)
+	as_user -c "DROP EXTENSION quota_ext" -c "DROP SCHEMA lab" >/dev/null 2>&1
+	su_ -d postgres -c "DROP OWNED BY $other" -c "DROP ROLE $other" >/dev/null 2>&1 ||
+		su_ -d $db -c "DROP OWNED BY $other" -c "DROP ROLE $other" >/dev/null 2>&1
+	[ "$rc_own" -eq 0 ] && [ "$(echo $own)" = "Золоті клієнти" ]
+	check "trusted: the non-superuser who created the extension adds rows to quota_label_custom (@extowner@'s grant)" $? "got: $own"
+	[ "$(echo $theirs)" = "Золоті клієнти 1 ERROR: 42501 ERROR: 42501 ERROR: 42501 ERROR: 42501" ]
+	check "trusted: another role reads the labels but changing quota_label_custom is 42501 for it" $? "got: $(echo $theirs)"
+
 	# a function under a name the script creates, in the schema the user picked
 	out=$(as_user 2>&1 <<'SQL'
 CREATE SCHEMA trap;
@@ -170,9 +201,28 @@ SELECT (SELECT count(*) FROM f) || ' functions; not C: ' ||
        ', defaults with a call that is not an implicit cast in pg_catalog: ' ||
        (SELECT count(*) FROM f, regexp_matches(proargdefaults, ':funcid ([0-9]+) [^{]*:funcformat ([0-9]+)', 'g') c
         WHERE c[2] <> '2' OR (SELECT pronamespace FROM pg_proc WHERE oid = c[1]::oid) <> 'pg_catalog'::regnamespace) ||
-       ', members other than functions, types and views: ' ||
+       ', members other than functions, types, views and the table quota_label_custom: ' ||
        (SELECT count(*) FROM m WHERE classid NOT IN ('pg_proc'::regclass, 'pg_type'::regclass)
-          AND NOT (classid = 'pg_class'::regclass AND (SELECT relkind FROM pg_class WHERE oid = m.objid) = 'v')) ||
+          AND NOT (classid = 'pg_class'::regclass AND (SELECT relkind FROM pg_class WHERE oid = m.objid) = 'v')
+          AND NOT (classid = 'pg_class'::regclass AND (SELECT relkind = 'r' AND relname = 'quota_label_custom'
+                                                       FROM pg_class WHERE oid = m.objid))) ||
+       -- the table's CHECKs, DEFAULTs and trigger call pg_catalog's functions
+       -- and operators, or the extension's own
+       ', calls in the table''s constraints, defaults and trigger outside pg_catalog and the extension: ' ||
+       (SELECT count(*) FROM m JOIN pg_depend d ON m.classid = 'pg_class'::regclass
+            AND d.classid IN ('pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_trigger'::regclass)
+            AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = m.objid
+                            UNION ALL SELECT oid FROM pg_attrdef WHERE adrelid = m.objid
+                            UNION ALL SELECT oid FROM pg_trigger WHERE tgrelid = m.objid)
+            AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+        WHERE NOT (d.refclassid = 'pg_proc'::regclass AND
+                   (d.refobjid IN (SELECT objid FROM m WHERE classid = 'pg_proc'::regclass)
+                    OR (SELECT pronamespace FROM pg_proc WHERE oid = d.refobjid) = 'pg_catalog'::regnamespace))
+          AND NOT (d.refclassid = 'pg_operator'::regclass AND
+                   (SELECT oprnamespace FROM pg_operator WHERE oid = d.refobjid) = 'pg_catalog'::regnamespace)) ||
+       ', table privileges for PUBLIC other than SELECT: ' ||
+       (SELECT count(*) FROM m JOIN pg_class c ON m.classid = 'pg_class'::regclass AND c.oid = m.objid AND c.relkind = 'r',
+             aclexplode(c.relacl) a WHERE a.grantee = 0 AND a.privilege_type <> 'SELECT') ||
        -- a view stores the functions it calls by OID when it is created: it
        -- must call only the extension's own (C) functions
        ', calls in views to functions not of the extension: ' ||
@@ -180,12 +230,13 @@ SELECT (SELECT count(*) FROM f) || ' functions; not C: ' ||
         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
                         AND d.refclassid = 'pg_proc'::regclass
         WHERE d.refobjid NOT IN (SELECT objid FROM m WHERE classid = 'pg_proc'::regclass)) ||
-       ', views: ' || (SELECT count(*) FROM m WHERE classid = 'pg_class'::regclass);
+       ', views: ' || (SELECT count(*) FROM m JOIN pg_class c ON m.classid = 'pg_class'::regclass
+                                                   AND c.oid = m.objid AND c.relkind = 'v');
 SQL
 )
 echo "     $out"
-echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions, types and views: 0, calls in views to functions not of the extension: 0, views: 1$'
-check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions, types and the quota_labels view over them" $?
+echo "$out" | grep -qE '^[0-9]+ functions; not C: 0, SECURITY DEFINER: 0, with SET: 0, defaults other than constants and implicit casts: 0, defaults with a call that is not an implicit cast in pg_catalog: 0, members other than functions, types, views and the table quota_label_custom: 0, calls in the table.s constraints, defaults and trigger outside pg_catalog and the extension: 0, table privileges for PUBLIC other than SELECT: 0, calls in views to functions not of the extension: 0, views: 2$'
+check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DEFAULTs, only functions, types, the two label views over them and quota_label_custom (schema-qualified CHECKs, PUBLIC may only read)" $?
 
 # and in the scripts themselves: no CREATE OR REPLACE (but in an update script, of an earlier version's object), IF NOT EXISTS, SQL
 # bodies, SET or statements other than CREATE and COMMENT (a SELECT only as
@@ -196,11 +247,15 @@ check "search_path-safe objects: C only, no SECURITY DEFINER or SET, constant DE
 # member (test/upgrade.sh checks each rename)
 root=$(cd "$(dirname "$0")/.." && pwd)
 rename='^ALTER FUNCTION [a-z_0-9]+[(]([a-z_0-9]+, )*internal(, [a-z_0-9]+)*[)] RENAME TO [a-z_0-9]+;$'
-bad=$(awk -v rename="$rename" '/^--/ { next } { l = tolower($0) }
+# the label table of 1.3 (issue 28): marked for pg_dump, read by all,
+# written by the role that created or updated the extension
+labels_table="^(SELECT pg_catalog[.]pg_extension_config_dump[(]'quota_label_custom', ''[)];|GRANT SELECT ON quota_label_custom TO PUBLIC;|GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON quota_label_custom TO @extowner@;)\$"
+bad=$(awk -v rename="$rename" -v labels_table="$labels_table" '/^--/ { next } { l = tolower($0) }
 	(l ~ /or replace|if not exists|security definer|language (sql|plpgsql)/ ||
 	 l ~ /^ *(set|select|do|grant|alter|insert|update|delete)([^a-z_]|$)/) &&
-	!(prev ~ /^CREATE VIEW [a-z_]+ AS$/ && $0 ~ /^SELECT /) && $0 !~ rename &&
-	!(FILENAME ~ /--[0-9.]+--[0-9.]+\.sql$/ && $0 ~ /^CREATE OR REPLACE (AGGREGATE|FUNCTION) [a-z_0-9]+\(/) { print FILENAME ":" FNR ": " $0 }
+	!(prev ~ /^CREATE (OR REPLACE )?VIEW [a-z_]+ AS$/ && $0 ~ /^SELECT /) && $0 !~ rename &&
+	$0 !~ labels_table &&
+	!(FILENAME ~ /--[0-9.]+--[0-9.]+\.sql$/ && $0 ~ /^CREATE OR REPLACE (AGGREGATE|FUNCTION|VIEW) [a-z_0-9]+( AS$|\()/) { print FILENAME ":" FNR ": " $0 }
 	{ prev = $0 }' "$root"/sql/quota_ext--*.sql)
 stmts=$(grep -hoE '^(CREATE [A-Z]+|COMMENT ON|[A-Z]+ )' "$root"/sql/quota_ext--*.sql | sort | uniq -c | tr -s ' ' | paste -sd, -)
 echo "     statements in sql/quota_ext--*.sql:$stmts"
@@ -214,13 +269,16 @@ for f in $scripts; do
 	earlier=$(for e in $scripts; do [ "$e" = "$f" ] && break; echo "$root/sql/$e"; done)
 	while read -r kind obj; do
 		[ -z "$obj" ] && continue
-		grep -qE "^CREATE $kind $obj\(" $earlier || bad="$bad
+		grep -qE "^CREATE $kind $obj( AS$|\()" $earlier || bad="$bad
 $f: CREATE OR REPLACE $kind $obj names no object of an earlier version"
-	done < <(grep -oE '^CREATE OR REPLACE (AGGREGATE|FUNCTION) [a-z_0-9]+' "$root/sql/$f" | cut -d' ' -f4,5)
+	done < <(grep -oE '^CREATE OR REPLACE (AGGREGATE|FUNCTION|VIEW) [a-z_0-9]+' "$root/sql/$f" | cut -d' ' -f4,5)
 done
 bad="$bad$(grep -HnE '^DROP ' "$root"/sql/quota_ext--*.sql)"
-[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE OR|CREATE VIEW|SELECT |COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
-check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the quota_labels view, COMMENT ON, and in an update CREATE OR REPLACE of an earlier version's object and renames of functions taking internal; no DROP, no OR REPLACE elsewhere, no IF NOT EXISTS or SQL bodies" $? "$bad"
+# one table and its one trigger, nothing else of the kind
+bad="$bad$(grep -HnE '^(CREATE (TABLE|TRIGGER|INDEX|SEQUENCE|SCHEMA|ROLE|POLICY|RULE|EVENT)|REVOKE|GRANT)' "$root"/sql/quota_ext--*.sql |
+	grep -vE ':(CREATE TABLE quota_label_custom [(]|CREATE TRIGGER quota_label_custom_changed|REVOKE ALL ON quota_label_custom FROM PUBLIC;|GRANT SELECT ON quota_label_custom TO PUBLIC;|GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON quota_label_custom TO @extowner@;)')"
+[ -z "$bad" ] && ! echo "$stmts" | grep -vqE '^( [0-9]+ (CREATE FUNCTION|CREATE TYPE|CREATE AGGREGATE|CREATE OR|CREATE VIEW|CREATE TABLE|CREATE TRIGGER|REVOKE |GRANT |AFTER |FOR |SELECT |COMMENT ON|ALTER |AS |RETURNS |LANGUAGE |SFUNC |STYPE |FINALFUNC |COMBINEFUNC |SERIALFUNC |DESERIALFUNC |PARALLEL |SSPACE |INPUT |OUTPUT |RECEIVE |SEND |INTERNALLENGTH |ALIGNMENT |STORAGE ),?)+$'
+check "install and update scripts: only CREATE FUNCTION/TYPE/AGGREGATE, the label views, the label table with its grants and trigger, COMMENT ON, and in an update CREATE OR REPLACE of an earlier version's object and renames of functions taking internal; no DROP, no OR REPLACE elsewhere, no IF NOT EXISTS or SQL bodies" $? "$bad"
 
 # ---------------------------------------------------------------------
 # The trusted-extension hazard (README "Who may install it"): an installer

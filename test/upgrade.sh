@@ -164,7 +164,7 @@ WITH m AS (
     WHERE e.extname = 'quota_ext' AND d.deptype = 'e'
 ), lines(line) AS (
     SELECT format('extension quota_ext version=%s schema=%s relocatable=%s config=%s condition=%s owner=%s',
-                  extversion, extnamespace::regnamespace, extrelocatable, extconfig, extcondition, extowner::regrole)
+                  extversion, extnamespace::regnamespace, extrelocatable, extconfig::regclass[], extcondition, extowner::regrole)
     FROM pg_extension WHERE extname = 'quota_ext'
   UNION ALL
     SELECT 'member ' || pg_describe_object(classid, objid, objsubid) FROM m
@@ -478,6 +478,59 @@ check "a database at 1.2 keeps 1.2's result from the 1.3 library: an empty windo
 [ "$at13" = "0.00 75.00|0.00 75.00" ]
 check "after ALTER EXTENSION UPDATE TO '1.3' it is 0.00, at the amounts' scale" $? "$at13"
 q -d postgres -c "DROP DATABASE IF EXISTS $vq WITH (FORCE)"
+
+# ---------------------------------------------------------------------------
+# The label catalog (issue 28).  Built-in labels are versioned with the
+# library: 1.3 took the colour words out of the heat zones' labels, and a
+# database reaches the fix with ALTER EXTENSION UPDATE -- unless it has
+# overridden that label in quota_label_custom, which then wins.  The user's
+# rows stay through a later update (a stand-in 1.3 -> 1.3.99 script that
+# only re-comments, written into this run's private tree and removed).
+# ---------------------------------------------------------------------------
+lq=qx_upgrade_labels
+lo=qx_upgrade_labels_own
+HEAT_SQL="SELECT quota_label('heat', 'green') || '|' || quota_label('heat', 'green', 'ru') || '|' || quota_label('heat', 'red', 'bg')"
+for d in $lq $lo; do
+	q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" 2>/dev/null
+	q -d postgres -c "CREATE DATABASE $d TEMPLATE template0"
+	q -d $d -c "CREATE EXTENSION quota_ext VERSION '1.2'" -c "CREATE VIEW heat_words AS SELECT code, en, ru, bg FROM quota_labels WHERE kind = 'heat'"
+done
+h12=$(q -d $lq -c "$HEAT_SQL")
+[ "$h12" = "Green: spare potential|Зелёная зона: запас|Червена зона: пропусната възможност" ]
+check "a database at 1.2 reads 1.2's heat labels from the 1.3 library" $? "$h12"
+q -d $lq -c "ALTER EXTENSION quota_ext UPDATE TO '1.3'"
+q -d $lo -c "ALTER EXTENSION quota_ext UPDATE TO '1.3'" \
+	-c "INSERT INTO quota_label_custom (kind, code, labels) VALUES ('heat', 'green', '{\"ru\": \"Зелёная зона: запас\"}')"
+h13=$(q -d $lq -c "$HEAT_SQL")
+[ "$h13" = "Spare potential|Есть запас|Пропусната възможност" ]
+check "after the update the fixed built-in labels reach the database that did not override them" $? "$h13"
+ho=$(q -d $lo -c "$HEAT_SQL")
+[ "$ho" = "Spare potential|Зелёная зона: запас|Пропусната възможност" ]
+check "the database that overrode heat/green in Russian keeps its own wording there and gets the fix elsewhere" $? "$ho"
+hv=$(q -d $lq -c "SELECT string_agg(code || '=' || en, ' ' ORDER BY code COLLATE \"C\") FROM heat_words")
+[ "$hv" = "amber=On plan green=Spare potential red=Missed chance" ]
+check "a user's view over quota_labels made at 1.2 runs after the update (quota_labels gained a column)" $? "$hv"
+ext=$(q -d $lq -c "SELECT extconfig::regclass[]::text FROM pg_extension WHERE extname = 'quota_ext'")
+[ "$ext" = "{quota_label_custom}" ]
+check "the updated database marks quota_label_custom for pg_dump" $? "$ext"
+future="$sharedir/extension/quota_ext--1.3--1.3.99.sql"
+case "$sharedir" in
+/tmp/*)
+	printf '%s\n' "COMMENT ON TABLE quota_label_custom IS 'stand-in for a later version';" >"$future"
+	rows_before=$(q -d $lo -c "SELECT string_agg(format('%s/%s/%s', kind, code, labels), ' ' ORDER BY code) FROM quota_label_custom")
+	q -d $lo -c "ALTER EXTENSION quota_ext UPDATE TO '1.3.99'"
+	rc=$?
+	rows_after=$(q -d $lo -c "SELECT string_agg(format('%s/%s/%s', kind, code, labels), ' ' ORDER BY code) FROM quota_label_custom")
+	ho2=$(q -d $lo -c "$HEAT_SQL")
+	rm -f "$future"
+	[ "$rc" -eq 0 ] && [ -n "$rows_before" ] && [ "$rows_before" = "$rows_after" ] && [ "$ho2" = "$ho" ]
+	check "an update beyond 1.3 keeps the user's rows and their effect" $? "rc $rc before [$rows_before] after [$rows_after] $ho2"
+	;;
+*)
+	check "an update beyond 1.3 keeps the user's rows (needs this run's private tree under /tmp, got $sharedir)" 1
+	;;
+esac
+for d in $lq $lo; do q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"; done
 
 # ---------------------------------------------------------------------------
 # The pg_regress suites against an upgraded extension.  They normally run on a
