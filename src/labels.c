@@ -170,10 +170,13 @@ typedef struct QxUserText
 struct QxLabelEntry
 {
 	const char *code;
+	int			code_len;		/* strlen(code): lookups compare it first */
 	const char *color;
 	int			rank;			/* 1 = best news; 0 = none (a user's code without one) */
 	bool		ordered;		/* has a place in segment_direction's order */
 	bool		custom;			/* a quota_label_custom row applies */
+	bool		kinetic_new;	/* kinetic "new": a move out of it goes by where it went */
+	bool		kinetic_up;		/* kinetic growing, returning, steady: up from new */
 	int			builtin;		/* position in catalog[], or -1 for a user's code */
 	const char *text[QX_NLANGS];	/* built-in en, ru, bg; NULL for a user's code */
 	int			nuser;
@@ -183,6 +186,7 @@ struct QxLabelEntry
 typedef struct QxLabelKind
 {
 	const char *name;
+	int			name_len;
 	int			first;			/* its entries: entries[first .. first + n - 1] */
 	int			n;
 	int			nlangs;			/* en, ru, bg, then the users' languages */
@@ -300,6 +304,12 @@ build_set(bool texts_1_2, CustomRow *rows, int nrows)
 		/* rfm's Others: no rule matched, so no place in the order (SPEC §12) */
 		e->ordered = !(strcmp(catalog[i].kind, "rfm") == 0 && strcmp(catalog[i].code, "Others") == 0);
 		e->builtin = i;
+		if (strcmp(catalog[i].kind, "kinetic") == 0)
+		{
+			e->kinetic_new = strcmp(e->code, "new") == 0;
+			e->kinetic_up = strcmp(e->code, "growing") == 0 || strcmp(e->code, "returning") == 0 ||
+				strcmp(e->code, "steady") == 0;
+		}
 		for (int l = 0; l < QX_NLANGS; l++)
 			e->text[l] = catalog[i].text[l];
 		if (texts_1_2)
@@ -354,10 +364,12 @@ build_set(bool texts_1_2, CustomRow *rows, int nrows)
 		QxLabelKind *kind = &set->kinds[k];
 		int			cap = QX_NLANGS;
 
+		kind->name_len = (int) strlen(kind->name);
 		kind->first = set->nentries;
 		for (int i = 0; i < n; i++)
 			if (kind_of[i] == k)
 			{
+				work[i].code_len = (int) strlen(work[i].code);
 				set->entries[set->nentries++] = work[i];
 				cap += work[i].nuser;
 			}
@@ -596,8 +608,11 @@ qx_labels(FunctionCallInfo fcinfo, QxLabelsVersion version)
 int
 qx_label_kind_find(const QxLabelSet *set, const text *kind)
 {
+	int			len = (int) VARSIZE_ANY_EXHDR(kind);
+	const char *data = VARDATA_ANY(kind);
+
 	for (int k = 0; k < set->nkinds; k++)
-		if (text_equals(kind, set->kinds[k].name))
+		if (set->kinds[k].name_len == len && memcmp(data, set->kinds[k].name, len) == 0)
 			return k;
 	return -1;
 }
@@ -631,9 +646,11 @@ const QxLabelEntry *
 qx_label_entry(const QxLabelSet *set, int kind, const text *code)
 {
 	const QxLabelKind *k = &set->kinds[kind];
+	int			len = (int) VARSIZE_ANY_EXHDR(code);
+	const char *data = VARDATA_ANY(code);
 
 	for (int i = k->first; i < k->first + k->n; i++)
-		if (text_equals(code, set->entries[i].code))
+		if (set->entries[i].code_len == len && memcmp(data, set->entries[i].code, len) == 0)
 			return &set->entries[i];
 	return NULL;
 }
@@ -687,15 +704,8 @@ qx_segment_direction(const QxLabelSet *set, int kind, const text *from_code,
 		return to->rank < from->rank ? "up" : to->rank > from->rank ? "down" : "same";
 	if (!from->ordered || !to->ordered)
 		return NULL;
-	if (from != to && strcmp(set->kinds[kind].name, "kinetic") == 0 &&
-		from->builtin >= 0 && strcmp(from->code, "new") == 0 && to->builtin >= 0)
-	{
-		const char *c = to->code;
-
-		if (strcmp(c, "growing") == 0 || strcmp(c, "returning") == 0 || strcmp(c, "steady") == 0)
-			return "up";
-		return "down";
-	}
+	if (from != to && from->kinetic_new && to->builtin >= 0)
+		return to->kinetic_up ? "up" : "down";
 	return to->rank < from->rank ? "up" : to->rank > from->rank ? "down" : "same";
 }
 
