@@ -570,19 +570,19 @@ qx_labels(FunctionCallInfo fcinfo, QxLabelsVersion version)
 		uint64		seen = custom_invals;
 		MemoryContext cxt;
 		MemoryContext old;
-		CustomRow  *rows;
-		int			nrows;
 		Oid			nsp;
 
 		cxt = AllocSetContextCreate(CacheMemoryContext, "quota_ext labels",
-									ALLOCSET_SMALL_SIZES);
+									0, (Size) 1024, (Size) 8192 * 1024);
 		old = MemoryContextSwitchTo(cxt);
 		/* the table lives in the schema of the calling function, ours */
 		nsp = fcinfo->flinfo ? get_func_namespace(fcinfo->flinfo->fn_oid) : InvalidOid;
 		custom_relid = OidIsValid(nsp) ? get_relname_relid(CUSTOM_TABLE, nsp) : InvalidOid;
 		PG_TRY();
 		{
-			rows = read_custom_rows(custom_relid, &nrows);
+			int			nrows;
+			CustomRow  *rows = read_custom_rows(custom_relid, &nrows);
+
 			set_custom = NULL;
 			set_custom = build_set(false, rows, nrows);
 		}
