@@ -339,8 +339,8 @@ checks(lang, k, v, main, rep) AS (
         UNION ALL SELECT 'remaining:' || rep_id, jsonb_build_object('num', round(greatest(quota - actual, 0)), 'digits', 0), true, rep_id FROM r
         UNION ALL SELECT 'coverage:' || rep_id, jsonb_build_object('num', round(open / (quota - actual), 10), 'digits', 2, 'float', true), true, rep_id
                   FROM r WHERE quota > actual
-        -- the zone's label without its colour word ("Green: spare potential" is drawn light blue)
-        UNION ALL SELECT 'heat:' || rep_id, jsonb_build_object('text', regexp_replace(l.label, '^[^:]*:\s*', '')), true, rep_id
+        -- the zone's label as the catalog has it (1.3: no colour words, the zones are drawn in RdYlBu)
+        UNION ALL SELECT 'heat:' || rep_id, jsonb_build_object('text', l.label), true, rep_id
                   FROM r JOIN lbl l ON l.kind = 'heat' AND l.code = r.zone AND l.lang = lang.lang
         UNION ALL SELECT 'ledge:' || rep_id || ':' || k, jsonb_build_object('attr', round(quota * k / 6, 2)), true, rep_id
                   FROM r, generate_series(1, 6) k

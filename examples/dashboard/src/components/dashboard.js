@@ -256,12 +256,6 @@ function formats(lang) {
   };
 }
 
-// The heat zones' catalog labels begin with a traffic-light word ("Green:
-// spare potential") while the catalog draws them in RdYlBu (light blue, pale
-// yellow, orange); the dashboard shows what follows the colon, so no colour
-// word contradicts the colour on screen.
-const zoneWords = (label) => label.replace(/^[^:]*:\s*/, "");
-
 // A number the test reads back: the shown text, keyed.
 const num = (key, text, attrs = {}) => el("span", {"data-check": key, ...attrs}, text);
 const card = (title, note, ...body) => el("section", {class: "qx-card"}, el("h2", {}, title), el("p", {class: "qx-note"}, note), ...body);
@@ -404,7 +398,7 @@ export function pipelineSection(data, lang, reps) {
     td(num(`open:${r.rep_id}`, f.money(r.open_pipeline))),
     td(num(`remaining:${r.rep_id}`, f.money(Math.max(r.quota - r.actual, 0)))),
     td(r.coverage == null ? t.done : num(`coverage:${r.rep_id}`, f.dec2(r.coverage))),
-    el("td", {}, el("span", {"data-check": `heat:${r.rep_id}`}, zoneWords(r[`heat_${lang}`])))));
+    el("td", {}, el("span", {"data-check": `heat:${r.rep_id}`}, r[`heat_${lang}`]))));
   return card(t.pipeline, t.pipelineNote, table([t.rep, t.open, t.remaining, t.coverage, t.heat], rows));
 }
 
@@ -447,7 +441,7 @@ export function heatSection(data, lang, width) {
     color: {type: "identity"},
     marks: [
       Plot.cell(cells, {x: "abc", y: "row", fill: "color", stroke: "white", strokeWidth: 2, className: "qx-hcell",
-                        title: (c) => zoneWords(c[`zone_${lang}`])}),
+                        title: (c) => c[`zone_${lang}`]}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.customers), dy: -9, fontWeight: "bold", fontSize: 13, className: "qx-hn"}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.revenue_recent), dy: 6, fontSize: narrow ? 10 : 11, className: "qx-hrec"}),
       Plot.text(cells, {x: "abc", y: "row", text: (c) => f.money(c.revenue_prior), dy: 18, fontSize: narrow ? 10 : 11, className: "qx-hpri"})
