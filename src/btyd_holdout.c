@@ -173,9 +173,6 @@ btyd_holdout_trans(PG_FUNCTION_ARGS)
 QX_STATE_SUPPORT(btyd_holdout, BhState, bh_encode, bh_decode, bh_copy, bh_combine);
 QX_STATE_MERGE(btyd_holdout, btyd_holdout_final, NULL, NULL);
 
-extern Datum btyd_summary_state_in(PG_FUNCTION_ARGS);
-extern Datum btyd_summary_state_out(PG_FUNCTION_ARGS);
-
 PG_FUNCTION_INFO_V1(btyd_holdout_state_in);
 /*
  * btyd_holdout_state text input: "v1 calibration{S} holdout{S}", each S a
