@@ -132,8 +132,10 @@ ad_copy(const AdState *src, MemoryContext ctx)
 	return st;
 }
 
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(attainment_distribution, AdState, ad_encode, ad_decode, ad_copy,
 				 ad_combine_into);
+QX_STATE_MERGE(attainment_distribution, attainment_distribution_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(attainment_distribution_trans);
 /* attainment_distribution_trans(state, attainment): not strict; NULLs are skipped. */

@@ -256,8 +256,9 @@ br_copy(const BrState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(booking_rhythm, BrState, br_encode, br_decode, br_copy, br_combine_into);
+QX_STATE_MERGE(booking_rhythm, booking_rhythm_final, NULL, NULL);
 
 /*
  * The cut dates of the last (period, holidays) seen, in fn_extra: a query

@@ -167,13 +167,11 @@ btyd_holdout_trans(PG_FUNCTION_ARGS)
 
 /*
  * combine, serialize, deserialize (the same C names and bytes as 1.2),
- * partial_final, merge_trans (for btyd_holdout_merge in state_merge.c) and
- * btyd_holdout_state's receive/send (aggregate.h).
+ * partial_final, merge_trans, btyd_holdout_state's receive/send, and
+ * btyd_holdout_merge's state_combine/state_final (aggregate.h).
  */
 QX_STATE_SUPPORT(btyd_holdout, BhState, bh_encode, bh_decode, bh_copy, bh_combine);
-
-extern Datum btyd_summary_state_in(PG_FUNCTION_ARGS);
-extern Datum btyd_summary_state_out(PG_FUNCTION_ARGS);
+QX_STATE_MERGE(btyd_holdout, btyd_holdout_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(btyd_holdout_state_in);
 /*

@@ -255,8 +255,9 @@ bt_copy(BtState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(btyd_summary, BtState, bt_encode, bt_decode, bt_copy, bt_combine_into);
+QX_STATE_MERGE(btyd_summary, btyd_summary_final, NULL, NULL);
 
 /* time_unit: a positive whole number of days, no months, no time part */
 int32

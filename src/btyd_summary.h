@@ -39,5 +39,8 @@ extern bytea *bt_encode(BtState *st);
 extern BtState *bt_decode(const char *data, int len, MemoryContext ctx);
 /* values[0..3]: frequency, recency, t, monetary of a non-empty state. */
 extern void bt_summary_values(BtState *st, Datum *values);
+/* btyd_summary_state's text I/O (btyd_holdout_state's text holds two). */
+extern PGDLLEXPORT Datum btyd_summary_state_in(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum btyd_summary_state_out(PG_FUNCTION_ARGS);
 
 #endif							/* QX_BTYD_SUMMARY_H */

@@ -149,8 +149,9 @@ fb_decode(const char *data, int len, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(forecast_backtest, FbState, fb_encode, fb_decode, fb_copy, fb_combine_into);
+QX_STATE_MERGE(forecast_backtest, forecast_backtest_final, NULL, NULL);
 
 static int
 fb_cmp(Datum a, Datum b)

@@ -500,8 +500,9 @@ iso_decode(const char *data, int len, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(isotonic_fit, IsoState, iso_encode, iso_decode, iso_copy, iso_combine_into);
+QX_STATE_MERGE(isotonic_fit, isotonic_fit_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(isotonic_fit_trans);
 /*

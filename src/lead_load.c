@@ -145,8 +145,9 @@ ll_copy(const LlState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(lead_load, LlState, ll_encode, ll_decode, ll_copy, ll_combine_into);
+QX_STATE_MERGE(lead_load, lead_load_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(lead_load_trans);
 /*

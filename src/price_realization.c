@@ -251,8 +251,9 @@ pr_copy(const PrState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(price_realization, PrState, pr_encode, pr_decode, pr_copy, pr_combine_into);
+QX_STATE_MERGE(price_realization, price_realization_final, NULL, NULL);
 
 /* -1, 0 or 1 for a decoded amount */
 static int

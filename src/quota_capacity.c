@@ -107,7 +107,9 @@ qc_copy(const QcState *src, MemoryContext ctx)
 	return st;
 }
 
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(quota_capacity, QcState, qc_encode, qc_decode, qc_copy, qc_combine_into);
+QX_STATE_MERGE(quota_capacity, quota_capacity_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(quota_capacity_trans);
 /*

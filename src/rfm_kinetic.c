@@ -294,8 +294,9 @@ kn_copy(const KnState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(rfm_kinetic, KnState, kn_encode, kn_decode, kn_copy, kn_combine_into);
+QX_STATE_MERGE(rfm_kinetic, rfm_kinetic_final, NULL, NULL);
 
 /*
  * The empty state of a new group: parameters checked and window bounds
@@ -386,6 +387,15 @@ rfm_kinetic_trans(PG_FUNCTION_ARGS)
 		qx_money_add_amount(&st->revenue_prior, &amount, ctx);
 	}
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_trans);
+/* rfm_kinetic_trans on a real rfm_kinetic_state (bench/state_design.sh only) */
+Datum
+rfm_kinetic_state_trans(PG_FUNCTION_ARGS)
+{
+	return qx_state_rows_trans(fcinfo, &rfm_kinetic_state_agg, rfm_kinetic_trans,
+							   "rfm_kinetic_state_trans");
 }
 
 static int32
@@ -502,6 +512,20 @@ Datum
 rfm_kinetic_final_1_3(PG_FUNCTION_ARGS)
 {
 	return kn_final(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(rfm_kinetic_state_final_1_3);
+/*
+ * rfm_kinetic_merge's final function from 1.3 on (SQL rfm_kinetic_state_final,
+ * which 1.0--1.2 scripts bind to the C rfm_kinetic_state_final of
+ * QX_STATE_MERGE above, with the 1.2 final): the 1.3 final over the same
+ * working state.
+ */
+Datum
+rfm_kinetic_state_final_1_3(PG_FUNCTION_ARGS)
+{
+	return qx_state_final(fcinfo, &rfm_kinetic_state_agg, rfm_kinetic_final_1_3,
+						  "rfm_kinetic_state_final");
 }
 
 static Datum

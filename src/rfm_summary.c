@@ -99,8 +99,9 @@ rs_copy(const RsState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(rfm_summary, RsState, rs_encode, rs_decode, rs_copy, rs_combine_into);
+QX_STATE_MERGE(rfm_summary, rfm_summary_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(rfm_summary_trans);
 /*
@@ -131,6 +132,15 @@ rfm_summary_trans(PG_FUNCTION_ARGS)
 	if (qx_order_row(fcinfo, as_of, &ts, &amount))
 		rfm_core_add(&st->core, ts, &amount, ctx);
 	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(rfm_summary_state_trans);
+/* rfm_summary_trans on a real rfm_summary_state (bench/state_design.sh only) */
+Datum
+rfm_summary_state_trans(PG_FUNCTION_ARGS)
+{
+	return qx_state_rows_trans(fcinfo, &rfm_summary_state_agg, rfm_summary_trans,
+							   "rfm_summary_state_trans");
 }
 
 PG_FUNCTION_INFO_V1(rfm_summary_final);

@@ -343,8 +343,9 @@ sf_copy(SfState *src, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(stage_funnel, SfState, sf_encode, sf_decode, sf_copy, sf_combine_into);
+QX_STATE_MERGE(stage_funnel, stage_funnel_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(stage_funnel_trans);
 /*

@@ -279,8 +279,9 @@ wc_decode(const char *data, int len, MemoryContext ctx)
 	return st;
 }
 
-/* combine, serialize, ..., state_recv/send: see aggregate.h */
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
 QX_STATE_SUPPORT(win_calibration, WcState, wc_encode, wc_decode, wc_copy, wc_combine_into);
+QX_STATE_MERGE(win_calibration, win_calibration_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(win_calibration_trans);
 /*

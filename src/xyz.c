@@ -473,101 +473,59 @@ demand_cv_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(agg);
 }
 
-/* The state's copy and combine, untyped for aggregate.c */
-static void *
-dcv_copy_any(void *src, MemoryContext ctx)
+/*
+ * The state's functions for aggregate.h: its serialized and partial form is
+ * the bytes of a demand_cv_state (a native struct, checked on the way in),
+ * not the type's binary form, so the file writes demand_cv_state_recv/send
+ * itself (above) and takes the rest from QX_STATE_AGG_FUNCS.
+ */
+static bytea *
+dcv_encode(const DcvAgg *agg)
 {
-	return dcv_agg_from(((DcvAgg *) src)->st, ctx);
+	bytea	   *out = palloc(VARSIZE(agg->st));
+
+	memcpy(out, agg->st, VARSIZE(agg->st));
+	return out;
 }
 
-static void
-dcv_combine_any(void *st, void *in, MemoryContext ctx)
+/* the bytes of a demand_cv_state, checked like any state from outside */
+static DcvAgg *
+dcv_decode(const char *data, int len, MemoryContext ctx)
 {
-	dcv_add(((DcvAgg *) st)->st, ((DcvAgg *) in)->st, "demand_cv");
-}
+	DemandCvState *st;
+	const char *problem;
 
-/* a demand_cv_state value (checked by its input) as a working state in ctx */
-static void *
-dcv_value_any(const char *data, int len, MemoryContext ctx)
-{
-	DemandCvState *st = palloc(len + VARHDRSZ);
-
+	if ((Size) len < offsetof(DemandCvState, sums) - VARHDRSZ)
+		dcv_bad_binary(data, len,
+					   psprintf("serialized state has %d bytes, too short for a header", len));
+	st = palloc(len + VARHDRSZ);
 	SET_VARSIZE(st, len + VARHDRSZ);
 	memcpy(VARDATA(st), data, len);
+	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS ||
+		VARSIZE(st) != DCV_SIZE(st->periods))
+		dcv_bad_binary(data, len,
+					   psprintf("serialized state has %d bytes, which does not fit its periods",
+								len));
+	if ((problem = dcv_problem(st)) != NULL)
+		dcv_bad_binary(data, len, problem);
 	return dcv_agg_from(st, ctx);
 }
 
-PG_FUNCTION_INFO_V1(demand_cv_combine);
-/* combine two internal states; either may be NULL */
-Datum
-demand_cv_combine(PG_FUNCTION_ARGS)
+static DcvAgg *
+dcv_copy(const DcvAgg *src, MemoryContext ctx)
 {
-	return qx_combine(fcinfo, "demand_cv_combine", dcv_copy_any, dcv_combine_any);
+	return dcv_agg_from(src->st, ctx);
 }
 
-PG_FUNCTION_INFO_V1(demand_cv_serialize);
-/* internal state -> bytea holding a demand_cv_state */
-Datum
-demand_cv_serialize(PG_FUNCTION_ARGS)
+static void
+dcv_combine(DcvAgg *st, const DcvAgg *in, MemoryContext ctx)
 {
-	DcvAgg	   *agg = (DcvAgg *) PG_GETARG_POINTER(0);
-	bytea	   *out;
-
-	qx_agg_context(fcinfo, "demand_cv_serialize");
-	out = palloc(VARSIZE(agg->st));
-	memcpy(out, agg->st, VARSIZE(agg->st));
-	PG_RETURN_BYTEA_P(out);
+	dcv_add(st->st, in->st, "demand_cv");
 }
 
-PG_FUNCTION_INFO_V1(demand_cv_deserialize);
-/* bytea -> internal state, checked like any state from outside */
-Datum
-demand_cv_deserialize(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = qx_agg_context(fcinfo, "demand_cv_deserialize");
-	bytea	   *in = PG_GETARG_BYTEA_PP(0);
-	DemandCvState *st;
-	Size		len = VARSIZE_ANY_EXHDR(in);
-	const char *problem;
-
-	if (len < offsetof(DemandCvState, sums) - VARHDRSZ)
-		dcv_bad_binary(VARDATA_ANY(in), len,
-					   psprintf("serialized state has %d bytes, too short for a header", (int) len));
-	st = palloc(len + VARHDRSZ);
-	SET_VARSIZE(st, len + VARHDRSZ);
-	memcpy(VARDATA(st), VARDATA_ANY(in), len);
-	if (st->periods < DCV_MIN_PERIODS || st->periods > DCV_MAX_PERIODS ||
-		VARSIZE(st) != DCV_SIZE(st->periods))
-		dcv_bad_binary(VARDATA_ANY(in), len,
-					   psprintf("serialized state has %d bytes, which does not fit its periods",
-								(int) len));
-	if ((problem = dcv_problem(st)) != NULL)
-		dcv_bad_binary(VARDATA_ANY(in), len, problem);
-	PG_RETURN_POINTER(dcv_agg_from(st, aggcontext));
-}
-
-PG_FUNCTION_INFO_V1(demand_cv_partial_final);
-/* demand_cv_partial: the state as a demand_cv_state value */
-Datum
-demand_cv_partial_final(PG_FUNCTION_ARGS)
-{
-	DcvAgg	   *agg = PG_ARGISNULL(0) ? NULL : (DcvAgg *) PG_GETARG_POINTER(0);
-	DemandCvState *st;
-
-	if (agg == NULL)
-		PG_RETURN_NULL();
-	st = palloc(VARSIZE(agg->st));
-	memcpy(st, agg->st, VARSIZE(agg->st));
-	PG_RETURN_POINTER(st);
-}
-
-PG_FUNCTION_INFO_V1(demand_cv_merge_trans);
-/* demand_cv_merge: add one demand_cv_state; NULL states are skipped */
-Datum
-demand_cv_merge_trans(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "demand_cv_merge_trans", dcv_value_any, dcv_combine_any);
-}
+/* the aggregate's support functions and its X_merge pair: see aggregate.h */
+QX_STATE_AGG_FUNCS(demand_cv, DcvAgg, dcv_encode, dcv_decode, dcv_copy, dcv_combine);
+QX_STATE_MERGE(demand_cv, demand_cv_final, NULL, NULL);
 
 PG_FUNCTION_INFO_V1(demand_cv_final);
 /*
