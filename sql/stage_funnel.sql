@@ -226,6 +226,14 @@ SELECT test_util.err($$SELECT stage_funnel(1, s, e, c, w, DATE '2026-06-30')
 SELECT test_util.err($$SELECT stage_funnel(1, s, e, c, w, DATE '2026-06-30')
                        FROM (VALUES (1, DATE '2026-01-01', DATE '2026-02-01', true),
                                     (2, DATE '2026-01-05', NULL, NULL)) v(s, e, c, w)$$) AS deal_open_and_closed;
+-- the same rows through stage_funnel_partial: refused as stage_funnel refuses
+-- them, never written as a state that its own input would refuse
+SELECT test_util.err($$SELECT stage_funnel_partial(1, s, e, c, w, DATE '2026-06-30')::text
+                       FROM (VALUES (1, DATE '2026-01-01', DATE '2026-02-01', true),
+                                    (2, DATE '2026-01-05', DATE '2026-02-01', false)) v(s, e, c, w)$$) AS partial_disagrees_on_won;
+SELECT test_util.err($$SELECT stage_funnel_partial(1, s, e, c, w, DATE '2026-06-30')::text
+                       FROM (VALUES (1, DATE '2026-01-01', DATE '2026-02-01', true),
+                                    (2, DATE '2026-01-05', DATE '2026-02-03', true)) v(s, e, c, w)$$) AS partial_disagrees_on_closed;
 -- a deal whose rows are in two states that disagree: caught by the merge
 SELECT test_util.err($$SELECT stage_funnel_merge(st) FROM (
     SELECT stage_funnel_partial(1, 1, DATE '2026-01-01', DATE '2026-02-01', true, DATE '2026-06-30')

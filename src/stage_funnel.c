@@ -240,6 +240,16 @@ sf_encode(SfState *st)
 	StringInfoData buf;
 
 	sf_sort(st);
+	/*
+	 * A deal whose rows disagree on its result is refused here as
+	 * stage_funnel refuses it, so that no state is written that its own
+	 * input would refuse later (22P03).
+	 */
+	for (int64 i = 1; i < st->n; i++)
+		if (st->rows[i].deal == st->rows[i - 1].deal &&
+			(st->rows[i].result != st->rows[i - 1].result ||
+			 st->rows[i].closed != st->rows[i - 1].closed))
+			sf_deal_disagrees(&st->rows[i - 1], &st->rows[i]);
 	pq_begintypsend(&buf);
 	enlargeStringInfo(&buf, 9 + (int) st->n * SF_WIRE_ROW);
 	pq_sendbyte(&buf, SF_VERSION);
