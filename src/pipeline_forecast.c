@@ -152,24 +152,6 @@ typedef struct FcProbCache
 } FcProbCache;
 
 
-/* v * 10^k in int128; false on overflow */
-static bool
-fc_mul_pow10(int128 v, int k, int128 *res)
-{
-	int128		r = v;
-
-	if (v == 0)
-	{
-		*res = 0;
-		return true;
-	}
-	for (; k > 0; k -= Min(k, 18))
-		if (__builtin_mul_overflow(r, (int128) qx_pow10_64[Min(k, QX_POW10_INT64_MAX)], &r))
-			return false;
-	*res = r;
-	return true;
-}
-
 static FcState *
 fc_new(MemoryContext ctx)
 {
@@ -229,8 +211,8 @@ fc_rescale(FcState *st, int s)
 	}
 	if (s <= st->scale)
 		return;
-	if (!fc_mul_pow10(st->total, s - st->scale, &total) ||
-		!fc_mul_pow10(1, s - st->scale, &f))
+	if (!qx_int128_mul_pow10(st->total, s - st->scale, &total) ||
+		!qx_int128_mul_pow10(1, s - st->scale, &f))
 		fc_too_wide(s);
 	for (int i = 0; i < st->n; i++)
 		st->d[i].units *= f;
@@ -249,12 +231,12 @@ fc_add_open(FcState *st, int128 u, int s, double p, MemoryContext ctx)
 	if (s > st->scale)
 	{
 		/* check the whole result first: a failed rescale leaves st alone */
-		if (st->n > 0 && (!fc_mul_pow10(st->total, s - st->scale, &total) ||
+		if (st->n > 0 && (!qx_int128_mul_pow10(st->total, s - st->scale, &total) ||
 						  __builtin_add_overflow(total, u, &total)))
 			fc_too_wide(s);
 		fc_rescale(st, s);
 	}
-	else if (!fc_mul_pow10(u, st->scale - s, &u) ||
+	else if (!qx_int128_mul_pow10(u, st->scale - s, &u) ||
 			 __builtin_add_overflow(st->total, u, &total))
 		fc_too_wide(st->scale);
 	fc_reserve(st, 1, ctx);
@@ -262,130 +244,6 @@ fc_add_open(FcState *st, int128 u, int s, double p, MemoryContext ctx)
 	st->d[st->n].p = p;
 	st->n++;
 	st->total += u;
-}
-
-/* digits[.digits] as units at scale (at most scale decimals); false if not */
-static bool
-fc_parse_units(const char *s, int scale, int128 *units)
-{
-	int128		v = 0;
-	int			frac = -1;
-	int			digits = 0;
-
-	for (; *s; s++)
-	{
-		if (*s == '.' && frac < 0)
-			frac = 0;
-		else if (*s >= '0' && *s <= '9')
-		{
-			if (__builtin_mul_overflow(v, (int128) 10, &v) ||
-				__builtin_add_overflow(v, (int128) (*s - '0'), &v))
-				return false;
-			digits++;
-			if (frac >= 0)
-				frac++;
-			if (frac > scale)
-				return false;
-		}
-		else
-			return false;
-	}
-	if (digits == 0 || !fc_mul_pow10(v, scale - Max(frac, 0), &v))
-		return false;
-	*units = v;
-	return true;
-}
-
-/*
- * digits[.digits] as u units of 10^-s, s the smallest scale that holds it
- * (negative for trailing zeros before the point: 1e200 is 1 unit of
- * 10^200); false when malformed or u does not fit int128.
- */
-static bool
-fc_parse_decimal(const char *s, int128 *u, int *scale)
-{
-	const char *dot = strchr(s, '.');
-	const char *end = s + strlen(s);
-	const char *c;
-	int128		v = 0;
-	int			frac = 0,
-				digits = 0;
-
-	/* the significant end: trailing zeros (and a bare point) dropped */
-	if (dot != NULL)
-	{
-		while (end > dot + 1 && end[-1] == '0')
-			end--;
-		if (end == dot + 1)
-			end = dot;
-	}
-	if (end == dot || dot == NULL)
-	{
-		const char *ie = dot ? dot : end;
-
-		end = ie;
-		while (end > s && end[-1] == '0')
-			end--;
-		frac = -(int) (ie - end);
-	}
-	else
-		frac = (int) (end - dot - 1);
-	for (c = s; c < end; c++)
-	{
-		if (*c == '.' && c == dot)
-			continue;
-		if (*c < '0' || *c > '9')
-			return false;
-		if (__builtin_mul_overflow(v, (int128) 10, &v) ||
-			__builtin_add_overflow(v, (int128) (*c - '0'), &v))
-			return false;
-		digits++;
-	}
-	/* the rest must be zeros (and the point) */
-	for (; *c; c++)
-		if (!((*c >= '0' && *c <= '9') || (*c == '.' && c == dot)))
-			return false;
-	if (strlen(s) == 0 || (dot == s && s[1] == '\0'))
-		return false;
-	if (v == 0)
-		frac = 0;
-	*u = v;
-	*scale = frac;
-	return true;
-}
-
-/*
- * A positive amount as u units of 10^-s with s its smallest scale (see
- * fc_parse_decimal); false when u does not fit int128.
- */
-static bool
-fc_amount_units(const QxAmount *amt, Datum amount, int128 *u, int *s)
-{
-	Datum		t;
-	char	   *txt;
-
-	if (amt->fits && amt->value != 0)
-	{
-		int128		v = amt->value;
-		int			sc = amt->dscale;
-
-		if (v > 0 && v <= PG_INT64_MAX)
-		{
-			int64		w = (int64) v;
-
-			while (w % 10 == 0)
-				w /= 10, sc--;
-			v = w;
-		}
-		while (v != 0 && v % 10 == 0)
-			v /= 10, sc--;
-		*u = v;
-		*s = sc;
-		return true;
-	}
-	t = DirectFunctionCall1(numeric_trim_scale, amount);
-	txt = DatumGetCString(DirectFunctionCall1(numeric_out, t));
-	return fc_parse_decimal(txt, u, s);
 }
 
 /* The decimal PostgreSQL's float8::numeric gives p: mant * 10^-k. */
@@ -419,21 +277,6 @@ fc_prob_decimal(double p, int64 *mant, int *k)
 	*mant = m;
 }
 
-/* true when qx_money_add_amount(m, value at dscale) stays in int128 */
-static bool
-fc_money_room(const QxMoney *m, int128 value, int dscale)
-{
-	int			s = Max(m->scale, dscale);
-	int128		a,
-				b,
-				sum;
-
-	return !m->big && dscale <= QX_MONEY_MAX_SCALE &&
-		fc_mul_pow10(m->v.i, s - m->scale, &a) &&
-		fc_mul_pow10(value, s - dscale, &b) &&
-		!__builtin_add_overflow(a, b, &sum);
-}
-
 /* expected += amount * p::numeric, exactly */
 static void
 fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
@@ -451,18 +294,8 @@ fc_add_expected(FcState *st, const QxAmount *amt, Datum amount, double p,
 		pe->p = p;
 		pe->valid = true;
 	}
-	if (amt->fits && !__builtin_mul_overflow(amt->value, (int128) pe->mant, &prod) &&
-		fc_money_room(&st->expected, prod, amt->dscale + pe->k))
-	{
-		QxAmount	x;
-
-		x.value = prod;
-		x.dscale = amt->dscale + pe->k;
-		x.fits = true;
-		x.num = NULL;			/* not read: fc_money_room ruled out the slow path */
-		qx_money_add_amount(&st->expected, &x, ctx);
-	}
-	else
+	if (!amt->fits || __builtin_mul_overflow(amt->value, (int128) pe->mant, &prod) ||
+		!qx_money_add_small(&st->expected, prod, amt->dscale + pe->k))
 	{
 		Datum		pn = DirectFunctionCall1(float8_numeric, Float8GetDatum(p));
 
@@ -563,7 +396,7 @@ pipeline_forecast_trans(PG_FUNCTION_ARGS)
 	st->dscale = Max(st->dscale, amt.dscale);
 	if (p == 0 || sign == 0)
 		PG_RETURN_POINTER(st);
-	if (!fc_amount_units(&amt, amount, &u, &s))
+	if (!qx_amount_units(&amt, amount, &u, &s))
 		fc_too_wide(Max(st->scale, s));
 	/* the deal goes in before expected: it is the one that can fail */
 	fc_add_open(st, u, s, p, ctx);
@@ -591,8 +424,8 @@ fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
 						  st->has_target ? qx_numeric_str(st->target) : "none",
 						  o->has_target ? qx_numeric_str(o->target) : "none");
 	if (o->n > 0 && st->n > 0 &&
-		(!fc_mul_pow10(st->total, s - st->scale, &a) ||
-		 !fc_mul_pow10(o->total, s - o->scale, &b) ||
+		(!qx_int128_mul_pow10(st->total, s - st->scale, &a) ||
+		 !qx_int128_mul_pow10(o->total, s - o->scale, &b) ||
 		 __builtin_add_overflow(a, b, &a)))
 		fc_too_wide(s);
 	if (pg_add_s64_overflow(st->deals, o->deals, &st->deals))
@@ -607,7 +440,7 @@ fc_combine_into(FcState *st, const FcState *o, MemoryContext ctx)
 		st->scale = s;
 	else
 		fc_rescale(st, s);
-	if (!fc_mul_pow10(1, s - o->scale, &f))
+	if (!qx_int128_mul_pow10(1, s - o->scale, &f))
 		fc_too_wide(s);			/* not reached: o's total fits at s */
 	fc_reserve(st, o->n, ctx);
 	for (int i = 0; i < o->n; i++)
@@ -1413,70 +1246,12 @@ fc_tail(const FcDist *d, int64 first)
 	return Min(Max(t, 0.0), 1.0);
 }
 
-/* 10^k (any integer k in numeric's range) as a numeric */
-static Datum
-fc_pow10_numeric(int k)
-{
-	char		buf[32];
-
-	snprintf(buf, sizeof(buf), "1e%d", k);
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
-
-/* v (int128 >= 0) * 10^-scale as a numeric, exactly */
-static Numeric
-fc_int128_numeric(int128 v, int scale)
-{
-	char	   *buf = palloc(abs(scale) + 48);
-	char		digits[48];
-	int			nd = 0,
-				pos = 0;
-	uint128		u = (uint128) v;
-
-	Assert(v >= 0);
-	do
-	{
-		digits[nd++] = '0' + (int) (u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (scale < 0)
-	{
-		for (int i = nd - 1; i >= 0; i--)
-			buf[pos++] = digits[i];
-		for (int i = 0; v != 0 && i < -scale; i++)
-			buf[pos++] = '0';
-	}
-	else if (nd <= scale)
-	{
-		buf[pos++] = '0';
-		buf[pos++] = '.';
-		for (int i = scale; i > nd; i--)
-			buf[pos++] = '0';
-		for (int i = nd - 1; i >= 0; i--)
-			buf[pos++] = digits[i];
-	}
-	else
-	{
-		for (int i = nd - 1; i >= 0; i--)
-		{
-			buf[pos++] = digits[i];
-			if (i == scale && i > 0)
-				buf[pos++] = '.';
-		}
-	}
-	buf[pos] = '\0';
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
-}
-
 /* units (int128, at scale) as a numeric rounded to outscale decimals */
 static Numeric
 fc_units_numeric(int128 units, int scale, int outscale)
 {
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round,
-											   NumericGetDatum(fc_int128_numeric(units, scale)),
+											   NumericGetDatum(qx_units_numeric(units, scale)),
 											   Int32GetDatum(outscale)));
 }
 
@@ -1799,9 +1574,9 @@ fc_quantile(const FcState *st, const FcOpen *o, const FcDist *dist,
 	v = Min(Max(dist->h * (double) (dist->lo + i), 0.0), o->total);
 	x = DirectFunctionCall1(float8_numeric, Float8GetDatum(v));
 	if (st->scale != o->e)
-		x = DirectFunctionCall2(numeric_mul, x, fc_pow10_numeric(o->e - st->scale));
+		x = DirectFunctionCall2(numeric_mul, x, qx_pow10_numeric(o->e - st->scale));
 	x = DirectFunctionCall2(numeric_add, x,
-							NumericGetDatum(fc_int128_numeric(o->shift, st->scale)));
+							NumericGetDatum(qx_units_numeric(o->shift, st->scale)));
 	return DatumGetNumeric(DirectFunctionCall2(numeric_round, x, Int32GetDatum(outscale)));
 }
 
@@ -1814,8 +1589,8 @@ static int128
 fc_target_need(const FcState *st, const FcOpen *o, bool *over)
 {
 	Datum		t = DirectFunctionCall2(numeric_mul, NumericGetDatum(st->target),
-									   fc_pow10_numeric(st->scale));
-	Datum		lim = NumericGetDatum(fc_int128_numeric(o->shift + o->open_units, 0));
+									   qx_pow10_numeric(st->scale));
+	Datum		lim = NumericGetDatum(qx_units_numeric(o->shift + o->open_units, 0));
 	int128		tu,
 				need;
 
@@ -1823,7 +1598,7 @@ fc_target_need(const FcState *st, const FcOpen *o, bool *over)
 	*over = DatumGetInt32(DirectFunctionCall2(numeric_cmp, t, lim)) > 0;
 	if (*over)
 		return 0;
-	if (!fc_parse_units(DatumGetCString(DirectFunctionCall1(numeric_out, t)), 0, &tu))
+	if (!qx_units_parse_at(DatumGetCString(DirectFunctionCall1(numeric_out, t)), 0, &tu))
 		elog(ERROR, "pipeline_forecast: target units out of range");
 	need = tu - o->shift;
 	if (need <= 0 || o->g <= 0)
@@ -1889,7 +1664,7 @@ fc_p_target(const FcState *st, const FcOpen *o, const FcDist *dist,
 					j;
 
 		if (st->scale != o->e)
-			tn = DirectFunctionCall2(numeric_mul, tn, fc_pow10_numeric(st->scale - o->e));
+			tn = DirectFunctionCall2(numeric_mul, tn, qx_pow10_numeric(st->scale - o->e));
 		t = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, tn));
 		j = ceil((t - shift_amount) / dist->h) - (double) dist->lo;
 		if (j <= 0)
@@ -1980,9 +1755,7 @@ fc_encode(const FcState *st)
 	pq_sendint64(&buf, st->deals);
 	if (st->has_target)
 	{
-		t.big = true;
-		t.v.n = st->target;
-		t.scale = 0;
+		qx_money_wrap_numeric(&t, st->target);
 		qx_money_send(&buf, &t);
 	}
 	qx_money_send(&buf, &st->expected);
@@ -2047,7 +1820,7 @@ fc_add_open_text(FcState *st, const char *s, double p, MemoryContext ctx)
 		st->d[st->n++].p = p;
 		return;
 	}
-	if (!fc_amount_units(&amt, n, &u, &sc))
+	if (!qx_amount_units(&amt, n, &u, &sc))
 		fc_too_wide(Max(st->scale, sc));
 	fc_add_open(st, u, sc, p, ctx);
 }
@@ -2086,7 +1859,7 @@ fc_expected_problem(const FcState *st, bool coarse)
 	for (int i = 0; i < st->n; i++)
 		sum = DirectFunctionCall2(numeric_add, sum,
 								  DirectFunctionCall2(numeric_mul,
-													  NumericGetDatum(fc_int128_numeric(st->d[i].units, st->scale)),
+													  NumericGetDatum(qx_units_numeric(st->d[i].units, st->scale)),
 													  DirectFunctionCall1(float8_numeric,
 																		  Float8GetDatum(st->d[i].p))));
 	if (!coarse)
@@ -2452,7 +2225,7 @@ pipeline_forecast_state_in(PG_FUNCTION_ARGS)
 				int			frac = dot ? (int) strlen(dot + 1) : 0;
 				int			sc;
 
-				if (frac > st->dscale || !fc_parse_decimal(item, &u, &sc))
+				if (frac > st->dscale || !qx_units_parse(item, &u, &sc))
 					qx_bad_text(&tp, psprintf("Amount \"%.40s\" is not a decimal with at most %d decimals in range.",
 											  item, st->dscale));
 				fc_add_open_units(st, u, sc, p, CurrentMemoryContext);
