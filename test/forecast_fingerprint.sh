@@ -154,7 +154,9 @@ COPY bin_in FROM :'f' WITH (FORMAT binary);
 SELECT set_id, slice, md5(b::text), md5(pipeline_forecast_state_send(b)) FROM bin_in ORDER BY 1, 2;
 -- a parallel plan (serialize / deserialize / combine)
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-SET force_parallel_mode = on; SET max_parallel_workers_per_gather = 2;
+SET max_parallel_workers_per_gather = 2;
+SELECT set_config(CASE WHEN current_setting('server_version_num')::int >= 160000
+                       THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END, 'on', false) AS forced \gset
 SELECT set_id, pipeline_forecast(amount, p)::text, pipeline_forecast(amount, p, 1000)::text,
        pipeline_forecast_state_final(pipeline_forecast_partial(amount, p))::text
 FROM fp_deals GROUP BY set_id ORDER BY set_id;
