@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
 
 #include "quota_ext.h"
@@ -543,4 +544,227 @@ qx_money_div_round(const QxMoney *m, int64 den, int scale)
 		mul_pow10(m->v.i, scale - m->scale, &v))
 		return small_to_numeric(div_half_away(v, den), scale);
 	return qx_numeric_div_round(qx_money_get(m), den, scale);
+}
+
+/* ---------------------------------------------------------------------
+ * Exact amounts as int128 units of 10^-scale (pipeline_forecast's deals)
+ * --------------------------------------------------------------------- */
+
+bool
+qx_int128_mul_pow10(int128 v, int k, int128 *res)
+{
+	if (k <= 0)
+	{
+		*res = v;
+		return true;
+	}
+	return mul_pow10(v, k, res);
+}
+
+bool
+qx_money_add_small(QxMoney *m, int128 value, int dscale)
+{
+	int			s = Max(m->scale, dscale);
+	int128		a,
+				b,
+				sum;
+
+	if (m->big || dscale > QX_MONEY_MAX_SCALE ||
+		!qx_int128_mul_pow10(m->v.i, s - m->scale, &a) ||
+		!qx_int128_mul_pow10(value, s - dscale, &b) ||
+		__builtin_add_overflow(a, b, &sum))
+		return false;
+	m->v.i = sum;
+	m->scale = s;
+	return true;
+}
+
+void
+qx_money_wrap_numeric(QxMoney *m, Numeric n)
+{
+	m->v.n = n;
+	m->scale = 0;
+	m->big = true;
+}
+
+/* digits[.digits] as units at scale (at most scale decimals); false if not */
+bool
+qx_units_parse_at(const char *s, int scale, int128 *units)
+{
+	int128		v = 0;
+	int			frac = -1;
+	int			digits = 0;
+
+	for (; *s; s++)
+	{
+		if (*s == '.' && frac < 0)
+			frac = 0;
+		else if (*s >= '0' && *s <= '9')
+		{
+			if (__builtin_mul_overflow(v, (int128) 10, &v) ||
+				__builtin_add_overflow(v, (int128) (*s - '0'), &v))
+				return false;
+			digits++;
+			if (frac >= 0)
+				frac++;
+			if (frac > scale)
+				return false;
+		}
+		else
+			return false;
+	}
+	if (digits == 0 || !qx_int128_mul_pow10(v, scale - Max(frac, 0), &v))
+		return false;
+	*units = v;
+	return true;
+}
+
+/*
+ * digits[.digits] as u units of 10^-s, s the smallest scale that holds it
+ * (negative for trailing zeros before the point: 1e200 is 1 unit of
+ * 10^200); false when malformed or u does not fit int128.
+ */
+bool
+qx_units_parse(const char *s, int128 *u, int *scale)
+{
+	const char *dot = strchr(s, '.');
+	const char *end = s + strlen(s);
+	const char *c;
+	int128		v = 0;
+	int			frac = 0,
+				digits = 0;
+
+	/* the significant end: trailing zeros (and a bare point) dropped */
+	if (dot != NULL)
+	{
+		while (end > dot + 1 && end[-1] == '0')
+			end--;
+		if (end == dot + 1)
+			end = dot;
+	}
+	if (end == dot || dot == NULL)
+	{
+		const char *ie = dot ? dot : end;
+
+		end = ie;
+		while (end > s && end[-1] == '0')
+			end--;
+		frac = -(int) (ie - end);
+	}
+	else
+		frac = (int) (end - dot - 1);
+	for (c = s; c < end; c++)
+	{
+		if (*c == '.' && c == dot)
+			continue;
+		if (*c < '0' || *c > '9')
+			return false;
+		if (__builtin_mul_overflow(v, (int128) 10, &v) ||
+			__builtin_add_overflow(v, (int128) (*c - '0'), &v))
+			return false;
+		digits++;
+	}
+	/* the rest must be zeros (and the point) */
+	for (; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c == '.' && c == dot)))
+			return false;
+	if (strlen(s) == 0 || (dot == s && s[1] == '\0'))
+		return false;
+	if (v == 0)
+		frac = 0;
+	*u = v;
+	*scale = frac;
+	return true;
+}
+
+/*
+ * A positive amount as u units of 10^-s with s its smallest scale (see
+ * qx_units_parse); false when u does not fit int128.
+ */
+bool
+qx_amount_units(const QxAmount *amt, Datum amount, int128 *u, int *s)
+{
+	Datum		t;
+	char	   *txt;
+
+	if (amt->fits && amt->value != 0)
+	{
+		int128		v = amt->value;
+		int			sc = amt->dscale;
+
+		if (v > 0 && v <= PG_INT64_MAX)
+		{
+			int64		w = (int64) v;
+
+			while (w % 10 == 0)
+				w /= 10, sc--;
+			v = w;
+		}
+		while (v != 0 && v % 10 == 0)
+			v /= 10, sc--;
+		*u = v;
+		*s = sc;
+		return true;
+	}
+	t = DirectFunctionCall1(numeric_trim_scale, amount);
+	txt = DatumGetCString(DirectFunctionCall1(numeric_out, t));
+	return qx_units_parse(txt, u, s);
+}
+
+/* 10^k (any integer k in numeric's range) as a numeric */
+Datum
+qx_pow10_numeric(int k)
+{
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), "1e%d", k);
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+/* v (int128 >= 0) * 10^-scale as a numeric, exactly */
+Numeric
+qx_units_numeric(int128 v, int scale)
+{
+	char	   *buf = palloc(abs(scale) + 48);
+	char		digits[48];
+	int			nd = 0,
+				pos = 0;
+	uint128		u = (uint128) v;
+
+	Assert(v >= 0);
+	do
+	{
+		digits[nd++] = '0' + (int) (u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (scale < 0)
+	{
+		for (int i = nd - 1; i >= 0; i--)
+			buf[pos++] = digits[i];
+		for (int i = 0; v != 0 && i < -scale; i++)
+			buf[pos++] = '0';
+	}
+	else if (nd <= scale)
+	{
+		buf[pos++] = '0';
+		buf[pos++] = '.';
+		for (int i = scale; i > nd; i--)
+			buf[pos++] = '0';
+		for (int i = nd - 1; i >= 0; i--)
+			buf[pos++] = digits[i];
+	}
+	else
+	{
+		for (int i = nd - 1; i >= 0; i--)
+		{
+			buf[pos++] = digits[i];
+			if (i == scale && i > 0)
+				buf[pos++] = '.';
+		}
+	}
+	buf[pos] = '\0';
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
 }

@@ -101,4 +101,33 @@ extern const int64 qx_pow10_64[QX_POW10_INT64_MAX + 1];
 /* -1, 0 or 1 for a finite numeric (any varlena header) */
 extern int	qx_numeric_sign(Numeric num);
 
+/*
+ * Exact amounts as int128 units of 10^-scale (pipeline_forecast keeps its
+ * deals so; a negative scale stands for trailing zeros before the point).
+ */
+/* v * 10^k into *res (v itself when k <= 0); false on overflow */
+extern bool qx_int128_mul_pow10(int128 v, int k, int128 *res);
+/*
+ * m += value * 10^-dscale when m stays an int128 sum (not big, dscale at
+ * most QX_MONEY_MAX_SCALE, no overflow): true; otherwise m is left alone and
+ * the caller adds the amount as a numeric.
+ */
+extern bool qx_money_add_small(QxMoney *m, int128 value, int dscale);
+/* m as the numeric n itself (big, not copied), to write n where a QxMoney goes */
+extern void qx_money_wrap_numeric(QxMoney *m, Numeric n);
+/* digits[.digits] as units at scale (at most scale decimals); false if not */
+extern bool qx_units_parse_at(const char *s, int scale, int128 *units);
+/*
+ * digits[.digits] as u units of 10^-s, s the smallest scale that holds it
+ * (negative for trailing zeros before the point: 1e200 is 1 unit of
+ * 10^200); false when malformed or u does not fit int128.
+ */
+extern bool qx_units_parse(const char *s, int128 *u, int *scale);
+/* a positive decoded amount as u units of 10^-s, s its smallest scale; false when u does not fit */
+extern bool qx_amount_units(const QxAmount *amt, Datum amount, int128 *u, int *s);
+/* 10^k (any integer k in numeric's range) as a numeric datum */
+extern Datum qx_pow10_numeric(int k);
+/* v (int128 >= 0) * 10^-scale (any scale) as a numeric, exactly */
+extern Numeric qx_units_numeric(int128 v, int scale);
+
 #endif							/* QX_MONEY_H */
