@@ -309,6 +309,19 @@ pn_p_alive(const PnParams *p, int32 x, double tx, double T)
 	return exp(b.lnF0 - b.lnK);
 }
 
+/* P(alive) for purchase_pmf.c (purchase_pmf.h), without the fmgr call. */
+double
+qx_paretonbd_p_alive(double r, double alpha, double s, double beta, int32 x, double tx, double T)
+{
+	PnParams	p;
+
+	p.r = r;
+	p.alpha = alpha;
+	p.s = s;
+	p.beta = beta;
+	return pn_p_alive(&p, x, tx, T);
+}
+
 /* ---------------------------------------------------------------------
  * The fit
  * ---------------------------------------------------------------------

@@ -564,7 +564,7 @@ typedef struct PmfPn
 
 /* Read and check a paretonbd_model argument (as paretonbd.c does). */
 static void
-pmf_pn_model(HeapTupleHeader th, PmfPn *p)
+pmf_pn_model_read(HeapTupleHeader th, PmfPn *p)
 {
 	static const char *const names[4] = {"r", "alpha", "s", "beta"};
 	double		v[4];
@@ -589,12 +589,271 @@ pmf_pn_model(HeapTupleHeader th, PmfPn *p)
 	p->beta = v[3];
 }
 
-/* P(alive) from paretonbd.c's own function (purchase_pmf.h). */
-static double
-pmf_pn_alive(Datum model, int32 x, double tx, double T)
+/*
+ * The model argument, read once per query: the checked parameters are kept
+ * in fn_extra with a copy of the composite's bytes, and reused while the
+ * next row's model has the same bytes (a model is usually one constant or
+ * one scalar subquery for every row).
+ */
+typedef struct PmfPnCache
 {
-	return DatumGetFloat8(DirectFunctionCall4(paretonbd_p_alive, model, Int32GetDatum(x),
-											  Float8GetDatum(tx), Float8GetDatum(T)));
+	PmfPn		p;
+	uint32		len;
+	char		bytes[FLEXIBLE_ARRAY_MEMBER];
+} PmfPnCache;
+
+#define PMF_CACHE_MAX 1024
+
+static void
+pmf_pn_model(FunctionCallInfo fcinfo, PmfPn *p)
+{
+	HeapTupleHeader th = PG_GETARG_HEAPTUPLEHEADER(0);
+	uint32		len = HeapTupleHeaderGetDatumLength(th);
+	PmfPnCache *c = (PmfPnCache *) fcinfo->flinfo->fn_extra;
+
+	if (c != NULL && c->len == len && memcmp(c->bytes, th, len) == 0)
+	{
+		*p = c->p;
+		return;
+	}
+	pmf_pn_model_read(th, p);
+	if (len > PMF_CACHE_MAX)
+		return;
+	if (c == NULL)
+	{
+		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+							   offsetof(PmfPnCache, bytes) + PMF_CACHE_MAX);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	c->p = *p;
+	c->len = len;
+	memcpy(c->bytes, th, len);
+}
+
+/* ---------------------------------------------------------------------
+ * The Pareto/NBD death term by Gauss-Legendre panels in v = ln(1 + y/m)
+ *
+ * J = integral_0^tau y^n (alpha+y)^-(r+n) (beta+y)^-(s+1) dy.  With m =
+ * min(alpha, beta), M = max(alpha, beta), d = M/m - 1 >= 0 and
+ * y = m (e^v - 1):
+ *
+ *   J = m^-(r+s) integral_0^V e^phi(v) dv,  V = ln(1 + tau/m),
+ *   phi(v) = -(r+s) v + n ln(1 - e^-v) - B ln(1 + d e^-v),
+ *
+ * B the exponent of M's factor (s+1 when m = alpha, else r+n).  phi is
+ * concave, and e^phi is analytic except where 1 + d e^-v = 0, at
+ * v = ln d + i pi (odd multiples): a strip of half-width pi around the
+ * real axis.  (1 - e^-v)^n = v^n ((1 - e^-v)/v)^n, the first factor a
+ * polynomial that an N-node rule integrates exactly against the rest when
+ * n <= 2N - 1, so the rest behaves as with N - ceil(n/2) nodes.
+ *
+ * Each panel takes the fewest nodes N of {6, 8, 12, 16} for which (with
+ * Ne = N - ceil(n/2)) (a) the log of the rest changes across the panel by
+ * at most PQ_DROP[Ne] (its slope bound times the length), where the
+ * N-node rule's relative error on e^(-D t) over [0, 1],
+ * (N!)^4 D^2N / ((2N+1) ((2N)!)^3), is below about 1e-13; and (b) the
+ * singularity lies outside the Bernstein ellipse of parameter PQ_RHO[Ne]
+ * (error about rho^-2N, with room for the integrand's growth towards
+ * the singularity); else the panel is halved.  The integral ends where
+ * phi has fallen by PQ_TAIL below the largest value seen and still falls.
+ * When the panels would exceed PQ_MAX_PANELS, or n > PQ_MAX_N (where
+ * too few nodes are left for the rest), or the sum leaves float8's
+ * comfortable range, the caller falls back to qx_lc_log_integral.
+ * ---------------------------------------------------------------------
+ */
+#define PQ_SETS 4
+#define PQ_MAX_N 16
+#define PQ_MAX_PANELS 48
+#define PQ_TAIL 45.0
+
+static const int pq_nodes[PQ_SETS] = {6, 8, 12, 16};
+static double pq_x[PQ_SETS][16],
+			pq_w[PQ_SETS][16];
+static bool pq_ready = false;
+
+static void
+pq_init(void)
+{
+	if (pq_ready)
+		return;
+	for (int k = 0; k < PQ_SETS; k++)
+		qx_gauss_legendre(pq_nodes[k], pq_x[k], pq_w[k]);
+	pq_ready = true;
+}
+
+/* largest change of the log, and smallest Bernstein rho, for Ne nodes (index Ne) */
+static double
+pq_drop_max(int ne)
+{
+	/* (N!)^4 D^2N / ((2N+1) ((2N)!)^3) <= 1e-13, less 30 % */
+	static const double tab[17] = {0, 0, 0, 0, 0.25, 0.6, 1.2, 1.9, 2.8, 3.9, 5.0, 6.3, 7.7,
+	9.1, 10.6, 12.2, 13.8};
+
+	return ne < 0 ? 0 : tab[Min(ne, 16)];
+}
+
+static double
+pq_rho_min(int ne)
+{
+	/* rho^-2Ne <= 1e-18 */
+	return ne < 3 ? HUGE_VAL : pow(10.0, 18.0 / (2.0 * ne));
+}
+
+typedef struct PqFun
+{
+	double		b,				/* r + s */
+				B,
+				d;
+	int			n;
+} PqFun;
+
+/* phi without its n ln(1 - e^-v) term */
+static inline double
+pq_phi0(const PqFun *f, double v)
+{
+	return -f->b * v - (f->d > 0 ? f->B * log1p(f->d * exp(-v)) : 0);
+}
+
+static inline double
+pq_phi(const PqFun *f, double v)
+{
+	return pq_phi0(f, v) + (f->n > 0 ? f->n * log(-expm1(-v)) : 0);
+}
+
+/* phi'(v) */
+static inline double
+pq_slope(const PqFun *f, double v)
+{
+	return -f->b + (f->n > 0 ? f->n / expm1(v) : 0) + (f->d > 0 ? f->B * f->d / (exp(v) + f->d) : 0);
+}
+
+/*
+ * The largest |slope| over [a, a+L] of the log of the part of e^phi that
+ * is not v^n: -b + n (1/(e^v - 1) - 1/v) (rising, in [-n/2, 0)) + B d/(e^v
+ * + d) (falling); each piece is monotone, so its ends bound it.
+ */
+static double
+pq_rest_slope(const PqFun *f, double a, double L)
+{
+	double		in_a = 0,
+				in_b = 0,
+				de_a = 0,
+				de_b = 0,
+				lo,
+				hi;
+
+	if (f->n > 0)
+	{
+		in_a = (a > 1e-8) ? f->n * (1 / expm1(a) - 1 / a) : -f->n / 2.0;
+		in_b = f->n * (1 / expm1(a + L) - 1 / (a + L));
+	}
+	if (f->d > 0)
+	{
+		de_a = f->B * f->d / (exp(a) + f->d);
+		de_b = f->B * f->d / (exp(a + L) + f->d);
+	}
+	lo = -f->b + in_a + de_b;
+	hi = -f->b + in_b + de_a;
+	return Max(fabs(lo), fabs(hi));
+}
+
+/* Bernstein parameter of the ellipse around [a, a+L] through ln d + i pi */
+static double
+pq_pole_rho(const PqFun *f, double a, double L)
+{
+	double		p,
+				e;
+
+	if (!(f->d > 0))
+		return HUGE_VAL;
+	p = log(f->d);
+	e = (sqrt((p - a) * (p - a) + M_PI * M_PI) +
+		 sqrt((p - a - L) * (p - a - L) + M_PI * M_PI)) / L;
+	return e + sqrt(e * e - 1);
+}
+
+/*
+ * ln of integral_0^V e^phi(v) dv by the panels above; false when the
+ * caller should use the general quadrature instead.
+ */
+static bool
+pq_log_integral(const PqFun *f, double V, double *out)
+{
+	double		a = 0,
+				ref = -HUGE_VAL,
+				sum = 0,
+				phimax = -HUGE_VAL;
+	int			half_n = (f->n + 1) / 2,
+				panels;
+
+	if (f->n > PQ_MAX_N || !(V > 0) || !isfinite(V) ||
+		f->n * log(-expm1(-V)) < -400)
+		return false;
+	pq_init();
+	for (panels = 0; a < V; panels++)
+	{
+		double		L = V - a,
+					pa;
+		int			k = -1;
+
+		if (panels >= PQ_MAX_PANELS)
+			return false;
+		/* past the maximum and far below it: the rest does not count */
+		if (a > 0)
+		{
+			pa = pq_phi(f, a);
+			phimax = Max(phimax, pa);
+			if (pa < phimax - PQ_TAIL && pq_slope(f, a) < 0)
+				break;
+		}
+		for (int halvings = 0; k < 0; halvings++)
+		{
+			double		drop,
+						rho;
+
+			if (halvings > 60)
+				return false;
+			drop = L * pq_rest_slope(f, a, L);
+			rho = pq_pole_rho(f, a, L);
+			for (int j = 0; j < PQ_SETS; j++)
+			{
+				int			ne = pq_nodes[j] - half_n;
+
+				if (drop <= pq_drop_max(ne) && rho >= pq_rho_min(ne))
+				{
+					k = j;
+					break;
+				}
+			}
+			if (k < 0)
+				L /= 2;
+		}
+		for (int j = 0; j < pq_nodes[k]; j++)
+		{
+			double		v = a + L * pq_x[k][j],
+						em = expm1(-v),
+						p0 = pq_phi0(f, v),
+						pw = 1,
+						base = -em;
+
+			/* (1 - e^-v)^n by squaring */
+			for (int e = f->n; e > 0; e >>= 1, base *= base)
+				if (e & 1)
+					pw *= base;
+			if (p0 > ref)
+			{
+				sum *= exp(ref - p0);
+				ref = p0;
+			}
+			sum += L * pq_w[k][j] * exp(p0 - ref) * pw;
+		}
+		a += L;
+		phimax = Max(phimax, pq_phi(f, Min(a, V)));
+	}
+	if (!(sum > 1e-250) || !isfinite(sum))
+		return false;
+	*out = ref + log(sum);
+	return true;
 }
 
 /* Pnew(n) of the Pareto/NBD model with parameters r, alpha, s, beta over tau. */
@@ -602,18 +861,47 @@ static double
 pn_pmf_new(const PmfPn *p, int32 n, double tau)
 {
 	QxLcFun		f;
+	PqFun		pf;
 	double		lq = -log1p(tau / p->alpha),
 				l1q = -log1p(p->alpha / tau),
 				alive_end,
-				dead;
+				m,
+				lconst,
+				lint;
 
 	/* alive at tau: NB(n) (beta / (beta + tau))^s */
 	alive_end = exp(pmf_log_nb(n, p->r, lq, l1q) - p->s * log1p(tau / p->beta));
+
 	/*
-	 * died at y in (0, tau] after n purchases; in z = y / alpha the
-	 * integral is s alpha/beta G(r+n)/(G(r) n!) integral_0^(tau/alpha)
-	 * z^n (1+z)^-(r+n) (1 + z alpha/beta)^-(s+1) dz, no power of alpha or
-	 * beta left to overflow
+	 * died at y in (0, tau] after n purchases: s beta^s alpha^r G(r+n) /
+	 * (G(r) n!) J, and beta^s alpha^r m^-(r+s) = (1+d)^s or (1+d)^r
+	 */
+	pf.b = p->r + p->s;
+	pf.n = n;
+	if (p->alpha <= p->beta)
+	{
+		m = p->alpha;
+		pf.d = (p->beta - p->alpha) / p->alpha;
+		pf.B = p->s + 1;
+		lconst = p->s * log1p(pf.d);
+	}
+	else
+	{
+		m = p->beta;
+		pf.d = (p->alpha - p->beta) / p->beta;
+		pf.B = p->r + n;
+		lconst = p->r * log1p(pf.d);
+	}
+	if (isfinite(pf.d) && isfinite(lconst) &&
+		pq_log_integral(&pf, log1p(tau / m), &lint))
+		return alive_end + exp(log(p->s) + lconst + pmf_lgamma_ratio(p->r, n) -
+							   lgamma(n + 1.0) + lint);
+
+	/*
+	 * Otherwise the general quadrature: in z = y / alpha the integral is s
+	 * alpha/beta G(r+n)/(G(r) n!) integral_0^(tau/alpha) z^n (1+z)^-(r+n)
+	 * (1 + z alpha/beta)^-(s+1) dz, no power of alpha or beta left to
+	 * overflow
 	 */
 	f.k = n + 1.0;
 	f.A = p->r + n;
@@ -625,10 +913,10 @@ pn_pmf_new(const PmfPn *p, int32 n, double tau)
 		qx_bad_arg("Pass a model that paretonbd_fit returned.",
 				   "model fields alpha %s and beta %s are too far apart for the probability",
 				   qx_float_str(p->alpha), qx_float_str(p->beta));
-	dead = exp(log(p->s) + log(p->alpha) - log(p->beta) + pmf_lgamma_ratio(p->r, n) -
-			   lgamma(n + 1.0) +
-			   qx_lc_log_integral(&f, -get_float8_infinity(), log(tau) - log(p->alpha)));
-	return alive_end + dead;
+	return alive_end +
+		exp(log(p->s) + log(p->alpha) - log(p->beta) + pmf_lgamma_ratio(p->r, n) -
+			lgamma(n + 1.0) +
+			qx_lc_log_integral(&f, -get_float8_infinity(), log(tau) - log(p->alpha)));
 }
 
 PG_FUNCTION_INFO_V1(paretonbd_prob_purchases_new);
@@ -640,7 +928,7 @@ paretonbd_prob_purchases_new(PG_FUNCTION_ARGS)
 	int32		n = PG_GETARG_INT32(1);
 	double		tau = PG_GETARG_FLOAT8(2);
 
-	pmf_pn_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	pmf_pn_model(fcinfo, &p);
 	pmf_check_args(n, tau);
 	PG_RETURN_FLOAT8(pmf_clamp(pn_pmf_new(&p, n, tau), "the probability", tau));
 }
@@ -660,10 +948,10 @@ paretonbd_prob_purchases(PG_FUNCTION_ARGS)
 				alive,
 				v;
 
-	pmf_pn_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	pmf_pn_model(fcinfo, &p);
 	pmf_check_args(n, tau);
 	bg_check_summary(x, tx, T);
-	alive = pmf_pn_alive(PG_GETARG_DATUM(0), x, tx, T);
+	alive = qx_paretonbd_p_alive(p.r, p.alpha, p.s, p.beta, x, tx, T);
 	u.r = p.r + x;
 	u.alpha = p.alpha + T;
 	u.s = p.s;
@@ -695,7 +983,7 @@ paretonbd_value(PG_FUNCTION_ARGS)
 				v;
 	QxLcFun		f;
 
-	pmf_pn_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	pmf_pn_model(fcinfo, &p);
 	gg_get_model(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
 	bg_check_summary(x, tx, T);
 	m = gg_check_customer(x, PG_GETARG_DATUM(5));
@@ -704,7 +992,7 @@ paretonbd_value(PG_FUNCTION_ARGS)
 		qx_bad_arg("discount_rate is the continuous discount rate per time unit of the summaries: 0.0019 a week for about 10 % a year.",
 				   "discount_rate must be positive, got %s", qx_float_str(delta));
 	spend = gg_expected_spend(&gg, x, m);
-	alive = pmf_pn_alive(PG_GETARG_DATUM(0), x, tx, T);
+	alive = qx_paretonbd_p_alive(p.r, p.alpha, p.s, p.beta, x, tx, T);
 
 	/*
 	 * ln of integral_0^inf e^(-delta u) (1 + u/(beta+T))^-s du: with u =

@@ -1,13 +1,12 @@
 /*
  * purchase_pmf.h
  *		What the SPEC §18 files share (purchase_pmf.c, mbgnbd.c): the
- *		quadrature of a log-concave integrand, and the one piece of
+ *		quadrature of a log-concave integrand, and the pieces of
  *		paretonbd.c they call.
  *
- * paretonbd.c is not edited here (its quadrature is being reworked in
- * another branch): the Pareto/NBD P(alive) is reached through its
- * SQL-callable C function, so the §18 functions agree with
- * paretonbd_p_alive / paretonbd_expected whatever quadrature it uses.
+ * The Pareto/NBD P(alive) is paretonbd_p_alive's own C function, so the
+ * §18 functions agree with paretonbd_p_alive / paretonbd_expected whatever
+ * quadrature it uses.
  */
 #ifndef QX_PURCHASE_PMF_H
 #define QX_PURCHASE_PMF_H
@@ -16,8 +15,9 @@
 
 #include "fmgr.h"
 
-/* paretonbd.c: paretonbd_p_alive(model, frequency, recency, t) */
-extern Datum paretonbd_p_alive(PG_FUNCTION_ARGS);
+/* paretonbd.c: P(alive | x, t_x, T) of paretonbd_p_alive for checked parameters */
+extern double qx_paretonbd_p_alive(double r, double alpha, double s, double beta,
+								   int32 x, double tx, double T);
 
 /* paretonbd.c: the n-point Gauss-Legendre rule on [0, 1] (nodes xs, weights ws) */
 extern void qx_gauss_legendre(int n, double *xs, double *ws);
