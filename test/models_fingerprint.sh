@@ -24,6 +24,7 @@
 # (QX_CDNOW overrides).  Ends with "N passed, N failed".
 set -uo pipefail
 
+source "$(dirname "$0")/lib/suite.sh"
 source "$(dirname "$0")/lib/cdnow.sh"
 qx_cdnow_setup models_fingerprint
 
