@@ -285,10 +285,11 @@ extern Datum rfm_kinetic_final_1_3(PG_FUNCTION_ARGS);
 extern Datum demand_cv_merge_trans(PG_FUNCTION_ARGS);
 extern Datum demand_cv_partial_final(PG_FUNCTION_ARGS);
 extern Datum demand_cv_final(PG_FUNCTION_ARGS);
-extern Datum bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS);
-extern Datum bgnbd_fit_partial_finalfn(PG_FUNCTION_ARGS);
-extern Datum bgnbd_fit_finalfn(PG_FUNCTION_ARGS);
+extern Datum bgnbd_fit_merge_trans(PG_FUNCTION_ARGS);
+extern Datum bgnbd_fit_partial_final(PG_FUNCTION_ARGS);
+extern Datum bgnbd_fit_final(PG_FUNCTION_ARGS);
 extern Datum bgnbd_fit_state_in(PG_FUNCTION_ARGS);
+extern Datum gammagamma_fit_partial_final(PG_FUNCTION_ARGS);
 extern Datum gammagamma_fit_final(PG_FUNCTION_ARGS);
 extern Datum gammagamma_fit_state_in(PG_FUNCTION_ARGS);
 extern Datum paretonbd_fit_final(PG_FUNCTION_ARGS);
@@ -316,16 +317,16 @@ static const QxStateAgg demand_cv_agg = {
 };
 /* a bgnbd_fit_state may hold no customer ("1:"); partial_final gives NULL */
 static const QxStateAgg bgnbd_fit_agg = {
-	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
-	bgnbd_fit_finalfn, bgnbd_fit_state_in, "1:"
+	"bgnbd_fit_state", bgnbd_fit_merge_trans, bgnbd_fit_partial_final,
+	bgnbd_fit_final, bgnbd_fit_state_in, "1:"
 };
 /* the Gamma-Gamma and Pareto/NBD fits keep bgnbd_fit's state layout */
 static const QxStateAgg gammagamma_fit_agg = {
-	"gammagamma_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	"gammagamma_fit_state", bgnbd_fit_merge_trans, gammagamma_fit_partial_final,
 	gammagamma_fit_final, gammagamma_fit_state_in, "1:"
 };
 static const QxStateAgg paretonbd_fit_agg = {
-	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	"bgnbd_fit_state", bgnbd_fit_merge_trans, bgnbd_fit_partial_final,
 	paretonbd_fit_final, bgnbd_fit_state_in, "1:"
 };
 
@@ -471,7 +472,7 @@ extern Datum sbg_fit_merge_trans(PG_FUNCTION_ARGS);
 extern Datum sbg_fit_partial_final(PG_FUNCTION_ARGS);
 extern Datum sbg_fit_final(PG_FUNCTION_ARGS);
 static const QxStateAgg mbgnbd_fit_agg = {
-	"bgnbd_fit_state", bgnbd_fit_merge_transfn, bgnbd_fit_partial_finalfn,
+	"bgnbd_fit_state", bgnbd_fit_merge_trans, bgnbd_fit_partial_final,
 	mbgnbd_fit_final, bgnbd_fit_state_in, "1:"
 };
 static const QxStateAgg sbg_fit_agg = {
