@@ -73,7 +73,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_final);
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 
 	qx_agg_context(fcinfo, "bgnbd_fit_final");
 	return bg_fit_result(fcinfo, acc);

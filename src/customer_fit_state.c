@@ -194,7 +194,7 @@ qx_fit_compact(QxFitAcc *acc)
 QxFitAcc *
 qx_fit_acc_new(int64 cap)
 {
-	QxFitAcc	   *acc = palloc(sizeof(QxFitAcc));
+	QxFitAcc   *acc = palloc(sizeof(QxFitAcc));
 
 	acc->n = 0;
 	acc->nsorted = 0;
@@ -232,7 +232,7 @@ fit_reserve(QxFitAcc *acc, int64 more)
 void
 qx_fit_append(QxFitAcc *acc, int32 x, double tx, double T, int64 w)
 {
-	QxFitEntry    *e;
+	QxFitEntry *e;
 
 	fit_reserve(acc, 1);
 	e = &acc->e[acc->n++];
@@ -277,7 +277,7 @@ qx_fit_decode(const char *data, int len, MemoryContext ctx)
 {
 	const Size	hdrlen = sizeof(QxFitStateHdr) - VARHDRSZ;
 	QxFitStateHdr	hdr;
-	QxFitAcc	   *acc;
+	QxFitAcc   *acc;
 	MemoryContext old;
 
 	if (len < (int) hdrlen)
@@ -307,9 +307,9 @@ qx_fit_unflatten(bytea *v)
 void *
 qx_fit_copy(void *src, MemoryContext ctx)
 {
-	QxFitAcc	   *in = (QxFitAcc *) src;
+	QxFitAcc   *in = (QxFitAcc *) src;
 	MemoryContext old = MemoryContextSwitchTo(ctx);
-	QxFitAcc	   *acc = qx_fit_acc_new(in->n);
+	QxFitAcc   *acc = qx_fit_acc_new(in->n);
 
 	MemoryContextSwitchTo(old);
 	fit_copy_entries(acc->e, in->e, in->n);
@@ -410,7 +410,7 @@ bgnbd_fit_state_in(PG_FUNCTION_ARGS)
 	const char *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
 	int64		version;
-	QxFitAcc	   *acc = qx_fit_acc_new(QX_FIT_MIN_CAPACITY);
+	QxFitAcc   *acc = qx_fit_acc_new(QX_FIT_MIN_CAPACITY);
 
 	qx_text_begin(&tp, str, BG_TYPE, BG_TEXT_HINT);
 	qx_text_skip_space(&tp);
@@ -438,7 +438,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_state_out);
 Datum
 bgnbd_fit_state_out(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 	int64		i;
 
@@ -464,7 +464,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_state_send);
 Datum
 bgnbd_fit_state_send(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 	int64		i;
 
@@ -493,7 +493,7 @@ bgnbd_fit_state_recv(PG_FUNCTION_ARGS)
 	int32		version;
 	int64		n,
 				i;
-	QxFitAcc	   *acc;
+	QxFitAcc   *acc;
 
 	qx_reader_init(&r, msg->data + msg->cursor, msg->len - msg->cursor, BG_TYPE);
 	version = qx_get_int32(&r);
@@ -544,7 +544,7 @@ Datum
 bgnbd_fit_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_trans");
-	QxFitAcc	   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 	int32		x;
 	double		tx,
 				T;
@@ -582,7 +582,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_serialize);
 Datum
 bgnbd_fit_serialize(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = (QxFitAcc *) PG_GETARG_POINTER(0);
 
 	PG_RETURN_BYTEA_P(qx_fit_flatten(acc));
 }
@@ -595,7 +595,7 @@ bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
 	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_deserialize");
 	bytea	   *v = PG_GETARG_BYTEA_P(0);
 	MemoryContext old = MemoryContextSwitchTo(ctx);
-	QxFitAcc	   *acc = qx_fit_unflatten(v);
+	QxFitAcc   *acc = qx_fit_unflatten(v);
 
 	MemoryContextSwitchTo(old);
 	PG_RETURN_POINTER(acc);
@@ -606,7 +606,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_partial_final);
 Datum
 bgnbd_fit_partial_final(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 
 	qx_agg_context(fcinfo, "bgnbd_fit_partial_final");
 	if (acc == NULL || acc->n == 0)

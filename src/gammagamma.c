@@ -320,7 +320,7 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_final);
 Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 	TupleDesc	desc;
 	Datum		values[GG_MODEL_FIELDS];
 	bool		nulls[GG_MODEL_FIELDS] = {0};
@@ -400,7 +400,7 @@ Datum
 gammagamma_fit_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = qx_agg_context(fcinfo, "gammagamma_fit_trans");
-	QxFitAcc	   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 	int32		x;
 	double		m;
 
@@ -452,7 +452,7 @@ gammagamma_fit_state_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
-	QxFitAcc	   *acc = qx_fit_acc_new(16);
+	QxFitAcc   *acc = qx_fit_acc_new(16);
 
 	qx_text_begin(&tp, str, GG_TYPE,
 				  "Pass a value that gammagamma_fit_partial returned, such as \"1:(2,30.5,1)\".");
@@ -490,7 +490,7 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_state_out);
 Datum
 gammagamma_fit_state_out(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -510,7 +510,7 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_state_send);
 Datum
 gammagamma_fit_state_send(PG_FUNCTION_ARGS)
 {
-	QxFitAcc	   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -534,7 +534,7 @@ gammagamma_fit_state_recv(PG_FUNCTION_ARGS)
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	QxReader	r;
 	int64		n;
-	QxFitAcc	   *acc;
+	QxFitAcc   *acc;
 
 	qx_reader_init(&r, msg->data + msg->cursor, msg->len - msg->cursor, GG_TYPE);
 	if (qx_get_int32(&r) != GG_STATE_VERSION)

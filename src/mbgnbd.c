@@ -65,7 +65,7 @@ mb_p_alive(const QxBgParams *p, int32 x, double tx, double T)
 static double
 mb_negll(void *ctx, const double *theta, double *g)
 {
-	QxFitData	   *d = (QxFitData *) ctx;
+	QxFitData  *d = (QxFitData *) ctx;
 	QxBgParams	p;
 	double		ll = 0,
 				gr[MB_NPAR] = {0},

@@ -282,7 +282,7 @@ qx_paretonbd_p_alive(const QxPnParams *p, int32 x, double tx, double T)
 static double
 pn_negll(void *ctx, const double *theta, double *g)
 {
-	QxFitData	   *d = (QxFitData *) ctx;
+	QxFitData  *d = (QxFitData *) ctx;
 	QxPnParams	p;
 	double		ll = 0,
 				gr[PN_NPAR] = {0},
