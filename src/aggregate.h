@@ -202,9 +202,18 @@ extern Datum qx_state_rows_trans(FunctionCallInfo fcinfo, const QxStateAgg *agg,
  * transition on it (qx_state_rows_trans).
  */
 #define QX_STATE_MERGE(X, finalfn, state_in, empty_text) \
+	QX_STATE_MERGE_ON(X, X, X##_merge_trans, X##_partial_final, finalfn, state_in, empty_text)
+
+/*
+ * The same for an aggregate X that keeps another family's state type
+ * S_state and support (the customer-model fits keep bgnbd_fit's state,
+ * src/customer_fit_state.c): merge_trans and partial_final are that
+ * family's, declared in its header.
+ */
+#define QX_STATE_MERGE_ON(X, S, merge_trans, partial_final, finalfn, state_in, empty_text) \
 extern PGDLLEXPORT Datum finalfn(PG_FUNCTION_ARGS); \
 static const QxStateAgg X##_state_agg = { \
-	#X "_state", X##_merge_trans, X##_partial_final, state_in, empty_text \
+	#S "_state", merge_trans, partial_final, state_in, empty_text \
 }; \
 PG_FUNCTION_INFO_V1(X##_state_combine); \
 Datum X##_state_combine(PG_FUNCTION_ARGS) \

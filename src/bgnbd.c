@@ -5,7 +5,8 @@
  *		Easy Way", Marketing Science 24(2):275-284.
  *
  * bgnbd_fit is an aggregate over (frequency x, recency t_x, t T) summaries;
- * its state lives in bgnbd_state.c, and its final function maximises the
+ * its state and support functions are customer_fit_state.c's (shared with
+ * the other purchase models), and its final function maximises the
  * log-likelihood (paper eq. 6) in bgnbd_likelihood.c.  The scoring
  * functions read a bgnbd_model and evaluate P(alive) (eq. 12) and the
  * expectations (eqs. 7 and 10), also in bgnbd_likelihood.c.  bgnbd.h says
@@ -28,12 +29,10 @@
 #define BG_MODEL_FIELDS 7
 /* The first BG_MODEL_PARAMS fields are the parameters the scores read. */
 #define BG_MODEL_PARAMS 4
-/* Entries a new transition state has room for. */
-#define BG_FIRST_CAPACITY 1024
 
 /* The bgnbd_model composite of a fit (or NULL for no customers). */
 static Datum
-bg_fit_result(FunctionCallInfo fcinfo, BgAcc *acc)
+bg_fit_result(FunctionCallInfo fcinfo, QxFitAcc *acc)
 {
 	TupleDesc	tupdesc;
 	Datum		values[BG_MODEL_FIELDS];
@@ -47,7 +46,7 @@ bg_fit_result(FunctionCallInfo fcinfo, BgAcc *acc)
 		elog(ERROR, "bgnbd_fit: bgnbd_model must have %d fields, has %d",
 			 BG_MODEL_FIELDS, tupdesc->natts);
 
-	bg_compact(acc);
+	qx_fit_compact(acc);
 	bg_fit(acc, &fit);
 	elog(DEBUG1, "bgnbd_fit: %lld customers, %lld distinct, %d iterations, %lld evaluations, converged %d",
 		 (long long) fit.customers, (long long) acc->n, fit.iterations,
@@ -64,106 +63,31 @@ bg_fit_result(FunctionCallInfo fcinfo, BgAcc *acc)
 }
 
 /* ---------------------------------------------------------------------
- * Aggregate support
+ * The aggregate's final function (the others are the shared ones of
+ * customer_fit_state.c)
  * ---------------------------------------------------------------------
  */
 
-PG_FUNCTION_INFO_V1(bgnbd_fit_transfn);
-/*
- * bgnbd_fit_transfn(state internal, frequency int, recency float8, t float8)
- * Not strict: a row with any NULL argument is skipped; a bad row is an error.
- */
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+/* bgnbd_fit_final(internal) -> bgnbd_model; NULL for no customers */
 Datum
-bgnbd_fit_transfn(PG_FUNCTION_ARGS)
+bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_trans");
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-	int32		x;
-	double		tx,
-				T;
-	MemoryContext old;
-
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (acc == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(acc);
-	}
-	x = PG_GETARG_INT32(1);
-	tx = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	bg_check_summary(x, tx, T);
-
-	old = MemoryContextSwitchTo(ctx);
-	if (acc == NULL)
-		acc = bg_acc_new(BG_FIRST_CAPACITY);
-	bg_append(acc, x, tx, T, 1);
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(acc);
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_fit_combinefn);
-/* bgnbd_fit_combine(internal, internal): NULL states are empty */
-Datum
-bgnbd_fit_combinefn(PG_FUNCTION_ARGS)
-{
-	return qx_combine(fcinfo, "bgnbd_fit_combine", bg_copy, bg_combine);
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_fit_serialfn);
-/* bgnbd_fit_serialfn(internal) -> bytea, the layout of bgnbd_fit_state */
-Datum
-bgnbd_fit_serialfn(PG_FUNCTION_ARGS)
-{
-	BgAcc	   *acc = (BgAcc *) PG_GETARG_POINTER(0);
-
-	PG_RETURN_BYTEA_P(bg_flatten(acc));
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_fit_deserialfn);
-/* bgnbd_fit_deserialfn(bytea, internal) -> internal */
-Datum
-bgnbd_fit_deserialfn(PG_FUNCTION_ARGS)
-{
-	MemoryContext ctx = qx_agg_context(fcinfo, "bgnbd_fit_deserialize");
-	bytea	   *v = PG_GETARG_BYTEA_P(0);
-	MemoryContext old = MemoryContextSwitchTo(ctx);
-	BgAcc	   *acc = bg_unflatten(v);
-
-	MemoryContextSwitchTo(old);
-	PG_RETURN_POINTER(acc);
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
-/* bgnbd_fit_finalfn(internal) -> bgnbd_model; NULL for no customers */
-Datum
-bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
-{
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 
 	qx_agg_context(fcinfo, "bgnbd_fit_final");
 	return bg_fit_result(fcinfo, acc);
 }
 
-PG_FUNCTION_INFO_V1(bgnbd_fit_partial_finalfn);
-/* bgnbd_fit_partial_finalfn(internal) -> bgnbd_fit_state; NULL for no customers */
+/*
+ * The released install scripts (1.0--1.1) name this function's C symbol
+ * bgnbd_fit_finalfn: kept as an alias so that they stay byte-identical.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_fit_finalfn);
 Datum
-bgnbd_fit_partial_finalfn(PG_FUNCTION_ARGS)
+bgnbd_fit_finalfn(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-
-	qx_agg_context(fcinfo, "bgnbd_fit_partial_final");
-	if (acc == NULL || acc->n == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(bg_flatten(acc));
-}
-
-PG_FUNCTION_INFO_V1(bgnbd_fit_merge_transfn);
-/* bgnbd_fit_merge_trans(internal, bgnbd_fit_state): NULL states are skipped */
-Datum
-bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS)
-{
-	return qx_merge_trans(fcinfo, "bgnbd_fit_merge_trans", bg_decode, bg_combine);
+	return bgnbd_fit_final(fcinfo);
 }
 
 /* ---------------------------------------------------------------------
@@ -173,7 +97,7 @@ bgnbd_fit_merge_transfn(PG_FUNCTION_ARGS)
 
 /* Read and check the parameters of a bgnbd_model argument (also customer_value's). */
 void
-bg_get_model(HeapTupleHeader th, BgParams *p)
+qx_bgnbd_get_model(HeapTupleHeader th, QxBgParams *p)
 {
 	static const char *const names[BG_MODEL_PARAMS] = {"r", "alpha", "a", "b"};
 	double		v[BG_MODEL_PARAMS];
@@ -213,14 +137,14 @@ PG_FUNCTION_INFO_V1(bgnbd_p_alive);
 Datum
 bgnbd_p_alive(PG_FUNCTION_ARGS)
 {
-	BgParams	p;
+	QxBgParams	p;
 	int32		x = PG_GETARG_INT32(1);
 	double		tx = PG_GETARG_FLOAT8(2);
 	double		T = PG_GETARG_FLOAT8(3);
 
-	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_summary(x, tx, T);
-	PG_RETURN_FLOAT8(bg_p_alive(&p, x, tx, T));
+	qx_bgnbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_fit_check_summary(x, tx, T);
+	PG_RETURN_FLOAT8(qx_bgnbd_p_alive(&p, x, tx, T));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_expected);
@@ -228,19 +152,19 @@ PG_FUNCTION_INFO_V1(bgnbd_expected);
 Datum
 bgnbd_expected(PG_FUNCTION_ARGS)
 {
-	BgParams	p;
+	QxBgParams	p;
 	double		horizon = PG_GETARG_FLOAT8(1);
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3);
 	double		T = PG_GETARG_FLOAT8(4);
 	double		alive;
 
-	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_params(&p);
+	qx_bgnbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_bgnbd_check_params(&p);
 	bg_check_horizon(horizon);
-	bg_check_summary(x, tx, T);
-	alive = bg_p_alive(&p, x, tx, T);
-	PG_RETURN_FLOAT8(alive * bg_expect(p.a, p.b + x, p.r + x, horizon / (p.alpha + T), horizon));
+	qx_fit_check_summary(x, tx, T);
+	alive = qx_bgnbd_p_alive(&p, x, tx, T);
+	PG_RETURN_FLOAT8(alive * qx_bgnbd_expect(p.a, p.b + x, p.r + x, horizon / (p.alpha + T), horizon));
 }
 
 PG_FUNCTION_INFO_V1(bgnbd_expected_new);
@@ -248,11 +172,14 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_new);
 Datum
 bgnbd_expected_new(PG_FUNCTION_ARGS)
 {
-	BgParams	p;
+	QxBgParams	p;
 	double		horizon = PG_GETARG_FLOAT8(1);
 
-	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_params(&p);
+	qx_bgnbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_bgnbd_check_params(&p);
 	bg_check_horizon(horizon);
-	PG_RETURN_FLOAT8(bg_expect(p.a, p.b, p.r, horizon / p.alpha, horizon));
+	PG_RETURN_FLOAT8(qx_bgnbd_expect(p.a, p.b, p.r, horizon / p.alpha, horizon));
 }
+
+/* bgnbd_fit_merge(bgnbd_fit_state): X_state_combine / X_state_final */
+QX_STATE_MERGE(bgnbd_fit, bgnbd_fit_final, bgnbd_fit_state_in, "1:");

@@ -2,7 +2,7 @@
  * bgnbd_likelihood.c
  *		The BG/NBD model's mathematics (Fader, Hardie & Lee 2005, "Counting
  *		Your Customers the Easy Way", Marketing Science 24(2):275-284):
- *		special functions, the expectations of eqs. 7 and 10, P(alive) of
+ *		the expectations of eqs. 7 and 10, P(alive) of
  *		eq. 12, the log-likelihood of eq. 6 and the maximum-likelihood fit.
  *
  * The expectations share one quantity,
@@ -11,7 +11,7 @@
  *
  * which is (a+b'-1)/(a-1) [1 - (1-z)^m 2F1(m, b'; a+b'-1; z)] with
  * z = s/(1+s).  E[X(t)] = N(a, b, r, t/alpha) and E[Y(t) | x, t_x, T] =
- * P(alive) N(a, b+x, r+x, t/(alpha+T)).  bg_expect() evaluates it: see
+ * P(alive) N(a, b+x, r+x, t/(alpha+T)).  qx_bgnbd_expect() evaluates it: see
  * there, and README "Reference: BG/NBD", Numerics.
  */
 #include "postgres.h"
@@ -25,38 +25,7 @@
 #include "bgnbd.h"
 #include "optimize.h"
 #include "quota_ext.h"
-
-/* ---------------------------------------------------------------------
- * Special functions
- * ---------------------------------------------------------------------
- */
-
-/* Digamma's recurrence runs up to here, then the asymptotic series. */
-#define BG_DIGAMMA_ASYMPTOTIC 10.0
-
-/* Digamma for x > 0 (Abramowitz & Stegun 6.3.5 and 6.3.18); shared with the §11 fits. */
-double
-bg_digamma(double x)
-{
-	double		acc = 0.0,
-				x2;
-
-	while (x < BG_DIGAMMA_ASYMPTOTIC)
-	{
-		acc -= 1.0 / x;
-		x += 1.0;
-	}
-	x2 = 1.0 / (x * x);
-	return acc + log(x) - 0.5 / x -
-		x2 * (1.0 / 12 - x2 * (1.0 / 120 - x2 * (1.0 / 252 - x2 * (1.0 / 240 - x2 * (1.0 / 132)))));
-}
-
-/* ln(1 + e^v) without overflow. */
-static inline double
-bg_softplus(double v)
-{
-	return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
-}
+#include "special_functions.h"
 
 /* ---------------------------------------------------------------------
  * The expectation N(a, b', m, s)
@@ -251,8 +220,8 @@ bg_mix_at(const BgMix *q, double d, double *w, double *g)
 	}
 	else
 	{
-		dlp = -bg_softplus(-(q->tm + d)) - q->lpm;
-		dlq = -bg_softplus(q->tm + d) + bg_softplus(q->tm);
+		dlp = -qx_softplus(-(q->tm + d)) - q->lpm;
+		dlq = -qx_softplus(q->tm + d) + qx_softplus(q->tm);
 	}
 	*w = exp(q->a * dlp + q->bp * dlq);
 	*g = bg_h(q->m, exp(q->lpm + dlp + q->ls)) / q->m;
@@ -462,12 +431,12 @@ bg_check_scaled_horizon(double m, double s, double horizon)
  * the expected purchases of a customer alive now, with purchase shape m and
  * dropout Beta(a, b'), in a horizon of s in units of the current Gamma
  * scale.  horizon is only for the error message.  Finite, >= 0 and at most
- * m s for a, b', m within BG_MIN_PARAM..BG_MAX_PARAM (bg_check_params)
+ * m s for a, b', m within BG_MIN_PARAM..BG_MAX_PARAM (qx_bgnbd_check_params)
  * and max(1, m) s <= BG_MAX_SCALED_HORIZON; the last check keeps that promise
  * should anything escape the analysis.
  */
 double
-bg_expect(double a, double bp, double m, double s, double horizon)
+qx_bgnbd_expect(double a, double bp, double m, double s, double horizon)
 {
 	double		v;
 
@@ -489,7 +458,7 @@ bg_expect(double a, double bp, double m, double s, double horizon)
 
 /* Raise 22023 unless the parameters are in the range the expectations support. */
 void
-bg_check_params(const BgParams *p)
+qx_bgnbd_check_params(const QxBgParams *p)
 {
 	static const char *const names[4] = {"r", "alpha", "a", "b"};
 	double		v[4] = {p->r, p->alpha, p->a, p->b};
@@ -505,7 +474,7 @@ bg_check_params(const BgParams *p)
 
 /* ln of the odds of having dropped out (x > 0); P(alive) = 1/(1+e^that). */
 static double
-bg_log_dropout_odds(const BgParams *p, int32 x, double tx, double T)
+bg_log_dropout_odds(const QxBgParams *p, int32 x, double tx, double T)
 {
 	/* b + (x - 1) exactly for whole x; ln((alpha+T)/(alpha+t_x)) without cancellation */
 	return log(p->a) - log(p->b + (double) (x - 1)) +
@@ -514,11 +483,11 @@ bg_log_dropout_odds(const BgParams *p, int32 x, double tx, double T)
 
 /* P(alive | x, t_x, T) (paper eq. 12 as a logistic of the log odds). */
 double
-bg_p_alive(const BgParams *p, int32 x, double tx, double T)
+qx_bgnbd_p_alive(const QxBgParams *p, int32 x, double tx, double T)
 {
 	if (x == 0)
 		return 1.0;
-	return exp(-bg_softplus(bg_log_dropout_odds(p, x, tx, T)));
+	return exp(-qx_softplus(bg_log_dropout_odds(p, x, tx, T)));
 }
 
 /* ---------------------------------------------------------------------
@@ -608,9 +577,9 @@ bg_ll_by_x(const BgData *d, BgLL *L)
 
 	if (L->grad)
 	{
-		dgr = bg_digamma(r);
-		dgb = bg_digamma(b);
-		dgab = bg_digamma(a + b);
+		dgr = qx_digamma(r);
+		dgb = qx_digamma(b);
+		dgab = qx_digamma(a + b);
 	}
 	for (k = 0; k < d->nx; k++)
 	{
@@ -659,9 +628,9 @@ bg_ll_by_x(const BgData *d, BgLL *L)
 			lab = lgamma(a + b + x) - lgab;
 			if (L->grad)
 			{
-				dr = bg_digamma(r + x) - dgr;
-				db = bg_digamma(b + x) - dgb;
-				dab = bg_digamma(a + b + x) - dgab;
+				dr = qx_digamma(r + x) - dgr;
+				db = qx_digamma(b + x) - dgb;
+				dab = qx_digamma(a + b + x) - dgab;
 			}
 		}
 		L->ll += wk * (lr + lb - lab);
@@ -684,7 +653,7 @@ bg_ll_zero(const BgData *d, BgLL *L)
 	{
 		double		l = log(L->alpha + d->T0[i]);
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		L->ll -= d->w0[i] * L->r * l;
 		if (L->grad)
@@ -726,7 +695,7 @@ bg_ll_repeat(const BgData *d, BgLL *L)
 					mx,
 					lse;
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (x != prevx)
 		{
@@ -798,7 +767,7 @@ bg_negll(void *ctx, const double *theta, double *g)
  * those with a repeat purchase, *sumx and *sumT the weighted sums.
  */
 static int64
-bg_data_from_state(const BgAcc *acc, BgData *d, int64 *nrep, double *sumx, double *sumT)
+bg_data_from_state(const QxFitAcc *acc, BgData *d, int64 *nrep, double *sumx, double *sumT)
 {
 	int64		i,
 				cust = 0;
@@ -817,11 +786,11 @@ bg_data_from_state(const BgAcc *acc, BgData *d, int64 *nrep, double *sumx, doubl
 
 	for (i = 0; i < acc->n; i++)
 	{
-		const BgEntry *e = &acc->e[i];
+		const QxFitEntry *e = &acc->e[i];
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
-		cust = bg_add_weight(cust, e->w);
+		cust = qx_fit_add_weight(cust, e->w);
 		*sumx += (double) e->x * e->w;
 		*sumT += e->T * e->w;
 		if (d->nx == 0 || d->xs[d->nx - 1] != e->x)
@@ -868,7 +837,7 @@ bg_data_free(BgData *d)
 
 /* Fit the model to a compacted, non-empty state. */
 void
-bg_fit(BgAcc *acc, BgFit *out)
+bg_fit(QxFitAcc *acc, BgFit *out)
 {
 	BgData		d;
 	QxOptOptions opts;

@@ -7,7 +7,7 @@
  *
  *		E[X(t)] the BG/NBD expected purchases of the customer in the next t
  *		units (bgnbd_expected; Fader, Hardie & Lee 2005, eq. 10) and E(M)
- *		the Gamma-Gamma expected spend per purchase (gammagamma.h).  Each
+ *		the Gamma-Gamma expected spend per purchase (customer_fit_state.h).  Each
  *		period's purchases are discounted at the period's end, as lifetimes'
  *		customer_lifetime_value does (README "Reference: customer value").
  */
@@ -18,8 +18,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
-#include "bgnbd.h"
-#include "gammagamma.h"
+#include "customer_fit_state.h"
 #include "quota_ext.h"
 
 /* A hundred years of months: enough for any plan, bounded work per row. */
@@ -33,8 +32,8 @@ PG_FUNCTION_INFO_V1(customer_value);
 Datum
 customer_value(PG_FUNCTION_ARGS)
 {
-	BgParams	bg;
-	GgParams	gg;
+	QxBgParams	bg;
+	QxGgParams	gg;
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);
@@ -48,11 +47,11 @@ customer_value(PG_FUNCTION_ARGS)
 				sum = 0,
 				v;
 
-	bg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &bg);
-	bg_check_params(&bg);
-	gg_get_model(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
-	bg_check_summary(x, tx, T);
-	m = gg_check_customer(x, PG_GETARG_DATUM(5));
+	qx_bgnbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &bg);
+	qx_bgnbd_check_params(&bg);
+	qx_gammagamma_get_model(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
+	qx_fit_check_summary(x, tx, T);
+	m = qx_gammagamma_check_customer(x, PG_GETARG_DATUM(5));
 	if (periods < 1 || periods > CV_MAX_PERIODS)
 		qx_bad_arg("periods counts the periods to value, e.g. 12 months; at most 1200.",
 				   "periods must be between 1 and %d, got %d", CV_MAX_PERIODS, periods);
@@ -61,7 +60,7 @@ customer_value(PG_FUNCTION_ARGS)
 		qx_bad_arg("period_length is one period in the unit of the summaries: a month is 30/7 = 4.2857 weeks when the unit is a week.",
 				   "period_length must be positive, got %s", qx_float_str(L));
 	/*
-	 * bg_expect's own check names a "horizon", which customer_value does not
+	 * qx_bgnbd_expect's own check names a "horizon", which customer_value does not
 	 * have: the longest horizon here is periods * period_length, checked
 	 * first against the same bound (BG_MAX_SCALED_HORIZON, 1e250).
 	 */
@@ -74,12 +73,12 @@ customer_value(PG_FUNCTION_ARGS)
 		qx_bad_arg("discount_rate is per period, as a share: 0.01 for 1 % a month.",
 				   "discount_rate must not be negative, got %s", qx_float_str(d));
 
-	spend = gg_expected_spend(&gg, x, m);
-	alive = bg_p_alive(&bg, x, tx, T);
+	spend = qx_gammagamma_expected_spend(&gg, x, m);
+	alive = qx_bgnbd_p_alive(&bg, x, tx, T);
 	for (int32 i = 1; i <= periods; i++)
 	{
 		double		h = L * i,
-					e = alive * bg_expect(bg.a, bg.b + x, bg.r + x, h / (bg.alpha + T), h);
+					e = alive * qx_bgnbd_expect(bg.a, bg.b + x, bg.r + x, h / (bg.alpha + T), h);
 
 		CHECK_FOR_INTERRUPTS();
 		/* E[X(h)] grows with h; rounding must not make a period negative */

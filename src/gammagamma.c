@@ -14,9 +14,9 @@
  *
  * and the expected mean spend E(M | x, m) = (gamma + m x) p / (p x + q - 1).
  *
- * The fit shares BG/NBD's machinery (bgnbd.h): its state is the same
- * multiset of distinct summaries with counts, an entry (x, m) stored with m
- * in the T slot and t_x = 0, and the same combine, serialize, deserialize,
+ * The fit shares the purchase models' state (customer_fit_state.h): the same
+ * multiset of distinct rows with counts, an entry (x, m) stored with m
+ * in the spend field and t_x = 0, and the same combine, serialize, deserialize,
  * partial-final and merge functions; the optimizer is optimize.h.  Only
  * the transition (which keeps customers with x > 0 and m > 0), the final
  * fit and the I/O of gammagamma_fit_state are here.
@@ -36,10 +36,10 @@
 #include "utils/numeric.h"
 
 #include "aggregate.h"
-#include "bgnbd.h"
-#include "gammagamma.h"
 #include "optimize.h"
+#include "customer_fit_state.h"
 #include "quota_ext.h"
+#include "special_functions.h"
 #include "state_codec.h"
 
 #define GG_TYPE "gammagamma_fit_state"
@@ -60,7 +60,7 @@
  */
 
 double
-gg_check_customer(int32 x, Datum monetary)
+qx_gammagamma_check_customer(int32 x, Datum monetary)
 {
 	double		m;
 	char	   *text;
@@ -87,7 +87,7 @@ gg_check_customer(int32 x, Datum monetary)
 }
 
 void
-gg_get_model(HeapTupleHeader th, GgParams *g)
+qx_gammagamma_get_model(HeapTupleHeader th, QxGgParams *g)
 {
 	static const char *const names[GG_NPAR] = {"p", "q", "gamma"};
 	double		v[GG_NPAR];
@@ -116,7 +116,7 @@ gg_get_model(HeapTupleHeader th, GgParams *g)
 }
 
 double
-gg_expected_spend(const GgParams *g, int32 x, double m)
+qx_gammagamma_expected_spend(const QxGgParams *g, int32 x, double m)
 {
 	double		num,
 				r;
@@ -141,12 +141,12 @@ PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
 Datum
 gammagamma_expected_spend(PG_FUNCTION_ARGS)
 {
-	GgParams	g;
+	QxGgParams	g;
 	int32		x = PG_GETARG_INT32(1);
-	double		m = gg_check_customer(x, PG_GETARG_DATUM(2));
+	double		m = qx_gammagamma_check_customer(x, PG_GETARG_DATUM(2));
 
-	gg_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &g);
-	PG_RETURN_FLOAT8(gg_expected_spend(&g, x, m));
+	qx_gammagamma_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &g);
+	PG_RETURN_FLOAT8(qx_gammagamma_expected_spend(&g, x, m));
 }
 
 /* ---------------------------------------------------------------------
@@ -190,7 +190,7 @@ gg_negll(void *ctx, const double *theta, double *g)
 				gq = 0,
 				gg = 0,
 				lgq = lgamma(q),
-				dgq = g ? bg_digamma(q) : 0;
+				dgq = g ? qx_digamma(q) : 0;
 
 	ll = p * d->s1 - d->s0;
 	if (g)
@@ -204,9 +204,9 @@ gg_negll(void *ctx, const double *theta, double *g)
 		ll += w * (lgamma(px + q) - lgamma(px) - lgq + q * lngam + px * d->lnx[j]);
 		if (g)
 		{
-			double		dpxq = bg_digamma(px + q);
+			double		dpxq = qx_digamma(px + q);
 
-			gp += w * x * (dpxq - bg_digamma(px) + d->lnx[j]);
+			gp += w * x * (dpxq - qx_digamma(px) + d->lnx[j]);
 			gq += w * (dpxq - dgq + lngam);
 			gg += w * q / gam;
 		}
@@ -217,7 +217,7 @@ gg_negll(void *ctx, const double *theta, double *g)
 					l = log(gam + d->mx[i]),
 					pxq = p * x + q;
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		ll -= d->w[i] * pxq * l;
 		if (g)
@@ -238,7 +238,7 @@ gg_negll(void *ctx, const double *theta, double *g)
 
 /* Lay out a compacted state (sorted by x, then m) for gg_negll. */
 static void
-gg_data_from_state(const BgAcc *acc, GgData *d)
+gg_data_from_state(const QxFitAcc *acc, GgData *d)
 {
 	int64		cust = 0;
 
@@ -265,10 +265,10 @@ gg_data_from_state(const BgAcc *acc, GgData *d)
 			int			em,
 						ex;
 
-			(void) frexp(acc->e[i].T, &em);
+			(void) frexp(acc->e[i].spend, &em);
 			(void) frexp((double) acc->e[i].x, &ex);
 			need = Max(need, em + ex - GG_MAX_MX_EXP);
-			lnsum += (double) acc->e[i].w * log(acc->e[i].T);
+			lnsum += (double) acc->e[i].w * log(acc->e[i].spend);
 			wsum += (double) acc->e[i].w;
 		}
 		gm = (int) lround(lnsum / wsum / M_LN2);
@@ -283,21 +283,21 @@ gg_data_from_state(const BgAcc *acc, GgData *d)
 	d->w = palloc_extended(sizeof(double) * acc->n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < acc->n; i++)
 	{
-		const BgEntry *e = &acc->e[i];
+		const QxFitEntry *e = &acc->e[i];
 		double		x = e->x,
-					m = ldexp(e->T, -d->scale),
+					m = ldexp(e->spend, -d->scale),
 					w = (double) e->w;
 
 		if (m < DBL_MIN)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("monetary %s is too small to fit beside a monetary * frequency of about 1e%d",
-							qx_float_str(e->T), (int) ((d->scale + GG_MAX_MX_EXP) * 0.30103)),
+							qx_float_str(e->spend), (int) ((d->scale + GG_MAX_MX_EXP) * 0.30103)),
 					 errhint("Fit customers of very different spend separately, or leave out the extreme ones.")));
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
-		cust = bg_add_weight(cust, e->w);
+		cust = qx_fit_add_weight(cust, e->w);
 		if (d->nx == 0 || d->xs[d->nx - 1] != x)
 		{
 			d->xs[d->nx] = x;
@@ -320,7 +320,7 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_final);
 Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 	TupleDesc	desc;
 	Datum		values[GG_MODEL_FIELDS];
 	bool		nulls[GG_MODEL_FIELDS] = {0};
@@ -336,7 +336,7 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	if (acc == NULL || acc->n == 0)
 		PG_RETURN_NULL();
 	desc = qx_result_desc(fcinfo);
-	bg_compact(acc);
+	qx_fit_compact(acc);
 	gg_data_from_state(acc, &d);
 
 	/* start: p = q = 1 and gamma at the mean spend, the model's scale */
@@ -377,6 +377,18 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
+PG_FUNCTION_INFO_V1(gammagamma_fit_partial_final);
+/*
+ * gammagamma_fit_partial_final(internal) -> gammagamma_fit_state: the
+ * shared state's flat form.  (The released 1.1--1.2 script binds the SQL
+ * function to the C symbol bgnbd_fit_partial_finalfn, which does the same.)
+ */
+Datum
+gammagamma_fit_partial_final(PG_FUNCTION_ARGS)
+{
+	return bgnbd_fit_partial_final(fcinfo);
+}
+
 PG_FUNCTION_INFO_V1(gammagamma_fit_trans);
 /*
  * gammagamma_fit_trans(state internal, frequency int, monetary numeric)
@@ -388,21 +400,21 @@ Datum
 gammagamma_fit_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = qx_agg_context(fcinfo, "gammagamma_fit_trans");
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
+	QxFitAcc   *acc = PG_ARGISNULL(0) ? NULL : (QxFitAcc *) PG_GETARG_POINTER(0);
 	int32		x;
 	double		m;
 
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 	{
 		x = PG_GETARG_INT32(1);
-		m = gg_check_customer(x, PG_GETARG_DATUM(2));
+		m = qx_gammagamma_check_customer(x, PG_GETARG_DATUM(2));
 		if (x > 0 && m > 0)
 		{
 			MemoryContext old = MemoryContextSwitchTo(ctx);
 
 			if (acc == NULL)
-				acc = bg_acc_new(GG_FIRST_CAPACITY);
-			bg_append(acc, x, 0, m, 1);
+				acc = qx_fit_acc_new(GG_FIRST_CAPACITY);
+			qx_fit_append_spend(acc, x, m, 1);
 			MemoryContextSwitchTo(old);
 		}
 	}
@@ -412,7 +424,7 @@ gammagamma_fit_trans(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * gammagamma_fit_state: the varlena of bg_flatten, entries (x, 0, m, w).
+ * gammagamma_fit_state: the varlena of qx_fit_flatten, entries (x, 0, m, w).
  * Text "1:" then "(frequency,monetary,customers)" entries separated by
  * commas; binary int32 version, int64 count, then per entry int32
  * frequency, float8 monetary, int64 customers.
@@ -440,7 +452,7 @@ gammagamma_fit_state_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
 	QxTextParser tp;
-	BgAcc	   *acc = bg_acc_new(16);
+	QxFitAcc   *acc = qx_fit_acc_new(16);
 
 	qx_text_begin(&tp, str, GG_TYPE,
 				  "Pass a value that gammagamma_fit_partial returned, such as \"1:(2,30.5,1)\".");
@@ -455,7 +467,7 @@ gammagamma_fit_state_in(PG_FUNCTION_ARGS)
 		double		m;
 		const char *why;
 
-		if ((acc->n % BG_ROWS_PER_CHECK) == 0)
+		if ((acc->n % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (acc->n > 0)
 			qx_text_expect(&tp, ",");
@@ -468,27 +480,27 @@ gammagamma_fit_state_in(PG_FUNCTION_ARGS)
 		qx_text_expect(&tp, ")");
 		if ((why = gg_entry_problem(x, m, w)) != NULL)
 			qx_bad_text(&tp, psprintf("Entry %lld: %s.", (long long) acc->n + 1, why));
-		bg_append(acc, (int32) x, 0, m, w);
+		qx_fit_append_spend(acc, (int32) x, m, w);
 		qx_text_skip_space(&tp);
 	}
-	PG_RETURN_POINTER(bg_flatten(acc));
+	PG_RETURN_POINTER(qx_fit_flatten(acc));
 }
 
 PG_FUNCTION_INFO_V1(gammagamma_fit_state_out);
 Datum
 gammagamma_fit_state_out(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = bg_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%d:", GG_STATE_VERSION);
 	for (int64 i = 0; i < acc->n; i++)
 	{
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		appendStringInfo(&buf, "%s(%d,", i > 0 ? "," : "", acc->e[i].x);
-		qx_append_float8(&buf, acc->e[i].T);
+		qx_append_float8(&buf, acc->e[i].spend);
 		appendStringInfo(&buf, ",%lld)", (long long) acc->e[i].w);
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -498,7 +510,7 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_state_send);
 Datum
 gammagamma_fit_state_send(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = bg_unflatten(PG_GETARG_BYTEA_P(0));
+	QxFitAcc   *acc = qx_fit_unflatten(PG_GETARG_BYTEA_P(0));
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -506,10 +518,10 @@ gammagamma_fit_state_send(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, acc->n);
 	for (int64 i = 0; i < acc->n; i++)
 	{
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		pq_sendint32(&buf, acc->e[i].x);
-		pq_sendfloat8(&buf, acc->e[i].T);
+		pq_sendfloat8(&buf, acc->e[i].spend);
 		pq_sendint64(&buf, acc->e[i].w);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -522,7 +534,7 @@ gammagamma_fit_state_recv(PG_FUNCTION_ARGS)
 	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	QxReader	r;
 	int64		n;
-	BgAcc	   *acc;
+	QxFitAcc   *acc;
 
 	qx_reader_init(&r, msg->data + msg->cursor, msg->len - msg->cursor, GG_TYPE);
 	if (qx_get_int32(&r) != GG_STATE_VERSION)
@@ -530,7 +542,7 @@ gammagamma_fit_state_recv(PG_FUNCTION_ARGS)
 	n = qx_get_int64(&r);
 	if (n < 0 || n != qx_reader_remaining(&r) / GG_WIRE_ENTRY_BYTES)
 		qx_bad_binary(&r, "the entry count does not match the length");
-	acc = bg_acc_new(n);
+	acc = qx_fit_acc_new(n);
 	for (int64 i = 0; i < n; i++)
 	{
 		int32		x = qx_get_int32(&r);
@@ -538,13 +550,17 @@ gammagamma_fit_state_recv(PG_FUNCTION_ARGS)
 		int64		w = qx_get_int64(&r);
 		const char *why = gg_entry_problem(x, m, w);
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (why)
 			qx_bad_binary(&r, psprintf("entry %lld: %s", (long long) i + 1, why));
-		bg_append(acc, x, 0, m, w);
+		qx_fit_append_spend(acc, x, m, w);
 	}
 	qx_get_end(&r);
 	msg->cursor = msg->len;
-	PG_RETURN_POINTER(bg_flatten(acc));
+	PG_RETURN_POINTER(qx_fit_flatten(acc));
 }
+
+/* gammagamma_fit_merge: bgnbd_fit's working state, its own type and final */
+QX_STATE_MERGE_ON(gammagamma_fit, gammagamma_fit, bgnbd_fit_merge_trans, gammagamma_fit_partial_final,
+				  gammagamma_fit_final, gammagamma_fit_state_in, "1:");

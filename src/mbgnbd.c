@@ -13,10 +13,10 @@
  *   P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)),
  *   E[Y(t) | x, t_x, T] = P(alive) N(a, b+x+1, r+x, t/(alpha+T)),
  *
- * N the Beta-mixture expectation of bgnbd_likelihood.c (bg_expect): alive
+ * N the Beta-mixture expectation of bgnbd_likelihood.c (qx_bgnbd_expect): alive
  * after x+1 purchases, the dropout probability is Beta(a, b+x+1).
  *
- * The fit keeps bgnbd_fit's state (bgnbd.h), as the Gamma-Gamma and
+ * The fit keeps bgnbd_fit's state (customer_fit_state.h), as the Gamma-Gamma and
  * Pareto/NBD fits do: mbgnbd_fit_partial returns a bgnbd_fit_state, and a
  * state from bgnbd_fit_partial, paretonbd_fit_partial or
  * mbgnbd_fit_partial feeds mbgnbd_fit_merge.
@@ -33,34 +33,27 @@
 #include "utils/builtins.h"
 
 #include "aggregate.h"
-#include "bgnbd.h"
 #include "optimize.h"
+#include "customer_fit_state.h"
 #include "quota_ext.h"
+#include "special_functions.h"
 
 #define MB_NPAR 4
-#define MB_MODEL_FIELDS 7
 /* A fit whose log-parameters end beyond +-MB_EDGE ran off to a boundary. */
 #define MB_EDGE 18.0
 #define MB_START_BOUND 20.0
 
-/* ln(1 + e^v) without overflow */
-static inline double
-mb_softplus(double v)
-{
-	return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v));
-}
-
 /* ln of the odds a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x) of having dropped out */
 static inline double
-mb_log_odds(const BgParams *p, int32 x, double tx, double T)
+mb_log_odds(const QxBgParams *p, int32 x, double tx, double T)
 {
 	return log(p->a) - log(p->b + x) + (p->r + x) * log1p((T - tx) / (p->alpha + tx));
 }
 
 static double
-mb_p_alive(const BgParams *p, int32 x, double tx, double T)
+mb_p_alive(const QxBgParams *p, int32 x, double tx, double T)
 {
-	return exp(-mb_softplus(mb_log_odds(p, x, tx, T)));
+	return exp(-qx_softplus(mb_log_odds(p, x, tx, T)));
 }
 
 /* ---------------------------------------------------------------------
@@ -68,20 +61,12 @@ mb_p_alive(const BgParams *p, int32 x, double tx, double T)
  * ---------------------------------------------------------------------
  */
 
-typedef struct MbData
-{
-	int64		n;
-	const BgEntry *e;
-	double		W;
-	int64		evals;
-} MbData;
-
 /* Minus ln L per customer at theta = ln(r, alpha, a, b), and its gradient. */
 static double
 mb_negll(void *ctx, const double *theta, double *g)
 {
-	MbData	   *d = (MbData *) ctx;
-	BgParams	p;
+	QxFitData  *d = (QxFitData *) ctx;
+	QxBgParams	p;
 	double		ll = 0,
 				gr[MB_NPAR] = {0},
 				lna,
@@ -109,13 +94,13 @@ mb_negll(void *ctx, const double *theta, double *g)
 	lgb = lgamma(p.b);
 	if (g)
 	{
-		dgr = bg_digamma(p.r);
-		dgab = bg_digamma(p.a + p.b);
-		dgb = bg_digamma(p.b);
+		dgr = qx_digamma(p.r);
+		dgab = qx_digamma(p.a + p.b);
+		dgb = qx_digamma(p.b);
 	}
 	for (int64 i = 0; i < d->n; i++)
 	{
-		const BgEntry *e = &d->e[i];
+		const QxFitEntry *e = &d->e[i];
 		double		w = (double) e->w,
 					rx,
 					lT,
@@ -124,7 +109,7 @@ mb_negll(void *ctx, const double *theta, double *g)
 					ez,
 					sg;
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (e->x != prevx)
 		{
@@ -133,10 +118,10 @@ mb_negll(void *ctx, const double *theta, double *g)
 				lgamma(p.a + p.b + e->x + 1);
 			if (g)
 			{
-				dcx_r = bg_digamma(p.r + e->x) - dgr;
-				dcx_a = dgab - bg_digamma(p.a + p.b + e->x + 1);
-				dcx_b = dgab + bg_digamma(p.b + e->x + 1) - dgb -
-					bg_digamma(p.a + p.b + e->x + 1);
+				dcx_r = qx_digamma(p.r + e->x) - dgr;
+				dcx_a = dgab - qx_digamma(p.a + p.b + e->x + 1);
+				dcx_b = dgab + qx_digamma(p.b + e->x + 1) - dgb -
+					qx_digamma(p.a + p.b + e->x + 1);
 			}
 			lnb = theta[2] - log(p.b + e->x);	/* ln(a / (b + x)) */
 			prevx = e->x;
@@ -173,73 +158,21 @@ PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
 Datum
 mbgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-	TupleDesc	desc;
-	Datum		values[MB_MODEL_FIELDS];
-	bool		nulls[MB_MODEL_FIELDS] = {0};
-	MbData		d;
-	QxOptOptions opts;
-	QxOptResult res;
-	double		theta[MB_NPAR],
-				sumx = 0,
-				sumT = 0,
-				ll;
-	int64		cust = 0,
-				nrep = 0;
-	bool		conv;
-
-	qx_agg_context(fcinfo, "mbgnbd_fit_final");
-	if (acc == NULL || acc->n == 0)
-		PG_RETURN_NULL();
-	desc = qx_result_desc(fcinfo);
-	if (desc->natts != MB_MODEL_FIELDS)
-		elog(ERROR, "mbgnbd_fit: mbgnbd_model must have %d fields, has %d",
-			 MB_MODEL_FIELDS, desc->natts);
-	bg_compact(acc);
-	for (int64 i = 0; i < acc->n; i++)
-	{
-		cust = bg_add_weight(cust, acc->e[i].w);
-		sumx += (double) acc->e[i].x * acc->e[i].w;
-		sumT += acc->e[i].T * acc->e[i].w;
-		if (acc->e[i].x > 0)
-			nrep += acc->e[i].w;
-	}
-	d.n = acc->n;
-	d.e = acc->e;
-	d.W = (double) cust;
-	d.evals = 0;
-
-	/* start as bgnbd_fit: r = a = b = 1, alpha from the mean rate */
-	theta[0] = theta[2] = theta[3] = 0;
-	theta[1] = (sumx > 0 && sumT > 0) ? log(sumT / sumx) : 0;
-	theta[1] = Max(-MB_START_BOUND, Min(MB_START_BOUND, theta[1]));
-	qx_opt_defaults(&opts, MB_NPAR);
 	/*
-	 * Data without a maximum (no dropout to see: a and b run off together)
+	 * Start as bgnbd_fit: r = a = b = 1, alpha from the mean rate.  Data
+	 * without a maximum (no dropout to see: a and b run off together)
 	 * would otherwise spend the full 5000 Nelder-Mead iterations there;
 	 * fewer bound the time of such a fit to about 2000 evaluations, and
 	 * it reports converged = false all the same.
 	 */
-	opts.max_iter = 200;
-	opts.nm_max_iter = 1000;
-	qx_minimize(mb_negll, &d, &opts, theta, &res);
-	/* without a single repeat purchase the maximum is not attained */
-	conv = res.converged && nrep > 0;
-	for (int k = 0; k < MB_NPAR; k++)
-		if (!isfinite(theta[k]) || fabs(theta[k]) > MB_EDGE)
-			conv = false;
-	ll = isfinite(res.f) ? -res.f * d.W : -get_float8_infinity();
-	if (!isfinite(ll))
-		conv = false;
-	elog(DEBUG1, "mbgnbd_fit: %lld customers, %lld distinct, %d iterations, %lld evaluations, converged %d",
-		 (long long) cust, (long long) acc->n, res.iterations, (long long) d.evals, conv);
+	static const QxFitSpec spec = {
+		.name = "mbgnbd_fit", .final_fn = "mbgnbd_fit_final",
+		.model = "mbgnbd_model", .negll = mb_negll,
+		.start_bound = MB_START_BOUND, .edge = MB_EDGE, .start_4_as_2 = false,
+		.max_iter = 200, .nm_max_iter = 1000, .check_natts = true, .clamp_exp = true,
+	};
 
-	for (int k = 0; k < MB_NPAR; k++)
-		values[k] = Float8GetDatum(exp(Max(-700.0, Min(700.0, theta[k]))));
-	values[4] = Float8GetDatum(ll);
-	values[5] = Int64GetDatum(cust);
-	values[6] = BoolGetDatum(conv);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	return qx_fit_four_final(fcinfo, &spec);
 }
 
 /* ---------------------------------------------------------------------
@@ -248,7 +181,7 @@ mbgnbd_fit_final(PG_FUNCTION_ARGS)
  */
 
 static void
-mb_get_model(HeapTupleHeader th, BgParams *p)
+mb_get_model(HeapTupleHeader th, QxBgParams *p)
 {
 	static const char *const names[MB_NPAR] = {"r", "alpha", "a", "b"};
 	double		v[MB_NPAR];
@@ -278,13 +211,13 @@ PG_FUNCTION_INFO_V1(mbgnbd_p_alive);
 Datum
 mbgnbd_p_alive(PG_FUNCTION_ARGS)
 {
-	BgParams	p;
+	QxBgParams	p;
 	int32		x = PG_GETARG_INT32(1);
 	double		tx = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
 
 	mb_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_summary(x, tx, T);
+	qx_fit_check_summary(x, tx, T);
 	PG_RETURN_FLOAT8(mb_p_alive(&p, x, tx, T));
 }
 
@@ -293,19 +226,23 @@ PG_FUNCTION_INFO_V1(mbgnbd_expected);
 Datum
 mbgnbd_expected(PG_FUNCTION_ARGS)
 {
-	BgParams	p;
+	QxBgParams	p;
 	double		horizon = PG_GETARG_FLOAT8(1);
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);
 
 	mb_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_params(&p);
+	qx_bgnbd_check_params(&p);
 	qx_require_finite(horizon, "horizon");
 	if (horizon < 0)
 		qx_bad_arg("horizon is a length of time in the unit of the summaries, such as 13 weeks.",
 				   "horizon must not be negative, got %s", qx_float_str(horizon));
-	bg_check_summary(x, tx, T);
+	qx_fit_check_summary(x, tx, T);
 	PG_RETURN_FLOAT8(mb_p_alive(&p, x, tx, T) *
-					 bg_expect(p.a, p.b + x + 1.0, p.r + x, horizon / (p.alpha + T), horizon));
+					 qx_bgnbd_expect(p.a, p.b + x + 1.0, p.r + x, horizon / (p.alpha + T), horizon));
 }
+
+/* mbgnbd_fit_merge(bgnbd_fit_state): bgnbd_fit's state, its own final */
+QX_STATE_MERGE_ON(mbgnbd_fit, bgnbd_fit, bgnbd_fit_merge_trans, bgnbd_fit_partial_final,
+				  mbgnbd_fit_final, bgnbd_fit_state_in, "1:");

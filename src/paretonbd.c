@@ -30,8 +30,9 @@
  * The hypergeometric form of the note loses digits to cancellation when
  * T - t_x is small and converges slowly when alpha and beta differ a lot.
  *
- * The fit shares bgnbd_fit's state (bgnbd.h): paretonbd_fit_partial returns
- * a bgnbd_fit_state, and a state from either fit feeds either merge.
+ * The fit shares bgnbd_fit's state (customer_fit_state.h): paretonbd_fit_partial
+ * returns a bgnbd_fit_state, and a state from either fit feeds either merge;
+ * its final is customer_fit_state.c's four-parameter fit with pn_negll.
  */
 #include "postgres.h"
 
@@ -45,14 +46,12 @@
 #include "utils/builtins.h"
 
 #include "aggregate.h"
-#include "bgnbd.h"
-#include "purchase_pmf.h"
 #include "optimize.h"
-#include "purchase_pmf.h"
+#include "customer_fit_state.h"
 #include "quota_ext.h"
+#include "special_functions.h"
 
 #define PN_NPAR 4
-#define PN_MODEL_FIELDS 7
 /* Gauss-Legendre nodes per panel of the quadrature of I. */
 #define PN_NODES 16
 /* Each panel's integrand falls by at most about e^PN_PANEL_DROP... */
@@ -67,14 +66,6 @@
 #define PN_EDGE 18.0
 #define PN_START_BOUND 20.0
 
-typedef struct PnParams
-{
-	double		r,
-				alpha,
-				s,
-				beta;
-} PnParams;
-
 /* ---------------------------------------------------------------------
  * Gauss-Legendre nodes on [0, 1]
  * ---------------------------------------------------------------------
@@ -87,40 +78,6 @@ typedef struct PnParams
 static double pn_gl_x[PN_NODES],
 			pn_gl_w[PN_NODES];
 static bool pn_gl_ready = false;
-
-/* Nodes and weights on [0, 1] by Newton's method on P_n. */
-void
-qx_gauss_legendre(int n, double *xs, double *ws)
-{
-	for (int i = 0; i < (n + 1) / 2; i++)
-	{
-		double		z = cos(M_PI * (i + 0.75) / (n + 0.5)),
-					dp = 0;
-
-		for (int it = 0; it < 100; it++)
-		{
-			double		p0 = 1,
-						p1 = 0,
-						z1;
-
-			for (int j = 0; j < n; j++)
-			{
-				double		p2 = p1;
-
-				p1 = p0;
-				p0 = ((2.0 * j + 1) * z * p1 - j * p2) / (j + 1);
-			}
-			dp = n * (z * p0 - p1) / (z * z - 1);
-			z1 = z;
-			z = z1 - p0 / dp;
-			if (fabs(z - z1) < 1e-16)
-				break;
-		}
-		xs[i] = (1 - z) / 2;
-		xs[n - 1 - i] = (1 + z) / 2;
-		ws[i] = ws[n - 1 - i] = 1.0 / ((1 - z * z) * dp * dp);
-	}
-}
 
 static void
 pn_gl_init(void)
@@ -146,7 +103,7 @@ typedef struct PnBracket
 
 /* How far ln(integrand * (c+tau)) has fallen from t_x at u = u0 + du. */
 static inline double
-pn_drop(const PnParams *p, double A, double B, double c, double tx, double u0,
+pn_drop(const QxPnParams *p, double A, double B, double c, double tx, double u0,
 		double lnf0, double du)
 {
 	double		tau = (c + tx) * exp(du) - c;
@@ -156,7 +113,7 @@ pn_drop(const PnParams *p, double A, double B, double c, double tx, double u0,
 
 /* The slope in u of ln(integrand * (c+tau)) at u = u0 + du. */
 static inline double
-pn_slope(const PnParams *p, double A, double B, double c, double tx, double du)
+pn_slope(const QxPnParams *p, double A, double B, double c, double tx, double du)
 {
 	double		ct = (c + tx) * exp(du);	/* c + tau */
 
@@ -164,7 +121,7 @@ pn_slope(const PnParams *p, double A, double B, double c, double tx, double du)
 }
 
 static void
-pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket *out)
+pn_bracket(const QxPnParams *p, int32 x, double tx, double T, bool grad, PnBracket *out)
 {
 	double		A = p->r + x,
 				B = p->s + 1,
@@ -301,7 +258,7 @@ pn_bracket(const PnParams *p, int32 x, double tx, double T, bool grad, PnBracket
 
 /* P(alive | x, t_x, T) = first term of K / K. */
 static double
-pn_p_alive(const PnParams *p, int32 x, double tx, double T)
+pn_p_alive(const QxPnParams *p, int32 x, double tx, double T)
 {
 	PnBracket	b;
 
@@ -309,25 +266,24 @@ pn_p_alive(const PnParams *p, int32 x, double tx, double T)
 	return exp(b.lnF0 - b.lnK);
 }
 
+/* P(alive) for purchase_pmf.c (customer_fit_state.h), without the fmgr call. */
+double
+qx_paretonbd_p_alive(const QxPnParams *p, int32 x, double tx, double T)
+{
+	return pn_p_alive(p, x, tx, T);
+}
+
 /* ---------------------------------------------------------------------
  * The fit
  * ---------------------------------------------------------------------
  */
 
-typedef struct PnData
-{
-	int64		n;
-	const BgEntry *e;
-	double		W;
-	int64		evals;
-} PnData;
-
 /* Minus ln L per customer at theta = ln(r, alpha, s, beta), and its gradient. */
 static double
 pn_negll(void *ctx, const double *theta, double *g)
 {
-	PnData	   *d = (PnData *) ctx;
-	PnParams	p;
+	QxFitData  *d = (QxFitData *) ctx;
+	QxPnParams	p;
 	double		ll = 0,
 				gr[PN_NPAR] = {0},
 				lnalpha = theta[1],
@@ -345,20 +301,20 @@ pn_negll(void *ctx, const double *theta, double *g)
 	d->evals++;
 	lgr = lgamma(p.r);
 	if (g)
-		dgr = bg_digamma(p.r);
+		dgr = qx_digamma(p.r);
 	for (int64 i = 0; i < d->n; i++)
 	{
-		const BgEntry *e = &d->e[i];
+		const QxFitEntry *e = &d->e[i];
 		double		w = (double) e->w;
 		PnBracket	b;
 
-		if ((i % BG_ROWS_PER_CHECK) == 0)
+		if ((i % QX_FIT_ROWS_PER_CHECK) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (e->x != prevx)
 		{
 			lgx = lgamma(p.r + e->x) - lgr;
 			if (g)
-				dgx = bg_digamma(p.r + e->x) - dgr;
+				dgx = qx_digamma(p.r + e->x) - dgr;
 			prevx = e->x;
 		}
 		pn_bracket(&p, e->x, e->tx, e->T, g != NULL, &b);
@@ -386,64 +342,14 @@ PG_FUNCTION_INFO_V1(paretonbd_fit_final);
 Datum
 paretonbd_fit_final(PG_FUNCTION_ARGS)
 {
-	BgAcc	   *acc = PG_ARGISNULL(0) ? NULL : (BgAcc *) PG_GETARG_POINTER(0);
-	TupleDesc	desc;
-	Datum		values[PN_MODEL_FIELDS];
-	bool		nulls[PN_MODEL_FIELDS] = {0};
-	PnData		d;
-	QxOptOptions opts;
-	QxOptResult res;
-	double		theta[PN_NPAR],
-				sumx = 0,
-				sumT = 0,
-				ll;
-	int64		cust = 0,
-				nrep = 0;
-	bool		conv;
-
-	qx_agg_context(fcinfo, "paretonbd_fit_final");
-	if (acc == NULL || acc->n == 0)
-		PG_RETURN_NULL();
-	desc = qx_result_desc(fcinfo);
-	bg_compact(acc);
-	for (int64 i = 0; i < acc->n; i++)
-	{
-		cust = bg_add_weight(cust, acc->e[i].w);
-		sumx += (double) acc->e[i].x * acc->e[i].w;
-		sumT += acc->e[i].T * acc->e[i].w;
-		if (acc->e[i].x > 0)
-			nrep += acc->e[i].w;
-	}
-	d.n = acc->n;
-	d.e = acc->e;
-	d.W = (double) cust;
-	d.evals = 0;
-
 	/* start: r = s = 1, alpha from the mean rate (as bgnbd_fit), beta = alpha */
-	theta[0] = theta[2] = 0;
-	theta[1] = (sumx > 0 && sumT > 0) ? log(sumT / sumx) : 0;
-	theta[1] = Max(-PN_START_BOUND, Min(PN_START_BOUND, theta[1]));
-	theta[3] = theta[1];
-	qx_opt_defaults(&opts, PN_NPAR);
-	qx_minimize(pn_negll, &d, &opts, theta, &res);
-	conv = res.converged && nrep > 0;
-	for (int k = 0; k < PN_NPAR; k++)
-		if (fabs(theta[k]) > PN_EDGE)
-			conv = false;
-	ll = isfinite(res.f) ? -res.f * d.W : -get_float8_infinity();
-	if (!isfinite(ll))
-		conv = false;
-	elog(DEBUG1, "paretonbd_fit: %lld customers, %lld distinct, %d iterations, %lld evaluations, converged %d",
-		 (long long) cust, (long long) acc->n, res.iterations, (long long) d.evals, conv);
+	static const QxFitSpec spec = {
+		.name = "paretonbd_fit", .final_fn = "paretonbd_fit_final",
+		.model = "paretonbd_model", .negll = pn_negll,
+		.start_bound = PN_START_BOUND, .edge = PN_EDGE, .start_4_as_2 = true,
+	};
 
-	values[0] = Float8GetDatum(exp(theta[0]));
-	values[1] = Float8GetDatum(exp(theta[1]));
-	values[2] = Float8GetDatum(exp(theta[2]));
-	values[3] = Float8GetDatum(exp(theta[3]));
-	values[4] = Float8GetDatum(ll);
-	values[5] = Int64GetDatum(cust);
-	values[6] = BoolGetDatum(conv);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	return qx_fit_four_final(fcinfo, &spec);
 }
 
 /* ---------------------------------------------------------------------
@@ -451,8 +357,9 @@ paretonbd_fit_final(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
-static void
-pn_get_model(HeapTupleHeader th, PnParams *p)
+/* Read and check a paretonbd_model argument (also purchase_pmf.c's). */
+void
+qx_paretonbd_get_model(HeapTupleHeader th, QxPnParams *p)
 {
 	static const char *const names[PN_NPAR] = {"r", "alpha", "s", "beta"};
 	double		v[PN_NPAR];
@@ -482,13 +389,13 @@ PG_FUNCTION_INFO_V1(paretonbd_p_alive);
 Datum
 paretonbd_p_alive(PG_FUNCTION_ARGS)
 {
-	PnParams	p;
+	QxPnParams	p;
 	int32		x = PG_GETARG_INT32(1);
 	double		tx = PG_GETARG_FLOAT8(2),
 				T = PG_GETARG_FLOAT8(3);
 
-	pn_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
-	bg_check_summary(x, tx, T);
+	qx_paretonbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_fit_check_summary(x, tx, T);
 	PG_RETURN_FLOAT8(pn_p_alive(&p, x, tx, T));
 }
 
@@ -497,7 +404,7 @@ PG_FUNCTION_INFO_V1(paretonbd_expected);
 Datum
 paretonbd_expected(PG_FUNCTION_ARGS)
 {
-	PnParams	p;
+	QxPnParams	p;
 	double		t = PG_GETARG_FLOAT8(1);
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3),
@@ -507,12 +414,12 @@ paretonbd_expected(PG_FUNCTION_ARGS)
 				life,
 				v;
 
-	pn_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
+	qx_paretonbd_get_model(PG_GETARG_HEAPTUPLEHEADER(0), &p);
 	qx_require_finite(t, "horizon");
 	if (t < 0)
 		qx_bad_arg("horizon is a length of time in the unit of the summaries, such as 13 weeks.",
 				   "horizon must not be negative, got %s", qx_float_str(t));
-	bg_check_summary(x, tx, T);
+	qx_fit_check_summary(x, tx, T);
 	if (t == 0)
 		PG_RETURN_FLOAT8(0.0);
 
@@ -535,3 +442,7 @@ paretonbd_expected(PG_FUNCTION_ARGS)
 				   "horizon %s is too long for this model", qx_float_str(t));
 	PG_RETURN_FLOAT8(v);
 }
+
+/* paretonbd_fit_merge(bgnbd_fit_state): bgnbd_fit's state, its own final */
+QX_STATE_MERGE_ON(paretonbd_fit, bgnbd_fit, bgnbd_fit_merge_trans, bgnbd_fit_partial_final,
+				  paretonbd_fit_final, bgnbd_fit_state_in, "1:");

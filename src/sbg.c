@@ -547,3 +547,6 @@ sbg_survival(PG_FUNCTION_ARGS)
 		ls = lgamma(be + t) - lgamma(be) + lgamma(al + be) - lgamma(al + be + t);
 	PG_RETURN_FLOAT8(Min(1.0, Max(0.0, exp(ls))));
 }
+
+/* sbg_fit_merge(sbg_fit_state) */
+QX_STATE_MERGE(sbg_fit, sbg_fit_final, NULL, NULL);
