@@ -6,15 +6,19 @@
 #
 #   bash scripts/lint.sh            # both tools
 #   QX_LINT_SRC=/other/src bash scripts/lint.sh
+#   QX_LINT_JOBS=1 bash scripts/lint.sh   # one process per tool (default 2:
+#                                         # files analysed two at a time)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 src=${QX_LINT_SRC:-$root/src}
 pg_config=${PG_CONFIG:-pg_config}
 inc=(-I "$src" -I "$($pg_config --includedir-server)" -I "$($pg_config --includedir)")
+jobs=${QX_LINT_JOBS:-2}
 passed=0
 failed=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tidy=$(mktemp -d)
+trap 'rm -rf "$out" "$tidy"' EXIT
 
 if command -v cppcheck >/dev/null; then
 	# Suppressed, with reasons:
@@ -34,7 +38,7 @@ if command -v cppcheck >/dev/null; then
 		--inline-suppr --error-exitcode=1 --template='{file}:{line}: {severity} [{id}] {message}' \
 		--suppress=missingIncludeSystem --suppress='*:/usr/include/*' \
 		--suppress="*:$($pg_config --includedir-server)/*" \
-		--suppress=incorrectStringBooleanError --suppress=variableScope \
+		--suppress=incorrectStringBooleanError --suppress=variableScope -j "$jobs" \
 		-D__GNUC__ -D__x86_64__ "-D_Noreturn=__attribute__((noreturn))" "${inc[@]}" "$src"/*.c >"$out" 2>&1
 	rc=$?
 	n=$(grep -c ': \(error\|warning\|style\|performance\|portability\) \[' "$out")
@@ -60,7 +64,14 @@ if command -v clang-tidy >/dev/null; then
 	#  clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling:
 	#    asks for memcpy_s, which glibc and PostgreSQL do not have.
 	checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling'
-	clang-tidy --quiet -checks="$checks" "$src"/*.c -- "${inc[@]}" -D_GNU_SOURCE >"$out" 2>&1
+	# one clang-tidy per file, $jobs at a time, each into its own file (no
+	# interleaved lines); a finding in a header shared by several files is
+	# then listed once per file, which changes no zero
+	export checks tidy
+	printf '%s\0' "$src"/*.c | xargs -0 -P "$jobs" -I{} bash -c \
+		'clang-tidy --quiet -checks="$checks" "$1" -- "${@:2}" -D_GNU_SOURCE >"$tidy/$(basename "$1").out" 2>&1' \
+		_ {} "${inc[@]}"
+	cat "$tidy"/*.out >"$out"
 	n=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out")
 	if [ "$n" -eq 0 ]; then
 		echo "ok   clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*' | head -1): 0 findings"

@@ -108,25 +108,102 @@ suite_tier() {
 	echo "${t:-both}"
 }
 
-# run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
-# kept in a log that is counted (qx_tally, test/lib/suite.sh).
+# suite_serial FILE: true when its head says "# qx-serial" (it needs the
+# server to itself: it measures cancel latency, starts servers of its own on
+# fixed ports, or changes what the whole server sees); such suites run one at
+# a time after the concurrent ones.
+suite_serial() { head -30 "$1" | grep -q '^# qx-serial'; }
+
+# the line that closes one suite's output and the time table's row for it
+suite_line() { echo "== $1: $2 passed, $3 failed ($4 s)"; }
+
+# run_suite KIND NAME COMMAND...: run it alone, its output shown as it comes
+# and kept in a log that is counted (qx_tally, test/lib/suite.sh).
 summary=()
 run_suite() {
 	local kind=$1 name=$2 log rc p0=$passed f0=$failed t0=$SECONDS
 	shift 2
 	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' _).log
 	qx_log "$name"
-	"$@" 2>&1 | tee "$log"
+	"$@" 2>&1 </dev/null | tee "$log"
 	rc=${PIPESTATUS[0]}
 	[ "$kind" = regress ] && [ "$rc" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
 		head -200 "$QX_ROOT/regression.diffs"
 	qx_tally "$kind" "$log" "$rc"
-	summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed, $((SECONDS - t0)) s")
+	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) $((SECONDS - t0)))")
+	echo "${summary[-1]}"
 }
 
-# the closing lines: one per suite run here, then the total
+# The concurrent part: jobs queued with add_job run QX_JOBS at a time (default
+# 3: on 2 cores most suites wait on client round trips, Python or R), each
+# with its output in a log of its own; the logs are printed whole, in the
+# order the jobs were queued, as soon as every earlier one has been printed,
+# and counted exactly as run_suite counts them.  Each suite works in
+# databases (and roles, temporary directories) of its own names, so they do
+# not meet; those that cannot share the server are "# qx-serial".
+j_kind=() j_name=() j_cmd=() j_rc=() j_t0=() j_t1=()
+add_job() {
+	j_kind+=("$1")
+	j_name+=("$2")
+	shift 2
+	j_cmd+=("$(printf '%q ' "$@")")
+}
+
+# launched first (the longest, from the time table this command prints);
+# the order of launching only, not of the output
+long_first=("static analysis" "UBSan (scripts/memcheck.sh ubsan)" "suite pipeline_forecast_exact.sh"
+	"suite upgrade.sh" "suite collation.sh" "suite dashboard.sh" "pg_regress suites" "suite citus.sh"
+	"suite hostile.sh" "suite sqlsmith.sh" "suite models18.sh" "suite readme_examples.sh")
+
+run_jobs() {
+	local order=() i n=${#j_name[@]} next=0 printed=0 running=0 pid rc log p0 f0 want
+	local -A pid_job=() queued=()
+	for want in "${long_first[@]}"; do
+		for ((i = 0; i < n; i++)); do
+			[ "${j_name[i]}" = "$want" ] && [ -z "${queued[$i]:-}" ] && { order+=("$i"); queued[$i]=1; }
+		done
+	done
+	for ((i = 0; i < n; i++)); do [ -z "${queued[$i]:-}" ] && order+=("$i"); done
+	qx_log "$n jobs, ${QX_JOBS:-3} at a time: ${j_name[*]}"
+	while [ "$printed" -lt "$n" ]; do
+		while [ "$next" -lt "$n" ] && [ "$running" -lt "${QX_JOBS:-3}" ]; do
+			i=${order[next]}
+			next=$((next + 1))
+			j_t0[i]=$SECONDS
+			log=$logdir/job$i.log
+			(eval "${j_cmd[i]}") >"$log" 2>&1 </dev/null &
+			pid_job[$!]=$i
+			running=$((running + 1))
+		done
+		if [ "$running" -gt 0 ]; then
+			wait -n -p pid
+			rc=$?
+			i=${pid_job[$pid]}
+			j_rc[i]=$rc
+			j_t1[i]=$SECONDS
+			running=$((running - 1))
+		fi
+		# print every finished job whose predecessors are printed
+		while [ "$printed" -lt "$n" ] && [ -n "${j_rc[printed]:-}" ]; do
+			i=$printed
+			log=$logdir/job$i.log
+			echo "== ${j_name[i]}"
+			cat "$log"
+			[ "${j_kind[i]}" = regress ] && [ "${j_rc[i]}" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
+				head -200 "$QX_ROOT/regression.diffs"
+			p0=$passed f0=$failed
+			qx_tally "${j_kind[i]}" "$log" "${j_rc[i]}"
+			summary+=("$(suite_line "${j_name[i]}" $((passed - p0)) $((failed - f0)) $((j_t1[i] - j_t0[i])))")
+			echo "${summary[-1]}"
+			printed=$((printed + 1))
+		done
+	done
+}
+
+# the closing lines: one per suite run here (seconds of wall-clock time; the
+# concurrent ones overlap), then the total
 finish() {
-	echo "---"
+	echo "--- time table"
 	printf '%s\n' "${summary[@]}"
 	qx_summary
 }
@@ -170,48 +247,67 @@ qx_private_root "$QX_PGROOT"
 export PATH="$QX_BIN:$PATH"
 qx_log "$("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT, tier $tier"
 
+t_step=$SECONDS
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-
-# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
-#    it reads the source, not the server.
-[ "$tier" = full ] && run_suite suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
+summary+=("build of quota_ext: $((SECONDS - t_step)) s")
 
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
+# Queued for the concurrent part (run_jobs), in the order their output is
+# printed:
+# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
+#    it reads the source, not the server.
+[ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
+
 # 1. pg_regress: one file per concept in sql/, expected output in expected/.
-run_suite regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
+add_job regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
 
 # 2. Script suites: every test/*.sh of this tier runs against the same
-#    server and ends with its own "N passed, N failed" line.
-skipped=()
+#    server and ends with its own "N passed, N failed" line; those marked
+#    "# qx-serial" after the others, one at a time (step 5).
+skipped=() serial=()
 for t in "$QX_ROOT"/test/*.sh; do
 	[ -e "$t" ] || continue
-	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 3 runs it
+	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 5 runs it
 	case "$tier:$(suite_tier "$t")" in
 	fast:fast | again:fast | again:both | full:*) ;;
 	*) skipped+=("$(basename "$t")"); continue ;;
 	esac
-	run_suite suite "suite $(basename "$t")" bash "$t"
+	if suite_serial "$t"; then serial+=("$t"); continue; fi
+	add_job suite "suite $(basename "$t")" bash "$t"
 done
 [ ${#skipped[@]} -gt 0 ] && summary+=("not run in tier $tier: ${skipped[*]}")
 
-# 3. TAP suites (multi-node): prove, as an unprivileged user.
-if [ "$tier" != fast ] && ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
-	run_suite suite "TAP suites" bash "$QX_ROOT/test/run_tap.sh"
-fi
-qx_stop_server
-
-# 4. Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
+# 3. Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
 #    test/fuzz_states.sh again, against a build of the extension with
-#    -fsanitize=undefined on a second throwaway server (its own copy of the
-#    PostgreSQL tree, port QX_MEMCHECK_PORT, default 54340; about 50 s).
-#    Its "N passed, N failed" line counts like a suite's.  Valgrind takes
-#    about 5 minutes and is a separate command: bash scripts/memcheck.sh valgrind
+#    -fsanitize=undefined (made in a copy of the source tree) on a second
+#    throwaway server (its own copy of the PostgreSQL tree, port
+#    QX_MEMCHECK_PORT, default QX_PORT + 11).  Its "N passed, N failed" line
+#    counts like a suite's.  Valgrind takes about 5 minutes and is a
+#    separate command: bash scripts/memcheck.sh valgrind
 if [ "$tier" = full ]; then
-	run_suite suite "UBSan (scripts/memcheck.sh ubsan)" \
-		env -u QX_PGROOT QX_PORT="${QX_MEMCHECK_PORT:-54340}" \
+	add_job suite "UBSan (scripts/memcheck.sh ubsan)" \
+		env -u QX_PGROOT -u QX_SERVER_LOG QX_PORT="${QX_MEMCHECK_PORT:-$((QX_PORT + 11))}" \
 		QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
 		bash "$QX_ROOT/scripts/memcheck.sh" ubsan
 fi
+
+# 4. All of the above, QX_JOBS at a time.
+t_step=$SECONDS
+run_jobs
+summary+=("concurrent part (${#j_name[@]} jobs, ${QX_JOBS:-3} at a time): $((SECONDS - t_step)) s")
+
+# 5. One at a time: the "# qx-serial" suites, then the TAP suites
+#    (multi-node: PostgreSQL::Test::Cluster picks free ports as it goes, so
+#    not beside the suites that start servers on fixed ports).
+t_step=$SECONDS
+for t in "${serial[@]}"; do
+	run_suite suite "suite $(basename "$t")" bash "$t"
+done
+if [ "$tier" != fast ] && ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
+	run_suite suite "TAP suites" bash "$QX_ROOT/test/run_tap.sh"
+fi
+summary+=("serial part (${#serial[@]} suites and TAP): $((SECONDS - t_step)) s")
+qx_stop_server
 
 finish
