@@ -132,6 +132,10 @@ run_suite() {
 	qx_tally "$kind" "$log" "$rc"
 	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) $((SECONDS - t0)))")
 	echo "${summary[-1]}"
+	# a child run (one server): its time table, indented, under its line
+	local line
+	while IFS= read -r line; do summary+=("    $line"); done < <(
+		sed -n '/^--- time table$/,$p' "$log" | sed '1d;$d')
 }
 
 # The concurrent part: jobs queued with add_job run QX_JOBS at a time (default
@@ -211,18 +215,23 @@ finish() {
 if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
 	# Both servers, each in a child run of this script (QX_TEST_ONE=1):
 	# 15 with everything, 18.6 without the run-once steps.
-	# 18.6 compiles (when not cached) while the suites run on 15: they leave
-	# much of the CPU idle (client round trips), and none of their checks
-	# depends on how busy the machine is.
+	# 18.6 and Citus (for test/citus.sh on 15) compile, when not cached,
+	# while the suites run on 15: they leave much of the CPU idle (client
+	# round trips), and none of their checks depends on how busy the machine
+	# is.  test/citus.sh waits for the Citus build (a lock) if it gets there
+	# first.  A failed build shows its log.
 	t_build=$SECONDS
 	bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
 	build_pid=$!
+	(qx_citus_cache; rc=$?; [ "$rc" -eq 2 ] && rc=0; exit "$rc") >"$logdir/citus_build.log" 2>&1 &
+	citus_pid=$!
 	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 QX_TEST_TIER=full bash "$0"
 	t_wait=$SECONDS
+	wait "$citus_pid" || { echo "--- the Citus build (scripts/citus.sh) failed:"; cat "$logdir/citus_build.log"; }
 	wait "$build_pid"
 	prefix=$(tail -1 "$logdir/build_pg.out")
 	cat "$logdir/build_pg.log" >&2
-	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh, beside the 15 suites): $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
+	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
 	if [ -x "$prefix/bin/pg_config" ]; then
 		run_suite suite "PostgreSQL 18.6 (release tarball)" \
 			env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
