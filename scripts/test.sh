@@ -127,8 +127,6 @@ run_suite() {
 	qx_log "$name"
 	"$@" 2>&1 </dev/null | tee "$log"
 	rc=${PIPESTATUS[0]}
-	[ "$kind" = regress ] && [ "$rc" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
-		head -200 "$QX_ROOT/regression.diffs"
 	qx_tally "$kind" "$log" "$rc"
 	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) $((SECONDS - t0)))")
 	echo "${summary[-1]}"
@@ -193,8 +191,8 @@ run_jobs() {
 			log=$logdir/job$i.log
 			echo "== ${j_name[i]}"
 			cat "$log"
-			[ "${j_kind[i]}" = regress ] && [ "${j_rc[i]}" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
-				head -200 "$QX_ROOT/regression.diffs"
+			[ "${j_kind[i]}" = regress ] && [ "${j_rc[i]}" -ne 0 ] && [ -f "$regress_out/regression.diffs" ] &&
+				head -200 "$regress_out/regression.diffs"
 			p0=$passed f0=$failed
 			qx_tally "${j_kind[i]}" "$log" "${j_rc[i]}"
 			summary+=("$(suite_line "${j_name[i]}" $((passed - p0)) $((failed - f0)) $((j_t1[i] - j_t0[i])))")
@@ -232,6 +230,14 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	prefix=$(tail -1 "$logdir/build_pg.out")
 	cat "$logdir/build_pg.log" >&2
 	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
+	# The Debian package (the one step that installs into the system tree,
+	# and purges it again; its own server on port QX_PACKAGE_PORT) is built
+	# and tested beside the 18.6 run, which uses a tree of its own and keeps
+	# its pg_regress results out of the work tree; its output is printed
+	# after 18.6's and counted the same way.
+	t_pkg=$SECONDS
+	bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
+	pkg_pid=$!
 	if [ -x "$prefix/bin/pg_config" ]; then
 		run_suite suite "PostgreSQL 18.6 (release tarball)" \
 			env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
@@ -239,9 +245,14 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 		echo "PostgreSQL 18.6 build failed"
 		failed=$((failed + 1))
 	fi
-	# Last: the Debian package, the one step that installs into the system
-	# tree (and purges it again); about 1 minute.
-	run_suite suite "Debian package (scripts/package.sh)" bash "$here/package.sh"
+	wait "$pkg_pid"
+	pkg_rc=$?
+	qx_log "Debian package (scripts/package.sh)"
+	cat "$logdir/package.log"
+	p0=$passed f0=$failed
+	qx_tally suite "$logdir/package.log" "$pkg_rc"
+	summary+=("$(suite_line "Debian package (scripts/package.sh, beside the 18.6 run)" $((passed - p0)) $((failed - f0)) $((SECONDS - t_pkg)))")
+	echo "${summary[-1]}"
 	finish
 	exit
 fi
@@ -263,13 +274,12 @@ summary+=("build of quota_ext: $((SECONDS - t_step)) s")
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
 # Queued for the concurrent part (run_jobs), in the order their output is
-# printed:
-# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
-#    it reads the source, not the server.
-[ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
-
+# printed (the long ones are launched first: long_first):
 # 1. pg_regress: one file per concept in sql/, expected output in expected/.
-add_job regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
+#    Its results go to this run's log directory, not to the tree's results/
+#    (scripts/package.sh runs pg_regress from the tree beside the 18.6 run).
+regress_out=$logdir/regress
+add_job regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck EXTRA_REGRESS_OPTS="--outputdir=$regress_out"
 
 # 2. Script suites: every test/*.sh of this tier runs against the same
 #    server and ends with its own "N passed, N failed" line; those marked
@@ -287,7 +297,11 @@ for t in "$QX_ROOT"/test/*.sh; do
 done
 [ ${#skipped[@]} -gt 0 ] && summary+=("not run in tier $tier: ${skipped[*]}")
 
-# 3. Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
+# 3. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
+#    it reads the source, not the server.
+[ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
+
+#    Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
 #    test/fuzz_states.sh again, against a build of the extension with
 #    -fsanitize=undefined (made in a copy of the source tree) on a second
 #    throwaway server (its own copy of the PostgreSQL tree, port
