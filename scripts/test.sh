@@ -7,8 +7,8 @@
 #   QX_PG_CONFIG=/path/to/bin/pg_config bash scripts/test.sh  # everything, that server only
 #
 # Fast tier (--fast): on Debian's PostgreSQL 15 only, build with -Werror,
-# start a throwaway server, `make installcheck` (every pg_regress suite of
-# sql/) and the quick script suites (those whose head says "# qx-tier:
+# start a throwaway server, pg_regress (every suite of sql/, in two
+# concurrent parts) and the quick script suites (those whose head says "# qx-tier:
 # fast": today trusted, state_roundtrip, dump_restore, label_colors,
 # customer_core, readme_examples, demo).  No static analysis, no fuzzing, no
 # second server, no package.
@@ -31,12 +31,23 @@
 # A new test/*.sh needs no change here: it runs on both servers unless its
 # head says "# qx-tier: fast" (also in --fast) or "# qx-tier: once".
 #
+# Concurrency: on one server, pg_regress (in QX_REGRESS_PARTS parts), the
+# script suites, static analysis and UBSan run QX_JOBS (3) at a time, each
+# in databases of its own, their outputs printed whole and in a fixed order
+# (run_jobs below); suites whose head says "# qx-serial: REASON" (they
+# measure cancel latency, start servers of their own, or change what the
+# whole server sees) and the TAP suites run after them, one at a time.  The
+# 18.6 and Citus builds start in the background up front; the Debian package
+# is built and tested beside the 18.6 run.
+#
 # Every suite ends with "N passed, N failed"; a suite that ran no check
 # counts as failed (test/lib/suite.sh, qx_tally), and so does one whose data
 # or tool is missing.  No check has a wall-clock bound (a busy machine runs
-# the same checks, slower).  The run ends with one line per suite (its
-# checks and seconds), then "N passed, N failed" over all of it; the exit
-# status is non-zero when anything failed.
+# the same checks, slower).  After each suite comes a line "== NAME: N
+# passed, N failed (T s)"; the run ends with a time table (those lines, the
+# build, the concurrent and serial parts; each server's indented under it),
+# then "N passed, N failed" over all of it; the exit status is non-zero when
+# anything failed.
 #
 # The suites install the extension only into private copies of the server
 # trees (QX_PGROOT, or a temporary one); only scripts/package.sh touches the
