@@ -1,6 +1,7 @@
 # scripts/citus.sh: build Citus once and install it into the PostgreSQL tree
 # the tests use.  Sourced after scripts/lib.sh, not run.
 #
+#   qx_citus_cache     build Citus 13.2.2 into the cache unless it is there
 #   qx_citus_install   build (or take from the cache) Citus 13.2.2 against
 #                      the server under test (QX_PG_CONFIG, default Debian's
 #                      PostgreSQL 15) and install it into its tree, under
@@ -78,8 +79,14 @@ qx_citus_build() {
 	rm -rf "$(dirname "$src")"
 }
 
-qx_citus_install() {
-	local vendor sha pgv pgconfig cache dir base=${QX_CITUS_CACHE:-/var/cache/quota_ext}
+# qx_citus_cache: build Citus into the cache when it is not there (under a
+# lock: scripts/test.sh starts this up front, in the background, while
+# test/citus.sh may ask for the same build); sets QX_CITUS_CACHE_DIR.
+# Returns 2 when the server's major version is not one Citus 13.2.2
+# supports (15-17).
+QX_CITUS_CACHE_DIR=
+qx_citus_cache() {
+	local vendor sha pgv pgconfig cache base=${QX_CITUS_CACHE:-/var/cache/quota_ext}
 	pgconfig=$(qx_citus_pg_config)
 	pgv=$("$pgconfig" --version | sed -E 's/^PostgreSQL ([0-9.]+).*/\1/')
 	case "${pgv%%.*}" in
@@ -95,12 +102,25 @@ qx_citus_install() {
 		qx_citus_build_deps || return 1
 		qx_sudo mkdir -p "$cache"
 		qx_sudo chown "$(id -u)" "$cache"
-		rm -rf "$cache/root.tmp"
-		qx_citus_build "$cache" "$vendor" || return 1
+		(
+			flock 9 || exit 1
+			[ -d "$cache/root" ] && exit 0	# built while we waited
+			rm -rf "$cache/root.tmp"
+			qx_citus_build "$cache" "$vendor"
+		) 9>"$cache/.lock" || return 1
 	fi
+	QX_CITUS_CACHE_DIR=$cache
+}
+
+qx_citus_install() {
+	local pgconfig dir rc
+	pgconfig=$(qx_citus_pg_config)
+	qx_citus_cache
+	rc=$?
+	[ "$rc" -eq 0 ] || return "$rc"
 	# The libraries and extension files only: the headers are not needed.
-	qx_log "installing Citus from $cache into ${QX_PGROOT:-/}"
+	qx_log "installing Citus from $QX_CITUS_CACHE_DIR into ${QX_PGROOT:-/}"
 	for dir in "$("$pgconfig" --pkglibdir)" "$("$pgconfig" --sharedir)/extension"; do
-		qx_sudo cp -a "$cache/root$dir/." "${QX_PGROOT:-}$dir/" || return 1
+		qx_sudo cp -a "$QX_CITUS_CACHE_DIR/root$dir/." "${QX_PGROOT:-}$dir/" || return 1
 	done
 }

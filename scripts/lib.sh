@@ -92,17 +92,38 @@ qx_private_root() {
 	chmod 755 "$dir"
 }
 
+# qx_build [make args]: a clean build, as many compilers at a time as there
+# are CPUs, through ccache when it is installed (QX_CCACHE_DIR, default
+# QX_PG_CACHE/ccache or /var/cache/quota_ext/ccache, the one
+# scripts/build_pg.sh uses; paths under the tree are hashed relative to it, so
+# a copy of the tree -- scripts/memcheck.sh's -- hits the same entries).
+# ccache replays a cached compile's warnings, and a compile that failed
+# (-Werror) is never cached.
 qx_build() {
+	local cc=()
 	qx_log "building quota_ext"
+	if command -v ccache >/dev/null; then
+		export CCACHE_DIR=${QX_CCACHE_DIR:-${QX_PG_CACHE:-/var/cache/quota_ext}/ccache}
+		export CCACHE_BASEDIR=$QX_ROOT CCACHE_NOHASHDIR=1
+		mkdir -p "$CCACHE_DIR" 2>/dev/null
+		[ -w "$CCACHE_DIR" ] || export CCACHE_DIR=$HOME/.ccache
+		# (a server built by scripts/build_pg.sh names "ccache gcc" already)
+		cc=(CC="ccache $("$QX_PG_CONFIG" --cc | sed 's/^ccache //')")
+	fi
+	# No LLVM bitcode (a clang compile of every file, not cached) unless
+	# QX_BITCODE=1: the test servers run with jit = off, clang-tidy parses
+	# every file with clang, and the Debian package (scripts/package.sh)
+	# builds and installs the bitcode as a user gets it.
+	[ -z "${QX_BITCODE:-}" ] && cc+=(with_llvm=no)
 	make -C "$QX_ROOT" -s clean >/dev/null
-	make -C "$QX_ROOT" -s "$@" >/dev/null || return 1
+	make -C "$QX_ROOT" -s -j"$(nproc)" "${cc[@]}" "$@" >/dev/null || return 1
 	# Scripts of an earlier build (a since-removed full install script) would
 	# change the path CREATE EXTENSION takes: remove them first.
 	qx_sudo rm -f "${QX_PGROOT:-}$QX_SYSSHARE"/extension/quota_ext--*.sql
 	if [ -n "${QX_PGROOT:-}" ]; then
-		make -C "$QX_ROOT" -s install DESTDIR="$QX_PGROOT" >/dev/null
+		make -C "$QX_ROOT" -s install "${cc[@]}" DESTDIR="$QX_PGROOT" >/dev/null
 	else
-		qx_sudo make -C "$QX_ROOT" -s install >/dev/null
+		qx_sudo make -C "$QX_ROOT" -s install "${cc[@]}" >/dev/null
 	fi
 }
 

@@ -6,15 +6,29 @@
 #
 #   bash scripts/lint.sh            # both tools
 #   QX_LINT_SRC=/other/src bash scripts/lint.sh
+#   QX_LINT_JOBS=1 bash scripts/lint.sh   # one process per tool (default 2:
+#                                         # files analysed two at a time)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 src=${QX_LINT_SRC:-$root/src}
 pg_config=${PG_CONFIG:-pg_config}
 inc=(-I "$src" -I "$($pg_config --includedir-server)" -I "$($pg_config --includedir)")
+jobs=${QX_LINT_JOBS:-2}
 passed=0
 failed=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tidy=$(mktemp -d)
+trap 'rm -rf "$out" "$tidy"' EXIT
+# Results are cached per file (QX_LINT_CACHE, default
+# /var/cache/quota_ext/lint when writable; QX_LINT_CACHE=off: none), keyed on
+# what decides them, so an unchanged file is not analysed again: cppcheck's
+# own --cppcheck-build-dir (it re-checks a file whose preprocessed code
+# changed), and for clang-tidy the hash of the tool's version, this script,
+# the flags and the file as the preprocessor sees it (clang -E: every header
+# it includes).  A cached result is replayed, findings included.
+cache=${QX_LINT_CACHE:-/var/cache/quota_ext/lint}
+if [ "$cache" = off ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then cache=; fi
+self=$(sha256sum "$0" | cut -c1-64)
 
 if command -v cppcheck >/dev/null; then
 	# Suppressed, with reasons:
@@ -30,11 +44,16 @@ if command -v cppcheck >/dev/null; then
 	# -D_Noreturn: 18's pg_noreturn is C11 _Noreturn, which cppcheck 2.10 does
 	#  not treat as noreturn (it then reports null dereferences after our
 	#  error helpers); spelled as the GNU attribute it does.
+	cpp_cache=()
+	if [ -n "$cache" ]; then
+		d=$cache/cppcheck-$(echo "$self $(cppcheck --version) $src ${inc[*]}" | sha256sum | cut -c1-16)
+		mkdir -p "$d" && cpp_cache=(--cppcheck-build-dir="$d")
+	fi
 	cppcheck --enable=warning,style,performance,portability --std=c11 --quiet \
 		--inline-suppr --error-exitcode=1 --template='{file}:{line}: {severity} [{id}] {message}' \
 		--suppress=missingIncludeSystem --suppress='*:/usr/include/*' \
 		--suppress="*:$($pg_config --includedir-server)/*" \
-		--suppress=incorrectStringBooleanError --suppress=variableScope \
+		--suppress=incorrectStringBooleanError --suppress=variableScope -j "$jobs" "${cpp_cache[@]}" \
 		-D__GNUC__ -D__x86_64__ "-D_Noreturn=__attribute__((noreturn))" "${inc[@]}" "$src"/*.c >"$out" 2>&1
 	rc=$?
 	n=$(grep -c ': \(error\|warning\|style\|performance\|portability\) \[' "$out")
@@ -60,7 +79,22 @@ if command -v clang-tidy >/dev/null; then
 	#  clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling:
 	#    asks for memcpy_s, which glibc and PostgreSQL do not have.
 	checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling'
-	clang-tidy --quiet -checks="$checks" "$src"/*.c -- "${inc[@]}" -D_GNU_SOURCE >"$out" 2>&1
+	# one clang-tidy per file, $jobs at a time, each into its own file (no
+	# interleaved lines); a finding in a header shared by several files is
+	# then listed once per file, which changes no zero
+	tidy_id="$self $(clang-tidy --version | tr '\n' ' ') $checks"
+	export checks tidy cache tidy_id
+	printf '%s\0' "$src"/*.c | xargs -0 -P "$jobs" -I{} bash -c '
+		f=$1; shift
+		res=$tidy/$(basename "$f").out key=
+		if [ -n "$cache" ] && pre=$(clang -E "$@" -D_GNU_SOURCE "$f" 2>/dev/null); then
+			key=$cache/tidy-$( { echo "$tidy_id $* $f"; echo "$pre"; } | sha256sum | cut -c1-40).out
+			[ -f "$key" ] && { cp "$key" "$res"; exit 0; }
+		fi
+		clang-tidy --quiet -checks="$checks" "$f" -- "$@" -D_GNU_SOURCE >"$res" 2>&1
+		[ -n "$key" ] && cp "$res" "$key.$$" && mv "$key.$$" "$key"
+		exit 0' _ {} "${inc[@]}"
+	cat "$tidy"/*.out >"$out"
 	n=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out")
 	if [ "$n" -eq 0 ]; then
 		echo "ok   clang-tidy $(clang-tidy --version | grep -o 'version [0-9.]*' | head -1): 0 findings"

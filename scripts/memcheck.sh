@@ -10,7 +10,8 @@
 #   QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" bash scripts/memcheck.sh ubsan
 #
 # Both run in a private copy of the PostgreSQL tree (QX_PGROOT, created when
-# unset) so the system-wide installation is not touched, on port
+# unset) so the system-wide installation is not touched, with the extension
+# built in a copy of the source tree (so the work tree's build stays), on port
 # QX_PORT (default 54340).  Output ends with "N errors in quota_ext" and
 # "N passed, N failed"; the exit status is non-zero when an error report has a
 # frame in quota_ext.so or a suite failed.
@@ -29,6 +30,21 @@
 set -uo pipefail
 mode=${1:-valgrind}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The instrumented build is made in a copy of the source tree (sources,
+# scripts and suites; no build output, no .git, no examples/), so that it can
+# run beside other work on the tree: scripts/test.sh runs it concurrently
+# with the suites, which use the tree's own build and results/.
+if [ -z "${QX_MEMCHECK_COPY:-}" ]; then
+	copy=$(mktemp -d /tmp/qx_memcheck_src.XXXXXX)
+	chmod 755 "$copy"
+	(cd "$root" && tar -cf - --exclude=./.git --exclude=./examples --exclude=./results \
+		--exclude=./bench/out --exclude='*.o' --exclude='*.so' --exclude='*.bc' .) |
+		tar -xf - -C "$copy" || { echo "copying the source tree failed"; echo "0 passed, 1 failed"; exit 1; }
+	QX_MEMCHECK_COPY=$copy bash "$copy/scripts/memcheck.sh" "$@"
+	rc=$?
+	rm -rf "$copy"
+	exit "$rc"
+fi
 export QX_PORT=${QX_PORT:-54340}
 own_root=
 if [ -z "${QX_PGROOT:-}" ]; then

@@ -65,13 +65,15 @@ qx_check "the package installs quota_ext.so, the control file and the install sc
 
 # 3. pg_regress against the installed files: the system tree, nothing built here
 qx_start_server qx_package || { echo "server did not start"; qx_summary; exit 1; }
-make -C "$root" -s installcheck >"$work/regress.log" 2>&1
+# (results in $work, not the tree's results/: scripts/test.sh runs this
+# beside the 18.6 run, which builds in the tree)
+make -C "$root" -s installcheck EXTRA_REGRESS_OPTS="--outputdir=$work/regress" >"$work/regress.log" 2>&1
 rc=$?
 read -r r_ok r_bad < <(qx_regress_counts "$work/regress.log")
 qx_regress_lines "$work/regress.log" | sed 's/^/     /'
 [ "$rc" -eq 0 ] && [ "$r_bad" -eq 0 ]
 qx_check "pg_regress against the installed package: $r_ok suites pass, $r_bad fail" $? \
-	"$(head -60 "$root/regression.diffs" 2>/dev/null)"
+	"$(head -60 "$work/regress/regression.diffs" 2>/dev/null)"
 v=$(psql -X -At -d contrib_regression -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'" 2>&1)
 [ "$v" = "${upstream%.0}" ]
 qx_check "the installed extension is version $v (package $upstream)" $?

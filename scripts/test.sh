@@ -7,8 +7,8 @@
 #   QX_PG_CONFIG=/path/to/bin/pg_config bash scripts/test.sh  # everything, that server only
 #
 # Fast tier (--fast): on Debian's PostgreSQL 15 only, build with -Werror,
-# start a throwaway server, `make installcheck` (every pg_regress suite of
-# sql/) and the quick script suites (those whose head says "# qx-tier:
+# start a throwaway server, pg_regress (every suite of sql/, in two
+# concurrent parts) and the quick script suites (those whose head says "# qx-tier:
 # fast": today trusted, state_roundtrip, dump_restore, label_colors,
 # customer_core, readme_examples, demo).  No static analysis, no fuzzing, no
 # second server, no package.
@@ -31,12 +31,23 @@
 # A new test/*.sh needs no change here: it runs on both servers unless its
 # head says "# qx-tier: fast" (also in --fast) or "# qx-tier: once".
 #
+# Concurrency: on one server, pg_regress (in QX_REGRESS_PARTS parts), the
+# script suites, static analysis and UBSan run QX_JOBS (3) at a time, each
+# in databases of its own, their outputs printed whole and in a fixed order
+# (run_jobs below); suites whose head says "# qx-serial: REASON" (they
+# measure cancel latency, start servers of their own, or change what the
+# whole server sees) and the TAP suites run after them, one at a time.  The
+# 18.6 and Citus builds start in the background up front; the Debian package
+# is built and tested beside the 18.6 run.
+#
 # Every suite ends with "N passed, N failed"; a suite that ran no check
 # counts as failed (test/lib/suite.sh, qx_tally), and so does one whose data
 # or tool is missing.  No check has a wall-clock bound (a busy machine runs
-# the same checks, slower).  The run ends with one line per suite (its
-# checks and seconds), then "N passed, N failed" over all of it; the exit
-# status is non-zero when anything failed.
+# the same checks, slower).  After each suite comes a line "== NAME: N
+# passed, N failed (T s)"; the run ends with a time table (those lines, the
+# build, the concurrent and serial parts; each server's indented under it),
+# then "N passed, N failed" over all of it; the exit status is non-zero when
+# anything failed.
 #
 # The suites install the extension only into private copies of the server
 # trees (QX_PGROOT, or a temporary one); only scripts/package.sh touches the
@@ -108,25 +119,107 @@ suite_tier() {
 	echo "${t:-both}"
 }
 
-# run_suite KIND NAME COMMAND...: run it, its output shown as it comes and
-# kept in a log that is counted (qx_tally, test/lib/suite.sh).
+# suite_serial FILE: true when its head says "# qx-serial" (it needs the
+# server to itself: it measures cancel latency, starts servers of its own on
+# fixed ports, or changes what the whole server sees); such suites run one at
+# a time after the concurrent ones.
+suite_serial() { head -30 "$1" | grep -q '^# qx-serial'; }
+
+# the line that closes one suite's output and the time table's row for it
+suite_line() { echo "== $1: $2 passed, $3 failed ($4 s)"; }
+
+# run_suite KIND NAME COMMAND...: run it alone, its output shown as it comes
+# and kept in a log that is counted (qx_tally, test/lib/suite.sh).
 summary=()
 run_suite() {
 	local kind=$1 name=$2 log rc p0=$passed f0=$failed t0=$SECONDS
 	shift 2
 	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' _).log
 	qx_log "$name"
-	"$@" 2>&1 | tee "$log"
+	"$@" 2>&1 </dev/null | tee "$log"
 	rc=${PIPESTATUS[0]}
-	[ "$kind" = regress ] && [ "$rc" -ne 0 ] && [ -f "$QX_ROOT/regression.diffs" ] &&
-		head -200 "$QX_ROOT/regression.diffs"
 	qx_tally "$kind" "$log" "$rc"
-	summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed, $((SECONDS - t0)) s")
+	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) $((SECONDS - t0)))")
+	echo "${summary[-1]}"
+	# a child run (one server): its time table, indented, under its line
+	local line
+	while IFS= read -r line; do summary+=("    $line"); done < <(
+		sed -n '/^--- time table$/,$p' "$log" | sed '1d;$d')
 }
 
-# the closing lines: one per suite run here, then the total
+# The concurrent part: jobs queued with add_job run QX_JOBS at a time (default
+# 3: on 2 cores most suites wait on client round trips, Python or R), each
+# with its output in a log of its own; the logs are printed whole, in the
+# order the jobs were queued, as soon as every earlier one has been printed,
+# and counted exactly as run_suite counts them.  Each suite works in
+# databases (and roles, temporary directories) of its own names, so they do
+# not meet; those that cannot share the server are "# qx-serial".
+j_kind=() j_name=() j_cmd=() j_rc=() j_t0=() j_t1=() j_diffs=()
+add_job() {
+	j_kind+=("$1")
+	j_name+=("$2")
+	shift 2
+	j_cmd+=("$(printf '%q ' "$@")")
+}
+
+# launched first (the longest, from the time table this command prints; a
+# name here matches the jobs whose names start with it); the order of
+# launching only, not of the output
+long_first=("static analysis" "UBSan (scripts/memcheck.sh ubsan)" "suite dashboard.sh"
+	"suite pipeline_forecast_exact.sh" "suite citus.sh" "suite upgrade.sh" "suite collation.sh"
+	"pg_regress suites" "suite sqlsmith.sh" "suite hostile.sh" "suite stage_funnel.sh"
+	"suite models18.sh" "suite quota_allocate.sh" "suite readme_examples.sh")
+
+run_jobs() {
+	local order=() i n=${#j_name[@]} next=0 printed=0 running=0 pid rc log p0 f0 want
+	local -A pid_job=() queued=()
+	for want in "${long_first[@]}"; do
+		for ((i = 0; i < n; i++)); do
+			case "${j_name[i]}" in "$want"*) ;; *) continue ;; esac
+			[ -z "${queued[$i]:-}" ] && { order+=("$i"); queued[$i]=1; }
+		done
+	done
+	for ((i = 0; i < n; i++)); do [ -z "${queued[$i]:-}" ] && order+=("$i"); done
+	qx_log "$n jobs, ${QX_JOBS:-3} at a time: ${j_name[*]}"
+	while [ "$printed" -lt "$n" ]; do
+		while [ "$next" -lt "$n" ] && [ "$running" -lt "${QX_JOBS:-3}" ]; do
+			i=${order[next]}
+			next=$((next + 1))
+			j_t0[i]=$SECONDS
+			log=$logdir/job$i.log
+			(eval "${j_cmd[i]}") >"$log" 2>&1 </dev/null &
+			pid_job[$!]=$i
+			running=$((running + 1))
+		done
+		if [ "$running" -gt 0 ]; then
+			wait -n -p pid
+			rc=$?
+			i=${pid_job[$pid]}
+			j_rc[i]=$rc
+			j_t1[i]=$SECONDS
+			running=$((running - 1))
+		fi
+		# print every finished job whose predecessors are printed
+		while [ "$printed" -lt "$n" ] && [ -n "${j_rc[printed]:-}" ]; do
+			i=$printed
+			log=$logdir/job$i.log
+			echo "== ${j_name[i]}"
+			cat "$log"
+			[ "${j_kind[i]}" = regress ] && [ "${j_rc[i]}" -ne 0 ] && [ -f "${j_diffs[i]:-}" ] &&
+				head -200 "${j_diffs[i]}"
+			p0=$passed f0=$failed
+			qx_tally "${j_kind[i]}" "$log" "${j_rc[i]}"
+			summary+=("$(suite_line "${j_name[i]}" $((passed - p0)) $((failed - f0)) $((j_t1[i] - j_t0[i])))")
+			echo "${summary[-1]}"
+			printed=$((printed + 1))
+		done
+	done
+}
+
+# the closing lines: one per suite run here (seconds of wall-clock time; the
+# concurrent ones overlap), then the total
 finish() {
-	echo "---"
+	echo "--- time table"
 	printf '%s\n' "${summary[@]}"
 	qx_summary
 }
@@ -134,18 +227,31 @@ finish() {
 if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
 	# Both servers, each in a child run of this script (QX_TEST_ONE=1):
 	# 15 with everything, 18.6 without the run-once steps.
-	# 18.6 compiles (when not cached) while the suites run on 15: they leave
-	# much of the CPU idle (client round trips), and none of their checks
-	# depends on how busy the machine is.
+	# 18.6 and Citus (for test/citus.sh on 15) compile, when not cached,
+	# while the suites run on 15: they leave much of the CPU idle (client
+	# round trips), and none of their checks depends on how busy the machine
+	# is.  test/citus.sh waits for the Citus build (a lock) if it gets there
+	# first.  A failed build shows its log.
 	t_build=$SECONDS
 	bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
 	build_pid=$!
+	(qx_citus_cache; rc=$?; [ "$rc" -eq 2 ] && rc=0; exit "$rc") >"$logdir/citus_build.log" 2>&1 &
+	citus_pid=$!
 	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 QX_TEST_TIER=full bash "$0"
 	t_wait=$SECONDS
+	wait "$citus_pid" || { echo "--- the Citus build (scripts/citus.sh) failed:"; cat "$logdir/citus_build.log"; }
 	wait "$build_pid"
 	prefix=$(tail -1 "$logdir/build_pg.out")
 	cat "$logdir/build_pg.log" >&2
-	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh, beside the 15 suites): $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
+	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
+	# The Debian package (the one step that installs into the system tree,
+	# and purges it again; its own server on port QX_PACKAGE_PORT) is built
+	# and tested beside the 18.6 run, which uses a tree of its own and keeps
+	# its pg_regress results out of the work tree; its output is printed
+	# after 18.6's and counted the same way.
+	t_pkg=$SECONDS
+	bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
+	pkg_pid=$!
 	if [ -x "$prefix/bin/pg_config" ]; then
 		run_suite suite "PostgreSQL 18.6 (release tarball)" \
 			env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
@@ -153,9 +259,14 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 		echo "PostgreSQL 18.6 build failed"
 		failed=$((failed + 1))
 	fi
-	# Last: the Debian package, the one step that installs into the system
-	# tree (and purges it again); about 1 minute.
-	run_suite suite "Debian package (scripts/package.sh)" bash "$here/package.sh"
+	wait "$pkg_pid"
+	pkg_rc=$?
+	qx_log "Debian package (scripts/package.sh)"
+	cat "$logdir/package.log"
+	p0=$passed f0=$failed
+	qx_tally suite "$logdir/package.log" "$pkg_rc"
+	summary+=("$(suite_line "Debian package (scripts/package.sh, beside the 18.6 run)" $((passed - p0)) $((failed - f0)) $((SECONDS - t_pkg)))")
+	echo "${summary[-1]}"
 	finish
 	exit
 fi
@@ -170,48 +281,87 @@ qx_private_root "$QX_PGROOT"
 export PATH="$QX_BIN:$PATH"
 qx_log "$("$QX_PG_CONFIG" --version) ($QX_PG_CONFIG), tree copied under $QX_PGROOT, tier $tier"
 
+t_step=$SECONDS
 qx_build WERROR=1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-
-# 0. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
-#    it reads the source, not the server.
-[ "$tier" = full ] && run_suite suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
+summary+=("build of quota_ext: $((SECONDS - t_step)) s")
 
 qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 
-# 1. pg_regress: one file per concept in sql/, expected output in expected/.
-run_suite regress "pg_regress suites" make -C "$QX_ROOT" -s installcheck
+# Queued for the concurrent part (run_jobs), in the order their output is
+# printed (the long ones are launched first: long_first):
+# 1. pg_regress: one file per concept in sql/, expected output in expected/
+#    (the Makefile's REGRESS), in QX_REGRESS_PARTS parts (default 2: every
+#    second suite by name), each in a database of its own with the
+#    extension loaded afresh, as concurrent jobs.  The results go to this
+#    run's log directory, not to the tree's results/ (scripts/package.sh
+#    runs pg_regress from the tree beside the 18.6 run).
+#    The set-up files (sql/00_*.sql: helpers such as the test_util schema
+#    that the suites use) run at the head of every part, so they are counted
+#    once per part.
+regress_all=($(cd "$QX_ROOT/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
+regress_setup=($(cd "$QX_ROOT/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
+parts=${QX_REGRESS_PARTS:-2}
+for ((k = 0; k < parts; k++)); do
+	list=("${regress_setup[@]}")
+	for ((r = k; r < ${#regress_all[@]}; r += parts)); do list+=("${regress_all[r]}"); done
+	[ ${#list[@]} -gt ${#regress_setup[@]} ] || continue
+	name="pg_regress suites"
+	[ "$parts" -gt 1 ] && name="pg_regress suites, part $((k + 1)) of $parts ($((${#list[@]} - ${#regress_setup[@]})) of ${#regress_all[@]} and ${regress_setup[*]})"
+	j_diffs[${#j_name[@]}]=$logdir/regress$k/regression.diffs
+	add_job regress "$name" make -C "$QX_ROOT" -s installcheck REGRESS="${list[*]}" \
+		CONTRIB_TESTDB="contrib_regression_$k" EXTRA_REGRESS_OPTS="--outputdir=$logdir/regress$k"
+done
 
 # 2. Script suites: every test/*.sh of this tier runs against the same
-#    server and ends with its own "N passed, N failed" line.
-skipped=()
+#    server and ends with its own "N passed, N failed" line; those marked
+#    "# qx-serial" after the others, one at a time (step 5).
+skipped=() serial=()
 for t in "$QX_ROOT"/test/*.sh; do
 	[ -e "$t" ] || continue
-	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 3 runs it
+	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 5 runs it
 	case "$tier:$(suite_tier "$t")" in
 	fast:fast | again:fast | again:both | full:*) ;;
 	*) skipped+=("$(basename "$t")"); continue ;;
 	esac
-	run_suite suite "suite $(basename "$t")" bash "$t"
+	if suite_serial "$t"; then serial+=("$t"); continue; fi
+	add_job suite "suite $(basename "$t")" bash "$t"
 done
 [ ${#skipped[@]} -gt 0 ] && summary+=("not run in tier $tier: ${skipped[*]}")
 
-# 3. TAP suites (multi-node): prove, as an unprivileged user.
-if [ "$tier" != fast ] && ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
-	run_suite suite "TAP suites" bash "$QX_ROOT/test/run_tap.sh"
-fi
-qx_stop_server
+# 3. Static analysis of src/ (cppcheck, clang-tidy): zero findings.  Once:
+#    it reads the source, not the server.
+[ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
 
-# 4. Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
+#    Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
 #    test/fuzz_states.sh again, against a build of the extension with
-#    -fsanitize=undefined on a second throwaway server (its own copy of the
-#    PostgreSQL tree, port QX_MEMCHECK_PORT, default 54340; about 50 s).
-#    Its "N passed, N failed" line counts like a suite's.  Valgrind takes
-#    about 5 minutes and is a separate command: bash scripts/memcheck.sh valgrind
+#    -fsanitize=undefined (made in a copy of the source tree) on a second
+#    throwaway server (its own copy of the PostgreSQL tree, port
+#    QX_MEMCHECK_PORT, default QX_PORT + 11).  Its "N passed, N failed" line
+#    counts like a suite's.  Valgrind takes about 5 minutes and is a
+#    separate command: bash scripts/memcheck.sh valgrind
 if [ "$tier" = full ]; then
-	run_suite suite "UBSan (scripts/memcheck.sh ubsan)" \
-		env -u QX_PGROOT QX_PORT="${QX_MEMCHECK_PORT:-54340}" \
+	add_job suite "UBSan (scripts/memcheck.sh ubsan)" \
+		env -u QX_PGROOT -u QX_SERVER_LOG QX_PORT="${QX_MEMCHECK_PORT:-$((QX_PORT + 11))}" \
 		QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
 		bash "$QX_ROOT/scripts/memcheck.sh" ubsan
 fi
+
+# 4. All of the above, QX_JOBS at a time.
+t_step=$SECONDS
+run_jobs
+summary+=("concurrent part (${#j_name[@]} jobs, ${QX_JOBS:-3} at a time): $((SECONDS - t_step)) s")
+
+# 5. One at a time: the "# qx-serial" suites, then the TAP suites
+#    (multi-node: PostgreSQL::Test::Cluster picks free ports as it goes, so
+#    not beside the suites that start servers on fixed ports).
+t_step=$SECONDS
+for t in "${serial[@]}"; do
+	run_suite suite "suite $(basename "$t")" bash "$t"
+done
+if [ "$tier" != fast ] && ls "$QX_ROOT"/test/t/*.pl >/dev/null 2>&1; then
+	run_suite suite "TAP suites" bash "$QX_ROOT/test/run_tap.sh"
+fi
+summary+=("serial part (${#serial[@]} suites and TAP): $((SECONDS - t_step)) s")
+qx_stop_server
 
 finish

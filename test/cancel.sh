@@ -5,6 +5,7 @@
 # in, serial and under parallel workers (issues 10, 20).  See test/cancel.py
 # and test/lib/qxcancel.py.
 # qx-tier: once
+# qx-serial: measures cancel latency (backend CPU and wall-clock time after the cancel)
 # Runs against the server in PGHOST/PGPORT/PGUSER; ends "N passed, N failed".
 set -uo pipefail
 exec /usr/bin/python3 "$(dirname "$0")/cancel.py" "$@"

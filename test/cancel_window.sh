@@ -9,5 +9,6 @@
 # test/cancel_window.py and test/lib/qxcancel.py.
 # Runs against the server in PGHOST/PGPORT/PGUSER; ends "N passed, N failed".
 # qx-tier: once
+# qx-serial: measures cancel latency (backend CPU and wall-clock time after the cancel)
 set -uo pipefail
 exec /usr/bin/python3 "$(dirname "$0")/cancel_window.py" "$@"

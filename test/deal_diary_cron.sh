@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # qx-tier: once
+# qx-serial: starts a second server (pg_cron preloaded) on PGPORT + 7
 # test/deal_diary_cron.sh: the deal diary's nightly refresh (SPEC §14 with
 # the pattern of §12, doc/deal_diary.md "The nightly refresh").
 #

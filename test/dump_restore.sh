@@ -211,7 +211,8 @@ q -d $dst -c "SELECT 'REFRESH MATERIALIZED VIEW ' || c.oid::regclass FROM pg_cla
 rc=$?
 refreshed=$(fingerprint $dst)
 [ "$rc" -eq 0 ] && [ "$refreshed" = "$before" ]
-check "materialized views refresh after restore to the same data" $?
+check "materialized views refresh after restore to the same data" $? \
+	"(refresh exit status $rc) $(diff <(echo "$before") <(echo "$refreshed") | head -20)"
 
 # the trigger still works after restore
 res=$(q -q -d $dst <<'SQL'

@@ -74,11 +74,16 @@ qx_missing() {
 }
 
 # The dashboard's npm packages (Observable Framework, and pg, which
-# test/bi_clients.sh uses too): whichever suite runs first installs them.
+# test/bi_clients.sh uses too): whichever suite runs first installs them; the
+# other waits for it (a lock in /tmp named after the directory: the suites
+# run concurrently).
 qx_dashboard_npm() {
 	local dash
 	dash=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples/dashboard" && pwd) || return 1
-	[ -f "$dash/node_modules/.package-lock.json" ] &&
-		! [ "$dash/package-lock.json" -nt "$dash/node_modules/.package-lock.json" ] && return 0
-	(cd "$dash" && npm ci --no-audit --no-fund >"$1" 2>&1)
+	(
+		flock 9 || exit 1
+		[ -f "$dash/node_modules/.package-lock.json" ] &&
+			! [ "$dash/package-lock.json" -nt "$dash/node_modules/.package-lock.json" ] && exit 0
+		cd "$dash" && npm ci --no-audit --no-fund >"$1" 2>&1
+	) 9>"/tmp/qx_dashboard_npm.$(echo "$dash" | md5sum | cut -c1-12).lock"
 }
