@@ -1,6 +1,8 @@
 -- The customer aggregates at scale (SPEC §7): parallel plans, the
 -- X_partial / X_merge pairs, text and binary round trips of the state
 -- types, malformed states, and states built with different parameters.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_states_' || pg_backend_pid() || '.bin' AS qx_states_file \gset
 SET extra_float_digits = 0;
 
 -- A regular table (parallel workers cannot read temporary tables)
@@ -135,9 +137,9 @@ SELECT rfm_summary_partial(ts, a, DATE '2024-03-31')::text::rfm_summary_state::t
 FROM (VALUES (DATE '2024-01-01', 9e37), ('2024-01-02', 9e37), ('2024-01-03', 0.5)) v(ts, a);
 
 -- Binary round trips through COPY ... (FORMAT binary) are exact
-COPY (SELECT customer, part, rs, kn, bt FROM parts) TO '/tmp/quota_ext_regress_states.bin' (FORMAT binary);
+COPY (SELECT customer, part, rs, kn, bt FROM parts) TO :'qx_states_file' (FORMAT binary);
 CREATE TEMP TABLE parts_copy (LIKE parts);
-COPY parts_copy FROM '/tmp/quota_ext_regress_states.bin' (FORMAT binary);
+COPY parts_copy FROM :'qx_states_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE c.rs::text IS DISTINCT FROM p.rs::text
                           OR rfm_summary_state_send(c.rs) IS DISTINCT FROM rfm_summary_state_send(p.rs)) AS rs_binary,
@@ -167,8 +169,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_rs(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_bad.bin');
-    RETURN test_util.err(format('COPY bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
+                   what, '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_rs(what) FROM bad_bin ORDER BY what COLLATE "C";
 CREATE TEMP TABLE bad_bin_kn(what text, b bytea);
@@ -178,8 +180,8 @@ UNION ALL SELECT 'bad threshold', overlay(rfm_kinetic_state_send(kn) placing '\x
 CREATE FUNCTION pg_temp.recv_kn(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM bad_bin_kn WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_bad.bin');
-    RETURN test_util.err(format('COPY bad_target_kn FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
+                   what, '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY bad_target_kn FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_kn(what) FROM bad_bin_kn ORDER BY what COLLATE "C";
 CREATE TEMP TABLE bad_bin_bt(what text, b bytea);
@@ -194,8 +196,8 @@ UNION ALL SELECT 'day repeated', substr(b, 1, 67) || substr(b, 68, 4) || substr(
 CREATE FUNCTION pg_temp.recv_bt(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM bad_bin_bt WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_bad.bin');
-    RETURN test_util.err(format('COPY bad_target_bt FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
+                   what, '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY bad_target_bt FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_bt(what) FROM bad_bin_bt ORDER BY what COLLATE "C";
 SELECT count(*) AS nothing_loaded FROM (SELECT 1 FROM bad_target UNION ALL SELECT 1 FROM bad_target_kn UNION ALL SELECT 1 FROM bad_target_bt) q;

@@ -1,6 +1,8 @@
 -- attainment_distribution (SPEC §16).  Expected values by hand and from an
 -- independent computation in plain SQL: count, percentile_cont, and the
 -- Gini coefficient as the double sum over all pairs.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_q25_att_' || pg_backend_pid() || '.bin' AS qx_q25_att_file \gset
 SET extra_float_digits = 0;
 
 -- Hand case: 0.5, 0.9, 1.0, 1.2.  reps 4; at or above 1: 2 of 4 = 0.5;
@@ -93,9 +95,9 @@ SELECT count(*) FILTER (WHERE st::text::attainment_distribution_state::text IS D
                           OR attainment_distribution_state_send(st::text::attainment_distribution_state)
                              IS DISTINCT FROM attainment_distribution_state_send(st)) AS text_mismatches
 FROM q25_att_states;
-COPY q25_att_states TO '/tmp/quota_ext_regress_q25_att.bin' (FORMAT binary);
+COPY q25_att_states TO :'qx_q25_att_file' (FORMAT binary);
 CREATE TEMP TABLE q25_att_copy (LIKE q25_att_states);
-COPY q25_att_copy FROM '/tmp/quota_ext_regress_q25_att.bin' (FORMAT binary);
+COPY q25_att_copy FROM :'qx_q25_att_file' (FORMAT binary);
 SELECT count(*) AS states, count(*) FILTER (WHERE attainment_distribution_state_send(c.st) IS DISTINCT FROM attainment_distribution_state_send(s.st)) AS binary_mismatches
 FROM q25_att_states s FULL JOIN q25_att_copy c USING (team);
 -- literals at the edges read back as themselves, text and binary
@@ -125,8 +127,8 @@ UNION ALL SELECT 'negative value', overlay(attainment_distribution_state_send(st
 CREATE FUNCTION pg_temp.recv_att(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM q25_att_bad WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_q25_bad.bin');
-    RETURN test_util.err(format('COPY q25_att_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
+                   what, '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY q25_att_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_att(what) FROM q25_att_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_att;

@@ -1,6 +1,8 @@
 -- booking_rhythm (SPEC §16): the shape of a period's bookings.  Expected
 -- values come from a hand computation (in the comments) and from a plain-SQL
 -- formulation of every field computed here, over random orders.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_q25_states_' || pg_backend_pid() || '.bin' AS qx_q25_states_file \gset
 SET extra_float_digits = 0;
 
 -- Hand case.  Period Mon 2026-01-05 .. Fri 2026-01-16, no holidays: 10
@@ -228,9 +230,9 @@ SELECT count(*) AS states,
                           OR booking_rhythm_state_send(st::text::booking_rhythm_state) IS DISTINCT FROM booking_rhythm_state_send(st)) AS text_mismatches
 FROM q25_states;
 SELECT st FROM q25_states WHERE rep = 0;
-COPY q25_states TO '/tmp/quota_ext_regress_q25_states.bin' (FORMAT binary);
+COPY q25_states TO :'qx_q25_states_file' (FORMAT binary);
 CREATE TEMP TABLE q25_states_copy (LIKE q25_states);
-COPY q25_states_copy FROM '/tmp/quota_ext_regress_q25_states.bin' (FORMAT binary);
+COPY q25_states_copy FROM :'qx_q25_states_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE booking_rhythm_state_send(c.st) IS DISTINCT FROM booking_rhythm_state_send(s.st)) AS binary_mismatches
 FROM q25_states s FULL JOIN q25_states_copy c USING (rep);
@@ -272,8 +274,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_br(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM q25_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_q25_bad.bin');
-    RETURN test_util.err(format('COPY q25_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
+                   what, '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY q25_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_br(what) FROM q25_bad_bin ORDER BY what COLLATE "C";
 -- support functions outside an aggregate are refused

@@ -131,8 +131,8 @@ FROM state_types GROUP BY 1;
 CREATE FUNCTION pg_temp.recv_code(typ regtype, b bytea) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('CREATE TEMP TABLE IF NOT EXISTS recv_target (v %s)', typ);
-    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', b, '/tmp/quota_ext_regress_errors.bin');
-    RETURN pg_temp.code(format('COPY recv_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_errors.bin'));
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', b, '/tmp/quota_ext_regress_errors_' || pg_backend_pid() || '.bin');
+    RETURN pg_temp.code(format('COPY recv_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_errors_' || pg_backend_pid() || '.bin'));
 END $$;
 CREATE FUNCTION pg_temp.recv_codes(typ regtype) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE r text;

@@ -1,6 +1,8 @@
 -- forecast_backtest (SPEC §15): hand-checked pinball losses, a plain-SQL
 -- formulation on random periods, edges, bad arguments with SQLSTATE,
 -- parallel = serial, merge = one pass, state round trips and refusals.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_calib_fb_' || pg_backend_pid() || '.bin' AS qx_calib_fb_file \gset
 SET extra_float_digits = 0;
 CREATE FUNCTION pg_temp.err_detail(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; det text;
@@ -135,9 +137,9 @@ SELECT forecast_backtest_partial(actual, p10, p50, p90)::text FROM fb_hand;
 SELECT count(*) FILTER (WHERE st::text::forecast_backtest_state::text <> st::text
           OR forecast_backtest_state_send(st::text::forecast_backtest_state) <> forecast_backtest_state_send(st)) AS text_round_trip_mismatches
 FROM fb_parts;
-COPY (SELECT grp, part, st FROM fb_parts) TO '/tmp/quota_ext_regress_calib_fb.bin' (FORMAT binary);
+COPY (SELECT grp, part, st FROM fb_parts) TO :'qx_calib_fb_file' (FORMAT binary);
 CREATE TEMP TABLE fb_parts_copy (LIKE fb_parts);
-COPY fb_parts_copy FROM '/tmp/quota_ext_regress_calib_fb.bin' (FORMAT binary);
+COPY fb_parts_copy FROM :'qx_calib_fb_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE forecast_backtest_state_send(c.st) IS DISTINCT FROM forecast_backtest_state_send(p.st)) AS binary_mismatches
 FROM fb_parts p FULL JOIN fb_parts_copy c USING (grp, part);
@@ -165,8 +167,8 @@ UNION ALL SELECT 'NaN pinball', overlay(b placing '\x7ff8000000000000'::bytea fr
 CREATE FUNCTION pg_temp.recv_fb(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM fb_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_calib_bad.bin');
-    RETURN test_util.err(format('COPY fb_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
+                   what, '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY fb_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_fb(what) FROM fb_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fb_rows;

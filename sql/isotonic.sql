@@ -3,6 +3,9 @@
 -- arguments with SQLSTATE, model and state text/binary round trips and
 -- refusals, parallel = serial, merge = one pass.  (test/calibration.sh
 -- compares with scikit-learn's IsotonicRegression.)
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_calib_iso_' || pg_backend_pid() || '.bin' AS qx_calib_iso_file \gset
+SELECT '/tmp/quota_ext_regress_calib_isost_' || pg_backend_pid() || '.bin' AS qx_calib_isost_file \gset
 SET extra_float_digits = 0;
 CREATE FUNCTION pg_temp.err_detail(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; det text;
@@ -118,9 +121,9 @@ SELECT pg_temp.err_detail(format('SELECT %L::isotonic_model',
 -- 6. Binary: COPY round trip, and refusals by receive
 CREATE TEMP TABLE iso_models AS
 SELECT grp, isotonic_fit(score, won) AS m FROM iso_rows GROUP BY grp;
-COPY iso_models TO '/tmp/quota_ext_regress_calib_iso.bin' (FORMAT binary);
+COPY iso_models TO :'qx_calib_iso_file' (FORMAT binary);
 CREATE TEMP TABLE iso_models_copy (LIKE iso_models);
-COPY iso_models_copy FROM '/tmp/quota_ext_regress_calib_iso.bin' (FORMAT binary);
+COPY iso_models_copy FROM :'qx_calib_iso_file' (FORMAT binary);
 SELECT count(*) AS models,
        count(*) FILTER (WHERE isotonic_model_send(c.m) IS DISTINCT FROM isotonic_model_send(o.m)
                           OR c.m::text IS DISTINCT FROM o.m::text) AS mismatches
@@ -142,8 +145,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_iso(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM iso_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_calib_bad.bin');
-    RETURN test_util.err(format('COPY iso_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
+                   what, '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY iso_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_iso(what) FROM iso_bad_bin ORDER BY what COLLATE "C";
 
@@ -188,9 +191,9 @@ SELECT isotonic_fit_partial(s, w)::text AS no_rows_counted FROM (VALUES (NULL::f
 SELECT count(*) FILTER (WHERE st::text::isotonic_fit_state::text <> st::text
           OR isotonic_fit_state_send(st::text::isotonic_fit_state) <> isotonic_fit_state_send(st)) AS text_round_trip_mismatches
 FROM iso_parts;
-COPY (SELECT grp, part, st FROM iso_parts) TO '/tmp/quota_ext_regress_calib_isost.bin' (FORMAT binary);
+COPY (SELECT grp, part, st FROM iso_parts) TO :'qx_calib_isost_file' (FORMAT binary);
 CREATE TEMP TABLE iso_parts_copy (LIKE iso_parts);
-COPY iso_parts_copy FROM '/tmp/quota_ext_regress_calib_isost.bin' (FORMAT binary);
+COPY iso_parts_copy FROM :'qx_calib_isost_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE isotonic_fit_state_send(c.st) IS DISTINCT FROM isotonic_fit_state_send(p.st)) AS binary_mismatches
 FROM iso_parts p FULL JOIN iso_parts_copy c USING (grp, part);
@@ -216,8 +219,8 @@ UNION ALL SELECT 'wins above deals', overlay(b placing '\x0000000000000009'::byt
 CREATE FUNCTION pg_temp.recv_isost(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM isost_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_calib_bad.bin');
-    RETURN test_util.err(format('COPY isost_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
+                   what, '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY isost_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_isost(what) FROM isost_bad_bin ORDER BY what COLLATE "C";
 

@@ -2,6 +2,8 @@
 -- touches in time, wins and earns from, and the seed's alarm "more leads,
 -- less money".  Expected values come from plain SQL over the same rows,
 -- computed here, and from hand cases in the comments.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_ll_states_' || pg_backend_pid() || '.bin' AS qx_ll_states_file \gset
 
 -- 1. A hand case: Q1 2026, SLA 1 day.
 --   L1 created 01-05, touched 01-06 (1 day: in SLA), won 1000.00
@@ -124,9 +126,9 @@ SELECT count(*) AS states, count(*) FILTER (WHERE st::text::lead_load_state::tex
 SELECT count(*) AS literals, count(*) FILTER (WHERE v::lead_load_state::text <> v) AS text_differs
 FROM (VALUES ('v1 start=-4713-11-24 end=5874897-12-31 sla_days=2147483647 leads=9223372036854775807 touched=9223372036854775807 won=9223372036854775807 revenue=' || repeat('9', 80) || '.25'),
              ('v1 start=2026-01-01 end=2026-01-01 sla_days=0 leads=0 touched=0 won=0 revenue=0')) v(v);
-COPY (SELECT rep, source, st FROM ll_parts) TO '/tmp/quota_ext_regress_ll_states.bin' (FORMAT binary);
+COPY (SELECT rep, source, st FROM ll_parts) TO :'qx_ll_states_file' (FORMAT binary);
 CREATE TEMP TABLE ll_parts_copy (LIKE ll_parts);
-COPY ll_parts_copy FROM '/tmp/quota_ext_regress_ll_states.bin' (FORMAT binary);
+COPY ll_parts_copy FROM :'qx_ll_states_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE c.st::text IS DISTINCT FROM p.st::text
                           OR lead_load_state_send(c.st) IS DISTINCT FROM lead_load_state_send(p.st)) AS binary_bad
@@ -171,8 +173,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_ll(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM ll_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_ll_bad.bin');
-    RETURN test_util.err(format('COPY ll_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_ll_bad.bin'));
+                   what, '/tmp/quota_ext_regress_ll_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY ll_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_ll_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_ll(what) FROM ll_bad_bin ORDER BY what COLLATE "C";
 

@@ -5,6 +5,8 @@
 -- plain SQL, or from identities (the pmf sums to 1, its mean is the
 -- conditional expectation); the published-data checks (CDNOW, Fader &
 -- Hardie's cohorts) and the mpmath references are in test/models18.sh.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_sbg_' || pg_backend_pid() || '.bin' AS qx_sbg_file \gset
 SET extra_float_digits = 0;
 
 -- ---------------------------------------------------------------------
@@ -286,9 +288,9 @@ SELECT '1: (3, 10) ,(0,20), (3,10)'::sbg_fit_state AS normalised, '1:'::sbg_fit_
 SELECT sbg_fit_merge(st) AS empty_state_fit FROM (VALUES ('1:'::sbg_fit_state)) v(st);
 -- binary round trip through COPY, and malformed binary values (22P03)
 CREATE TEMP TABLE sbg_st AS SELECT c, sbg_fit_partial(p, s) st FROM sbg_rows GROUP BY c;
-COPY sbg_st TO '/tmp/quota_ext_regress_sbg.bin' (FORMAT binary);
+COPY sbg_st TO :'qx_sbg_file' (FORMAT binary);
 CREATE TEMP TABLE sbg_st2 (c text, st sbg_fit_state);
-COPY sbg_st2 FROM '/tmp/quota_ext_regress_sbg.bin' (FORMAT binary);
+COPY sbg_st2 FROM :'qx_sbg_file' (FORMAT binary);
 SELECT count(*) AS states, count(*) FILTER (WHERE a.st::text IS DISTINCT FROM b.st::text
                                             OR sbg_fit_state_send(a.st) IS DISTINCT FROM sbg_fit_state_send(b.st)) AS mismatches
 FROM sbg_st a JOIN sbg_st2 b USING (c);
@@ -305,8 +307,8 @@ CREATE TEMP TABLE sbg_bad_target(st sbg_fit_state);
 CREATE FUNCTION pg_temp.recv_sbg(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM sbg_bad WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_bad.bin');
-    RETURN test_util.err(format('COPY sbg_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad.bin'));
+                   what, '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY sbg_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_sbg(what) FROM sbg_bad ORDER BY what;
 -- malformed text values (22P02)

@@ -3,6 +3,8 @@
 -- plain-SQL formulations of the same rule: the binomial tail, and brute-force
 -- enumeration of all 2^n outcomes of a deal set.  The 20-deal and
 -- 10,000-deal checks are in test/pipeline_forecast.sh (Python).
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_fc_' || pg_backend_pid() || '.bin' AS qx_fc_file \gset
 SET extra_float_digits = 0;
 
 -- 1. The worked example of SPEC §10.  Deals A 50000 @ 0.9, B 30000 @ 0.5,
@@ -245,9 +247,9 @@ SELECT test_util.err($$SELECT pipeline_forecast_merge(st) FROM (VALUES
 SELECT count(*) AS states,
        count(*) FILTER (WHERE st::text::pipeline_forecast_state::text <> st::text) AS text_mismatches
 FROM fc_parts;
-COPY (SELECT rep, part, st FROM fc_parts) TO '/tmp/quota_ext_regress_fc.bin' (FORMAT binary);
+COPY (SELECT rep, part, st FROM fc_parts) TO :'qx_fc_file' (FORMAT binary);
 CREATE TEMP TABLE fc_parts_copy (rep int, part int, st pipeline_forecast_state);
-COPY fc_parts_copy FROM '/tmp/quota_ext_regress_fc.bin' (FORMAT binary);
+COPY fc_parts_copy FROM :'qx_fc_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE pipeline_forecast_state_send(c.st) IS DISTINCT FROM pipeline_forecast_state_send(p.st)) AS binary_mismatches
 FROM (SELECT *, row_number() OVER (ORDER BY rep, part, st::text) AS k FROM fc_parts) p
@@ -300,8 +302,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_fc(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM fc_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_fc_bad.bin');
-    RETURN test_util.err(format('COPY fc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_fc_bad.bin'));
+                   what, '/tmp/quota_ext_regress_fc_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY fc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_fc_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_fc(what) FROM fc_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fc_par, fc_parts;

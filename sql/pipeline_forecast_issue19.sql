@@ -1,6 +1,9 @@
 -- pipeline_forecast: the findings of issue 19 (items 1-7), each against a
 -- hand computation written down here or a plain-SQL formulation; every
 -- block failed on quota_ext 1.2 (see the commit that adds this file).
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_fc19_' || pg_backend_pid() || '.bin' AS qx_fc19_file \gset
+SELECT '/tmp/quota_ext_regress_fc19_v1_' || pg_backend_pid() || '.bin' AS qx_fc19_v1_file \gset
 SET extra_float_digits = 0;
 
 -- 1. A later row with more decimals must not corrupt an earlier amount.
@@ -78,9 +81,9 @@ UNION ALL SELECT '1100 decimals at p 0.5', pipeline_forecast_partial(('0.' || re
 SELECT what, s::text::pipeline_forecast_state::text = s::text AS text_round_trip,
        (pipeline_forecast_state_combine(s, s)::text::pipeline_forecast_state IS NOT NULL) AS combine_reads
 FROM fc19_states ORDER BY what COLLATE "C";
-COPY fc19_states TO '/tmp/quota_ext_regress_fc19.bin' (FORMAT binary);
+COPY fc19_states TO :'qx_fc19_file' (FORMAT binary);
 CREATE TABLE fc19_states_copy (LIKE fc19_states);
-COPY fc19_states_copy FROM '/tmp/quota_ext_regress_fc19.bin' (FORMAT binary);
+COPY fc19_states_copy FROM :'qx_fc19_file' (FORMAT binary);
 SELECT count(*) AS copied_equal FROM fc19_states a JOIN fc19_states_copy b USING (what) WHERE a.s::text = b.s::text;
 -- 1e-400 at 0.5: P(S >= 1e-400) = 0.5, p90 = 1e-400 exactly
 SELECT (f).p_target, (f).p90 = 1e-400 AS p90_exact
@@ -144,8 +147,8 @@ INSERT INTO fc19_v1 VALUES
             || '\x00' || '\x00000002'::bytea || '\x0000000000000000'::bytea || '\x000000000000004b'::bytea
             || '\x00000001'::bytea || '\x3ff8000000000000'::bytea || '\x3fe0000000000000'::bytea);
 CREATE TABLE fc19_v1_states(s pipeline_forecast_state);
-COPY (SELECT b FROM fc19_v1 ORDER BY what COLLATE "C" DESC) TO '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
-COPY fc19_v1_states FROM '/tmp/quota_ext_regress_fc19_v1.bin' (FORMAT binary);
+COPY (SELECT b FROM fc19_v1 ORDER BY what COLLATE "C" DESC) TO :'qx_fc19_v1_file' (FORMAT binary);
+COPY fc19_v1_states FROM :'qx_fc19_v1_file' (FORMAT binary);
 -- units: 12.34 at 0.5, 5.00 at 0.25, expected 7.42; coarse: 1.5 at 0.5
 SELECT s::text FROM fc19_v1_states;
 DROP TABLE fc19_v1, fc19_v1_states;

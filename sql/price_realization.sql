@@ -3,6 +3,8 @@
 -- waterfalls (in the comments) and from plain SQL over the same rows
 -- (sum, percentile_cont) computed here; results print booleans or counts
 -- of mismatches.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_pr_states_' || pg_backend_pid() || '.bin' AS qx_pr_states_file \gset
 
 -- 1. Hand-computed waterfalls (list - discounts - rebates - freight = net, the
 -- pocket price; margin = net - cost):
@@ -222,9 +224,9 @@ FROM pr_lit;
 SELECT count(*) AS deals,
        octet_length(price_realization_state_send(price_realization_partial(list, net, cost, 0.25))) - 8 * count(*) AS bytes_besides_shares
 FROM pr_deals WHERE rep = 3;
-COPY (SELECT rep, region, st FROM pr_parts) TO '/tmp/quota_ext_regress_pr_states.bin' (FORMAT binary);
+COPY (SELECT rep, region, st FROM pr_parts) TO :'qx_pr_states_file' (FORMAT binary);
 CREATE TEMP TABLE pr_parts_copy (LIKE pr_parts);
-COPY pr_parts_copy FROM '/tmp/quota_ext_regress_pr_states.bin' (FORMAT binary);
+COPY pr_parts_copy FROM :'qx_pr_states_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE c.st::text IS DISTINCT FROM p.st::text
                           OR price_realization_state_send(c.st) IS DISTINCT FROM price_realization_state_send(p.st)) AS binary_bad
@@ -275,8 +277,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_pr(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM pr_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_pr_bad.bin');
-    RETURN test_util.err(format('COPY pr_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_pr_bad.bin'));
+                   what, '/tmp/quota_ext_regress_pr_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY pr_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_pr_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_pr(what) FROM pr_bad_bin ORDER BY what COLLATE "C";
 -- the unmodified bytes are accepted (the test above can fail)

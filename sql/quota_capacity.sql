@@ -1,6 +1,8 @@
 -- quota_capacity (SPEC §16): sum(quota * ramp_share * attainment_factor),
 -- exact, rounded once.  Expected values by hand and by the same sum in
 -- plain SQL (float8::numeric casts, exact numeric products, one round()).
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_q25_cap_' || pg_backend_pid() || '.bin' AS qx_q25_cap_file \gset
 SET extra_float_digits = 0;
 
 -- 100.5 * 0.5 * 1.1 = 55.275; 200 * 1 * 0.9 = 180; 333.33 * 0.25 * 0 = 0:
@@ -76,9 +78,9 @@ SELECT team, quota_capacity_partial(quota, ramp_share, factor) AS st FROM q25_ca
 SELECT count(*) FILTER (WHERE st::text::quota_capacity_state::text IS DISTINCT FROM st::text
                           OR quota_capacity_state_send(st::text::quota_capacity_state) IS DISTINCT FROM quota_capacity_state_send(st)) AS text_mismatches
 FROM q25_cap_states;
-COPY q25_cap_states TO '/tmp/quota_ext_regress_q25_cap.bin' (FORMAT binary);
+COPY q25_cap_states TO :'qx_q25_cap_file' (FORMAT binary);
 CREATE TEMP TABLE q25_cap_copy (LIKE q25_cap_states);
-COPY q25_cap_copy FROM '/tmp/quota_ext_regress_q25_cap.bin' (FORMAT binary);
+COPY q25_cap_copy FROM :'qx_q25_cap_file' (FORMAT binary);
 SELECT count(*) AS states, count(*) FILTER (WHERE quota_capacity_state_send(c.st) IS DISTINCT FROM quota_capacity_state_send(s.st)) AS binary_mismatches
 FROM q25_cap_states s FULL JOIN q25_cap_copy c USING (team);
 -- literals at the edges read back as themselves, text and binary
@@ -107,8 +109,8 @@ UNION ALL SELECT 'bad money kind', overlay(quota_capacity_state_send(st) placing
 CREATE FUNCTION pg_temp.recv_cap(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM q25_cap_bad WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_q25_bad.bin');
-    RETURN test_util.err(format('COPY q25_cap_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad.bin'));
+                   what, '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY q25_cap_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_q25_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_cap(what) FROM q25_cap_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_cap;

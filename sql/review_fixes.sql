@@ -1,5 +1,7 @@
 -- review_fixes: the smaller findings of the second hostile review (issue 19,
 -- item 11) and the btyd_holdout_partial / btyd_holdout_merge pair (SPEC §7).
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_bh_' || pg_backend_pid() || '.bin' AS qx_bh_file \gset
 SET extra_float_digits = 0;
 
 -- A message, its detail and its hint, each measured: every one must stay
@@ -143,9 +145,9 @@ SELECT count(*) AS states,
        count(*) FILTER (WHERE h::text::btyd_holdout_state::text <> h::text
                           OR btyd_holdout_state_send(h::text::btyd_holdout_state) <> btyd_holdout_state_send(h)) AS text_diff
 FROM bh_parts;
-COPY (SELECT customer, part, h, w FROM bh_parts) TO '/tmp/quota_ext_regress_bh.bin' (FORMAT binary);
+COPY (SELECT customer, part, h, w FROM bh_parts) TO :'qx_bh_file' (FORMAT binary);
 CREATE TEMP TABLE bh_copy (LIKE bh_parts);
-COPY bh_copy FROM '/tmp/quota_ext_regress_bh.bin' (FORMAT binary);
+COPY bh_copy FROM :'qx_bh_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE btyd_holdout_state_send(c.h) IS DISTINCT FROM btyd_holdout_state_send(p.h)
                           OR btyd_holdout_state_send(c.w) IS DISTINCT FROM btyd_holdout_state_send(p.w)) AS binary_diff
@@ -173,9 +175,11 @@ CREATE FUNCTION pg_temp.recv_err(b bytea) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text;
 BEGIN
     CREATE TEMP TABLE IF NOT EXISTS bh_recv(s btyd_holdout_state);
-    EXECUTE format($c$COPY (SELECT %L::bytea) TO '/tmp/quota_ext_regress_bh_bad.bin' (FORMAT binary)$c$, b);
+    EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', b,
+                   '/tmp/quota_ext_regress_bh_bad_' || pg_backend_pid() || '.bin');
     -- the bytea's field bytes are read back as the state type
-    COPY bh_recv FROM '/tmp/quota_ext_regress_bh_bad.bin' (FORMAT binary);
+    EXECUTE format('COPY bh_recv FROM %L (FORMAT binary)',
+                   '/tmp/quota_ext_regress_bh_bad_' || pg_backend_pid() || '.bin');
     RETURN 'accepted';
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;

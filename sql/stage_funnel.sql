@@ -3,6 +3,9 @@
 -- below, (2) a plain-SQL formulation of SPEC §13 written here (window
 -- functions for the highest stage and the spells, recursive CTEs for p_win
 -- and the Kaplan-Meier products), compared as mismatch counts.
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_sf_states_' || pg_backend_pid() || '.bin' AS qx_sf_states_file \gset
+SELECT '/tmp/quota_ext_regress_sf_bad_' || pg_backend_pid() || '.bin' AS qx_sf_bad_file \gset
 SET extra_float_digits = 0;
 
 -- One table for everything (a regular table: parallel workers read it).
@@ -325,9 +328,9 @@ SELECT count(*) AS states,
        count(*) FILTER (WHERE st::text::stage_funnel_state::text <> st::text) AS text_mismatches
 FROM sf_parts;
 -- binary round trips through COPY (FORMAT binary) are exact
-COPY (SELECT grp, part, st FROM sf_parts) TO '/tmp/quota_ext_regress_sf_states.bin' (FORMAT binary);
+COPY (SELECT grp, part, st FROM sf_parts) TO :'qx_sf_states_file' (FORMAT binary);
 CREATE TEMP TABLE sf_parts_copy (LIKE sf_parts);
-COPY sf_parts_copy FROM '/tmp/quota_ext_regress_sf_states.bin' (FORMAT binary);
+COPY sf_parts_copy FROM :'qx_sf_states_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE c.st::text IS DISTINCT FROM p.st::text
                           OR stage_funnel_state_send(c.st) IS DISTINCT FROM stage_funnel_state_send(p.st)) AS binary_mismatches
@@ -385,13 +388,13 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_sf(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM sf_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_sf_bad.bin');
-    RETURN test_util.err(format('COPY sf_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_sf_bad.bin'));
+                   what, '/tmp/quota_ext_regress_sf_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY sf_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_sf_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_sf(what) FROM sf_bad_bin ORDER BY what COLLATE "C";
 -- the unchanged bytes are accepted (the test above can fail)
-COPY (SELECT stage_funnel_state_send(st) FROM sf_parts WHERE grp = 'a' AND part = 0) TO '/tmp/quota_ext_regress_sf_bad.bin' (FORMAT binary);
-SELECT test_util.err($$COPY sf_bad_target FROM '/tmp/quota_ext_regress_sf_bad.bin' (FORMAT binary)$$) AS unchanged;
+COPY (SELECT stage_funnel_state_send(st) FROM sf_parts WHERE grp = 'a' AND part = 0) TO :'qx_sf_bad_file' (FORMAT binary);
+SELECT test_util.err(format('COPY sf_bad_target FROM %L (FORMAT binary)', :'qx_sf_bad_file')) AS unchanged;
 SELECT (SELECT st::text FROM sf_bad_target) = (SELECT st::text FROM sf_parts WHERE grp = 'a' AND part = 0) AS same_state;
 
 -- required_activity, by hand:

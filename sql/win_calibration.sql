@@ -2,6 +2,8 @@
 -- of the same rules, NULLs and edges, every bad argument with its SQLSTATE,
 -- parallel = serial, merge = one pass, state round trips and malformed
 -- states.  (test/calibration.sh compares with scikit-learn.)
+-- files of this backend only: suites run side by side (scripts/test.sh)
+SELECT '/tmp/quota_ext_regress_calib_wc_' || pg_backend_pid() || '.bin' AS qx_calib_wc_file \gset
 SET extra_float_digits = 0;
 
 -- 1. By hand.  Rows (p, won): (0.1, f), (0.7, t), (0.07, f), (1.0, t), (0.0, t).
@@ -171,9 +173,9 @@ SELECT st::text AS no_deals, (SELECT win_calibration_merge(x) FROM (VALUES (st))
 FROM (SELECT win_calibration_partial(p, won, 3) AS st FROM (VALUES (NULL::float8, true)) v(p, won)) q;
 SELECT (SELECT count(*) FROM wc_parts WHERE st::text::win_calibration_state::text <> st::text
           OR win_calibration_state_send(st::text::win_calibration_state) <> win_calibration_state_send(st)) AS text_round_trip_mismatches;
-COPY (SELECT grp, part, st FROM wc_parts) TO '/tmp/quota_ext_regress_calib_wc.bin' (FORMAT binary);
+COPY (SELECT grp, part, st FROM wc_parts) TO :'qx_calib_wc_file' (FORMAT binary);
 CREATE TEMP TABLE wc_parts_copy (LIKE wc_parts);
-COPY wc_parts_copy FROM '/tmp/quota_ext_regress_calib_wc.bin' (FORMAT binary);
+COPY wc_parts_copy FROM :'qx_calib_wc_file' (FORMAT binary);
 SELECT count(*) AS states,
        count(*) FILTER (WHERE win_calibration_state_send(c.st) IS DISTINCT FROM win_calibration_state_send(p.st)) AS binary_mismatches
 FROM wc_parts p FULL JOIN wc_parts_copy c USING (grp, part);
@@ -209,8 +211,8 @@ UNION ALL SELECT 'empty', ''::bytea;
 CREATE FUNCTION pg_temp.recv_wc(what text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('COPY (SELECT b FROM wc_bad_bin WHERE what = %L) TO %L (FORMAT binary)',
-                   what, '/tmp/quota_ext_regress_calib_bad.bin');
-    RETURN test_util.err(format('COPY wc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad.bin'));
+                   what, '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin');
+    RETURN test_util.err(format('COPY wc_bad_target FROM %L (FORMAT binary)', '/tmp/quota_ext_regress_calib_bad_' || pg_backend_pid() || '.bin'));
 END $$;
 SELECT what, pg_temp.recv_wc(what) FROM wc_bad_bin ORDER BY what COLLATE "C";
 \set VERBOSITY default
