@@ -207,3 +207,12 @@ SELECT count(*) FILTER (WHERE custom) AS custom_rows,
        quota_label_rank('rfm', 'Золоті') IS NULL AS gold_gone
 FROM quota_labels;
 SELECT test_util.err('SELECT quota_label_rank(''deal_size'', ''big'')');
+
+-- a table altered by hand is refused with a clear error, never read as
+-- something else (the functions read its columns by position and type)
+BEGIN;
+ALTER TABLE quota_label_custom DROP CONSTRAINT quota_label_custom_rank_check, ALTER COLUMN rank TYPE text;
+INSERT INTO quota_label_custom (kind, code, rank) VALUES ('rfm', 'X', 'first');
+SELECT test_util.err('SELECT quota_label_rank(''rfm'', ''X'')');
+ROLLBACK;
+SELECT quota_label_rank('rfm', 'Champions') AS after_rollback;

@@ -37,6 +37,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
@@ -469,9 +470,20 @@ read_custom_rows(Oid relid, int *nrows)
 		return NULL;
 	rel = table_open(relid, AccessShareLock);
 	desc = RelationGetDescr(rel);
-	if (desc->natts < CUSTOM_NATTS)
-		elog(ERROR, "quota_ext: table %s has %d columns, expected %d",
-			 CUSTOM_TABLE, desc->natts, CUSTOM_NATTS);
+	/* the columns as the install script made them; an altered table is refused */
+	{
+		static const Oid types[CUSTOM_NATTS] = {TEXTOID, TEXTOID, INT4OID, TEXTOID, JSONBOID};
+		bool		ok = desc->natts == CUSTOM_NATTS;
+
+		for (int i = 0; ok && i < CUSTOM_NATTS; i++)
+			ok = !TupleDescAttr(desc, i)->attisdropped &&
+				TupleDescAttr(desc, i)->atttypid == types[i];
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("table %s is not as quota_ext made it", CUSTOM_TABLE),
+					 errhint("Its columns must be kind text, code text, rank int, color text, labels jsonb.")));
+	}
 	/*
 	 * The newest committed rows and this transaction's earlier commands, as
 	 * a catalog is read; a parallel worker may not take a new snapshot.
