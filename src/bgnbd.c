@@ -101,22 +101,8 @@ qx_bgnbd_get_model(HeapTupleHeader th, QxBgParams *p)
 {
 	static const char *const names[BG_MODEL_PARAMS] = {"r", "alpha", "a", "b"};
 	double		v[BG_MODEL_PARAMS];
-	int			i;
 
-	for (i = 0; i < BG_MODEL_PARAMS; i++)
-	{
-		bool		isnull;
-		Datum		d = GetAttributeByNum(th, i + 1, &isnull);
-
-		if (isnull)
-			qx_bad_arg("Pass a model that bgnbd_fit returned.",
-					   "model field %s must not be NULL", names[i]);
-		v[i] = DatumGetFloat8(d);
-		if (!isfinite(v[i]) || v[i] <= 0)
-			qx_bad_arg("Pass a model that bgnbd_fit returned.",
-					   "model field %s must be a positive finite number, got %s",
-					   names[i], qx_float_str(v[i]));
-	}
+	qx_fit_read_params(th, "bgnbd_fit", names, BG_MODEL_PARAMS, v);
 	p->r = v[0];
 	p->alpha = v[1];
 	p->a = v[2];

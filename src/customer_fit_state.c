@@ -88,6 +88,26 @@ qx_fit_summary_problem(int64 x, double tx, double T)
 	return NULL;
 }
 
+void
+qx_fit_read_params(HeapTupleHeader th, const char *fit, const char *const *names, int n,
+				   double *v)
+{
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(th, i + 1, &isnull);
+
+		if (isnull)
+			qx_bad_arg(psprintf("Pass a model that %s returned.", fit),
+					   "model field %s must not be NULL", names[i]);
+		v[i] = DatumGetFloat8(d);
+		if (!isfinite(v[i]) || v[i] <= 0)
+			qx_bad_arg(psprintf("Pass a model that %s returned.", fit),
+					   "model field %s must be a positive finite number, got %s",
+					   names[i], qx_float_str(v[i]));
+	}
+}
+
 /* Raise the argument error for a bad (frequency, recency, t). */
 void
 qx_fit_check_summary(int32 x, double tx, double T)

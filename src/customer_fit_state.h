@@ -63,6 +63,12 @@ typedef struct QxFitAcc
 /* customer_fit_state.c: summaries and the state */
 extern const char *qx_fit_summary_problem(int64 x, double tx, double T);
 extern void qx_fit_check_summary(int32 x, double tx, double T);
+/*
+ * The first n fields of a fitted model (a composite argument) into v, each
+ * a positive finite number, else 22023 naming the field and the fit.
+ */
+extern void qx_fit_read_params(HeapTupleHeader th, const char *fit, const char *const *names,
+							   int n, double *v);
 extern int64 qx_fit_add_weight(int64 a, int64 b);
 extern QxFitAcc *qx_fit_acc_new(int64 cap);
 extern void qx_fit_append(QxFitAcc *acc, int32 x, double tx, double T, int64 w);

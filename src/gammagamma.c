@@ -92,20 +92,7 @@ qx_gammagamma_get_model(HeapTupleHeader th, QxGgParams *g)
 	static const char *const names[GG_NPAR] = {"p", "q", "gamma"};
 	double		v[GG_NPAR];
 
-	for (int i = 0; i < GG_NPAR; i++)
-	{
-		bool		isnull;
-		Datum		d = GetAttributeByNum(th, i + 1, &isnull);
-
-		if (isnull)
-			qx_bad_arg("Pass a model that gammagamma_fit returned.",
-					   "model field %s must not be NULL", names[i]);
-		v[i] = DatumGetFloat8(d);
-		if (!isfinite(v[i]) || v[i] <= 0)
-			qx_bad_arg("Pass a model that gammagamma_fit returned.",
-					   "model field %s must be a positive finite number, got %s",
-					   names[i], qx_float_str(v[i]));
-	}
+	qx_fit_read_params(th, "gammagamma_fit", names, GG_NPAR, v);
 	if (v[1] <= 1)
 		qx_bad_arg("With q <= 1 the model's mean spend is infinite: the Gamma-Gamma model does not describe these customers (check for outlier amounts).",
 				   "model field q must exceed 1 for an expected spend, got %s",

@@ -186,20 +186,7 @@ mb_get_model(HeapTupleHeader th, QxBgParams *p)
 	static const char *const names[MB_NPAR] = {"r", "alpha", "a", "b"};
 	double		v[MB_NPAR];
 
-	for (int i = 0; i < MB_NPAR; i++)
-	{
-		bool		isnull;
-		Datum		dv = GetAttributeByNum(th, i + 1, &isnull);
-
-		if (isnull)
-			qx_bad_arg("Pass a model that mbgnbd_fit returned.",
-					   "model field %s must not be NULL", names[i]);
-		v[i] = DatumGetFloat8(dv);
-		if (!isfinite(v[i]) || v[i] <= 0)
-			qx_bad_arg("Pass a model that mbgnbd_fit returned.",
-					   "model field %s must be a positive finite number, got %s",
-					   names[i], qx_float_str(v[i]));
-	}
+	qx_fit_read_params(th, "mbgnbd_fit", names, MB_NPAR, v);
 	p->r = v[0];
 	p->alpha = v[1];
 	p->a = v[2];

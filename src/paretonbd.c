@@ -364,20 +364,7 @@ qx_paretonbd_get_model(HeapTupleHeader th, QxPnParams *p)
 	static const char *const names[PN_NPAR] = {"r", "alpha", "s", "beta"};
 	double		v[PN_NPAR];
 
-	for (int i = 0; i < PN_NPAR; i++)
-	{
-		bool		isnull;
-		Datum		dv = GetAttributeByNum(th, i + 1, &isnull);
-
-		if (isnull)
-			qx_bad_arg("Pass a model that paretonbd_fit returned.",
-					   "model field %s must not be NULL", names[i]);
-		v[i] = DatumGetFloat8(dv);
-		if (!isfinite(v[i]) || v[i] <= 0)
-			qx_bad_arg("Pass a model that paretonbd_fit returned.",
-					   "model field %s must be a positive finite number, got %s",
-					   names[i], qx_float_str(v[i]));
-	}
+	qx_fit_read_params(th, "paretonbd_fit", names, PN_NPAR, v);
 	p->r = v[0];
 	p->alpha = v[1];
 	p->s = v[2];

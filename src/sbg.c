@@ -38,6 +38,7 @@
 #include "utils/builtins.h"
 
 #include "aggregate.h"
+#include "customer_fit_state.h"
 #include "optimize.h"
 #include "quota_ext.h"
 
@@ -489,20 +490,7 @@ sbg_get_model(HeapTupleHeader th, double *al, double *be)
 	static const char *const names[2] = {"alpha", "beta"};
 	double		v[2];
 
-	for (int i = 0; i < 2; i++)
-	{
-		bool		isnull;
-		Datum		dv = GetAttributeByNum(th, i + 1, &isnull);
-
-		if (isnull)
-			qx_bad_arg("Pass a model that sbg_fit returned.",
-					   "model field %s must not be NULL", names[i]);
-		v[i] = DatumGetFloat8(dv);
-		if (!isfinite(v[i]) || v[i] <= 0)
-			qx_bad_arg("Pass a model that sbg_fit returned.",
-					   "model field %s must be a positive finite number, got %s",
-					   names[i], qx_float_str(v[i]));
-	}
+	qx_fit_read_params(th, "sbg_fit", names, 2, v);
 	*al = v[0];
 	*be = v[1];
 }
