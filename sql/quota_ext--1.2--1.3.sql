@@ -2334,7 +2334,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON quota_label_custom TO @extowne
 CREATE FUNCTION quota_label_custom_changed()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'quota_label_custom_changed'
-LANGUAGE C;
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE;
 
 COMMENT ON FUNCTION quota_label_custom_changed() IS
 'AFTER ... FOR EACH STATEMENT trigger of quota_label_custom: every backend reads the user''s label rows again (this one after the command, the others after the commit)';
