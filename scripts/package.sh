@@ -10,7 +10,9 @@
 #    does: it runs last in scripts/test.sh, or alone);
 # 3. the pg_regress suites run against a throwaway server of that system tree,
 #    with nothing built or installed from the source tree;
-# 4. the package is purged, leaving the system tree as it was.
+# 4. the package is purged, and the files of a user's `make install` it
+#    set aside are put back: the system tree is left as it was.  A package
+#    the user installed is left alone (steps 2-4 are not run).
 # Ends with "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,10 +23,21 @@ source "$root/test/lib/suite.sh"
 work=$(mktemp -d /tmp/qx_package.XXXXXX)
 chmod 755 "$work"
 pkg=postgresql-$QX_DEB_PGVER-quota-ext
+installed() { dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; }
+# A package the user installed is not ours to replace or purge.
+preinstalled=
+installed && preinstalled=yes
 cleanup() {
 	qx_stop_server
-	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed'; then
+	if [ -z "$preinstalled" ] && installed; then
 		qx_apt purge -y -qq "$pkg" >/dev/null 2>&1
+	fi
+	# the files of a user's `make install` that step 2 set aside go back
+	if [ -d "$work/saved" ]; then
+		while IFS= read -r -d '' f; do
+			f=${f#"$work/saved"}
+			qx_sudo mkdir -p "$(dirname "$f")" && qx_sudo cp -p "$work/saved$f" "$f" && echo "put back $f"
+		done < <(find "$work/saved" -type f -print0)
 	fi
 	rm -rf "$work"
 }
@@ -48,12 +61,25 @@ deb=$(ls "$work"/"${pkg}"_"${version}"_*.deb 2>/dev/null | head -1)
 qx_check "dpkg-buildpackage builds $(basename "${deb:-$pkg.deb}")" $?
 [ -n "$deb" ] || { qx_summary; exit 1; }
 
+if [ -n "$preinstalled" ]; then
+	echo "not applicable: $pkg is installed on this machine; steps 2-4 would replace and purge it"
+	qx_summary
+	exit
+fi
+
 # 2. install with apt-get, as a user would; files of an earlier `make
 #    install` into the system tree that the package does not own would
-#    change what step 3 tests, so they go first
-for f in "$QX_SYSSHARE"/extension/quota_ext* "$("$QX_PG_CONFIG" --pkglibdir)"/quota_ext.so; do
-	[ -e "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1 && { echo "removing unpackaged $f"; qx_sudo rm -f "$f"; }
-done
+#    change what step 3 tests, so they are set aside (and put back at exit)
+#    (the package's files overwrite them, and its purge would delete them):
+#    the scripts, the library and its LLVM bitcode
+libdir=$("$QX_PG_CONFIG" --pkglibdir)
+while IFS= read -r -d '' f; do
+	if ! dpkg -S "$f" >/dev/null 2>&1; then
+		echo "setting aside unpackaged $f"
+		mkdir -p "$work/saved$(dirname "$f")" && cp -p "$f" "$work/saved$f" && qx_sudo rm -f "$f"
+	fi
+done < <(find "$QX_SYSSHARE"/extension/quota_ext* "$libdir"/quota_ext.so "$libdir"/bitcode/quota_ext \
+	"$libdir"/bitcode/quota_ext.index.bc -type f -print0 2>/dev/null)
 qx_apt install -y -qq "$deb" >"$work/install.log" 2>&1
 qx_check "apt-get install ./$(basename "$deb")" $? "$(tail -5 "$work/install.log")"
 dpkg -L "$pkg" >"$work/files"
