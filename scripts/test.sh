@@ -24,12 +24,15 @@
 #     tier line or "# qx-tier: fast" (upgrade, state, correctness suites);
 #   - on the first server only (Debian's 15): static analysis
 #     (scripts/lint.sh), UBSan (scripts/memcheck.sh ubsan) and the suites
-#     marked "# qx-tier: once" (the long fuzz, timing and client suites:
-#     hostile, fuzz_states, sqlsmith, cancel, cancel_window, meta,
-#     bi_clients, dashboard, citus), which test what does not depend on the
-#     server version or are too long to run twice.
+#     marked "# qx-tier: once" (the long timing, client and cross-check
+#     suites: sqlsmith, cancel, cancel_window, meta, bi_clients, dashboard,
+#     citus, upgrade_regress ...), which test what does not depend on the
+#     server version or are too long to run twice;
+#   - in the UBSan run only (on the first server): pg_regress again and the
+#     suites marked "# qx-tier: ubsan" (hostile, fuzz_states: the hostile
+#     input suites, whose point is what the C code does with it).
 # A new test/*.sh needs no change here: it runs on both servers unless its
-# head says "# qx-tier: fast" (also in --fast) or "# qx-tier: once".
+# head says "# qx-tier: fast" (also in --fast), "once" or "ubsan".
 #
 # Concurrency: on one server, pg_regress (in QX_REGRESS_PARTS parts), the
 # script suites, static analysis and UBSan run QX_JOBS (3) at a time, each
@@ -37,8 +40,9 @@
 # (run_jobs below); suites whose head says "# qx-serial: REASON" (they
 # measure cancel latency, start servers of their own, or change what the
 # whole server sees) and the TAP suites run after them, one at a time.  The
-# 18.6 and Citus builds start in the background up front; the Debian package
-# is built and tested beside the 18.6 run.
+# 18.6 and Citus builds start in the background up front; the 18.6 run and
+# the Debian package start when the 15 run's concurrent part is over, beside
+# its serial part (which keeps one core busy at most).
 #
 # Every suite ends with "N passed, N failed"; a suite that ran no check
 # counts as failed (test/lib/suite.sh, qx_tally), and so does one whose data
@@ -112,7 +116,7 @@ if [ -z "${QX_NO_APT:-}" ]; then
 fi
 tier=${QX_TEST_TIER:-full}
 
-# suite_tier FILE: fast, once or both (no tier line), from its first 30 lines
+# suite_tier FILE: fast, once, ubsan or both (no tier line), from its first 30 lines
 suite_tier() {
 	local t
 	t=$(head -30 "$1" | sed -n 's/^# qx-tier: *\([a-z]*\).*/\1/p' | head -1)
@@ -132,17 +136,23 @@ suite_line() { echo "== $1: $2 passed, $3 failed ($4 s)"; }
 # and kept in a log that is counted (qx_tally, test/lib/suite.sh).
 summary=()
 run_suite() {
-	local kind=$1 name=$2 log rc p0=$passed f0=$failed t0=$SECONDS
+	local kind=$1 name=$2 log rc t0=$SECONDS
 	shift 2
 	log=$logdir/$(echo "$name" | tr -c 'A-Za-z0-9._\n-' _).log
 	qx_log "$name"
 	"$@" 2>&1 </dev/null | tee "$log"
 	rc=${PIPESTATUS[0]}
+	tally_suite "$kind" "$name" "$log" "$rc" $((SECONDS - t0))
+}
+
+# tally_suite KIND NAME LOG RC SECONDS: count a finished suite's log, print
+# and keep its time-table line; a child run's (one server's) time table goes,
+# indented, under its line.
+tally_suite() {
+	local kind=$1 name=$2 log=$3 rc=$4 secs=$5 p0=$passed f0=$failed line
 	qx_tally "$kind" "$log" "$rc"
-	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) $((SECONDS - t0)))")
+	summary+=("$(suite_line "$name" $((passed - p0)) $((failed - f0)) "$secs")")
 	echo "${summary[-1]}"
-	# a child run (one server): its time table, indented, under its line
-	local line
 	while IFS= read -r line; do summary+=("    $line"); done < <(
 		sed -n '/^--- time table$/,$p' "$log" | sed '1d;$d')
 }
@@ -166,8 +176,8 @@ add_job() {
 # name here matches the jobs whose names start with it); the order of
 # launching only, not of the output
 long_first=("static analysis" "UBSan (scripts/memcheck.sh ubsan)" "suite dashboard.sh"
-	"suite pipeline_forecast_exact.sh" "suite citus.sh" "suite upgrade.sh" "suite collation.sh"
-	"pg_regress suites" "suite sqlsmith.sh" "suite hostile.sh" "suite stage_funnel.sh"
+	"suite pipeline_forecast_exact.sh" "suite citus.sh" "suite upgrade_regress.sh" "suite upgrade.sh"
+	"pg_regress suites" "suite sqlsmith.sh" "suite stage_funnel.sh"
 	"suite models18.sh" "suite quota_allocate.sh" "suite readme_examples.sh")
 
 run_jobs() {
@@ -228,33 +238,56 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	# Both servers, each in a child run of this script (QX_TEST_ONE=1):
 	# 15 with everything, 18.6 without the run-once steps.
 	# 18.6 and Citus (for test/citus.sh on 15) compile, when not cached,
-	# while the suites run on 15: they leave much of the CPU idle (client
-	# round trips), and none of their checks depends on how busy the machine
-	# is.  test/citus.sh waits for the Citus build (a lock) if it gets there
-	# first.  A failed build shows its log.
+	# while the suites run on 15; none of the 15 checks depends on how busy
+	# the machine is.  test/citus.sh waits for the Citus build (a lock) if it
+	# gets there first.  A failed build shows its log.
 	t_build=$SECONDS
 	bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
 	build_pid=$!
 	(qx_citus_cache; rc=$?; [ "$rc" -eq 2 ] && rc=0; exit "$rc") >"$logdir/citus_build.log" 2>&1 &
 	citus_pid=$!
-	run_suite suite "PostgreSQL $QX_PGVER (Debian)" env QX_TEST_ONE=1 QX_TEST_TIER=full bash "$0"
+	# 15 runs in the background, its output shown as it comes; when its
+	# concurrent part is over (the child touches QX_CONCURRENT_DONE) its
+	# serial part -- the cancel suites, the pg_cron server, TAP: one job at a
+	# time, a core left idle -- goes on beside the 18.6 run and the Debian
+	# package, which start then.  The 18.6 run has a port of its own
+	# (QX_PORT + 30) and a tree of its own; the package installs into the
+	# system tree, which no run uses (each has a private copy, made at its
+	# start), and has its own port (QX_PACKAGE_PORT, default QX_PORT + 40).
+	# Their outputs are printed after 15's, in that order, and counted the
+	# same way.
+	first="PostgreSQL $QX_PGVER (Debian)"
+	mark=$logdir/first_concurrent_done
+	t_first=$SECONDS
+	qx_log "$first"
+	(env QX_TEST_ONE=1 QX_TEST_TIER=full QX_CONCURRENT_DONE="$mark" bash "$0" 2>&1 </dev/null |
+		tee "$logdir/first.log"; exit "${PIPESTATUS[0]}") &
+	first_pid=$!
+	while [ ! -e "$mark" ] && kill -0 "$first_pid" 2>/dev/null; do sleep 1; done
 	t_wait=$SECONDS
 	wait "$citus_pid" || { echo "--- the Citus build (scripts/citus.sh) failed:"; cat "$logdir/citus_build.log"; }
 	wait "$build_pid"
 	prefix=$(tail -1 "$logdir/build_pg.out")
-	cat "$logdir/build_pg.log" >&2
-	summary+=("PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after them")
-	# The Debian package (the one step that installs into the system tree,
-	# and purges it again; its own server on port QX_PACKAGE_PORT) is built
-	# and tested beside the 18.6 run, which uses a tree of its own and keeps
-	# its pg_regress results out of the work tree; its output is printed
-	# after 18.6's and counted the same way.
-	t_pkg=$SECONDS
-	bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
+	t_second=$SECONDS
+	build_line="PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after 15's concurrent part"
+	QX_PACKAGE_PORT=${QX_PACKAGE_PORT:-$((QX_PORT + 40))} bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
 	pkg_pid=$!
+	second_pid=
 	if [ -x "$prefix/bin/pg_config" ]; then
-		run_suite suite "PostgreSQL 18.6 (release tarball)" \
-			env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" bash "$0"
+		env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" \
+			QX_PORT=$((QX_PORT + 30)) bash "$0" >"$logdir/second.log" 2>&1 </dev/null &
+		second_pid=$!
+	fi
+	wait "$first_pid"
+	tally_suite suite "$first" "$logdir/first.log" $? $((SECONDS - t_first))
+	cat "$logdir/build_pg.log" >&2
+	summary+=("$build_line")
+	if [ -n "$second_pid" ]; then
+		wait "$second_pid"
+		rc=$?
+		qx_log "PostgreSQL 18.6 (release tarball), beside the end of 15's run"
+		cat "$logdir/second.log"
+		tally_suite suite "PostgreSQL 18.6 (release tarball), beside the end of 15's run" "$logdir/second.log" "$rc" $((SECONDS - t_second))
 	else
 		echo "PostgreSQL 18.6 build failed"
 		failed=$((failed + 1))
@@ -263,10 +296,7 @@ if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB
 	pkg_rc=$?
 	qx_log "Debian package (scripts/package.sh)"
 	cat "$logdir/package.log"
-	p0=$passed f0=$failed
-	qx_tally suite "$logdir/package.log" "$pkg_rc"
-	summary+=("$(suite_line "Debian package (scripts/package.sh, beside the 18.6 run)" $((passed - p0)) $((failed - f0)) $((SECONDS - t_pkg)))")
-	echo "${summary[-1]}"
+	tally_suite suite "Debian package (scripts/package.sh, beside the 18.6 run)" "$logdir/package.log" "$pkg_rc" $((SECONDS - t_second))
 	finish
 	exit
 fi
@@ -315,11 +345,12 @@ done
 # 2. Script suites: every test/*.sh of this tier runs against the same
 #    server and ends with its own "N passed, N failed" line; those marked
 #    "# qx-serial" after the others, one at a time (step 5).
-skipped=() serial=()
+skipped=() serial=() ubsan_suites=()
 for t in "$QX_ROOT"/test/*.sh; do
 	[ -e "$t" ] || continue
 	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 5 runs it
 	case "$tier:$(suite_tier "$t")" in
+	*:ubsan) ubsan_suites+=("test/$(basename "$t")"); continue ;;	# step 3
 	fast:fast | again:fast | again:both | full:*) ;;
 	*) skipped+=("$(basename "$t")"); continue ;;
 	esac
@@ -332,8 +363,9 @@ done
 #    it reads the source, not the server.
 [ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
 
-#    Undefined behaviour, once: the pg_regress suites, test/hostile.sh and
-#    test/fuzz_states.sh again, against a build of the extension with
+#    Undefined behaviour, once: the pg_regress suites again and the suites
+#    marked "# qx-tier: ubsan" (test/hostile.sh, test/fuzz_states.sh),
+#    against a build of the extension with
 #    -fsanitize=undefined (made in a copy of the source tree) on a second
 #    throwaway server (its own copy of the PostgreSQL tree, port
 #    QX_MEMCHECK_PORT, default QX_PORT + 11).  Its "N passed, N failed" line
@@ -342,7 +374,7 @@ done
 if [ "$tier" = full ]; then
 	add_job suite "UBSan (scripts/memcheck.sh ubsan)" \
 		env -u QX_PGROOT -u QX_SERVER_LOG QX_PORT="${QX_MEMCHECK_PORT:-$((QX_PORT + 11))}" \
-		QX_MEMCHECK_SUITES="test/hostile.sh test/fuzz_states.sh" \
+		QX_MEMCHECK_SUITES="${ubsan_suites[*]}" \
 		bash "$QX_ROOT/scripts/memcheck.sh" ubsan
 fi
 
@@ -350,6 +382,8 @@ fi
 t_step=$SECONDS
 run_jobs
 summary+=("concurrent part (${#j_name[@]} jobs, ${QX_JOBS:-3} at a time): $((SECONDS - t_step)) s")
+# the parent run starts the 18.6 run and the package now (see above)
+[ -n "${QX_CONCURRENT_DONE:-}" ] && touch "$QX_CONCURRENT_DONE"
 
 # 5. One at a time: the "# qx-serial" suites, then the TAP suites
 #    (multi-node: PostgreSQL::Test::Cluster picks free ports as it goes, so
