@@ -162,7 +162,10 @@ BEGIN
                 EXECUTE format('CREATE MATERIALIZED VIEW sales.%I AS SELECT customer, (%s(%s ORDER BY id))::text AS r
                                 FROM sales.orders GROUP BY customer', v, f.oid::regproc, array_to_string(args, ', '));
             ELSE
-                EXECUTE format('CREATE MATERIALIZED VIEW sales.%I AS SELECT customer, %s(%s) OVER () AS r
+                -- the same: a window function may break ties by the rows'
+                -- order in the window (quota_allocate's remainder cents)
+                EXECUTE format('CREATE MATERIALIZED VIEW sales.%I AS SELECT customer, %s(%s) OVER (ORDER BY customer
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS r
                                 FROM sales.orders GROUP BY customer', v, f.oid::regproc, array_to_string(args, ', '));
             END IF;
             INSERT INTO public.qx_dump_created VALUES (f.prokind, f.oid::regprocedure::text, v, NULL);
