@@ -110,8 +110,29 @@ if [ -n "${QX_FAST:-}" ]; then
 	unset QX_PG_CONFIG
 	qx_use_server
 fi
+# Both servers (the full command on Debian's 15): 18.6 and Citus are built
+# (when not cached) in the background from the start.  Those builds need only
+# a few packages (build_deps, with qx_install_deps' own list): from a cold
+# cache they are installed first and the builds start while apt-get
+# downloads and unpacks the rest (the larger part: Chromium, the JDK, R).
+both=
+[ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ] && both=yes
+build_deps=(bison flex ccache "${QX_CITUS_DEPS[@]}")
+build_pid= citus_pid=
+start_builds() {
+	t_build=$SECONDS
+	QX_NO_APT=1 bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
+	build_pid=$!
+	(export QX_NO_APT=1; qx_citus_cache; rc=$?; [ "$rc" -eq 2 ] && rc=0; exit "$rc") >"$logdir/citus_build.log" 2>&1 &
+	citus_pid=$!
+}
+install_failed() { echo "installing the test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
 if [ -z "${QX_NO_APT:-}" ]; then
-	qx_install_deps "${suite_deps[@]}" || { echo "installing the test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+	if [ -n "$both" ]; then
+		qx_install_deps "${build_deps[@]}" || install_failed
+		start_builds
+	fi
+	qx_install_deps "${suite_deps[@]}" || install_failed
 	export QX_NO_APT=1
 fi
 tier=${QX_TEST_TIER:-full}
@@ -234,18 +255,15 @@ finish() {
 	qx_summary
 }
 
-if [ -z "${QX_TEST_ONE:-}" ] && [ "$QX_PG_CONFIG" = "/usr/lib/postgresql/$QX_DEB_PGVER/bin/pg_config" ]; then
+if [ -n "$both" ]; then
 	# Both servers, each in a child run of this script (QX_TEST_ONE=1):
 	# 15 with everything, 18.6 without the run-once steps.
 	# 18.6 and Citus (for test/citus.sh on 15) compile, when not cached,
-	# while the suites run on 15; none of the 15 checks depends on how busy
-	# the machine is.  test/citus.sh waits for the Citus build (a lock) if it
-	# gets there first.  A failed build shows its log.
-	t_build=$SECONDS
-	bash "$here/build_pg.sh" >"$logdir/build_pg.out" 2>"$logdir/build_pg.log" &
-	build_pid=$!
-	(qx_citus_cache; rc=$?; [ "$rc" -eq 2 ] && rc=0; exit "$rc") >"$logdir/citus_build.log" 2>&1 &
-	citus_pid=$!
+	# while the suites run on 15 (started above, or now); none of the 15
+	# checks depends on how busy the machine is.  test/citus.sh waits for the
+	# Citus build (a lock) if it gets there first.  A failed build shows its
+	# log.
+	[ -n "$build_pid" ] || start_builds
 	# 15 runs in the background, its output shown as it comes; when its
 	# concurrent part is over (the child touches QX_CONCURRENT_DONE) its
 	# serial part -- the cancel suites, the pg_cron server, TAP: one job at a
