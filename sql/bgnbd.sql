@@ -299,18 +299,22 @@ CREATE TEMP TABLE sim_cust AS
 SELECT c, -(ln(1 - random()) + ln(1 - random())) / 10 AS lambda, 1 - (1 - random()) ^ (1.0 / 3) AS p,
        52.0::float8 AS tt
 FROM generate_series(1, 20000) c;
-CREATE TEMP TABLE sim_ev AS
-SELECT c, k, sum(-ln(1 - u) / lambda) OVER (PARTITION BY c ORDER BY k) AS at, p, tt, v
-FROM (SELECT c, k, lambda, p, tt, random() AS u, random() AS v
-      FROM sim_cust, generate_series(1, 60) k ORDER BY c, k) e;
+-- The events come from a recursive CTE: row k + 1 (gap Exp(lambda) after
+-- event k) exists only when event k fell inside t, the customer stayed
+-- after it (a uniform draw >= p; below p they leave) and k < 60 (the cap
+-- of 60 events per customer).  Events inside t are counted, up to and
+-- including the one after which the customer left: the same model as
+-- drawing 60 gaps and leave-draws for everyone and cutting with window
+-- functions (1.2M rows, ~4 s), but ~90k rows.
 CREATE TEMP TABLE sim AS
+WITH RECURSIVE ev(c, k, at, lambda, p, tt) AS (
+  SELECT c, 1, -ln(1 - random()) / lambda, lambda, p, tt FROM sim_cust
+  UNION ALL
+  SELECT c, k + 1, at - ln(1 - random()) / lambda, lambda, p, tt FROM ev
+  WHERE k < 60 AND at <= tt AND random() >= p)
 SELECT c.c, coalesce(s.x, 0)::int AS x, coalesce(s.tx, 0) AS tx, c.tt
 FROM sim_cust c LEFT JOIN (
-  -- events inside the period, up to and including the one after which the customer left
-  SELECT c, count(*) AS x, max(at) AS tx FROM (
-    SELECT c, k, at, tt, bool_or(v < p) OVER (PARTITION BY c ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS gone
-    FROM sim_ev) e
-  WHERE at <= tt AND gone IS NOT TRUE GROUP BY c) s ON s.c = c.c;
+  SELECT c, count(*) AS x, max(at) AS tx FROM ev WHERE at <= tt GROUP BY c) s ON s.c = c.c;
 SELECT (m).converged, abs((m).r / 2 - 1) < 0.15 AS r_ok, abs((m).alpha / 10 - 1) < 0.15 AS alpha_ok,
        abs((m).a / 1 - 1) < 0.15 AS a_ok, abs((m).b / 3 - 1) < 0.15 AS b_ok
 FROM (SELECT bgnbd_fit(x, tx, tt) m FROM sim) s;

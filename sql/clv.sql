@@ -184,34 +184,31 @@ FROM pn_ref JOIN pn_model USING (name) ORDER BY name COLLATE "C", x;
 -- 1e-6..1e6 (every other power of ten), five customers from none to 1000
 -- repeat purchases, horizons 39 and 1e6: P(alive) in [0, 1] and the
 -- expectation finite and >= 0 in every case
-CREATE FUNCTION pg_temp.pn_or_error(m paretonbd_model, x int, tx float8, tt float8, h float8) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE a float8; e float8; st text; msg text;
-BEGIN
-  a := paretonbd_p_alive(m, x, tx, tt);
-  e := paretonbd_expected(m, h, x, tx, tt);
-  RETURN CASE WHEN a >= 0 AND a <= 1 AND e >= 0 AND e < 'Infinity' THEN 'ok' ELSE 'bad ' || a || ' ' || e END;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-  RETURN st || ': ' || msg;
-END $$;
+-- plain SQL, no subtransaction per case: the CASE names any case outside
+-- the bounds (NaN fails "<= 1" and "< 'Infinity'", NULL gives a NULL res
+-- row), and an error in any case aborts the statement and shows in the diff
+-- (was a plpgsql EXCEPTION wrapper: one subtransaction per row, ~95% of the time)
 SELECT res, count(*) AS cases FROM (
-SELECT pg_temp.pn_or_error(ROW(r, al, s, b, NULL, NULL, NULL)::paretonbd_model, x, tx, tt, h) AS res
+SELECT CASE WHEN a >= 0 AND a <= 1 AND e >= 0 AND e < 'Infinity' THEN 'ok' ELSE 'bad ' || a || ' ' || e END AS res
+FROM (SELECT paretonbd_p_alive(m, x, tx, tt) AS a, paretonbd_expected(m, h, x, tx, tt) AS e
+FROM (SELECT ROW(r, al, s, b, NULL, NULL, NULL)::paretonbd_model AS m, x, tx, tt, h
 FROM (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) r(r),
      (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) al(al),
      (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) s(s),
      (SELECT 10.0::float8 ^ k FROM generate_series(-6, 6, 2) k) b(b),
      (VALUES (0, 0, 38.86), (2, 30.43, 38.86), (7, 5, 38.86), (1000, 1e-3, 1e6), (1, 0, 1e-6)) c(x, tx, tt),
-     (VALUES (39.0), (1e6)) h(h)) z GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
+     (VALUES (39.0), (1e6)) h(h)) g OFFSET 0) v OFFSET 0) z GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
 -- and over 1e-100..1e100 (every fiftieth power of ten): the same
 SELECT res, count(*) AS cases FROM (
-SELECT pg_temp.pn_or_error(ROW(r, al, s, b, NULL, NULL, NULL)::paretonbd_model, x, tx, tt, h) AS res
+SELECT CASE WHEN a >= 0 AND a <= 1 AND e >= 0 AND e < 'Infinity' THEN 'ok' ELSE 'bad ' || a || ' ' || e END AS res
+FROM (SELECT paretonbd_p_alive(m, x, tx, tt) AS a, paretonbd_expected(m, h, x, tx, tt) AS e
+FROM (SELECT ROW(r, al, s, b, NULL, NULL, NULL)::paretonbd_model AS m, x, tx, tt, h
 FROM (SELECT 10.0::float8 ^ k FROM generate_series(-100, 100, 50) k) r(r),
      (SELECT 10.0::float8 ^ k FROM generate_series(-100, 100, 50) k) al(al),
      (SELECT 10.0::float8 ^ k FROM generate_series(-100, 100, 50) k) s(s),
      (SELECT 10.0::float8 ^ k FROM generate_series(-100, 100, 50) k) b(b),
      (VALUES (0, 0, 38.86), (2, 30.43, 38.86), (7, 5, 38.86), (1000, 1e-3, 1e6), (1, 0, 1e-6)) c(x, tx, tt),
-     (VALUES (39.0), (1e6)) h(h)) z GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
+     (VALUES (39.0), (1e6)) h(h)) g OFFSET 0) v OFFSET 0) z GROUP BY 1 ORDER BY 2 DESC LIMIT 10;
 
 -- bad arguments and NULLs
 SELECT paretonbd_p_alive(NULL, 1, 1, 2) IS NULL AS null_model,

@@ -29,12 +29,19 @@ WITH got AS (
          rfm_score(v, 7, false) OVER (PARTITION BY p ORDER BY id) AS s7_low,
          rfm_score(v, 100) OVER (PARTITION BY p) AS s100
   FROM rfm_gen),
+-- the counts per row: how many values of its partition are <= v (le), >= v
+-- (ge), not NULL (n); counted once per distinct (p, v) from the counts of
+-- each value (97 values a partition), not by three scans per row
+vals AS (SELECT p, v, count(*) AS cnt FROM rfm_gen WHERE v IS NOT NULL GROUP BY p, v),
+counts AS (
+  SELECT a.p, a.v,
+         (sum(b.cnt) FILTER (WHERE b.v <= a.v))::bigint AS le,
+         (sum(b.cnt) FILTER (WHERE b.v >= a.v))::bigint AS ge,
+         sum(b.cnt)::bigint AS n
+  FROM vals a JOIN vals b USING (p) GROUP BY a.p, a.v),
 want AS (
-  SELECT g.id,
-         (SELECT count(*) FROM rfm_gen x WHERE x.p = g.p AND x.v <= g.v) AS le,
-         (SELECT count(*) FROM rfm_gen x WHERE x.p = g.p AND x.v >= g.v) AS ge,
-         (SELECT count(x.v) FROM rfm_gen x WHERE x.p = g.p) AS n
-  FROM rfm_gen g WHERE g.v IS NOT NULL)
+  SELECT g.id, c.le, c.ge, c.n
+  FROM rfm_gen g JOIN counts c ON c.p = g.p AND c.v = g.v)
 SELECT count(*) AS compared,
        count(*) FILTER (WHERE s5 IS DISTINCT FROM (5 * le + n - 1) / n) AS mismatch_s5,
        count(*) FILTER (WHERE s7_low IS DISTINCT FROM (7 * ge + n - 1) / n) AS mismatch_s7_low,

@@ -52,15 +52,25 @@ INSERT INTO dcv_params VALUES ('12 months', '2023-01-01', 12, '1 month'),
   ('30 weeks', '2023-02-15', 30, '7 days'), ('month and a half', '2023-01-31', 10, '1 month 15 days'),
   ('36 hours', '2023-03-01', 40, '36 hours');
 
+-- Each sale's bucket i is found once per parameter set with width_bucket
+-- over the boundaries start + k * period, k = 0..periods (bucket i is
+-- [start + i * period, start + (i + 1) * period); before the first or from
+-- the last boundary on it falls outside), and the sums per bucket are joined
+-- to every (item, bucket), empty ones 0.  (Was a range join of every bucket
+-- with every sale of its item: ~6M comparisons, ~80 % of this suite's time.)
 CREATE TEMP VIEW dcv_ref AS
 SELECT label, item, CASE WHEN sum(n) = 0 OR avg(s) = 0 THEN NULL ELSE stddev_pop(s) / avg(s) END AS cv
-FROM (SELECT p.label, it.item, b.i, coalesce(sum(x.amount), 0) AS s, count(x.amount) AS n
+FROM (SELECT p.label, it.item, b.i, coalesce(x.s, 0) AS s, coalesce(x.n, 0) AS n
       FROM dcv_params p
       CROSS JOIN (SELECT DISTINCT item FROM dcv_sales) it
       CROSS JOIN LATERAL generate_series(0, p.periods - 1) b(i)
-      LEFT JOIN dcv_sales x ON x.item = it.item AND x.amount IS NOT NULL
-           AND x.ts >= p.start + b.i * p.period AND x.ts < p.start + (b.i + 1) * p.period
-      GROUP BY p.label, it.item, b.i) sums
+      LEFT JOIN (SELECT bd.label, x.item, width_bucket(x.ts::timestamp, bd.bounds) - 1 AS i,
+                        sum(x.amount) AS s, count(x.amount) AS n
+                 FROM (SELECT label, ARRAY(SELECT start + k * period FROM generate_series(0, periods) k) AS bounds
+                       FROM dcv_params OFFSET 0) bd
+                 CROSS JOIN dcv_sales x
+                 WHERE x.amount IS NOT NULL
+                 GROUP BY 1, 2, 3) x ON x.label = p.label AND x.item = it.item AND x.i = b.i) sums
 GROUP BY label, item;
 
 CREATE TEMP VIEW dcv_got AS
