@@ -108,3 +108,38 @@ qx_dashboard_npm() {
 		exit 0
 	) 9>"/tmp/qx_dashboard_npm.$(echo "$dash" | md5sum | cut -c1-12).lock"
 }
+
+# Many queries in one psql session instead of a psql (and a backend) each:
+#   qx_batch VAR [psql args] <SQL   runs SQL in one session (psql -X -q -At,
+#                              errors do not stop it); each piece of it follows a
+#                              line "\echo @@qx@@KEY", and the associative array
+#                              VAR gets each KEY's output, errors included,
+#                              without trailing newlines (as $(psql -c) gives)
+#   qx_batch_ok VAR KEY        0 when KEY's piece ran and printed no error
+qx_batch() {
+	local -n _qb=$1
+	shift
+	local line key='' val=''
+	_qb=()
+	while IFS= read -r line; do
+		if [[ $line == @@qx@@* ]]; then
+			[ -n "$key" ] && _qb[$key]=$val
+			key=${line#@@qx@@}
+			val=''
+		else
+			val+=$line$'\n'
+		fi
+	done < <(psql -X -q -At -v ON_ERROR_STOP=0 "$@" 2>&1)
+	[ -n "$key" ] && _qb[$key]=$val
+	for key in "${!_qb[@]}"; do
+		val=${_qb[$key]}
+		while [[ $val == *$'\n' ]]; do val=${val%$'\n'}; done
+		_qb[$key]=$val
+	done
+}
+
+qx_batch_ok() {
+	local -n _qo=$1
+	[[ -v _qo[$2] ]] || return 1
+	! grep -qE '^(psql:[^ ]*: )?(ERROR|FATAL|PANIC):|server closed the connection|connection to server .*lost' <<<"${_qo[$2]}"
+}
