@@ -118,45 +118,83 @@ aggs=(
 	"stage_funnel|orders|customer_id::bigint, 1 + (ts - DATE '2023-01-01') % 4, ts, CASE WHEN customer_id % 2 = 0 THEN DATE '2024-07-20' END, CASE WHEN customer_id % 2 = 0 THEN customer_id % 3 = 0 END, DATE '2024-07-31'|r::text"
 )
 # one row per group, "group: result", in group order
-answer() {	# table, group column, aggregate expression, printer of r
-	cq -c "SELECT string_agg(g || ': ' || coalesce($4, 'NULL'), E'\n' ORDER BY g)
-	       FROM (SELECT $2 AS g, $3 AS r FROM $1 GROUP BY $2) s"
+answer_sql() {	# table, group column, aggregate expression, printer of r
+	echo "SELECT string_agg(g || ': ' || coalesce($4, 'NULL'), E'\n' ORDER BY g)
+	       FROM (SELECT $2 AS g, $3 AS r FROM $1 GROUP BY $2) s;"
 }
+# Every query of this section runs in one coordinator session (a psql and a
+# backend per query, each opening its own connections to the workers, cost
+# more than the queries): each query's output (errors included, as cq gives
+# them) is read back by the marker line before it.
+declare -A res=()
+batch=
+add() { batch+=$'\\echo @@qx@@'"$1"$'\n'"$2"$'\n'; }	# key, SQL ending in ;
+for spec in "${aggs[@]}"; do
+	IFS='|' read -r agg tbl args show stype <<<"$spec"
+	local_tbl=${tbl}_local
+	add "$agg:plan_c" "EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id, $agg($args) FROM $tbl GROUP BY customer_id;"
+	add "$agg:one" "$(answer_sql "$local_tbl" customer_id "$agg($args)" "$show")"
+	add "$agg:dist" "$(answer_sql "$tbl" customer_id "$agg($args)" "$show")"
+	add "$agg:one_p" "$(answer_sql "$local_tbl" customer_id "${agg}_partial($args)" "r::text")"
+	add "$agg:dist_p" "$(answer_sql "$tbl" customer_id "${agg}_partial($args)" "r::text")"
+	add "$agg:one_r" "$(answer_sql "$local_tbl" rep_id "$agg($args)" "$show")"
+	add "$agg:dist_r" "$(answer_sql "$tbl" rep_id "$agg($args)" "$show")"
+	add "$agg:plan_r" "EXPLAIN (VERBOSE, COSTS OFF) SELECT rep_id, $agg($args) FROM $tbl GROUP BY rep_id;"
+	two="(SELECT rep_id, customer_id, ${agg}_partial($args) AS st FROM $tbl GROUP BY rep_id, customer_id) t"
+	add "$agg:plan_m" "EXPLAIN (VERBOSE, COSTS OFF) SELECT rep_id, ${agg}_merge(st) FROM $two GROUP BY rep_id;"
+	add "$agg:dist_m" "SELECT string_agg(g || ': ' || coalesce($show, 'NULL'), E'\n' ORDER BY g)
+	               FROM (SELECT rep_id AS g, ${agg}_merge(st) AS r FROM $two GROUP BY rep_id) s;"
+done
+key=
+val=
+while IFS= read -r line; do
+	if [[ $line == @@qx@@* ]]; then
+		[ -n "$key" ] && res[$key]=$val
+		key=${line#@@qx@@}
+		val=
+	else
+		val+=$line$'\n'
+	fi
+done < <(qx_citus_psql 0 -At -v ON_ERROR_STOP=0 <<<"$batch" 2>&1)
+[ -n "$key" ] && res[$key]=$val
+# as $(...) gives it: without the trailing newlines
+for key in "${!res[@]}"; do
+	val=${res[$key]}
+	while [[ $val == *$'\n' ]]; do val=${val%$'\n'}; done
+	res[$key]=$val
+done
 for spec in "${aggs[@]}"; do
 	IFS='|' read -r agg tbl args show stype <<<"$spec"
 	stype=${stype:-${agg}_state}
-	local_tbl=${tbl}_local
 
 	# grouped by customer: pushed down whole, the single-node answer
-	plan=$(cq -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id, $agg($args) FROM $tbl GROUP BY customer_id")
+	plan=${res[$agg:plan_c]-}
 	echo "$plan" | grep -qE "Query: SELECT customer_id, public\.$agg\(.* GROUP BY customer_id"
 	check "$agg by customer: the whole aggregate runs in the worker query" $? "$plan"
-	one=$(answer "$local_tbl" customer_id "$agg($args)" "$show")
-	dist=$(answer "$tbl" customer_id "$agg($args)" "$show")
+	one=${res[$agg:one]-}
+	dist=${res[$agg:dist]-}
 	check "$agg by customer on Citus equals one node ($(echo "$one" | wc -l) customers)" \
 		"$([ -n "$one" ] && [ "$one" = "$dist" ]; echo $?)" "$(diff <(echo "$one") <(echo "$dist") | head -8)"
-	one_p=$(answer "$local_tbl" customer_id "${agg}_partial($args)" "r::text")
-	dist_p=$(answer "$tbl" customer_id "${agg}_partial($args)" "r::text")
+	one_p=${res[$agg:one_p]-}
+	dist_p=${res[$agg:dist_p]-}
 	check "${agg}_partial by customer on Citus equals one node" \
 		"$([ -n "$one_p" ] && [ "$one_p" = "$dist_p" ]; echo $?)" "$(diff <(echo "$one_p") <(echo "$dist_p") | head -8)"
 
 	# grouped by rep, the top-level aggregate: right, but the rows are pulled
-	one_r=$(answer "$local_tbl" rep_id "$agg($args)" "$show")
-	dist_r=$(answer "$tbl" rep_id "$agg($args)" "$show")
+	one_r=${res[$agg:one_r]-}
+	dist_r=${res[$agg:dist_r]-}
 	check "$agg by rep on Citus equals one node" \
 		"$([ -n "$one_r" ] && [ "$one_r" = "$dist_r" ]; echo $?)" "$(diff <(echo "$one_r") <(echo "$dist_r") | head -8)"
-	plan=$(cq -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT rep_id, $agg($args) FROM $tbl GROUP BY rep_id")
+	plan=${res[$agg:plan_r]-}
 	! echo "$plan" | grep -qE "Query: .*(public\.$agg\(|worker_partial_agg)"
 	check "$agg by rep (state type internal): the worker query only reads rows, as README says" $? "$plan"
 
 	# grouped by rep, the two-level form: X_merge splits across the workers
-	two="(SELECT rep_id, customer_id, ${agg}_partial($args) AS st FROM $tbl GROUP BY rep_id, customer_id) t"
-	plan=$(cq -c "EXPLAIN (VERBOSE, COSTS OFF) SELECT rep_id, ${agg}_merge(st) FROM $two GROUP BY rep_id")
+	plan=${res[$agg:plan_m]-}
 	echo "$plan" | grep -qE "Query: SELECT .*worker_partial_agg\('public\.${agg}_merge\(public\.${stype}\)'::regprocedure.*public\.${agg}_partial\(" &&
 		echo "$plan" | grep -qE "coord_combine_agg\("
 	check "${agg}_merge(${agg}_partial) by rep: partial aggregation of ${agg}_merge in the worker query, combined on the coordinator" $? "$plan"
-	dist_m=$(cq -c "SELECT string_agg(g || ': ' || coalesce($show, 'NULL'), E'\n' ORDER BY g)
-	               FROM (SELECT rep_id AS g, ${agg}_merge(st) AS r FROM $two GROUP BY rep_id) s")
+	dist_m=${res[$agg:dist_m]-}
 	check "${agg}_merge(${agg}_partial) by rep on Citus equals $agg by rep on one node" \
 		"$([ -n "$one_r" ] && [ "$one_r" = "$dist_m" ]; echo $?)" "$(diff <(echo "$one_r") <(echo "$dist_m") | head -8)"
 done

@@ -186,12 +186,15 @@ check "every aggregate/window function of the extension mapped into a matview" "
 q -d $src -c "DROP TABLE public.qx_dump_created" >/dev/null
 
 # md5 of the ordered rows of every table and materialized view outside qx
+# ("REL COUNT MD5" a line, by relname; one session: \gexec runs the query
+# written for each relation)
 fingerprint() {
-	local rel
-	for rel in $(q -d "$1" -c "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n
-			ON n.oid = c.relnamespace WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname"); do
-		echo "$rel $(q -d "$1" -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM $rel t")"
-	done
+	q -d "$1" <<'SQL'
+SELECT format('SELECT %L || '' '' || count(*) || '' '' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t',
+              c.oid::regclass, c.oid::regclass)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname \gexec
+SQL
 }
 before=$(fingerprint $src)
 nrel=$(echo "$before" | grep -c .)

@@ -16,6 +16,7 @@
 # qx-tier: fast
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib/suite.sh"
 src=qx_rt_src
 dst=qx_rt_dst
 tmp=$(mktemp -d /tmp/qx_rt.XXXXXX)
@@ -94,10 +95,18 @@ SQL
 check "source database with the literals" $?
 
 types="rfm_summary_state btyd_summary_state rfm_kinetic_state demand_cv_state bgnbd_fit_state pipeline_forecast_state btyd_holdout_state win_calibration_state isotonic_fit_state isotonic_model forecast_backtest_state"
+# (each loop's queries in one psql session: qx_batch, test/lib/suite.sh)
+declare -A r=()
+qx_batch r -d $src < <(for t in $types; do
+	echo "\\echo @@qx@@ins:$t"
+	echo "INSERT INTO st_$t (v) SELECT v::$t FROM lit WHERE t = '$t' ORDER BY lit.v;"
+	echo "\\echo @@qx@@bad:$t"
+	echo "SELECT count(*) FROM lit WHERE t = '$t' AND v::$t::text <> v;"
+done)
 for t in $types; do
-	q -d $src -c "INSERT INTO st_$t (v) SELECT v::$t FROM lit WHERE t = '$t' ORDER BY lit.v" >/dev/null
-	check "$t: every literal is accepted" $?
-	bad=$(q -d $src -c "SELECT count(*) FROM lit WHERE t = '$t' AND v::$t::text <> v")
+	qx_batch_ok r "ins:$t"
+	check "$t: every literal is accepted" $? "${r[ins:$t]-}"
+	bad=${r[bad:$t]-}
 	check "$t: each literal's output is the literal itself" "$([ "$bad" = 0 ]; echo $?)" "($bad differ)"
 done
 
@@ -131,41 +140,64 @@ SQL
 check "states from the partial aggregates with extreme inputs" $?
 
 # 1. text: output then input gives the same binary value
-for t in $types; do
-	bad=$(q -d $src -c "SELECT count(*) FROM st_$t WHERE ${t}_send(v::text::$t) IS DISTINCT FROM ${t}_send(v)")
-	n=$(q -d $src -c "SELECT count(*) FROM st_$t")
-	check "$t: text round trip of $n values is exact" "$([ "$bad" = 0 ] && [ "$n" -gt 0 ]; echo $?)" "($bad differ)"
-done
-
 # 2. COPY out and in, text and binary
-digest() {	# digest DB TABLE: md5 of the values' send form in id order
-	q -d "$1" -c "SELECT count(*) || ' ' || md5(string_agg(encode(${3}_send(v), 'hex'), ',' ORDER BY id)) FROM $2"
+digest_sql() {	# digest_sql TABLE TYPE: md5 of the values' send form in id order
+	echo "SELECT count(*) || ' ' || md5(string_agg(encode(${2}_send(v), 'hex'), ',' ORDER BY id)) FROM $1;"
 }
+qx_batch r -d $src < <(for t in $types; do
+	echo "\\echo @@qx@@bad:$t"
+	echo "SELECT count(*) FROM st_$t WHERE ${t}_send(v::text::$t) IS DISTINCT FROM ${t}_send(v);"
+	echo "\\echo @@qx@@n:$t"
+	echo "SELECT count(*) FROM st_$t;"
+done
 for t in $types; do
 	for fmt in text binary; do
-		q -d $src >/dev/null <<SQL
-CREATE TABLE copy_$t (LIKE st_$t);
-COPY st_$t TO '$tmp/$t.$fmt' (FORMAT $fmt);
-COPY copy_$t FROM '$tmp/$t.$fmt' (FORMAT $fmt);
-SQL
+		echo "\\echo @@qx@@copy:$t:$fmt"
+		echo "CREATE TABLE copy_$t (LIKE st_$t);"
+		echo "COPY st_$t TO '$tmp/$t.$fmt' (FORMAT $fmt);"
+		echo "COPY copy_$t FROM '$tmp/$t.$fmt' (FORMAT $fmt);"
+		echo "\\echo @@qx@@a:$t:$fmt"
+		digest_sql st_$t $t
+		echo "\\echo @@qx@@b:$t:$fmt"
+		digest_sql copy_$t $t
+		echo "\\echo @@qx@@drop:$t:$fmt"
+		echo "DROP TABLE IF EXISTS copy_$t;"
+	done
+done
+# 3. (below) the digests before pg_dump
+for t in $types; do
+	echo "\\echo @@qx@@before:$t"
+	digest_sql st_$t $t
+done)
+for t in $types; do
+	bad=${r[bad:$t]-}
+	n=${r[n:$t]-}
+	check "$t: text round trip of $n values is exact" "$([ "$bad" = 0 ] && [ "$n" -gt 0 ]; echo $?)" "($bad differ)"
+done
+for t in $types; do
+	for fmt in text binary; do
+		qx_batch_ok r "copy:$t:$fmt"
 		rc=$?
-		a=$(digest $src st_$t $t)
-		b=$(digest $src copy_$t $t)
-		[ "$rc" -eq 0 ] && [ "$a" = "$b" ]
+		a=${r[a:$t:$fmt]-}
+		b=${r[b:$t:$fmt]-}
+		[ "$rc" -eq 0 ] && [ -n "$a" ] && [ "$a" = "$b" ]
 		check "$t: COPY (FORMAT $fmt) out and in gives the same values" $? "($a / $b)"
-		q -d $src -c "DROP TABLE IF EXISTS copy_$t" >/dev/null
 	done
 done
 
 # 3. pg_dump and pg_restore
-before=$(for t in $types; do digest $src st_$t $t; done)
+before=$(for t in $types; do echo "${r[before:$t]-}"; done)
 "$QX_BIN/pg_dump" -Fc -d $src -f "$tmp/dump"
 check "pg_dump -Fc" $?
 q -d postgres -c "CREATE DATABASE $dst TEMPLATE template0" >/dev/null
 "$QX_BIN/pg_restore" --exit-on-error -d $dst "$tmp/dump"
 check "pg_restore loses no table" $?
-after=$(for t in $types; do digest $dst st_$t $t; done)
-[ "$before" = "$after" ]
+qx_batch r -d $dst < <(for t in $types; do
+	echo "\\echo @@qx@@after:$t"
+	digest_sql st_$t $t
+done)
+after=$(for t in $types; do echo "${r[after:$t]-}"; done)
+[ "$before" = "$after" ] && ! grep -qx '' <<<"$before"
 check "values equal after pg_dump / pg_restore" $? "$(diff <(echo "$before") <(echo "$after"))"
 
 # the fit states (bgnbd_fit_state, and gammagamma_fit_state in the same

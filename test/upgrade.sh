@@ -144,12 +144,15 @@ SQL
 )
 
 # md5 of the ordered rows of every table and materialized view in sales
+# ("REL COUNT MD5" a line, by relname; one session: \gexec runs the query
+# written for each relation)
 fingerprint() {
-	local rel
-	for rel in $(q -d "$1" -c "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n
-			ON n.oid = c.relnamespace WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname"); do
-		echo "$rel $(q -d "$1" -c "SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM $rel t")"
-	done
+	q -d "$1" <<'SQL'
+SELECT format('SELECT %L || '' '' || count(*) || '' '' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t',
+              c.oid::regclass, c.oid::regclass)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname \gexec
+SQL
 }
 
 # ---------------------------------------------------------------------------

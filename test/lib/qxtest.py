@@ -123,6 +123,33 @@ class Runner:
         self.crashes = 0
         self.timeouts = 0
         self.slowest = (0.0, "")  # (seconds, statement): a figure, not a bound
+        # one watchdog thread for the whole run (a thread per statement cost
+        # a clone and an 8 MB stack mapping per call: seconds of system time)
+        self._wd_cond = threading.Condition()
+        self._wd_job = None     # (deadline, connection, fired list) of the running statement
+        self._wd_idle = False   # the watchdog waits with no deadline: wake it for a statement
+        threading.Thread(target=self._watchdog, daemon=True).start()
+
+    def _watchdog(self):
+        with self._wd_cond:
+            while True:
+                job = self._wd_job
+                if job is None:
+                    self._wd_idle = True
+                    self._wd_cond.wait()
+                    self._wd_idle = False
+                    continue
+                left = job[0] - time.monotonic()
+                if left > 0:
+                    self._wd_cond.wait(left)
+                    continue
+                # the statement is still running past its deadline
+                self._wd_job = None
+                job[2].append(1)
+                try:
+                    job[1].cancel()
+                except Exception:  # noqa: BLE001
+                    pass
 
     def _reconnect(self):
         deadline = time.time() + 60
@@ -139,17 +166,13 @@ class Runner:
         self.calls += 1
         conn = self.conn
         fired = []
-
-        def watchdog():
-            fired.append(1)
-            try:
-                conn.cancel()
-            except Exception:  # noqa: BLE001
-                pass
-
-        timer = threading.Timer(self.timeout_s + 10, watchdog)
-        timer.start()
         t0 = time.monotonic()
+        with self._wd_cond:
+            # deadlines only grow: a watchdog waiting for an earlier one
+            # wakes, finds this one and waits again
+            self._wd_job = (t0 + self.timeout_s + 10, conn, fired)
+            if self._wd_idle:
+                self._wd_cond.notify()
         try:
             with conn.cursor() as cur:
                 cur.execute(sql)
@@ -167,7 +190,8 @@ class Runner:
         except psycopg2.Error as e:
             res = ("error", e.pgcode or "?????", str(e).strip())
         finally:
-            timer.cancel()
+            with self._wd_cond:
+                self._wd_job = None
         took = time.monotonic() - t0
         if took > self.slowest[0]:
             self.slowest = (took, sql)

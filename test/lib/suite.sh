@@ -14,7 +14,8 @@
 #                              never for missing data or a missing tool: those fail)
 #   qx_missing WHAT            a suite's data or tool is missing: prints why and the closing
 #                              line, exits 1 (a check that failed; in CI and out of it)
-#   qx_dashboard_npm LOG       npm ci in examples/dashboard when its packages are missing or
+#   qx_dashboard_npm LOG       npm ci in examples/dashboard (or a copy of an earlier one of the
+#                              same lock file) when its packages are missing or
 #                              older than the lock file (npm's output in LOG); 0 when installed
 passed=${passed:-0}
 failed=${failed:-0}
@@ -76,7 +77,11 @@ qx_missing() {
 # The dashboard's npm packages (Observable Framework, and pg, which
 # test/bi_clients.sh uses too): whichever suite runs first installs them; the
 # other waits for it (a lock in /tmp named after the directory: the suites
-# run concurrently).
+# run concurrently).  npm ci costs 10-16 s of CPU (unpacking 7,600 files); a
+# fresh clone instead copies the node_modules an earlier npm ci made from the
+# same lock file with the same node and npm on this machine, kept in
+# QX_NPM_CACHE (default /var/cache/quota_ext, beside the Citus build) under a
+# hash of the lock file, node's and npm's versions and the architecture.
 qx_dashboard_npm() {
 	local dash
 	dash=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../examples/dashboard" && pwd) || return 1
@@ -84,6 +89,57 @@ qx_dashboard_npm() {
 		flock 9 || exit 1
 		[ -f "$dash/node_modules/.package-lock.json" ] &&
 			! [ "$dash/package-lock.json" -nt "$dash/node_modules/.package-lock.json" ] && exit 0
-		cd "$dash" && npm ci --no-audit --no-fund >"$1" 2>&1
+		cache=${QX_NPM_CACHE:-/var/cache/quota_ext}
+		key=dashboard-node_modules-$({ cat "$dash/package-lock.json"; node --version; npm --version; uname -m; } |
+			sha256sum | cut -c1-16)
+		if [ -f "$cache/$key/complete" ]; then
+			rm -rf "$dash/node_modules" &&
+				cp -a "$cache/$key/node_modules" "$dash/node_modules" &&
+				touch "$dash/node_modules/.package-lock.json" &&
+				echo "node_modules copied from $cache/$key (npm ci of this package-lock.json)" >"$1" && exit 0
+			rm -rf "$dash/node_modules"
+		fi
+		(cd "$dash" && npm ci --no-audit --no-fund >"$1" 2>&1) || exit 1
+		if mkdir -p "$cache" 2>/dev/null && keep=$(mktemp -d "$cache/.npm.XXXXXX" 2>/dev/null); then
+			if cp -a "$dash/node_modules" "$keep/node_modules" && touch "$keep/complete"; then
+				mv -T "$keep" "$cache/$key" 2>/dev/null || rm -rf "$keep"
+			else rm -rf "$keep"; fi
+		fi
+		exit 0
 	) 9>"/tmp/qx_dashboard_npm.$(echo "$dash" | md5sum | cut -c1-12).lock"
+}
+
+# Many queries in one psql session instead of a psql (and a backend) each:
+#   qx_batch VAR [psql args] <SQL   runs SQL in one session (psql -X -q -At,
+#                              errors do not stop it); each piece of it follows a
+#                              line "\echo @@qx@@KEY", and the associative array
+#                              VAR gets each KEY's output, errors included,
+#                              without trailing newlines (as $(psql -c) gives)
+#   qx_batch_ok VAR KEY        0 when KEY's piece ran and printed no error
+qx_batch() {
+	local -n _qb=$1
+	shift
+	local line key='' val=''
+	_qb=()
+	while IFS= read -r line; do
+		if [[ $line == @@qx@@* ]]; then
+			[ -n "$key" ] && _qb[$key]=$val
+			key=${line#@@qx@@}
+			val=''
+		else
+			val+=$line$'\n'
+		fi
+	done < <(psql -X -q -At -v ON_ERROR_STOP=0 "$@" 2>&1)
+	[ -n "$key" ] && _qb[$key]=$val
+	for key in "${!_qb[@]}"; do
+		val=${_qb[$key]}
+		while [[ $val == *$'\n' ]]; do val=${val%$'\n'}; done
+		_qb[$key]=$val
+	done
+}
+
+qx_batch_ok() {
+	local -n _qo=$1
+	[[ -v _qo[$2] ]] || return 1
+	! grep -qE '^(psql:[^ ]*: )?(ERROR|FATAL|PANIC):|server closed the connection|connection to server .*lost' <<<"${_qo[$2]}"
 }
