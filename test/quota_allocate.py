@@ -4,9 +4,10 @@ formulation written here, sharing nothing with the C code but the rule:
 
   each row's exact share q_i = |total| * w_i / sum(w) (exact integers: the
   Decimal weights over one power of ten), in units of 10^-s with
-  s = max(scale(total), 2); every row gets floor(q_i) units, and the units left over go one each to the rows
-  with the largest fractional parts q_i - floor(q_i), ties to the larger
-  weight, then to the earlier row; the sign of total put back.
+  s = max(scale(total), 2); every row gets floor(q_i) units, and the units
+  left over go one each to the rows with the largest fractional parts
+  q_i - floor(q_i), ties to the larger weight, then to the earlier row; the
+  sign of total put back.
 
 1. 5,000 random partitions (1 to 60 rows; totals of scale 0..6, some
    negative, some past 64 bits; weights of scale 0..8 with many ties and
