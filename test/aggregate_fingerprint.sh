@@ -112,13 +112,30 @@ CREATE AGGREGATE fp_rfm_kinetic_real(date, numeric, date) (SFUNC = fp_kn_state_t
 SQL
 [ $? -eq 0 ] || qx_missing "the derived inputs (see the log above)"
 
+# One psql session runs every query (a psql, a backend and two pipes per
+# output cost more than the queries): the script below is written by fp and
+# agg, then run once; each output goes to a file of its own (\o) and is
+# hashed here.  The session starts as each query of the former one-psql-per-
+# output form did (the same SETs, printed as they were), and a query that
+# failed is an error, not the hash of its partial output (psql's ERROR after
+# it).
+script=$tmp/run.sql
+nout=0
+declare -a outname
+echo "SET client_min_messages = warning;" >"$script"
+
 # fp NAME SQL: the md5 of SQL's rows in their order
 fp() {
-	local h
-	# pipefail (set above): a failed query is an error, not the hash of its partial output
-	h=$(q -c "SET max_parallel_workers_per_gather = 0; SET extra_float_digits = 1;
-	          SET search_path = public, sales;" -c "$2" | md5sum | cut -d' ' -f1) || h=error
-	echo "$1 $h"
+	nout=$((nout + 1))
+	outname[$nout]=$1
+	cat >>"$script" <<SQL
+\\o $tmp/out_$nout
+SET max_parallel_workers_per_gather = 0; SET extra_float_digits = 1;
+SET search_path = public, sales;
+$2;
+\\o
+\\echo @@ $nout :ERROR
+SQL
 }
 
 # agg LABEL X TYPE TABLE ARGS: every output of X(ARGS) over TABLE (g, s, k, ...).
@@ -128,21 +145,72 @@ fp() {
 agg() {
 	local label=$1 x=$2 type=$3 tbl=$4 args=$5 st=fp_st_$1
 	fp "$label" "SELECT g, $x($args ORDER BY k)::text FROM $tbl GROUP BY g ORDER BY g"
-	q -q -c "SET max_parallel_workers_per_gather = 0; SET search_path = public, sales;
-	         SET client_min_messages = warning; DROP TABLE IF EXISTS $st, ${st}_back;
-	         CREATE TABLE $st AS SELECT g, s, ${x}_partial($args ORDER BY k) AS v FROM $tbl GROUP BY g, s;
-	         CREATE TABLE ${st}_back (LIKE $st)" >/dev/null ||
-		echo "$label error creating the states"
+	nout=$((nout + 1))
+	outname[$nout]="$label creating the states"
+	cat >>"$script" <<SQL
+SET max_parallel_workers_per_gather = 0; SET search_path = public, sales;
+DROP TABLE IF EXISTS $st, ${st}_back;
+CREATE TABLE $st AS SELECT g, s, ${x}_partial($args ORDER BY k) AS v FROM $tbl GROUP BY g, s;
+\\echo @@ $nout :ERROR
+CREATE TABLE ${st}_back (LIKE $st);
+\\echo @@ $nout :ERROR
+SQL
 	fp "$label:partial" "SELECT g, s, v::text FROM $st ORDER BY g, s"
 	fp "$label:send" "SELECT g, s, ${type}_send(v) FROM $st ORDER BY g, s"
 	fp "$label:merge" "SELECT g, ${x}_merge(v ORDER BY s)::text FROM $st GROUP BY g ORDER BY g"
-	if q -c "\\copy (SELECT * FROM $st ORDER BY g, s) TO '$tmp/$st.bin' WITH (FORMAT binary)" >/dev/null &&
-		q -c "\\copy ${st}_back FROM '$tmp/$st.bin' WITH (FORMAT binary)" >/dev/null; then
-		echo "$label:copy $(md5sum <"$tmp/$st.bin" | cut -d' ' -f1)"
-	else
-		echo "$label:copy error"
-	fi
+	# \copy sets no ERROR: the file must be there, and the table read back
+	# must hold as many rows as the one written
+	nout=$((nout + 1))
+	outname[$nout]="$label:copy"
+	cat >>"$script" <<SQL
+\\copy (SELECT * FROM $st ORDER BY g, s) TO '$tmp/$st.bin' WITH (FORMAT binary)
+\\copy ${st}_back FROM '$tmp/$st.bin' WITH (FORMAT binary)
+SELECT CASE WHEN (SELECT count(*) FROM ${st}_back) = (SELECT count(*) FROM $st) THEN 'false' ELSE 'true' END AS e \\gset
+\\echo @@ $nout :e :ERROR
+\\echo @@@ $nout $tmp/$st.bin
+SQL
 	fp "$label:recv" "SELECT g, s, v::text FROM ${st}_back ORDER BY g, s"
+}
+
+# run the script, then print "NAME md5" (or "NAME error") for every output
+# and whatever psql printed on stderr (an error message shows there)
+hashes() {
+	local i tag rest
+	declare -A err=() bin=()
+	run
+	psql -X -At -d $db -f "$script" 2>"$tmp/stderr" >"$tmp/status"
+	while read -r tag i rest; do
+		case "$tag" in
+		@@) [[ " $rest " == *" true "* || " $rest " == *":ERROR"* ]] && err[$i]=1 ;;
+		@@@) bin[$i]=$rest ;;
+		esac
+	done <"$tmp/status"
+	# the md5 of every output file, in one md5sum
+	declare -A sum=()
+	local h f
+	while read -r h f; do
+		sum[$f]=$h
+	done < <(cd "$tmp" && md5sum -- out_* *.bin 2>/dev/null)
+	for i in $(seq 1 $nout); do
+		case "${outname[$i]}" in
+		*" creating the states")
+			[ -n "${err[$i]:-}" ] && echo "${outname[$i]% creating the states} error creating the states" ;;
+		*:copy)
+			f=${bin[$i]:-/nonexistent}
+			if [ -z "${err[$i]:-}" ] && [ -s "$f" ] && [ -n "${sum[${f##*/}]:-}" ]; then
+				echo "${outname[$i]} ${sum[${f##*/}]}"
+			else
+				echo "${outname[$i]} error"
+			fi ;;
+		*)
+			if [ -z "${err[$i]:-}" ] && [ -n "${sum[out_$i]:-}" ]; then
+				echo "${outname[$i]} ${sum[out_$i]}"
+			else
+				echo "${outname[$i]} error"
+			fi ;;
+		esac
+	done
+	cat "$tmp/stderr"
 }
 
 run() {
@@ -375,15 +443,21 @@ lead_load7:recv 89d2a1fb83c014d7714f80ef9f374e98
 EOF
 )
 
-out=$(run 2>&1)
+out=$(hashes 2>&1)
 if [ -n "${QX_FINGERPRINT_PRINT:-}" ]; then echo "$out"; exit 0; fi
 n=$(echo "$out" | grep -c ' ')
 qx_check "every output hashed ($n hashes, none an error)" \
 	"$( (echo "$out" | grep -qiE 'error|d41d8cd98f00b204e9800998ecf8427e') && echo 1 || echo 0)" \
 	"$(echo "$out" | grep -iE 'error|d41d8cd98f00b204e9800998ecf8427e' | head -5 | tr '\n' ';')"
+# every output's hash by name (a name printed twice keeps both: a mismatch)
+declare -A gotten=()
+while read -r name h _; do
+	[ -n "$name" ] || continue
+	gotten[$name]=${gotten[$name]:+${gotten[$name]}$'\n'}$h
+done <<<"$out"
 while read -r name want; do
 	[ -n "$name" ] || continue
-	got=$(echo "$out" | awk -v n="$name" '$1 == n { print $2 }')
+	got=${gotten[$name]:-}
 	[ "$got" = "$want" ]
 	qx_check "$name same as recorded" $? "got ${got:-nothing}, recorded $want"
 done <<<"$expected"

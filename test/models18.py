@@ -121,28 +121,34 @@ def pn_pmf_double_integral(r, al, s, be, n, tau, x=0, tx=0.0, T=0.0):
     """
     lgr, lgs = math.lgamma(r), math.lgamma(s)
 
-    def parts(v, u):
+    def history(v, u):
         lam, mu = math.exp(u), math.exp(v)
         lw = (r * u - al * lam + r * math.log(al) - lgr) + (s * v - be * mu + s * math.log(be) - lgs) + x * u
         alive = math.exp(lw - (lam + mu) * T)
         gone = (math.exp(lw) * mu / (lam + mu) * (math.exp(-(lam + mu) * tx) - math.exp(-(lam + mu) * T))
                 if T > tx else 0.0)
-        fut = (math.exp(-(mu + lam) * tau + n * math.log(lam * tau) - math.lgamma(n + 1))
-               + math.exp(math.log(mu) + n * math.log(lam) - (n + 1) * math.log(lam + mu))
-               * special.gammainc(n + 1, (lam + mu) * tau))
-        return alive, gone, fut
+        return alive, gone, lam, mu
 
     def num(v, u):
-        a, g, f = parts(v, u)
+        a, g, lam, mu = history(v, u)
+        f = (math.exp(-(mu + lam) * tau + n * math.log(lam * tau) - math.lgamma(n + 1))
+             + math.exp(math.log(mu) + n * math.log(lam) - (n + 1) * math.log(lam + mu))
+             * special.gammainc(n + 1, (lam + mu) * tau))
         return a * f + (g if n == 0 else 0.0)
 
     def den(v, u):
-        a, g, f = parts(v, u)
+        a, g, _, _ = history(v, u)
         return a + g
     cu, cv = math.log(r / al), math.log(s / be)
     N = integrate.dblquad(num, cu - 45, cu + 8, cv - 45, cv + 8, epsabs=0, epsrel=1e-12)[0]
-    D = integrate.dblquad(den, cu - 45, cu + 8, cv - 45, cv + 8, epsabs=0, epsrel=1e-12)[0]
-    return N / D
+    # the denominator depends on the history only: once per history
+    key = (r, al, s, be, x, tx, T)
+    if key not in _pn_den:
+        _pn_den[key] = integrate.dblquad(den, cu - 45, cu + 8, cv - 45, cv + 8, epsabs=0, epsrel=1e-12)[0]
+    return N / _pn_den[key]
+
+
+_pn_den = {}
 
 
 def pn_value_ref(pn, gg, x, tx, T, m, delta):

@@ -2,11 +2,12 @@
 quota_allocate.py: quota_allocate (SPEC §16) against a largest-remainder
 formulation written here, sharing nothing with the C code but the rule:
 
-  each row's exact share q_i = |total| * w_i / sum(w) (a Fraction of the
-  Decimal inputs), in units of 10^-s with s = max(scale(total), 2); every
-  row gets floor(q_i) units, and the units left over go one each to the rows
-  with the largest fractional parts q_i - floor(q_i), ties to the larger
-  weight, then to the earlier row; the sign of total put back.
+  each row's exact share q_i = |total| * w_i / sum(w) (exact integers: the
+  Decimal weights over one power of ten), in units of 10^-s with
+  s = max(scale(total), 2); every row gets floor(q_i) units, and the units
+  left over go one each to the rows with the largest fractional parts
+  q_i - floor(q_i), ties to the larger weight, then to the earlier row; the
+  sign of total put back.
 
 1. 5,000 random partitions (1 to 60 rows; totals of scale 0..6, some
    negative, some past 64 bits; weights of scale 0..8 with many ties and
@@ -26,7 +27,6 @@ import os
 import random
 import sys
 from decimal import Decimal
-from fractions import Fraction
 
 import psycopg2
 import psycopg2.extras
@@ -64,19 +64,25 @@ def allocate(rows):
     total = live[0][1]
     s = max(max(scale(t) for _, t, _ in live), 2)
     units = int(abs(total).scaleb(s))
-    wsum = sum(Fraction(w) for _, _, w in live)
-    shares = []
-    for order, (p, _, w) in enumerate(live):
-        q = Fraction(units) * Fraction(w) / wsum
-        fl = q.numerator // q.denominator
-        shares.append([p, fl, q - fl, Fraction(w), order])
-    left = units - sum(x[1] for x in shares)
-    ranked = sorted(shares, key=lambda x: (-x[2], -x[3], x[4]))
-    for x in ranked[:left]:
-        x[1] += 1
+    # the weights as integers over one denominator 10^k (exact), so each
+    # share q_i = units * w_i / sum(w) is fl_i + rem_i / sum(w) with integers
+    # fl_i, rem_i and the fractional parts compare as rem_i do
+    k = max(scale(w) for _, _, w in live)
+    wi = [int(w.scaleb(k)) for _, _, w in live]
+    wsum = sum(wi)
+    fl, rem = [], []
+    for w in wi:
+        f, r = divmod(units * w, wsum)
+        fl.append(f)
+        rem.append(r)
+    left = units - sum(fl)
+    ranked = sorted(range(len(live)), key=lambda j: (-rem[j], -wi[j], j))
+    for j in ranked[:left]:
+        fl[j] += 1
+    shares = [(p, fl[j]) for j, (p, _, _) in enumerate(live)]
     sign = -1 if total < 0 else 1
-    for p, fl, _, _, _ in shares:
-        v = Decimal(sign * fl).scaleb(-s)
+    for p, f in shares:
+        v = Decimal(sign * f).scaleb(-s)
         out[p] = v.quantize(Decimal(1).scaleb(-s))
     return out
 
