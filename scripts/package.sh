@@ -52,7 +52,20 @@ upstream=${version%-*}
 src=$work/quota-ext-$upstream
 mkdir -p "$src"
 (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$src")
-(cd "$src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck) \
+# gcc through ccache when it is installed (Debian's /usr/lib/ccache: the
+# compilers' names in front of PATH; the cache of scripts/lib.sh's qx_build),
+# as Debian suggests for repeated package builds: the objects are the same,
+# and the test command builds this package on every run.  Debian's flags map
+# the build directory away (-ffile-prefix-map), so a build in another
+# temporary directory hits the same entries.  (LLVM bitcode is compiled by
+# clang named with its full path, not cached.)
+ccache_env=()
+if [ -d /usr/lib/ccache ] && command -v ccache >/dev/null; then
+	cdir=${QX_CCACHE_DIR:-${QX_PG_CACHE:-/var/cache/quota_ext}/ccache}
+	mkdir -p "$cdir" 2>/dev/null
+	[ -w "$cdir" ] && ccache_env=(PATH="/usr/lib/ccache:$PATH" CCACHE_DIR="$cdir" CCACHE_BASEDIR="$src")
+fi
+(cd "$src" && env "${ccache_env[@]}" DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck) \
 	>"$work/build.log" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] || tail -30 "$work/build.log"
