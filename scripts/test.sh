@@ -278,8 +278,10 @@ if [ -n "$both" ]; then
 	mark=$logdir/first_concurrent_done
 	t_first=$SECONDS
 	qx_log "$first"
+	# (first.end: when it ended, for its time-table line; the parent waits
+	# for the 18.6 build before it waits for this run)
 	(env QX_TEST_ONE=1 QX_TEST_TIER=full QX_CONCURRENT_DONE="$mark" bash "$0" 2>&1 </dev/null |
-		tee "$logdir/first.log"; exit "${PIPESTATUS[0]}") &
+		tee "$logdir/first.log"; rc=${PIPESTATUS[0]}; echo "$SECONDS" >"$logdir/first.end"; exit "$rc") &
 	first_pid=$!
 	while [ ! -e "$mark" ] && kill -0 "$first_pid" 2>/dev/null; do sleep 1; done
 	t_wait=$SECONDS
@@ -297,7 +299,8 @@ if [ -n "$both" ]; then
 		second_pid=$!
 	fi
 	wait "$first_pid"
-	tally_suite suite "$first" "$logdir/first.log" $? $((SECONDS - t_first))
+	rc=$?
+	tally_suite suite "$first" "$logdir/first.log" "$rc" $(($(cat "$logdir/first.end" 2>/dev/null || echo "$SECONDS") - t_first))
 	cat "$logdir/build_pg.log" >&2
 	summary+=("$build_line")
 	if [ -n "$second_pid" ]; then
