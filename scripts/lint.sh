@@ -11,6 +11,12 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 src=${QX_LINT_SRC:-$root/src}
+self=$(sha256sum "$0" | cut -c1-64)
+# Paths relative to the tree (the analysis runs from its top): what the
+# caches below are keyed on -- the file names and the preprocessed text with
+# its line markers -- is then the same in every clone, wherever it lies.
+cd "$root" || exit 1
+case "$src" in "$root"/*) src=${src#"$root"/} ;; esac
 pg_config=${PG_CONFIG:-pg_config}
 inc=(-I "$src" -I "$($pg_config --includedir-server)" -I "$($pg_config --includedir)")
 jobs=${QX_LINT_JOBS:-2}
@@ -28,7 +34,6 @@ trap 'rm -rf "$out" "$tidy"' EXIT
 # it includes).  A cached result is replayed, findings included.
 cache=${QX_LINT_CACHE:-/var/cache/quota_ext/lint}
 if [ "$cache" = off ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then cache=; fi
-self=$(sha256sum "$0" | cut -c1-64)
 
 if command -v cppcheck >/dev/null; then
 	# Suppressed, with reasons:
