@@ -32,6 +32,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
 source "$root/scripts/citus.sh"
 source "$root/test/lib/citus_cluster.sh"
+source "$root/test/lib/suite.sh"	# qx_batch_cmd
 
 passed=0
 failed=0
@@ -145,24 +146,7 @@ for spec in "${aggs[@]}"; do
 	add "$agg:dist_m" "SELECT string_agg(g || ': ' || coalesce($show, 'NULL'), E'\n' ORDER BY g)
 	               FROM (SELECT rep_id AS g, ${agg}_merge(st) AS r FROM $two GROUP BY rep_id) s;"
 done
-key=
-val=
-while IFS= read -r line; do
-	if [[ $line == @@qx@@* ]]; then
-		[ -n "$key" ] && res[$key]=$val
-		key=${line#@@qx@@}
-		val=
-	else
-		val+=$line$'\n'
-	fi
-done < <(qx_citus_psql 0 -At -v ON_ERROR_STOP=0 <<<"$batch" 2>&1)
-[ -n "$key" ] && res[$key]=$val
-# as $(...) gives it: without the trailing newlines
-for key in "${!res[@]}"; do
-	val=${res[$key]}
-	while [[ $val == *$'\n' ]]; do val=${val%$'\n'}; done
-	res[$key]=$val
-done
+qx_batch_cmd res qx_citus_psql 0 -At -v ON_ERROR_STOP=0 <<<"$batch"
 for spec in "${aggs[@]}"; do
 	IFS='|' read -r agg tbl args show stype <<<"$spec"
 	stype=${stype:-${agg}_state}

@@ -185,17 +185,7 @@ echo "aggregates and window functions in materialized views: $nagg ($nbad could 
 check "every aggregate/window function of the extension mapped into a matview" "$([ "$nbad" -eq 0 ]; echo $?)"
 q -d $src -c "DROP TABLE public.qx_dump_created" >/dev/null
 
-# md5 of the ordered rows of every table and materialized view outside qx
-# ("REL COUNT MD5" a line, by relname; one session: \gexec runs the query
-# written for each relation)
-fingerprint() {
-	q -d "$1" <<'SQL'
-SELECT format('SELECT %L || '' '' || count(*) || '' '' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t',
-              c.oid::regclass, c.oid::regclass)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname \gexec
-SQL
-}
+fingerprint() { qx_sales_fingerprint "$1"; }	# test/lib/suite.sh
 before=$(fingerprint $src)
 nrel=$(echo "$before" | grep -c .)
 

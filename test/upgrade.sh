@@ -143,17 +143,7 @@ INSERT INTO deals (id, agreement, objections) SELECT i, (i % 11) / 10.0, i % 4 F
 SQL
 )
 
-# md5 of the ordered rows of every table and materialized view in sales
-# ("REL COUNT MD5" a line, by relname; one session: \gexec runs the query
-# written for each relation)
-fingerprint() {
-	q -d "$1" <<'SQL'
-SELECT format('SELECT %L || '' '' || count(*) || '' '' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t',
-              c.oid::regclass, c.oid::regclass)
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname \gexec
-SQL
-}
+fingerprint() { qx_sales_fingerprint "$1"; }	# test/lib/suite.sh
 
 # ---------------------------------------------------------------------------
 # The extension as sorted text: members and their definitions

@@ -115,8 +115,16 @@ qx_dashboard_npm() {
 #                              line "\echo @@qx@@KEY", and the associative array
 #                              VAR gets each KEY's output, errors included,
 #                              without trailing newlines (as $(psql -c) gives)
+#   qx_batch_cmd VAR CMD...    the same over the output of any client command
+#                              that reads SQL on stdin (a Citus node's psql)
 #   qx_batch_ok VAR KEY        0 when KEY's piece ran and printed no error
 qx_batch() {
+	local _var=$1
+	shift
+	qx_batch_cmd "$_var" psql -X -q -At -v ON_ERROR_STOP=0 "$@"
+}
+
+qx_batch_cmd() {
 	local -n _qb=$1
 	shift
 	local line key='' val=''
@@ -129,7 +137,7 @@ qx_batch() {
 		else
 			val+=$line$'\n'
 		fi
-	done < <(psql -X -q -At -v ON_ERROR_STOP=0 "$@" 2>&1)
+	done < <("$@" 2>&1)
 	[ -n "$key" ] && _qb[$key]=$val
 	for key in "${!_qb[@]}"; do
 		val=${_qb[$key]}
@@ -142,4 +150,16 @@ qx_batch_ok() {
 	local -n _qo=$1
 	[[ -v _qo[$2] ]] || return 1
 	! grep -qE '^(psql:[^ ]*: )?(ERROR|FATAL|PANIC):|server closed the connection|connection to server .*lost' <<<"${_qo[$2]}"
+}
+
+# qx_sales_fingerprint DB: md5 of the ordered rows of every table and
+# materialized view in schema sales of DB, "REL COUNT MD5" a line, by relname
+# (one session: \gexec runs the query written for each relation)
+qx_sales_fingerprint() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" <<'SQL'
+SELECT format('SELECT %L || '' '' || count(*) || '' '' || md5(coalesce(string_agg(t::text, ''|'' ORDER BY t::text), '''')) FROM %s t',
+              c.oid::regclass, c.oid::regclass)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'sales' AND c.relkind IN ('r', 'm') ORDER BY c.relname \gexec
+SQL
 }
