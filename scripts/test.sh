@@ -94,7 +94,7 @@ trap cleanup EXIT
 #   chromium, and nodejs + npm unless a node with npm is already there:
 #     test/dashboard.sh (which runs npm ci), test/bi_clients.sh (node-postgres);
 #   QX_CITUS_DEPS (scripts/citus.sh): test/citus.sh's Citus build;
-#   bison, flex, ccache: scripts/build_pg.sh (PostgreSQL 18.6);
+#   bison, flex: scripts/build_pg.sh (PostgreSQL 18.6); ccache: qx_build, scripts/package.sh;
 #   dpkg-dev, debhelper, postgresql-server-dev-all: scripts/package.sh;
 #   libipc-run-perl (qx_install_deps' own list): the TAP suites.
 source "$here/citus.sh"
