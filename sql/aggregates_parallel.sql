@@ -279,3 +279,4 @@ SELECT test_util.err($$SELECT btyd_summary_merge(st) FROM (
   UNION ALL SELECT btyd_summary_partial(ts, amount, DATE '2024-03-01') FROM agg_par WHERE customer = 1) q$$) AS bt_as_of;
 
 DROP TABLE agg_par;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -140,3 +140,4 @@ BEGIN
 END $$;
 SELECT what, pg_temp.recv_att(what) FROM q25_att_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_att;
+SELECT test_util.remove_backend_files() AS files_left;

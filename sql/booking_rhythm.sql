@@ -284,3 +284,4 @@ SELECT what, pg_temp.recv_br(what) FROM q25_bad_bin ORDER BY what COLLATE "C";
 SELECT test_util.err($$SELECT booking_rhythm_state_final(NULL::booking_rhythm_state)$$) AS outside_aggregate;
 
 DROP TABLE q25_orders;
+SELECT test_util.remove_backend_files() AS files_left;

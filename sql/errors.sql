@@ -154,3 +154,4 @@ SELECT pg_temp.code(format('SELECT %s(s) FROM (%s UNION ALL %s) x(s)',
                       ELSE '0.3::float8' END))) AS code,
        count(*) AS merges, string_agg(DISTINCT replace(a.name, '_partial', '_merge'), ', ') AS aggregates
 FROM agg_args a WHERE a.name ~ '_partial$' AND a.is_param GROUP BY 1 ORDER BY 1;
+SELECT test_util.remove_backend_files() AS files_left;

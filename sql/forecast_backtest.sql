@@ -172,3 +172,4 @@ BEGIN
 END $$;
 SELECT what, pg_temp.recv_fb(what) FROM fb_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fb_rows;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -248,3 +248,4 @@ SELECT count(*) AS prefixes,
        count(*) FILTER (WHERE r.st::text IS DISTINCT FROM (SELECT isotonic_fit_partial(s, w)::text FROM iso_win x WHERE x.id <= r.id)) AS state_mismatches
 FROM (SELECT id, isotonic_fit(s, w) OVER (ORDER BY id) AS m, isotonic_fit_partial(s, w) OVER (ORDER BY id) AS st FROM iso_win) r;
 DROP TABLE iso_rows;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -236,3 +236,4 @@ SELECT test_util.err($$SELECT lead_load_trend(row(1,0,0,'NaN',NULL,NULL)::lead_l
 DROP VIEW ll_ext;
 DROP TABLE ll_parts;
 DROP TABLE ll_leads;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -369,3 +369,4 @@ RESET min_parallel_table_scan_size;
 RESET parallel_tuple_cost;
 RESET parallel_setup_cost;
 DROP TABLE mb_small, sbg_rows, sbg_many;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -307,3 +307,4 @@ BEGIN
 END $$;
 SELECT what, pg_temp.recv_fc(what) FROM fc_bad_bin ORDER BY what COLLATE "C";
 DROP TABLE fc_par, fc_parts;
+SELECT test_util.remove_backend_files() AS files_left;

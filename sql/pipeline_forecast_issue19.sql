@@ -152,3 +152,4 @@ COPY fc19_v1_states FROM :'qx_fc19_v1_file' (FORMAT binary);
 -- units: 12.34 at 0.5, 5.00 at 0.25, expected 7.42; coarse: 1.5 at 0.5
 SELECT s::text FROM fc19_v1_states;
 DROP TABLE fc19_v1, fc19_v1_states;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -288,3 +288,4 @@ SELECT pg_temp.recv_pr('good') AS good_bytes;
 DROP VIEW pr_ext;
 DROP TABLE pr_parts;
 DROP TABLE pr_deals;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -114,3 +114,4 @@ BEGIN
 END $$;
 SELECT what, pg_temp.recv_cap(what) FROM q25_cap_bad ORDER BY what COLLATE "C";
 DROP TABLE q25_cap;
+SELECT test_util.remove_backend_files() AS files_left;

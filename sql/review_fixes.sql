@@ -211,3 +211,4 @@ FROM (SELECT customer, btyd_holdout_merge(st)::text AS h
 FULL JOIN bh_serial s USING (customer);
 RESET ALL;
 DROP TABLE bh_orders;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -438,3 +438,4 @@ SELECT test_util.err($$SELECT required_activity(1e15, 1, '{1e-300}')$$) AS calls
 
 DROP MATERIALIZED VIEW sf_ref;
 DROP TABLE sf_all;
+SELECT test_util.remove_backend_files() AS files_left;

@@ -217,3 +217,4 @@ END $$;
 SELECT what, pg_temp.recv_wc(what) FROM wc_bad_bin ORDER BY what COLLATE "C";
 \set VERBOSITY default
 DROP TABLE wc_rows;
+SELECT test_util.remove_backend_files() AS files_left;

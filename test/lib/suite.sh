@@ -76,8 +76,8 @@ qx_missing() {
 
 # The dashboard's npm packages (Observable Framework, and pg, which
 # test/bi_clients.sh uses too): whichever suite runs first installs them; the
-# other waits for it (a lock in /tmp named after the directory: the suites
-# run concurrently).  npm ci costs 10-16 s of CPU (unpacking 7,600 files); a
+# other waits for it (a lock file beside node_modules, ignored by git: the
+# suites run concurrently).  npm ci costs 10-16 s of CPU (unpacking 7,600 files); a
 # fresh clone instead copies the node_modules an earlier npm ci made from the
 # same lock file with the same node and npm on this machine, kept in
 # QX_NPM_CACHE (default /var/cache/quota_ext, beside the Citus build) under a
@@ -106,7 +106,7 @@ qx_dashboard_npm() {
 			else rm -rf "$keep"; fi
 		fi
 		exit 0
-	) 9>"/tmp/qx_dashboard_npm.$(echo "$dash" | md5sum | cut -c1-12).lock"
+	) 9>"$dash/.npm.lock"
 }
 
 # Many queries in one psql session instead of a psql (and a backend) each:
