@@ -22,6 +22,9 @@
 # installed, tested and purged (scripts/package.sh).  What runs where:
 #   - on both servers: pg_regress, TAP, and every test/*.sh suite with no
 #     tier line or "# qx-tier: fast" (upgrade, state, correctness suites);
+#     on 15, pg_regress runs under UBSan, against 1.0 upgraded
+#     (test/upgrade_regress.sh) and against the Debian package, not a fourth
+#     time on the plain build (QX_REGRESS_ELSEWHERE);
 #   - on the first server only (Debian's 15): static analysis
 #     (scripts/lint.sh), UBSan (scripts/memcheck.sh ubsan) and the suites
 #     marked "# qx-tier: once" (the long timing, client and cross-check
@@ -280,7 +283,7 @@ if [ -n "$both" ]; then
 	qx_log "$first"
 	# (first.end: when it ended, for its time-table line; the parent waits
 	# for the 18.6 build before it waits for this run)
-	(env QX_TEST_ONE=1 QX_TEST_TIER=full QX_CONCURRENT_DONE="$mark" bash "$0" 2>&1 </dev/null |
+	(env QX_TEST_ONE=1 QX_TEST_TIER=full QX_CONCURRENT_DONE="$mark" QX_REGRESS_ELSEWHERE=1 bash "$0" 2>&1 </dev/null |
 		tee "$logdir/first.log"; rc=${PIPESTATUS[0]}; echo "$SECONDS" >"$logdir/first.end"; exit "$rc") &
 	first_pid=$!
 	while [ ! -e "$mark" ] && kill -0 "$first_pid" 2>/dev/null; do sleep 1; done
@@ -352,6 +355,16 @@ qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 regress_all=($(cd "$QX_ROOT/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
 regress_setup=($(cd "$QX_ROOT/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
 parts=${QX_REGRESS_PARTS:-2}
+#    Not in the first server's run of the full command (QX_REGRESS_ELSEWHERE,
+#    set by the parent): there the same suites run on the same server three
+#    more times -- under UBSan (the same source at -O2, instrumented), in
+#    test/upgrade_regress.sh (this build, against 1.0 upgraded) and against
+#    the Debian package (-O2 with Debian's flags) -- so a fourth run would
+#    only repeat them.
+if [ -n "${QX_REGRESS_ELSEWHERE:-}" ] && [ "$tier" = full ]; then
+	parts=0
+	summary+=("pg_regress on this build: not run here (under UBSan, in upgrade_regress.sh and against the package instead)")
+fi
 for ((k = 0; k < parts; k++)); do
 	list=("${regress_setup[@]}")
 	for ((r = k; r < ${#regress_all[@]}; r += parts)); do list+=("${regress_all[r]}"); done
