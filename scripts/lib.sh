@@ -107,7 +107,7 @@ qx_build() {
 		export CCACHE_BASEDIR=$QX_ROOT CCACHE_NOHASHDIR=1
 		mkdir -p "$CCACHE_DIR" 2>/dev/null
 		[ -w "$CCACHE_DIR" ] || export CCACHE_DIR=$HOME/.ccache
-		# (a server built by an older scripts/build_pg.sh names "ccache gcc")
+		# (a server configured with CC="ccache gcc" names it already)
 		cc=(CC="ccache $("$QX_PG_CONFIG" --cc | sed 's/^ccache //')")
 	fi
 	# No LLVM bitcode (a clang compile of every file, not cached) unless
