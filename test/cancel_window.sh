@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cancel of the window functions that read a whole partition (abc_class,
-# rfm_score; src/window_values.c) over one partition of 8,000,000 rows,
+# rfm_score; src/window_values.c) over one partition of 4,000,000 rows,
 # cancelled while PostgreSQL spools it, while the function reads it, sorts
 # and answers: the statement ends with 57014, the backend does at most 0.2 s
 # of CPU work after the cancel, and the wall-clock time to the error is at
