@@ -21,21 +21,25 @@
 # every test/*.sh and the TAP suites; last, the Debian package is built,
 # installed, tested and purged (scripts/package.sh).  What runs where:
 #   - on both servers: pg_regress, TAP, and every test/*.sh suite with no
-#     tier line or "# qx-tier: fast" (upgrade, state, correctness suites);
-#     on 15, pg_regress runs under UBSan, against 1.0 upgraded
-#     (test/upgrade_regress.sh) and against the Debian package, not a fourth
+#     tier line or "# qx-tier: fast" (what the server version can change:
+#     upgrade, dump and restore, trusted install, states, sessions, the
+#     demo); on 15, pg_regress runs in test/upgrade_regress.sh under UBSan
+#     (against 1.0 upgraded) and against the Debian package, not a third
 #     time on the plain build (QX_REGRESS_ELSEWHERE);
 #   - on the first server only (Debian's 15): static analysis
 #     (scripts/lint.sh), UBSan (scripts/memcheck.sh ubsan) and the suites
-#     marked "# qx-tier: once" (the long timing, client and cross-check
-#     suites: sqlsmith, cancel, cancel_window, meta, bi_clients, dashboard,
-#     citus, upgrade_regress ...), which test what does not depend on the
-#     server version or are too long to run twice;
-#   - in the UBSan run only (on the first server): pg_regress again and the
-#     suites marked "# qx-tier: ubsan" (hostile, fuzz_states: the hostile
-#     input suites, whose point is what the C code does with it).
+#     marked "# qx-tier: once" or "fast once" (the long timing, client and
+#     cross-check suites -- sqlsmith, cancel, cancel_window, meta,
+#     bi_clients, dashboard, citus ... -- and those that check arithmetic
+#     against a reference or the docs against the code: the same C and SQL
+#     on every server, where pg_regress runs every function);
+#   - in the UBSan run only (on the first server): the suites marked
+#     "# qx-tier: ubsan" (upgrade_regress, the run's pg_regress; hostile,
+#     fuzz_states: the hostile input suites, whose point is what the C code
+#     does with it).
 # A new test/*.sh needs no change here: it runs on both servers unless its
-# head says "# qx-tier: fast" (also in --fast), "once" or "ubsan".
+# head says "# qx-tier: fast" (also in --fast), "fast once", "once" or
+# "ubsan".
 #
 # Concurrency: on one server, pg_regress (in QX_REGRESS_PARTS parts), the
 # script suites, static analysis and UBSan run QX_JOBS (3) at a time, each
@@ -140,10 +144,13 @@ if [ -z "${QX_NO_APT:-}" ]; then
 fi
 tier=${QX_TEST_TIER:-full}
 
-# suite_tier FILE: fast, once, ubsan or both (no tier line), from its first 30 lines
+# suite_tier FILE: its tier words -- fast, once, ubsan, "fast once" -- or
+# both (no tier line), from its first 30 lines.  "fast once": in --fast, and
+# in the full command on the first server only.
 suite_tier() {
 	local t
-	t=$(head -30 "$1" | sed -n 's/^# qx-tier: *\([a-z]*\).*/\1/p' | head -1)
+	t=$(head -30 "$1" | sed -n 's/^# qx-tier: *\([a-z]*\( [a-z]*\)*\).*/\1/p' | head -1)
+	t=$(echo $t)
 	echo "${t:-both}"
 }
 
@@ -356,14 +363,13 @@ regress_all=($(cd "$QX_ROOT/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v 
 regress_setup=($(cd "$QX_ROOT/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
 parts=${QX_REGRESS_PARTS:-2}
 #    Not in the first server's run of the full command (QX_REGRESS_ELSEWHERE,
-#    set by the parent): there the same suites run on the same server three
-#    more times -- under UBSan (the same source at -O2, instrumented), in
-#    test/upgrade_regress.sh (this build, against 1.0 upgraded) and against
-#    the Debian package (-O2 with Debian's flags) -- so a fourth run would
-#    only repeat them.
+#    set by the parent): there the same suites run on the same server twice
+#    more -- in test/upgrade_regress.sh under UBSan (the same source at -O2,
+#    instrumented, against 1.0 upgraded) and against the Debian package (-O2
+#    with Debian's flags) -- so a third run would only repeat them.
 if [ -n "${QX_REGRESS_ELSEWHERE:-}" ] && [ "$tier" = full ]; then
 	parts=0
-	summary+=("pg_regress on this build: not run here (under UBSan, in upgrade_regress.sh and against the package instead)")
+	summary+=("pg_regress on this build: not run here (in upgrade_regress.sh under UBSan, and against the package instead)")
 fi
 for ((k = 0; k < parts; k++)); do
 	list=("${regress_setup[@]}")
@@ -385,7 +391,7 @@ for t in "$QX_ROOT"/test/*.sh; do
 	[ "$(basename "$t")" = run_tap.sh ] && continue    # step 5 runs it
 	case "$tier:$(suite_tier "$t")" in
 	*:ubsan) ubsan_suites+=("test/$(basename "$t")"); continue ;;	# step 3
-	fast:fast | again:fast | again:both | full:*) ;;
+	fast:fast | "fast:fast once" | again:fast | again:both | full:*) ;;
 	*) skipped+=("$(basename "$t")"); continue ;;
 	esac
 	if suite_serial "$t"; then serial+=("$t"); continue; fi
@@ -397,8 +403,8 @@ done
 #    it reads the source, not the server.
 [ "$tier" = full ] && add_job suite "static analysis" bash "$QX_ROOT/scripts/lint.sh"
 
-#    Undefined behaviour, once: the pg_regress suites again and the suites
-#    marked "# qx-tier: ubsan" (test/hostile.sh, test/fuzz_states.sh),
+#    Undefined behaviour, once: the suites marked "# qx-tier: ubsan"
+#    (test/upgrade_regress.sh, test/hostile.sh, test/fuzz_states.sh ...),
 #    against a build of the extension with
 #    -fsanitize=undefined (made in a copy of the source tree) on a second
 #    throwaway server (its own copy of the PostgreSQL tree, port
@@ -406,9 +412,13 @@ done
 #    counts like a suite's.  Valgrind takes about 5 minutes and is a
 #    separate command: bash scripts/memcheck.sh valgrind
 if [ "$tier" = full ]; then
+	# test/upgrade_regress.sh (a ubsan suite) is the UBSan run's pg_regress:
+	# every suite, against 1.0 upgraded; a plain run beside it would repeat it
+	memcheck_regress=1
+	[[ " ${ubsan_suites[*]} " = *" test/upgrade_regress.sh "* ]] && memcheck_regress=0
 	add_job suite "UBSan (scripts/memcheck.sh ubsan)" \
 		env -u QX_PGROOT -u QX_SERVER_LOG QX_PORT="${QX_MEMCHECK_PORT:-$((QX_PORT + 11))}" \
-		QX_MEMCHECK_SUITES="${ubsan_suites[*]}" \
+		QX_MEMCHECK_SUITES="${ubsan_suites[*]}" QX_MEMCHECK_REGRESS="$memcheck_regress" \
 		bash "$QX_ROOT/scripts/memcheck.sh" ubsan
 fi
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# qx-tier: once (arithmetic against an independent reference: the same C code on
+# every server; pg_regress runs every function on 18.6)
 # bgnbd_cdnow.sh: the BG/NBD fit on the paper's own data.
 #
 # Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way",

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# qx-tier: once (arithmetic against an independent reference: the same C code on
+# every server; pg_regress runs every function on 18.6)
 # BG/NBD expectations and P(alive) over extreme but valid parameters
 # (issue 10; README "Reference: BG/NBD", Numerics): against an independent
 # high-precision reference (test/bgnbd_reference.py, mpmath), and the ranges

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# qx-tier: once (arithmetic against an independent reference: the same C code on
+# every server; pg_regress runs every function on 18.6)
 # clv_cdnow.sh: SPEC §11 on the CDNOW sample (README "Reference: customer value").
 #
 # Published references: Fader & Hardie (2013), "The Gamma-Gamma Model of

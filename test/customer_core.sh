@@ -9,7 +9,9 @@
 #     count/sum/min/max), an empty state adds nothing (not even the scale of
 #     its zero money), and one malformed core is refused by both state types
 #     with the same 22P02 problem.
-# qx-tier: fast
+# qx-tier: fast once (in --fast; in the full command on the first server only:
+# plain-SQL formulations of the order-row rule and the RFM core: the same C
+# code on every server, checked once (pg_regress runs it on 18.6))
 set -uo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$(dirname "$0")/lib/suite.sh"

@@ -9,7 +9,9 @@
 # problems (SPEC §14), runs dark red to yellow instead: lighter rank by rank
 # under every simulation, every colour red to yellow.  Runs against the
 # server scripts/test.sh started; ends with "N passed, N failed".
-# qx-tier: fast
+# qx-tier: fast once (in --fast; in the full command on the first server only:
+# the label catalog's colours and texts: data of the install script, the same on
+# every server, checked once)
 set -uo pipefail
 db=quota_ext_label_colors_$$
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }

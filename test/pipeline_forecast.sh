@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# qx-tier: once (arithmetic against an independent reference: the same C code on
+# every server; pg_regress runs every function on 18.6)
 # pipeline_forecast (SPEC §10) against independent computations: brute-force
 # enumeration of 2^n outcomes for up to 20 deals, the exact lattice
 # distribution for 10,000 deals (test/pipeline_forecast.py says how).

@@ -5,7 +5,9 @@
 # database, one per file (a file's blocks share it, in order), and must print
 # exactly the text.  A ```sql block with no text block after it is run as
 # set-up and must not fail.  Ends with "N passed, N failed".
-# qx-tier: fast
+# qx-tier: fast once (in --fast; in the full command on the first server only:
+# the README's and doc/'s examples against their printed output: the same on
+# every server, checked once)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 db=quota_ext_readme

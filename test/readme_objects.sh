@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# qx-tier: fast
+# qx-tier: fast once (in --fast; in the full command on the first server only:
+# the README's object table against the catalog of a fresh install:
+# the install script is the same on every server, checked once)
 # The README's table of every SQL object against the catalog: installs each
 # version of quota_ext in a scratch database in turn, lists the user-facing
 # objects with the version each appeared in and its heading in doc/*.md

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# qx-tier: once
+# qx-tier: ubsan (once, in the UBSan run of scripts/memcheck.sh: this suite is
+# that run's pg_regress, against the -fsanitize=undefined build)
 # The pg_regress suites against an upgraded extension, in a database whose
 # default collation is ICU ru-RU: one run of every suite proves two things.
 #  - Upgraded = fresh in behaviour (test/upgrade.sh proves it for the
