@@ -7,8 +7,9 @@ Each function runs over one partition of N rows (default 4,000,000, where
 an uncancelled run takes 2 s (abc_class) to 4 s (rfm_score) on a quiet
 2-core machine, 10 to 20 times the bound below; QX_CANCEL_ROWS to change)
 and is cancelled at 0.1, 0.3, 0.5 and 0.7 of an uncancelled run timed
-just before (so on a busy machine too the cancels land while PostgreSQL spools the partition, while the function reads it,
-while it sorts, while it answers the rows).  Each cancel must end the
+just before (so on a busy machine too the cancels land while PostgreSQL
+spools the partition, while the function reads it, while it sorts, while
+it answers the rows).  Each cancel must end the
 statement with 57014 (query_canceled), not let it finish; the backend's CPU
 work between the cancel and the error must be at most QX_CANCEL_MAX seconds
 (0.2), and the wall-clock time to the error at most twice that scaled by
