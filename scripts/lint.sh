@@ -86,6 +86,15 @@ if command -v clang-tidy >/dev/null; then
 	#  clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling:
 	#    asks for memcpy_s, which glibc and PostgreSQL do not have.
 	checks='-*,clang-analyzer-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,-bugprone-reserved-identifier,-bugprone-macro-parentheses,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling'
+	# The analyzer explores each function's paths up to a budget of nodes
+	# (225,000 by default).  Over src/, 32 of its 805 functions go past
+	# 75,000 -- 30 of them to the full budget, where their paths are explored
+	# in part however large it is -- and they took 45 of the analyzer's 55
+	# CPU-seconds.  Every other function stays below 75,000 nodes (the budget
+	# of the analyzer's own shallow mode) and is analysed exactly as before,
+	# inlining unchanged; the 32 are explored to about a third of the depth.
+	# clang-tidy over src/: 52 CPU-s instead of 85.
+	budget=(-Xclang -analyzer-config -Xclang max-nodes=75000)
 	# one clang-tidy per file, $jobs at a time, each into its own file (no
 	# interleaved lines); a finding in a header shared by several files is
 	# then listed once per file, which changes no zero
@@ -111,7 +120,7 @@ if command -v clang-tidy >/dev/null; then
 		fi
 		clang-tidy --quiet -checks="$checks" "$f" -- "$@" -D_GNU_SOURCE >"$res" 2>&1
 		[ -n "$key" ] && cp "$res" "$key.$$" && mv "$key.$$" "$key"
-		exit 0' _ {} "${inc[@]}"
+		exit 0' _ {} "${inc[@]}" "${budget[@]}"
 	cat "$tidy"/*.out >"$out"
 	n=$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$out")
 	if [ "$n" -eq 0 ]; then

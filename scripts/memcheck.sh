@@ -68,7 +68,9 @@ trap cleanup EXIT
 
 case "$mode" in
 ubsan|asan)
-	san="-fsanitize=undefined -fno-sanitize=alignment -fno-omit-frame-pointer -g"
+	# -g1: the line tables the stack traces of the reports need, not the
+	# variables' debug information (a fifth of the compile)
+	san="-fsanitize=undefined -fno-sanitize=alignment -fno-omit-frame-pointer -g1"
 	preload=
 	if [ "$mode" = asan ]; then
 		san="-fsanitize=address,undefined -fno-sanitize=alignment -fno-omit-frame-pointer -g"
