@@ -13,12 +13,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 src=${QX_LINT_SRC:-$root/src}
 self=$(sha256sum "$0" | cut -c1-64)
 # Paths relative to the tree (the analysis runs from its top): what the
-# caches below are keyed on -- the file names and the preprocessed text with
-# its line markers -- is then the same in every clone, wherever it lies.
+# caches below are keyed on -- the file names among it -- is then the same in
+# every clone, wherever it lies.
 cd "$root" || exit 1
 case "$src" in "$root"/*) src=${src#"$root"/} ;; esac
 pg_config=${PG_CONFIG:-pg_config}
-inc=(-I "$src" -I "$($pg_config --includedir-server)" -I "$($pg_config --includedir)")
+pg_inc=("$($pg_config --includedir-server)" "$($pg_config --includedir)")
+inc=(-I "$src" -I "${pg_inc[0]}" -I "${pg_inc[1]}")	# clang-tidy's (cppcheck: see below)
 jobs=${QX_LINT_JOBS:-2}
 passed=0
 failed=0
@@ -29,9 +30,8 @@ trap 'rm -rf "$out" "$tidy"' EXIT
 # /var/cache/quota_ext/lint when writable; QX_LINT_CACHE=off: none), keyed on
 # what decides them, so an unchanged file is not analysed again: cppcheck's
 # own --cppcheck-build-dir (it re-checks a file whose preprocessed code
-# changed), and for clang-tidy the hash of the tool's version, this script,
-# the flags and the file as the preprocessor sees it (clang -E: every header
-# it includes).  A cached result is replayed, findings included.
+# changed), and for clang-tidy a key described where it is made.  A cached
+# result is replayed, findings included.
 cache=${QX_LINT_CACHE:-/var/cache/quota_ext/lint}
 if [ "$cache" = off ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then cache=; fi
 
@@ -96,9 +96,6 @@ if command -v clang-tidy >/dev/null; then
 	# between a third and three quarters of their depth.  clang-tidy over
 	# src/: 52 CPU-s instead of 85.
 	budget=(-Xclang -analyzer-config -Xclang max-nodes=75000)
-	# one clang-tidy per file, $jobs at a time, each into its own file (no
-	# interleaved lines); a finding in a header shared by several files is
-	# then listed once per file, which changes no zero
 	# The cache key of a file: the tool, this script, the checks, the flags,
 	# the file, every header of src/, and a fingerprint of the include
 	# directories it reads (name, size and time of every file under them:
@@ -107,11 +104,14 @@ if command -v clang-tidy >/dev/null; then
 	# finding.  (Preprocessing each file for its key cost 0.4 CPU-s a file.)
 	tidy_id="$self $(clang-tidy --version | tr '\n' ' ') $checks"
 	if [ -n "$cache" ]; then
-		tidy_id="$tidy_id $(cat "$src"/*.h | sha256sum) $(find "$($pg_config --includedir-server)" \
-			"$($pg_config --includedir)" /usr/include "$(clang -print-resource-dir 2>/dev/null)/include" \
+		tidy_id="$tidy_id $(cat "$src"/*.h | sha256sum) $(find "${pg_inc[@]}" /usr/include \
+			"$(clang -print-resource-dir 2>/dev/null)/include" \
 			-type f -printf '%p %s %T@\n' 2>/dev/null | sort | sha256sum)"
 	fi
 	export checks tidy cache tidy_id
+	# one clang-tidy per file, $jobs at a time, each into its own file (no
+	# interleaved lines); a finding in a header shared by several files is
+	# then listed once per file, which changes no zero
 	printf '%s\0' "$src"/*.c | xargs -0 -P "$jobs" -I{} bash -c '
 		f=$1; shift
 		res=$tidy/$(basename "$f").out key=
