@@ -109,13 +109,19 @@ qx_build() {
 		[ -w "$CCACHE_DIR" ] || export CCACHE_DIR=$HOME/.ccache
 		# (a server configured with CC="ccache gcc" names it already)
 		cc=(CC="ccache $("$QX_PG_CONFIG" --cc | sed 's/^ccache //')")
+		# ccache's depend mode: on a miss it reads the compiler's dependency
+		# file (PGXS's autodepend: -MMD into .deps/) instead of running the
+		# preprocessor first; a cold build costs 27 % less CPU (21 against 29
+		# CPU-s on 2 cores), a warm one hits as before (direct mode)
+		export CCACHE_DEPEND=1
+		cc+=(autodepend=yes)
 	fi
 	# No LLVM bitcode (a clang compile of every file, not cached) unless
 	# QX_BITCODE=1: the test servers run with jit = off, clang-tidy parses
 	# every file with clang, and the Debian package (scripts/package.sh)
 	# builds and installs the bitcode as a user gets it.
 	[ -z "${QX_BITCODE:-}" ] && cc+=(with_llvm=no)
-	make -C "$QX_ROOT" -s clean >/dev/null
+	make -C "$QX_ROOT" -s clean "${cc[@]}" >/dev/null
 	make -C "$QX_ROOT" -s -j"$(nproc)" "${cc[@]}" "$@" >/dev/null || return 1
 	# Scripts of an earlier build (a since-removed full install script) would
 	# change the path CREATE EXTENSION takes: remove them first.

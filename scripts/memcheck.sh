@@ -38,7 +38,7 @@ if [ -z "${QX_MEMCHECK_COPY:-}" ]; then
 	copy=$(mktemp -d /tmp/qx_memcheck_src.XXXXXX)
 	chmod 755 "$copy"
 	(cd "$root" && tar -cf - --exclude=./.git --exclude=./examples --exclude=./results \
-		--exclude=./bench/out --exclude='*.o' --exclude='*.so' --exclude='*.bc' .) |
+		--exclude=./bench/out --exclude=./.deps --exclude='*.o' --exclude='*.so' --exclude='*.bc' .) |
 		tar -xf - -C "$copy" || { echo "copying the source tree failed"; echo "0 passed, 1 failed"; exit 1; }
 	QX_MEMCHECK_COPY=$copy bash "$copy/scripts/memcheck.sh" "$@"
 	rc=$?

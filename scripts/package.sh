@@ -9,7 +9,8 @@
 #    system-wide PostgreSQL 15 tree (the only step of the test commands that
 #    does: it runs last in scripts/test.sh, or alone);
 # 3. the pg_regress suites run against a throwaway server of that system tree,
-#    with nothing built or installed from the source tree;
+#    with nothing built or installed from the source tree (in two concurrent
+#    parts);
 # 4. the package is purged, and the files of a user's `make install` it
 #    set aside are put back: the system tree is left as it was.  A package
 #    the user installed is left alone (steps 2-4 are not run).
@@ -104,16 +105,31 @@ qx_check "the package installs quota_ext.so, the control file and the install sc
 
 # 3. pg_regress against the installed files: the system tree, nothing built here
 qx_start_server qx_package || { echo "server did not start"; qx_summary; exit 1; }
-# (results in $work, not the tree's results/: scripts/test.sh runs this
-# beside the 18.6 run, which builds in the tree)
-make -C "$root" -s installcheck EXTRA_REGRESS_OPTS="--outputdir=$work/regress" >"$work/regress.log" 2>&1
-rc=$?
+# In two concurrent parts (every second suite by name, each part in a
+# database of its own with the set-up files at its head), as scripts/test.sh
+# runs them: one part alone keeps one core busy and the other idle, at the
+# end of the test command.  Results in $work, not the tree's results/
+# (scripts/test.sh runs this beside the 18.6 run, which builds in the tree).
+regress_all=($(cd "$root/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
+regress_setup=($(cd "$root/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
+pids=()
+for k in 0 1; do
+	list=("${regress_setup[@]}")
+	for ((r = k; r < ${#regress_all[@]}; r += 2)); do list+=("${regress_all[r]}"); done
+	make -C "$root" -s installcheck REGRESS="${list[*]}" CONTRIB_TESTDB="contrib_regression_$k" \
+		EXTRA_REGRESS_OPTS="--outputdir=$work/regress$k" >"$work/regress$k.log" 2>&1 &
+	pids+=($!)
+done
+rc=0
+for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+cat "$work/regress0.log" "$work/regress1.log" >"$work/regress.log"
 read -r r_ok r_bad < <(qx_regress_counts "$work/regress.log")
 qx_regress_lines "$work/regress.log" | sed 's/^/     /'
-[ "$rc" -eq 0 ] && [ "$r_bad" -eq 0 ]
-qx_check "pg_regress against the installed package: $r_ok suites pass, $r_bad fail" $? \
-	"$(head -60 "$work/regress/regression.diffs" 2>/dev/null)"
-v=$(psql -X -At -d contrib_regression -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'" 2>&1)
+# every suite of sql/ ran: the set-up files once per part, the rest once
+[ "$rc" -eq 0 ] && [ "$r_bad" -eq 0 ] && [ "$r_ok" -eq $((${#regress_all[@]} + 2 * ${#regress_setup[@]})) ]
+qx_check "pg_regress against the installed package: $r_ok suites pass, $r_bad fail (${#regress_all[@]} suites and ${regress_setup[*]} in 2 parts)" $? \
+	"$(cat "$work"/regress[01]/regression.diffs 2>/dev/null | head -60)"
+v=$(psql -X -At -d contrib_regression_0 -c "SELECT extversion FROM pg_extension WHERE extname = 'quota_ext'" 2>&1)
 [ "$v" = "${upstream%.0}" ]
 qx_check "the installed extension is version $v (package $upstream)" $?
 qx_stop_server

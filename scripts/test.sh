@@ -47,9 +47,10 @@
 # (run_jobs below); suites whose head says "# qx-serial: REASON" (they
 # measure cancel latency, start servers of their own, or change what the
 # whole server sees) and the TAP suites run after them, one at a time.  The
-# 18.6 and Citus builds start in the background up front; the 18.6 run and
-# the Debian package start when the 15 run's concurrent part is over, beside
-# its serial part (which keeps one core busy at most).
+# 18.6 and Citus builds start in the background up front; the Debian
+# package starts when the 15 run's concurrent part is over, beside its serial
+# part (which keeps one core busy at most), and the 18.6 run then too, or
+# when the 18.6 build ends (from a cold cache).
 #
 # Every suite ends with "N passed, N failed"; a suite that ran no check
 # counts as failed (test/lib/suite.sh, qx_tally), and so does one whose data
@@ -277,8 +278,9 @@ if [ -n "$both" ]; then
 	# 15 runs in the background, its output shown as it comes; when its
 	# concurrent part is over (the child touches QX_CONCURRENT_DONE) its
 	# serial part -- the cancel suites, the pg_cron server, TAP: one job at a
-	# time, a core left idle -- goes on beside the 18.6 run and the Debian
-	# package, which start then.  The 18.6 run has a port of its own
+	# time, a core left idle -- goes on beside the Debian package, which
+	# starts then, and the 18.6 run, which starts then or when the 18.6
+	# build is over (from a cold cache).  The 18.6 run has a port of its own
 	# (QX_PORT + 30) and a tree of its own; the package installs into the
 	# system tree, which no run uses (each has a private copy, made at its
 	# start), and has its own port (QX_PACKAGE_PORT, default QX_PORT + 40).
@@ -295,13 +297,15 @@ if [ -n "$both" ]; then
 	first_pid=$!
 	while [ ! -e "$mark" ] && kill -0 "$first_pid" 2>/dev/null; do sleep 1; done
 	t_wait=$SECONDS
+	# the package needs neither build: it starts now, and from a cold cache
+	# it runs while 18.6 is still compiling
+	QX_PACKAGE_PORT=${QX_PACKAGE_PORT:-$((QX_PORT + 40))} bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
+	pkg_pid=$!
 	wait "$citus_pid" || { echo "--- the Citus build (scripts/citus.sh) failed:"; cat "$logdir/citus_build.log"; }
 	wait "$build_pid"
 	prefix=$(tail -1 "$logdir/build_pg.out")
 	t_second=$SECONDS
 	build_line="PostgreSQL 18.6 build or cache (scripts/build_pg.sh) and Citus build or cache, beside the 15 suites: $((SECONDS - t_build)) s, $((SECONDS - t_wait)) s waited for after 15's concurrent part"
-	QX_PACKAGE_PORT=${QX_PACKAGE_PORT:-$((QX_PORT + 40))} bash "$here/package.sh" >"$logdir/package.log" 2>&1 </dev/null &
-	pkg_pid=$!
 	second_pid=
 	if [ -x "$prefix/bin/pg_config" ]; then
 		env QX_TEST_ONE=1 QX_TEST_TIER=again QX_PG_CONFIG="$prefix/bin/pg_config" \
@@ -327,7 +331,7 @@ if [ -n "$both" ]; then
 	pkg_rc=$?
 	qx_log "Debian package (scripts/package.sh)"
 	cat "$logdir/package.log"
-	tally_suite suite "Debian package (scripts/package.sh, beside the 18.6 run)" "$logdir/package.log" "$pkg_rc" $((SECONDS - t_second))
+	tally_suite suite "Debian package (scripts/package.sh, beside 15's serial part and the 18.6 run)" "$logdir/package.log" "$pkg_rc" $((SECONDS - t_wait))
 	finish
 	exit
 fi
