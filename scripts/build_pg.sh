@@ -118,7 +118,12 @@ install_contrib() {
 	local m
 	for m in "${contrib[@]}"; do make -C "contrib/$m" -s "${make_flags[@]}" install || return 1; done
 }
-if ! { ./configure --prefix="$prefix" "${configure_flags[@]}" &&
+# configure under dash when it is there (Debian's /bin/sh): left to itself,
+# autoconf's configure re-runs itself under bash, and its thousands of
+# subshells then cost 15 % more CPU (29 against 34 CPU-s; the same
+# pg_config.h and Makefile.global)
+shell=$(command -v dash || echo /bin/sh)
+if ! { CONFIG_SHELL=$shell "$shell" ./configure --prefix="$prefix" "${configure_flags[@]}" &&
 	make -j2 -s "${make_flags[@]}" && make -s "${make_flags[@]}" install && install_contrib; } >"$work/build.log" 2>&1; then
 	tail -40 "$work/build.log" >&2
 	rm -rf "$prefix"

@@ -70,7 +70,10 @@ qx_citus_build() {
 	# (and configure's own config.log when configure failed), each named
 	# (the last step whose log exists is the one that failed)
 	local step
-	(cd "$src" && ./configure -q --without-libcurl PG_CONFIG="$pgconfig" >configure.log 2>&1 &&
+	# (configure under dash, as scripts/build_pg.sh does: not bash's subshells)
+	local shell
+	shell=$(command -v dash || echo /bin/sh)
+	(cd "$src" && CONFIG_SHELL=$shell "$shell" ./configure -q --without-libcurl PG_CONFIG="$pgconfig" >configure.log 2>&1 &&
 		make -s -j2 "${QX_CITUS_MAKE_FLAGS[@]}" >make.log 2>&1 &&
 		make -s install "${QX_CITUS_MAKE_FLAGS[@]}" DESTDIR="$cache/root.tmp" >install.log 2>&1) || {
 		for step in install make configure; do [ -e "$src/$step.log" ] && break; done
