@@ -25,7 +25,8 @@
 #  - only the programs the suites and PostgreSQL::Test::Cluster run are built
 #    (initdb, pg_ctl, postgres, psql, pg_dump/pg_restore, pg_config,
 #    pg_controldata, createdb/dropdb, pg_regress): not ecpg, pgbench,
-#    pg_upgrade, pg_basebackup, the isolation tester ...;
+#    pg_upgrade, pg_basebackup, the isolation tester ..., nor the encoding
+#    conversion libraries;
 #  - no ccache: the build is cached whole (the prefix), and a cache miss of
 #    ccache costs a preprocessor run per file on top of the compile.
 # The build runs as the
@@ -67,8 +68,11 @@ flock 9
 configure_flags=(--without-icu --without-readline --without-zlib --enable-tap-tests)
 contrib=(postgres_fdw)	# test/t/001_sharding.pl
 make_flags=(COPT=-O0)
-# left out of the build (src/Makefile, src/bin/Makefile, src/interfaces/Makefile)
-skip_dirs=(test/isolation ecpg pg_amcheck pg_archivecleanup pg_basebackup pg_checksums pg_combinebackup
+# left out of the build (src/Makefile, src/bin/Makefile, src/interfaces/Makefile):
+# the programs no suite runs, and the encoding conversions between client and
+# server (no suite sets a client_encoding on 18.6: test/upgrade_regress.sh,
+# the one that does, runs on 15)
+skip_dirs=(backend/utils/mb/conversion_procs test/isolation ecpg pg_amcheck pg_archivecleanup pg_basebackup pg_checksums pg_combinebackup
 	pg_resetwal pg_rewind pg_test_fsync pg_test_timing pg_upgrade pg_verifybackup pg_waldump
 	pg_walsummary pgbench)
 recipe="configure ${configure_flags[*]}; make ${make_flags[*]}; without ${skip_dirs[*]}; contrib ${contrib[*]}"
