@@ -110,13 +110,10 @@ qx_start_server qx_package || { echo "server did not start"; qx_summary; exit 1;
 # runs them: one part alone keeps one core busy and the other idle, at the
 # end of the test command.  Results in $work, not the tree's results/
 # (scripts/test.sh runs this beside the 18.6 run, which builds in the tree).
-regress_all=($(cd "$root/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
-regress_setup=($(cd "$root/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
+qx_regress_lists "$root"
 pids=()
 for k in 0 1; do
-	list=("${regress_setup[@]}")
-	for ((r = k; r < ${#regress_all[@]}; r += 2)); do list+=("${regress_all[r]}"); done
-	make -C "$root" -s installcheck REGRESS="${list[*]}" CONTRIB_TESTDB="contrib_regression_$k" \
+	make -C "$root" -s installcheck REGRESS="$(qx_regress_part "$k" 2)" CONTRIB_TESTDB="contrib_regression_$k" \
 		EXTRA_REGRESS_OPTS="--outputdir=$work/regress$k" >"$work/regress$k.log" 2>&1 &
 	pids+=($!)
 done

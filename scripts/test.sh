@@ -363,8 +363,7 @@ qx_start_server quota_ext_test || { echo "0 passed, 1 failed"; exit 1; }
 #    The set-up files (sql/00_*.sql: helpers such as the test_util schema
 #    that the suites use) run at the head of every part, so they are counted
 #    once per part.
-regress_all=($(cd "$QX_ROOT/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
-regress_setup=($(cd "$QX_ROOT/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
+qx_regress_lists "$QX_ROOT"
 parts=${QX_REGRESS_PARTS:-2}
 #    Not in the first server's run of the full command (QX_REGRESS_ELSEWHERE,
 #    set by the parent): there the same suites run on the same server twice
@@ -376,8 +375,7 @@ if [ -n "${QX_REGRESS_ELSEWHERE:-}" ] && [ "$tier" = full ]; then
 	summary+=("pg_regress on this build: not run here (in upgrade_regress.sh under UBSan, and against the package instead)")
 fi
 for ((k = 0; k < parts; k++)); do
-	list=("${regress_setup[@]}")
-	for ((r = k; r < ${#regress_all[@]}; r += parts)); do list+=("${regress_all[r]}"); done
+	list=($(qx_regress_part "$k" "$parts"))
 	[ ${#list[@]} -gt ${#regress_setup[@]} ] || continue
 	name="pg_regress suites"
 	[ "$parts" -gt 1 ] && name="pg_regress suites, part $((k + 1)) of $parts ($((${#list[@]} - ${#regress_setup[@]})) of ${#regress_all[@]} and ${regress_setup[*]})"

@@ -5,6 +5,10 @@
 #   qx_summary                 the closing "N passed, N failed" line; fails when any failed
 #   qx_regress_lines LOG       the per-test result lines of a pg_regress log
 #   qx_regress_counts LOG      "OK BAD" of a pg_regress log
+#   qx_regress_lists ROOT      sets regress_all (the suites of ROOT/sql/, by name) and
+#                              regress_setup (its set-up files, sql/00_*.sql)
+#   qx_regress_part K PARTS    part K (from 0) of PARTS after qx_regress_lists: the set-up
+#                              files, then every PARTS-th suite from the K-th
 #   qx_suite_counts LOG        "OK BAD" of a suite's log (its last "N passed, N failed")
 #   qx_tally KIND LOG RC       add a log's counts to passed/failed (KIND: regress or suite);
 #                              a non-zero exit status with no failure counted is one failure,
@@ -36,6 +40,17 @@ qx_summary() {
 # failed: quota_ext's schedule ignores none.
 qx_regress_lines() {
 	grep -E '\.\.\. (ok|FAILED|failed)|^(not )?ok [0-9]+ +[-+] ' "$1"
+}
+
+qx_regress_lists() {
+	regress_all=($(cd "$1/sql" && ls *.sql | grep -v '^quota_ext--' | grep -v '^00_' | sed 's/\.sql$//' | sort))
+	regress_setup=($(cd "$1/sql" && ls 00_*.sql 2>/dev/null | sed 's/\.sql$//' | sort))
+}
+
+qx_regress_part() {
+	local r out=("${regress_setup[@]}")
+	for ((r = $1; r < ${#regress_all[@]}; r += $2)); do out+=("${regress_all[r]}"); done
+	echo "${out[*]}"
 }
 
 qx_regress_counts() {
