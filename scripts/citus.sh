@@ -71,10 +71,11 @@ qx_citus_build() {
 	# (the last step whose log exists is the one that failed)
 	local step
 	# (configure under dash, as scripts/build_pg.sh does: not bash's subshells)
-	local shell
+	# (and the compilers' memory in huge pages: scripts/hugepages.sh)
+	local shell hp=(bash "$QX_ROOT/scripts/hugepages.sh")
 	shell=$(command -v dash || echo /bin/sh)
-	(cd "$src" && CONFIG_SHELL=$shell "$shell" ./configure -q --without-libcurl PG_CONFIG="$pgconfig" >configure.log 2>&1 &&
-		make -s -j2 "${QX_CITUS_MAKE_FLAGS[@]}" >make.log 2>&1 &&
+	(cd "$src" && "${hp[@]}" env CONFIG_SHELL="$shell" "$shell" ./configure -q --without-libcurl PG_CONFIG="$pgconfig" >configure.log 2>&1 &&
+		"${hp[@]}" make -s -j2 "${QX_CITUS_MAKE_FLAGS[@]}" >make.log 2>&1 &&
 		make -s install "${QX_CITUS_MAKE_FLAGS[@]}" DESTDIR="$cache/root.tmp" >install.log 2>&1) || {
 		for step in install make configure; do [ -e "$src/$step.log" ] && break; done
 		qx_log "Citus $step failed; build directory kept: $src"

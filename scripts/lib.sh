@@ -122,7 +122,8 @@ qx_build() {
 	# builds and installs the bitcode as a user gets it.
 	[ -z "${QX_BITCODE:-}" ] && cc+=(with_llvm=no)
 	make -C "$QX_ROOT" -s clean "${cc[@]}" >/dev/null
-	make -C "$QX_ROOT" -s -j"$(nproc)" "${cc[@]}" "$@" >/dev/null || return 1
+	# (the compilers' memory in huge pages: scripts/hugepages.sh)
+	bash "$QX_ROOT/scripts/hugepages.sh" make -C "$QX_ROOT" -s -j"$(nproc)" "${cc[@]}" "$@" >/dev/null || return 1
 	# Scripts of an earlier build (a since-removed full install script) would
 	# change the path CREATE EXTENSION takes: remove them first.
 	qx_sudo rm -f "${QX_PGROOT:-}$QX_SYSSHARE"/extension/quota_ext--*.sql

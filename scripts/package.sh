@@ -66,13 +66,16 @@ if [ -d /usr/lib/ccache ] && command -v ccache >/dev/null; then
 	mkdir -p "$cdir" 2>/dev/null
 	[ -w "$cdir" ] && ccache_env=(PATH="/usr/lib/ccache:$PATH" CCACHE_DIR="$cdir" CCACHE_BASEDIR="$src")
 fi
-(cd "$src" && env "${ccache_env[@]}" DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -Pnocheck) \
+# (the compilers' memory in huge pages: scripts/hugepages.sh)
+(cd "$src" && env "${ccache_env[@]}" DEB_BUILD_OPTIONS=nocheck bash "$root/scripts/hugepages.sh" \
+	dpkg-buildpackage -us -uc -b -Pnocheck) \
 	>"$work/build.log" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] || tail -30 "$work/build.log"
 deb=$(ls "$work"/"${pkg}"_"${version}"_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ]
-qx_check "dpkg-buildpackage builds $(basename "${deb:-$pkg.deb}")" $?
+rc=$?	# before the message's $(...), which sets $? of its own
+qx_check "dpkg-buildpackage builds $(basename "${deb:-$pkg.deb}")" "$rc"
 [ -n "$deb" ] || { qx_summary; exit 1; }
 
 if [ -n "$preinstalled" ]; then
@@ -95,7 +98,8 @@ while IFS= read -r -d '' f; do
 done < <(find "$QX_SYSSHARE"/extension/quota_ext* "$libdir"/quota_ext.so "$libdir"/bitcode/quota_ext \
 	"$libdir"/bitcode/quota_ext.index.bc -type f -print0 2>/dev/null)
 qx_apt install -y -qq "$deb" >"$work/install.log" 2>&1
-qx_check "apt-get install ./$(basename "$deb")" $? "$(tail -5 "$work/install.log")"
+rc=$?
+qx_check "apt-get install ./$(basename "$deb")" "$rc" "$(tail -5 "$work/install.log")"
 dpkg -L "$pkg" >"$work/files"
 grep -qx "$("$QX_PG_CONFIG" --pkglibdir)/quota_ext.so" "$work/files" &&
 	grep -qx "$QX_SYSSHARE/extension/quota_ext.control" "$work/files" &&

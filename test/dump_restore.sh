@@ -190,7 +190,8 @@ before=$(fingerprint $src)
 nrel=$(echo "$before" | grep -c .)
 
 "$QX_BIN/pg_dump" -Fc -d $src -f "$dump"
-check "pg_dump -Fc ($QX_BIN/pg_dump, $(stat -c %s "$dump") bytes)" $?
+rc=$?	# before the message's $(...), which sets $? of its own
+check "pg_dump -Fc ($QX_BIN/pg_dump, $(stat -c %s "$dump" 2>/dev/null) bytes)" "$rc"
 q -d postgres -c "CREATE DATABASE $dst TEMPLATE template0" >/dev/null
 "$QX_BIN/pg_restore" --exit-on-error -d $dst "$dump"
 check "pg_restore into a new database" $?

@@ -316,7 +316,8 @@ PGOPTIONS='-c client_min_messages=warning' psql -X -At -q -v ON_ERROR_STOP=1 -U 
 	-c "CREATE SCHEMA mine" -c "CREATE FUNCTION mine.lift_index(numeric, int) RETURNS float8 LANGUAGE sql AS 'SELECT 42::float8'" >/dev/null 2>&1
 res=$(su_ -d $hz -c "SET search_path = mine, qx" -c "SELECT qx.lift_index(0.5, 2)" -c "SET search_path = qx" -c "SELECT lift_index(0.5, 2)" 2>&1)
 [ "$(echo $res)" = "0.25 0.25" ]
-check "recommended setup: a qualified call, and a search_path of the extension's schema only, reach the extension's function (got $(echo $res))" $?
+rc=$?	# before the message's $(...), which sets $? of its own
+check "recommended setup: a qualified call, and a search_path of the extension's schema only, reach the extension's function (got $(echo $res))" "$rc"
 su_ -d postgres -c "DROP DATABASE IF EXISTS $hz WITH (FORCE)"
 
 su_ -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role"
