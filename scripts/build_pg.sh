@@ -127,7 +127,7 @@ install_contrib() {
 # subshells then cost 15 % more CPU (29 against 34 CPU-s; the same
 # pg_config.h and Makefile.global)
 shell=$(command -v dash || echo /bin/sh)
-# the compilers' memory in huge pages (scripts/hugepages.sh): a fifth less CPU
+# the compilers' memory in huge pages (scripts/hugepages.sh): a quarter less CPU
 hp=(bash "$root/scripts/hugepages.sh")
 if ! { "${hp[@]}" env CONFIG_SHELL="$shell" "$shell" ./configure --prefix="$prefix" "${configure_flags[@]}" &&
 	"${hp[@]}" make -j2 -s "${make_flags[@]}" && make -s "${make_flags[@]}" install && install_contrib; } >"$work/build.log" 2>&1; then
