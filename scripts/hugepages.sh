@@ -48,6 +48,9 @@ if [ ! -f "$lib" ]; then
 		without "scripts/hugepages.c did not build or load" "$@"
 	fi
 	trap - EXIT
+	# the caller's libraries of earlier versions of the source go (a process
+	# that has one loaded keeps its mapping)
+	find "$dir" -maxdepth 1 -name "hugepages-*-$(id -u).so" ! -name "${lib##*/}" -user "$(id -u)" -delete 2>/dev/null
 fi
 # the library and its directory: owned by root or the caller, writable by
 # their owner only, and the library no symbolic link
