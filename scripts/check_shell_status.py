@@ -133,8 +133,7 @@ def commands(text):
             continue
         elif top and (text.startswith("$?", i) or text.startswith("${?}", i)):
             events.append("status")
-        elif top and quote is None and text.startswith("<<", i) and HEREDOC.match(text, i):
-            m = HEREDOC.match(text, i)
+        elif top and quote is None and (m := HEREDOC.match(text, i)):
             heredocs.append((text.startswith("<<-", i), m.group(2)))
             buf.append(m.group(0))
             i = m.end()
